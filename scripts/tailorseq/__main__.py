@@ -1,0 +1,7 @@
+"""`python -m tailorseq`."""
+
+import sys
+
+from tailorseq.cli import main
+
+sys.exit(main())
