@@ -1,0 +1,48 @@
+"""File operations that never leave a half-written file looking complete."""
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def link_absolute(source: Path, link: Path) -> None:
+    """Make `link` a symbolic link to the absolute path of `source`, replacing an old link."""
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(link):
+        link.unlink()
+    link.symlink_to(source.resolve())
+
+
+def publish(source: Path, destination: Path) -> None:
+    """Put a finished file at its published path: a hard link when possible, else a copy.
+
+    Either way the file appears under its final name in one rename, so a reader never sees
+    part of it.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(f".{destination.name}.partial")
+    if partial.exists():
+        partial.unlink()
+    try:
+        os.link(source, partial)
+    except OSError:
+        shutil.copyfile(source, partial)
+    os.replace(partial, destination)
+
+
+@contextmanager
+def stderr_to(log: str | None) -> Iterator[None]:
+    """Send everything the block writes to stderr into a rule's log file."""
+    if not log:
+        yield
+        return
+    with open(log, "w") as handle:
+        saved = sys.stderr
+        sys.stderr = handle
+        try:
+            yield
+        finally:
+            sys.stderr = saved

@@ -1,0 +1,113 @@
+rule align_bwa:
+    input:
+        r1="work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz",
+        r2="work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz",
+        ref=GENOME,
+        index=multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    output:
+        temp("work/{pid}/align/bwa/{pid}.{uid}.bam"),
+    params:
+        read_group=read_group,
+    log:
+        "logs/align_bwa/{pid}.{uid}.log",
+    conda:
+        "../../envs/bwa.yaml"
+    benchmark:
+        "benchmarks/align_bwa/{pid}.{uid}.tsv"
+    threads: 8
+    resources:
+        mem_mb=16000,
+        runtime=720,
+    shell:
+        "(bwa mem -t {threads} -R '{params.read_group}' {input.ref} {input.r1} {input.r2}"
+        " | samtools fixmate -m -u - -"
+        " | samtools sort -@ {threads} -m 768M -T {output}.tmp -o {output} -) 2> {log}"
+
+
+rule align_minimap2:
+    input:
+        r1="work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz",
+        r2="work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz",
+        index=f"{GENOME}.sr.mmi",
+    output:
+        temp("work/{pid}/align/minimap2/{pid}.{uid}.bam"),
+    params:
+        read_group=read_group,
+    log:
+        "logs/align_minimap2/{pid}.{uid}.log",
+    conda:
+        "../../envs/minimap2.yaml"
+    benchmark:
+        "benchmarks/align_minimap2/{pid}.{uid}.tsv"
+    threads: 8
+    resources:
+        mem_mb=16000,
+        runtime=720,
+    shell:
+        "(minimap2 -ax sr -t {threads} -R '{params.read_group}' {input.index}"
+        " {input.r1} {input.r2}"
+        " | samtools fixmate -m -u - -"
+        " | samtools sort -@ {threads} -m 768M -T {output}.tmp -o {output} -) 2> {log}"
+
+
+localrules:
+    sample_header,
+    publish_alignment,
+
+
+rule sample_header:
+    input:
+        fai=f"{GENOME}.fai",
+        bams=staged_bams,
+    output:
+        temp("work/{pid}/{pid}.header.sam"),
+    params:
+        sample=sample_name,
+        fastq_units=fastq_unit_names,
+    log:
+        "logs/sample_header/{pid}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/sample_header.py"
+
+
+rule merge_markdup:
+    input:
+        units=unit_alignments,
+        header="work/{pid}/{pid}.header.sam",
+        ref=GENOME,
+    output:
+        aln=alignment("{pid}"),
+        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        metrics="work/{pid}/qc/{pid}.markdup.txt",
+    params:
+        finish=finish_alignment,
+    log:
+        "logs/merge_markdup/{pid}.log",
+    conda:
+        "../../envs/samtools.yaml"
+    benchmark:
+        "benchmarks/merge_markdup/{pid}.tsv"
+    threads: 4
+    resources:
+        mem_mb=4000,
+        runtime=480,
+    shell:
+        "(samtools merge -c -p -u -h {input.header} -o - {input.units}"
+        " | {params.finish}) 2> {log}"
+
+
+rule publish_alignment:
+    input:
+        aln=published_source(alignment),
+        index=published_source(alignment, f".{INDEX_EXT}"),
+    output:
+        aln=published("{sample}", f".{ALIGNMENT_EXT}"),
+        index=published("{sample}", f".{ALIGNMENT_EXT}.{INDEX_EXT}"),
+    log:
+        "logs/publish_alignment/{sample}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/publish.py"

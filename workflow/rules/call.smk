@@ -1,0 +1,172 @@
+def chunk_bed(wildcards) -> str:
+    """The BED of one scatter chunk."""
+    return f"work/scatter/{REF_ID}/{len(CHUNKS)}/chunk{wildcards.chunk}.bed"
+
+
+def callset_indexes(wildcards) -> list[str]:
+    """Index files of a callset's alignments."""
+    return [f"{path}.{INDEX_EXT}" for path in callset_alignments(wildcards)]
+
+
+def callset_chunks(wildcards) -> list[str]:
+    """A callset's per-chunk calls, in chunk (and so reference) order."""
+    return [
+        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf" for chunk in CHUNKS
+    ]
+
+
+rule call_bcftools:
+    input:
+        alns=callset_alignments,
+        indexes=callset_indexes,
+        ref=GENOME,
+        fai=f"{GENOME}.fai",
+        bed=chunk_bed,
+    output:
+        temp("work/calls/{callset}/bcftools/chunk{chunk}.bcf"),
+    params:
+        min_mapq=config["calling"]["min_mapq"],
+        min_baseq=config["calling"]["min_baseq"],
+    log:
+        "logs/call_bcftools/{callset}.{chunk}.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    benchmark:
+        "benchmarks/call_bcftools/{callset}.{chunk}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=240,
+    shell:
+        "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
+        " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 1000"
+        " --annotate FORMAT/AD,FORMAT/DP,FORMAT/SP,INFO/AD --output-type u {input.alns}"
+        " | bcftools call --multiallelic-caller --variants-only --output-type b"
+        " --output {output}) 2> {log}"
+
+
+rule call_freebayes:
+    input:
+        alns=callset_alignments,
+        indexes=callset_indexes,
+        ref=GENOME,
+        fai=f"{GENOME}.fai",
+        bed=chunk_bed,
+    output:
+        temp("work/calls/{callset}/freebayes/chunk{chunk}.bcf"),
+    params:
+        min_mapq=config["calling"]["min_mapq"],
+        min_baseq=config["calling"]["min_baseq"],
+    log:
+        "logs/call_freebayes/{callset}.{chunk}.log",
+    conda:
+        "../../envs/freebayes.yaml"
+    benchmark:
+        "benchmarks/call_freebayes/{callset}.{chunk}.tsv"
+    resources:
+        mem_mb=4000,
+        runtime=480,
+    shell:
+        "(freebayes --fasta-reference {input.ref} --targets {input.bed}"
+        " --min-mapping-quality {params.min_mapq} --min-base-quality {params.min_baseq}"
+        " {input.alns}"
+        " | bcftools view --output-type b --output {output}) 2> {log}"
+
+
+rule gather_calls:
+    input:
+        chunks=callset_chunks,
+        ref=GENOME,
+    output:
+        vcf="work/calls/{callset}.vcf.gz",
+        index="work/calls/{callset}.vcf.gz.tbi",
+    params:
+        min_qual=config["calling"]["min_qual"],
+        min_depth=config["calling"]["min_depth"],
+    log:
+        "logs/gather_calls/{callset}.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    benchmark:
+        "benchmarks/gather_calls/{callset}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    shell:
+        "(bcftools concat --output-type u {input.chunks}"
+        " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --atomize"
+        " --output-type u"
+        " | bcftools filter --soft-filter LowQual --exclude 'QUAL<{params.min_qual}'"
+        " --output-type u"
+        " | bcftools filter --soft-filter LowDepth --mode + --exclude 'INFO/DP<{params.min_depth}'"
+        " --output-type z --output {output.vcf}"
+        " && tabix --preset vcf {output.vcf}) 2> {log}"
+
+
+rule extract_from_joint:
+    input:
+        vcf="work/calls/joint.vcf.gz",
+        index="work/calls/joint.vcf.gz.tbi",
+    output:
+        vcf="work/{pid}/{pid}.from-joint.vcf.gz",
+        index="work/{pid}/{pid}.from-joint.vcf.gz.tbi",
+    params:
+        column=joint_column,
+    log:
+        "logs/extract_from_joint/{pid}.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    shell:
+        "(bcftools query --list-samples {input.vcf} | sed -n '{params.column}p'"
+        " > {output.vcf}.sample"
+        " && bcftools view --samples-file {output.vcf}.sample --min-ac 1:nref"
+        " --output-type z --output {output.vcf} {input.vcf}"
+        " && rm {output.vcf}.sample && tabix --preset vcf {output.vcf}) 2> {log}"
+
+
+rule bcftools_stats:
+    input:
+        vcf=germline_vcf_of_pid,
+        ref=GENOME,
+    output:
+        "work/{pid}/qc/{pid}.bcftools_stats.txt",
+    log:
+        "logs/bcftools_stats/{pid}.log",
+    conda:
+        "../../envs/bcftools.yaml"
+    shell:
+        "bcftools stats --fasta-ref {input.ref} {input.vcf} > {output} 2> {log}"
+
+
+localrules:
+    publish_vcf,
+    publish_joint_vcf,
+
+
+rule publish_vcf:
+    input:
+        vcf=published_source(germline_vcf),
+        index=published_source(germline_vcf, ".tbi"),
+    output:
+        vcf=published("{sample}", ".vcf.gz"),
+        index=published("{sample}", ".vcf.gz.tbi"),
+    log:
+        "logs/publish_vcf/{sample}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/publish.py"
+
+
+rule publish_joint_vcf:
+    input:
+        vcf="work/calls/joint.vcf.gz",
+        index="work/calls/joint.vcf.gz.tbi",
+    output:
+        vcf="results/run/germline.joint.vcf.gz",
+        index="results/run/germline.joint.vcf.gz.tbi",
+    log:
+        "logs/publish_joint_vcf/run.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/publish.py"

@@ -1,0 +1,250 @@
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from snakemake.settings.types import DeploymentMethod
+
+sys.path.insert(0, str(Path(workflow.basedir).parent / "scripts"))
+
+from tailorseq.alignment import aligner_read_group
+from tailorseq.checks import preflight
+from tailorseq.pseudonym import lab_secret, pseudonym
+from tailorseq.sheets import load_sheets
+
+# Results, logs and cache are for the lab's group only.
+os.umask(0o027)
+
+
+def uses_conda() -> bool:
+    """True when tools come from the per-step conda envs rather than PATH."""
+    settings = workflow.deployment_settings
+    return settings is not None and DeploymentMethod.CONDA in settings.deployment_method
+
+
+if workflow.is_main_process:
+    SHEET = preflight(config, Path.cwd(), check_tools=not uses_conda())
+else:
+    SHEET = load_sheets(Path(config["samples"]), Path(config["units"]))
+
+SECRET = lab_secret()
+PID = {name: pseudonym(name, SECRET) for name in SHEET.samples}
+SAMPLE = {pid: name for name, pid in PID.items()}
+UID = {
+    name: {f"u{index}": unit for index, unit in enumerate(units, start=1)}
+    for name, units in SHEET.units.items()
+}
+
+
+wildcard_constraints:
+    pid="s[0-9a-f]{10}",
+    uid=r"u\d+",
+    chunk=r"\d+",
+    callset=r"s[0-9a-f]{10}|joint",
+    sample="|".join(SHEET.samples),
+
+
+# Reference cache: keyed by build and source, reused by every run that names the same fasta.
+REF_SOURCE = config["reference"]["fasta"]
+REF_IS_URL = REF_SOURCE.startswith(("http://", "https://", "ftp://"))
+REF_ID = (
+    config["reference"]["build"]
+    + "-"
+    + hashlib.sha1(
+        (REF_SOURCE if REF_IS_URL else str(Path(REF_SOURCE).resolve())).encode()
+    ).hexdigest()[:8]
+)
+REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
+GENOME = f"{REF_DIR}/genome.fa"
+ALIGNMENT_EXT = config["alignment"]["format"]
+INDEX_EXT = {"bam": "bai", "cram": "crai"}[ALIGNMENT_EXT]
+
+
+def scatter_count() -> int:
+    """Genome chunks for calling: the configured count, else one per available core."""
+    configured = config["calling"]["scatter"]
+    if configured > 0:
+        return configured
+    cores = workflow.global_resources.get("_cores")
+    return max(1, min(cores or 16, 64))
+
+
+CHUNKS = [str(index) for index in range(scatter_count())]
+
+
+def germline_pids() -> list[str]:
+    """Pseudonyms of samples called for germline variants (kind germline or normal)."""
+    return [PID[sample.sample] for sample in SHEET.germline_samples()]
+
+
+def sample_units(wildcards) -> dict:
+    """The unit ids (u1, u2, ...) of one sample, keyed by id."""
+    return UID[SAMPLE[wildcards.pid]]
+
+
+def unit(wildcards):
+    """The sheet's unit behind a (pid, uid) wildcard pair."""
+    return sample_units(wildcards)[wildcards.uid]
+
+
+def staged_unit_inputs(wildcards) -> dict[str, str]:
+    """The user's files for one unit (FASTQ pair or BAM), to be linked under pseudonymous names."""
+    row = unit(wildcards)
+    if row.is_bam:
+        return {"bam": str(row.bam)}
+    return {"fq1": str(row.fq1), "fq2": str(row.fq2)}
+
+
+def is_bam_sample(wildcards) -> bool:
+    """True when the sample's units are existing alignments (used as they are)."""
+    return any(row.is_bam for row in sample_units(wildcards).values())
+
+
+def unit_alignments(wildcards) -> list[str]:
+    """Every unit's coordinate-sorted alignment of a sample, in sheet order."""
+    if is_bam_sample(wildcards):
+        pattern = "work/{pid}/input/{pid}.{uid}.bam"
+    else:
+        pattern = "work/{pid}/align/" + config["aligner"] + "/{pid}.{uid}.bam"
+    return [pattern.format(pid=wildcards.pid, uid=uid) for uid in sample_units(wildcards)]
+
+
+def staged_bams(wildcards) -> list[str]:
+    """A BAM-input sample's staged unit BAMs (their read groups are kept); none for FASTQ."""
+    return unit_alignments(wildcards) if is_bam_sample(wildcards) else []
+
+
+def read_group(wildcards) -> str:
+    """The aligner's read group for a unit: pseudonymous, since it shows on the command line."""
+    return aligner_read_group(wildcards.pid, wildcards.uid)
+
+
+def fastq_unit_names(wildcards) -> dict[str, str]:
+    """uid -> the sheet's unit name, for the FASTQ units of a sample."""
+    return {uid: row.unit for uid, row in sample_units(wildcards).items() if not row.is_bam}
+
+
+def sample_name(wildcards) -> str:
+    """The real sample id behind a pseudonym; used only inside local jobs and files."""
+    return SAMPLE[wildcards.pid]
+
+
+def finish_alignment(wildcards, input, output, threads) -> str:
+    """The command that writes a sample's merged alignment and its index.
+
+    FASTQ-derived alignments get duplicates marked; existing BAM units are used as they are.
+    """
+    write = (
+        f"--output-fmt {ALIGNMENT_EXT} --reference {input.ref}"
+        f" --write-index -@ {threads}"
+    )
+    target = f"{output.aln}##idx##{output.index}"
+    if is_bam_sample(wildcards):
+        return (
+            f"samtools view {write} -o {target} -"
+            f" && echo 'existing alignments: duplicates not re-marked' > {output.metrics}"
+        )
+    return f"samtools markdup {write} -f {output.metrics} -S - {target}"
+
+
+def alignment(pid: str) -> str:
+    """The pseudonymous path of a sample's final alignment."""
+    return f"work/{pid}/{pid}.{ALIGNMENT_EXT}"
+
+
+def fastq_units() -> list[tuple[str, str]]:
+    """(pid, uid) of every FASTQ unit in the run."""
+    return [
+        (PID[name], uid)
+        for name, units in UID.items()
+        for uid, row in units.items()
+        if not row.is_bam
+    ]
+
+
+def callset_pids(wildcards) -> list[str]:
+    """The samples called together in one callset: one sample, or all germline ones."""
+    if wildcards.callset == "joint":
+        return germline_pids()
+    return [wildcards.callset]
+
+
+def callset_alignments(wildcards) -> list[str]:
+    """Alignments (with their indexes) of a callset's samples."""
+    return [alignment(pid) for pid in callset_pids(wildcards)]
+
+
+def germline_vcf(pid: str) -> str:
+    """A sample's germline VCF: its own callset, or extracted from the joint callset."""
+    if config["calling"]["joint"]:
+        return f"work/{pid}/{pid}.from-joint.vcf.gz"
+    return f"work/calls/{pid}.vcf.gz"
+
+
+def germline_vcf_of_pid(wildcards) -> str:
+    """Input function: the germline VCF of the {pid} wildcard's sample."""
+    return germline_vcf(wildcards.pid)
+
+
+def joint_column(wildcards) -> int:
+    """1-based position of a sample among the joint callset's samples."""
+    return germline_pids().index(wildcards.pid) + 1
+
+
+def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
+    """(pseudonym, real name) for every sample and unit, so the lab's report shows real names."""
+    pairs = []
+    for name, units in UID.items():
+        pairs.append((PID[name], name))
+        pairs += [(f"{PID[name]}.{uid}", f"{name}.{row.unit}") for uid, row in units.items()]
+    return pairs
+
+
+def targets_bed() -> list[str]:
+    """The configured targets BED, as an optional input list."""
+    return [config["targets"]] if config["targets"] else []
+
+
+def targets_option(flag: str):
+    """A params function giving `flag BED` when targets are configured, else nothing."""
+
+    def option(wildcards, input) -> str:
+        return f"{flag} {input.targets}" if input.targets else ""
+
+    return option
+
+
+def fastp_adapter_options(wildcards) -> str:
+    """The unit's adapter sequence when the sheet gives one, else fastp's paired-end detection."""
+    adapters = unit(wildcards).adapters
+    if adapters:
+        return f"--adapter_sequence {adapters} --adapter_sequence_r2 {adapters}"
+    return "--detect_adapter_for_pe"
+
+
+def published_source(path_of, suffix: str = ""):
+    """An input function from a published {sample} path to its pseudonymous source."""
+
+    def source(wildcards) -> str:
+        return path_of(PID[wildcards.sample]) + suffix
+
+    return source
+
+
+def published(sample: str, suffix: str) -> str:
+    """The human-readable output path of a sample's product."""
+    return f"results/{sample}/{sample}{suffix}"
+
+
+def final_outputs() -> list[str]:
+    """Everything a default run produces."""
+    outputs = ["results/run/multiqc.html"]
+    for name in SHEET.samples:
+        outputs.append(published(name, f".{ALIGNMENT_EXT}"))
+        outputs.append(published(name, f".{ALIGNMENT_EXT}.{INDEX_EXT}"))
+    for sample in SHEET.germline_samples():
+        outputs.append(published(sample.sample, ".vcf.gz"))
+        outputs.append(published(sample.sample, ".vcf.gz.tbi"))
+    if config["calling"]["joint"]:
+        outputs += ["results/run/germline.joint.vcf.gz", "results/run/germline.joint.vcf.gz.tbi"]
+    return outputs

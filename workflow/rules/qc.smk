@@ -1,0 +1,106 @@
+rule stage_fastq:
+    input:
+        unpack(staged_unit_inputs),
+    output:
+        fq1=temp("work/{pid}/input/{pid}.{uid}_R1.fastq.gz"),
+        fq2=temp("work/{pid}/input/{pid}.{uid}_R2.fastq.gz"),
+    log:
+        "logs/stage_fastq/{pid}.{uid}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/stage_unit.py"
+
+
+rule stage_bam:
+    input:
+        unpack(staged_unit_inputs),
+    output:
+        bam=temp("work/{pid}/input/{pid}.{uid}.bam"),
+    log:
+        "logs/stage_bam/{pid}.{uid}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/stage_unit.py"
+
+
+rule fastp:
+    input:
+        fq1="work/{pid}/input/{pid}.{uid}_R1.fastq.gz",
+        fq2="work/{pid}/input/{pid}.{uid}_R2.fastq.gz",
+    output:
+        r1=temp("work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz"),
+        r2=temp("work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz"),
+        json="work/{pid}/qc/{pid}.{uid}.fastp.json",
+        html="work/{pid}/qc/{pid}.{uid}.fastp.html",
+    params:
+        adapters=fastp_adapter_options,
+    log:
+        "logs/fastp/{pid}.{uid}.log",
+    conda:
+        "../../envs/fastp.yaml"
+    benchmark:
+        "benchmarks/fastp/{pid}.{uid}.tsv"
+    threads: 4
+    resources:
+        mem_mb=4000,
+        runtime=120,
+    shell:
+        "fastp --in1 {input.fq1} --in2 {input.fq2}"
+        " --out1 {output.r1} --out2 {output.r2} --compression 1"
+        " {params.adapters} --thread {threads}"
+        " --json {output.json} --html {output.html} --report_title {wildcards.pid}.{wildcards.uid}"
+        " 2> {log}"
+
+
+rule samtools_stats:
+    input:
+        aln=alignment("{pid}"),
+        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        ref=GENOME,
+        targets=targets_bed(),
+    output:
+        stats="work/{pid}/qc/{pid}.stats.txt",
+        flagstat="work/{pid}/qc/{pid}.flagstat.txt",
+    params:
+        targets=targets_option("--target-regions"),
+    log:
+        "logs/samtools_stats/{pid}.log",
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 2
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "(samtools stats --threads {threads} --reference {input.ref} {params.targets}"
+        " {input.aln} > {output.stats}"
+        " && samtools flagstat --threads {threads} {input.aln} > {output.flagstat}) 2> {log}"
+
+
+rule mosdepth:
+    input:
+        aln=alignment("{pid}"),
+        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        ref=GENOME,
+        targets=targets_bed(),
+    output:
+        summary="work/{pid}/qc/{pid}.mosdepth.summary.txt",
+        dist="work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
+    params:
+        prefix="work/{pid}/qc/{pid}",
+        by=targets_option("--by"),
+    log:
+        "logs/mosdepth/{pid}.log",
+    conda:
+        "../../envs/mosdepth.yaml"
+    benchmark:
+        "benchmarks/mosdepth/{pid}.tsv"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    shell:
+        "mosdepth --threads {threads} --no-per-base --fast-mode --fasta {input.ref}"
+        " {params.by} {params.prefix} {input.aln} 2> {log}"

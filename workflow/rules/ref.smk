@@ -1,0 +1,87 @@
+if REF_IS_URL:
+
+    rule download_reference:
+        output:
+            f"{REF_DIR}/source.fa.download",
+        params:
+            url=REF_SOURCE,
+            sha256=config["reference"]["sha256"],
+        log:
+            f"logs/download_reference/{REF_ID}.log",
+        conda:
+            "../../envs/python.yaml"
+        retries: 2
+        script:
+            "../../scripts/download_reference.py"
+
+
+def reference_source() -> str:
+    """The reference FASTA as given, or its downloaded copy in the cache."""
+    return f"{REF_DIR}/source.fa.download" if REF_IS_URL else REF_SOURCE
+
+
+rule prepare_reference:
+    input:
+        reference_source(),
+    output:
+        fasta=GENOME,
+        fai=f"{GENOME}.fai",
+    params:
+        build=config["reference"]["build"],
+    log:
+        f"logs/prepare_reference/{REF_ID}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/prepare_reference.py"
+
+
+rule bwa_index:
+    input:
+        GENOME,
+    output:
+        multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    log:
+        f"logs/bwa_index/{REF_ID}.log",
+    conda:
+        "../../envs/bwa.yaml"
+    benchmark:
+        f"benchmarks/bwa_index/{REF_ID}.tsv"
+    resources:
+        mem_mb=8000,
+        runtime=180,
+    shell:
+        "bwa index {input} 2> {log}"
+
+
+rule minimap2_index:
+    input:
+        GENOME,
+    output:
+        f"{GENOME}.sr.mmi",
+    log:
+        f"logs/minimap2_index/{REF_ID}.log",
+    conda:
+        "../../envs/minimap2.yaml"
+    benchmark:
+        f"benchmarks/minimap2_index/{REF_ID}.tsv"
+    threads: 4
+    resources:
+        mem_mb=16000,
+        runtime=60,
+    shell:
+        "minimap2 -x sr -t {threads} -d {output} {input} 2> {log}"
+
+
+rule scatter_regions:
+    input:
+        fai=f"{GENOME}.fai",
+        targets=targets_bed(),
+    output:
+        expand("work/scatter/{ref}/{n}/chunk{chunk}.bed", ref=REF_ID, n=len(CHUNKS), chunk=CHUNKS),
+    log:
+        f"logs/scatter_regions/{REF_ID}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/scatter_regions.py"

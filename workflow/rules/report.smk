@@ -1,0 +1,51 @@
+def multiqc_inputs(wildcards) -> list[str]:
+    """Every QC file of the run that MultiQC reads."""
+    files = [f"work/{pid}/qc/{pid}.{uid}.fastp.json" for pid, uid in fastq_units()]
+    for name in SHEET.samples:
+        pid = PID[name]
+        files += [
+            f"work/{pid}/qc/{pid}.stats.txt",
+            f"work/{pid}/qc/{pid}.flagstat.txt",
+            f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
+            f"work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
+        ]
+    files += [f"work/{pid}/qc/{pid}.bcftools_stats.txt" for pid in germline_pids()]
+    return files
+
+
+rule multiqc_names:
+    output:
+        temp("work/run/multiqc_names.tsv"),
+    params:
+        names=multiqc_name_pairs,
+    log:
+        "logs/multiqc_names/run.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/multiqc_names.py"
+
+
+rule multiqc:
+    input:
+        qc=multiqc_inputs,
+        names="work/run/multiqc_names.tsv",
+    output:
+        html="results/run/multiqc.html",
+        data=directory("results/run/multiqc_data"),
+    params:
+        config=f"{workflow.basedir}/../config/multiqc.yaml",
+    log:
+        "logs/multiqc/run.log",
+    conda:
+        "../../envs/multiqc.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    shell:
+        "multiqc --force --no-ai --config {params.config} --replace-names {input.names}"
+        " --filename multiqc.html --outdir results/run {input.qc} 2> {log}"
+
+
+localrules:
+    multiqc_names,
