@@ -6,18 +6,18 @@ rule align_bwa:
         index=multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
     output:
         temp("work/{pid}/align/bwa/{pid}.{uid}.bam"),
-    params:
-        read_group=read_group,
     log:
         "logs/align_bwa/{pid}.{uid}.log",
-    conda:
-        "../../envs/bwa.yaml"
     benchmark:
         "benchmarks/align_bwa/{pid}.{uid}.tsv"
+    conda:
+        "../../envs/bwa.yaml"
     threads: 8
     resources:
         mem_mb=16000,
         runtime=720,
+    params:
+        read_group=read_group,
     shell:
         "(bwa mem -t {threads} -R '{params.read_group}' {input.ref} {input.r1} {input.r2}"
         " | samtools fixmate -m -u - -"
@@ -31,18 +31,18 @@ rule align_minimap2:
         index=f"{GENOME}.sr.mmi",
     output:
         temp("work/{pid}/align/minimap2/{pid}.{uid}.bam"),
-    params:
-        read_group=read_group,
     log:
         "logs/align_minimap2/{pid}.{uid}.log",
-    conda:
-        "../../envs/minimap2.yaml"
     benchmark:
         "benchmarks/align_minimap2/{pid}.{uid}.tsv"
+    conda:
+        "../../envs/minimap2.yaml"
     threads: 8
     resources:
         mem_mb=16000,
         runtime=720,
+    params:
+        read_group=read_group,
     shell:
         "(minimap2 -ax sr -t {threads} -R '{params.read_group}' {input.index}"
         " {input.r1} {input.r2}"
@@ -61,13 +61,13 @@ rule sample_header:
         bams=staged_bams,
     output:
         temp("work/{pid}/{pid}.header.sam"),
-    params:
-        sample=sample_name,
-        fastq_units=fastq_unit_names,
     log:
         "logs/sample_header/{pid}.log",
     conda:
         "../../envs/python.yaml"
+    params:
+        sample=sample_name,
+        fastq_units=fastq_unit_names,
     script:
         "../../scripts/sample_header.py"
 
@@ -81,18 +81,18 @@ rule merge_markdup:
         aln=alignment("{pid}"),
         index=f"{alignment('{pid}')}.{INDEX_EXT}",
         metrics="work/{pid}/qc/{pid}.markdup.txt",
-    params:
-        finish=finish_alignment,
     log:
         "logs/merge_markdup/{pid}.log",
-    conda:
-        "../../envs/samtools.yaml"
     benchmark:
         "benchmarks/merge_markdup/{pid}.tsv"
+    conda:
+        "../../envs/samtools.yaml"
     threads: 4
     resources:
         mem_mb=4000,
         runtime=480,
+    params:
+        finish=finish_alignment,
     shell:
         "(samtools merge -c -p -u -h {input.header} -o - {input.units}"
         " | {params.finish}) 2> {log}"

@@ -11,7 +11,8 @@ def callset_indexes(wildcards) -> list[str]:
 def callset_chunks(wildcards) -> list[str]:
     """A callset's per-chunk calls, in chunk (and so reference) order."""
     return [
-        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf" for chunk in CHUNKS
+        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf"
+        for chunk in CHUNKS
     ]
 
 
@@ -24,18 +25,18 @@ rule call_bcftools:
         bed=chunk_bed,
     output:
         temp("work/calls/{callset}/bcftools/chunk{chunk}.bcf"),
-    params:
-        min_mapq=config["calling"]["min_mapq"],
-        min_baseq=config["calling"]["min_baseq"],
     log:
         "logs/call_bcftools/{callset}.{chunk}.log",
-    conda:
-        "../../envs/bcftools.yaml"
     benchmark:
         "benchmarks/call_bcftools/{callset}.{chunk}.tsv"
+    conda:
+        "../../envs/bcftools.yaml"
     resources:
         mem_mb=2000,
         runtime=240,
+    params:
+        min_mapq=config["calling"]["min_mapq"],
+        min_baseq=config["calling"]["min_baseq"],
     shell:
         "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 1000"
@@ -53,18 +54,18 @@ rule call_freebayes:
         bed=chunk_bed,
     output:
         temp("work/calls/{callset}/freebayes/chunk{chunk}.bcf"),
-    params:
-        min_mapq=config["calling"]["min_mapq"],
-        min_baseq=config["calling"]["min_baseq"],
     log:
         "logs/call_freebayes/{callset}.{chunk}.log",
-    conda:
-        "../../envs/freebayes.yaml"
     benchmark:
         "benchmarks/call_freebayes/{callset}.{chunk}.tsv"
+    conda:
+        "../../envs/freebayes.yaml"
     resources:
         mem_mb=4000,
         runtime=480,
+    params:
+        min_mapq=config["calling"]["min_mapq"],
+        min_baseq=config["calling"]["min_baseq"],
     shell:
         "(freebayes --fasta-reference {input.ref} --targets {input.bed}"
         " --min-mapping-quality {params.min_mapq} --min-base-quality {params.min_baseq}"
@@ -79,18 +80,18 @@ rule gather_calls:
     output:
         vcf="work/calls/{callset}.vcf.gz",
         index="work/calls/{callset}.vcf.gz.tbi",
-    params:
-        min_qual=config["calling"]["min_qual"],
-        min_depth=config["calling"]["min_depth"],
     log:
         "logs/gather_calls/{callset}.log",
-    conda:
-        "../../envs/bcftools.yaml"
     benchmark:
         "benchmarks/gather_calls/{callset}.tsv"
+    conda:
+        "../../envs/bcftools.yaml"
     resources:
         mem_mb=2000,
         runtime=60,
+    params:
+        min_qual=config["calling"]["min_qual"],
+        min_depth=config["calling"]["min_depth"],
     shell:
         "(bcftools concat --output-type u {input.chunks}"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --atomize"
@@ -109,12 +110,12 @@ rule extract_from_joint:
     output:
         vcf="work/{pid}/{pid}.from-joint.vcf.gz",
         index="work/{pid}/{pid}.from-joint.vcf.gz.tbi",
-    params:
-        column=joint_column,
     log:
         "logs/extract_from_joint/{pid}.log",
     conda:
         "../../envs/bcftools.yaml"
+    params:
+        column=joint_column,
     shell:
         "(bcftools query --list-samples {input.vcf} | sed -n '{params.column}p'"
         " > {output.vcf}.sample"

@@ -106,7 +106,9 @@ def unit_alignments(wildcards) -> list[str]:
         pattern = "work/{pid}/input/{pid}.{uid}.bam"
     else:
         pattern = "work/{pid}/align/" + config["aligner"] + "/{pid}.{uid}.bam"
-    return [pattern.format(pid=wildcards.pid, uid=uid) for uid in sample_units(wildcards)]
+    return [
+        pattern.format(pid=wildcards.pid, uid=uid) for uid in sample_units(wildcards)
+    ]
 
 
 def staged_bams(wildcards) -> list[str]:
@@ -121,7 +123,9 @@ def read_group(wildcards) -> str:
 
 def fastq_unit_names(wildcards) -> dict[str, str]:
     """uid -> the sheet's unit name, for the FASTQ units of a sample."""
-    return {uid: row.unit for uid, row in sample_units(wildcards).items() if not row.is_bam}
+    return {
+        uid: row.unit for uid, row in sample_units(wildcards).items() if not row.is_bam
+    }
 
 
 def sample_name(wildcards) -> str:
@@ -196,7 +200,9 @@ def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
     pairs = []
     for name, units in UID.items():
         pairs.append((PID[name], name))
-        pairs += [(f"{PID[name]}.{uid}", f"{name}.{row.unit}") for uid, row in units.items()]
+        pairs += [
+            (f"{PID[name]}.{uid}", f"{name}.{row.unit}") for uid, row in units.items()
+        ]
     return pairs
 
 
@@ -246,5 +252,8 @@ def final_outputs() -> list[str]:
         outputs.append(published(sample.sample, ".vcf.gz"))
         outputs.append(published(sample.sample, ".vcf.gz.tbi"))
     if config["calling"]["joint"]:
-        outputs += ["results/run/germline.joint.vcf.gz", "results/run/germline.joint.vcf.gz.tbi"]
+        outputs += [
+            "results/run/germline.joint.vcf.gz",
+            "results/run/germline.joint.vcf.gz.tbi",
+        ]
     return outputs

@@ -34,18 +34,18 @@ rule fastp:
         r2=temp("work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz"),
         json="work/{pid}/qc/{pid}.{uid}.fastp.json",
         html="work/{pid}/qc/{pid}.{uid}.fastp.html",
-    params:
-        adapters=fastp_adapter_options,
     log:
         "logs/fastp/{pid}.{uid}.log",
-    conda:
-        "../../envs/fastp.yaml"
     benchmark:
         "benchmarks/fastp/{pid}.{uid}.tsv"
+    conda:
+        "../../envs/fastp.yaml"
     threads: 4
     resources:
         mem_mb=4000,
         runtime=120,
+    params:
+        adapters=fastp_adapter_options,
     shell:
         "fastp --in1 {input.fq1} --in2 {input.fq2}"
         " --out1 {output.r1} --out2 {output.r2} --compression 1"
@@ -63,8 +63,6 @@ rule samtools_stats:
     output:
         stats="work/{pid}/qc/{pid}.stats.txt",
         flagstat="work/{pid}/qc/{pid}.flagstat.txt",
-    params:
-        targets=targets_option("--target-regions"),
     log:
         "logs/samtools_stats/{pid}.log",
     conda:
@@ -73,6 +71,8 @@ rule samtools_stats:
     resources:
         mem_mb=2000,
         runtime=120,
+    params:
+        targets=targets_option("--target-regions"),
     shell:
         "(samtools stats --threads {threads} --reference {input.ref} {params.targets}"
         " {input.aln} > {output.stats}"
@@ -88,19 +88,19 @@ rule mosdepth:
     output:
         summary="work/{pid}/qc/{pid}.mosdepth.summary.txt",
         dist="work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
-    params:
-        prefix="work/{pid}/qc/{pid}",
-        by=targets_option("--by"),
     log:
         "logs/mosdepth/{pid}.log",
-    conda:
-        "../../envs/mosdepth.yaml"
     benchmark:
         "benchmarks/mosdepth/{pid}.tsv"
+    conda:
+        "../../envs/mosdepth.yaml"
     threads: 2
     resources:
         mem_mb=4000,
         runtime=60,
+    params:
+        prefix="work/{pid}/qc/{pid}",
+        by=targets_option("--by"),
     shell:
         "mosdepth --threads {threads} --no-per-base --fast-mode --fasta {input.ref}"
         " {params.by} {params.prefix} {input.aln} 2> {log}"

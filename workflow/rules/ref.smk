@@ -3,14 +3,14 @@ if REF_IS_URL:
     rule download_reference:
         output:
             f"{REF_DIR}/source.fa.download",
+        log:
+            f"logs/download_reference/{REF_ID}.log",
+        retries: 2
+        conda:
+            "../../envs/python.yaml"
         params:
             url=REF_SOURCE,
             sha256=config["reference"]["sha256"],
-        log:
-            f"logs/download_reference/{REF_ID}.log",
-        conda:
-            "../../envs/python.yaml"
-        retries: 2
         script:
             "../../scripts/download_reference.py"
 
@@ -26,12 +26,12 @@ rule prepare_reference:
     output:
         fasta=GENOME,
         fai=f"{GENOME}.fai",
-    params:
-        build=config["reference"]["build"],
     log:
         f"logs/prepare_reference/{REF_ID}.log",
     conda:
         "../../envs/python.yaml"
+    params:
+        build=config["reference"]["build"],
     script:
         "../../scripts/prepare_reference.py"
 
@@ -43,10 +43,10 @@ rule bwa_index:
         multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
     log:
         f"logs/bwa_index/{REF_ID}.log",
-    conda:
-        "../../envs/bwa.yaml"
     benchmark:
         f"benchmarks/bwa_index/{REF_ID}.tsv"
+    conda:
+        "../../envs/bwa.yaml"
     resources:
         mem_mb=8000,
         runtime=180,
@@ -61,10 +61,10 @@ rule minimap2_index:
         f"{GENOME}.sr.mmi",
     log:
         f"logs/minimap2_index/{REF_ID}.log",
-    conda:
-        "../../envs/minimap2.yaml"
     benchmark:
         f"benchmarks/minimap2_index/{REF_ID}.tsv"
+    conda:
+        "../../envs/minimap2.yaml"
     threads: 4
     resources:
         mem_mb=16000,
@@ -78,7 +78,12 @@ rule scatter_regions:
         fai=f"{GENOME}.fai",
         targets=targets_bed(),
     output:
-        expand("work/scatter/{ref}/{n}/chunk{chunk}.bed", ref=REF_ID, n=len(CHUNKS), chunk=CHUNKS),
+        expand(
+            "work/scatter/{ref}/{n}/chunk{chunk}.bed",
+            ref=REF_ID,
+            n=len(CHUNKS),
+            chunk=CHUNKS,
+        ),
     log:
         f"logs/scatter_regions/{REF_ID}.log",
     conda:

@@ -16,12 +16,12 @@ def multiqc_inputs(wildcards) -> list[str]:
 rule multiqc_names:
     output:
         temp("work/run/multiqc_names.tsv"),
-    params:
-        names=multiqc_name_pairs,
     log:
         "logs/multiqc_names/run.log",
     conda:
         "../../envs/python.yaml"
+    params:
+        names=multiqc_name_pairs,
     script:
         "../../scripts/multiqc_names.py"
 
@@ -33,8 +33,6 @@ rule multiqc:
     output:
         html="results/run/multiqc.html",
         data=directory("results/run/multiqc_data"),
-    params:
-        config=f"{workflow.basedir}/../config/multiqc.yaml",
     log:
         "logs/multiqc/run.log",
     conda:
@@ -42,6 +40,8 @@ rule multiqc:
     resources:
         mem_mb=4000,
         runtime=60,
+    params:
+        config=f"{workflow.basedir}/../config/multiqc.yaml",
     shell:
         "multiqc --force --no-ai --config {params.config} --replace-names {input.names}"
         " --filename multiqc.html --outdir results/run {input.qc} 2> {log}"

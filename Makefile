@@ -1,0 +1,57 @@
+# tailorseq: `make demo` sets up and runs the pipeline on the bundled demo; `make test` runs the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+CORES ?= all
+# Debian/Ubuntu packages for the external tools (libhts-dev gives mosdepth its libhts.so).
+APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth libhts-dev
+TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth
+DEMO := resources/demo/.complete
+
+.PHONY: help setup tools demo test lint unit integration bench clean
+
+help:
+	@echo "make demo   set everything up and run the pipeline on the bundled demo"
+	@echo "make test   set everything up and run lint, unit and integration tests"
+	@echo "make bench  run the benchmarks in bench/ (needs ../shared/data)"
+
+setup: tools $(VENV)/.installed
+
+tools:
+	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	mosdepth --version >/dev/null 2>&1 || missing="$$missing mosdepth"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "tailorseq: missing external tools:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else \
+	  echo "Install them with: sudo apt-get install $(APT_PACKAGES)"; \
+	  echo "or run the pipeline with tools from conda: snakemake --sdm conda ..."; exit 1; fi; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(DEMO): $(VENV)/.installed scripts/tailorseq/demo.py resources/demo_plan.yaml
+	$(PY) -m tailorseq demo --out resources/demo
+	touch $@
+
+demo: setup $(DEMO)
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile config/config.yaml
+	@echo; echo "Demo results: $$(pwd)/results (one folder per sample; run report: results/run/multiqc.html)"
+
+lint: setup $(DEMO)
+	$(VENV)/bin/ruff check scripts tests bench
+	$(VENV)/bin/snakefmt --check workflow
+	$(VENV)/bin/snakemake --lint --configfile config/config.yaml
+
+test: lint
+	$(VENV)/bin/pytest -q
+
+bench: setup $(DEMO)
+	for script in bench/*.py; do $(PY) $$script; done
+
+clean:
+	rm -rf results work logs benchmarks .snakemake resources/demo

@@ -1,0 +1,88 @@
+"""Publishing, staging, downloads and the cached genome never leave half-written files."""
+
+import gzip
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tailorseq.download import fetch
+from tailorseq.errors import TailorseqError
+from tailorseq.files import link_absolute, publish, stderr_to
+from tailorseq.genome import materialize
+from tailorseq.pseudonym import lab_secret, pseudonym
+
+
+def test_publish_hard_links_and_replaces(tmp_path: Path) -> None:
+    source = tmp_path / "work" / "s1.bam"
+    source.parent.mkdir()
+    source.write_bytes(b"alignment")
+    destination = tmp_path / "results" / "demo1" / "demo1.bam"
+    publish(source, destination)
+    assert destination.read_bytes() == b"alignment"
+    assert os.stat(source).st_ino == os.stat(destination).st_ino
+    source.unlink()
+    source.write_bytes(b"rerun")
+    publish(source, destination)
+    assert destination.read_bytes() == b"rerun"
+    assert not list(destination.parent.glob(".*partial"))
+
+
+def test_link_absolute_points_at_the_resolved_source(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("reads.fq.gz").write_bytes(b"x")
+    link = Path("work/s1/input/s1.u1_R1.fastq.gz")
+    link_absolute(Path("reads.fq.gz"), link)
+    link_absolute(Path("reads.fq.gz"), link)
+    assert os.readlink(link) == str(tmp_path / "reads.fq.gz")
+
+
+def test_stderr_goes_to_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "rule.log"
+    with stderr_to(str(log)):
+        print("from the rule", file=sys.stderr)
+    assert log.read_text() == "from the rule\n"
+
+
+def test_fetch_verifies_the_checksum(tmp_path: Path) -> None:
+    source = tmp_path / "ref.fa"
+    source.write_text(">c\nACGT\n")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert fetch(source.as_uri(), tmp_path / "cache" / "ref.fa", digest) == digest
+    with pytest.raises(TailorseqError, match="sha256 is"):
+        fetch(source.as_uri(), tmp_path / "cache" / "bad.fa", "0" * 64)
+    assert not (tmp_path / "cache" / "bad.fa").exists()
+    assert not list((tmp_path / "cache").glob("*.partial"))
+
+
+def test_fetch_failure_names_the_url(tmp_path: Path) -> None:
+    with pytest.raises(TailorseqError, match="missing.fa failed"):
+        fetch((tmp_path / "missing.fa").as_uri(), tmp_path / "out.fa")
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_materialize_writes_plain_indexed_fasta(tmp_path: Path, compress: bool) -> None:
+    text = b">c1 description\nACGTACGTAC\nGG\n>c2\nTTTT\n"
+    source = tmp_path / ("in.fa.gz" if compress else "in.fa")
+    source.write_bytes(gzip.compress(text) if compress else text)
+    fasta = tmp_path / "cache" / "genome.fa"
+    fasta.parent.mkdir()
+    materialize(source, fasta)
+    assert fasta.read_bytes() == text
+    fai = Path(f"{fasta}.fai").read_text().splitlines()
+    assert [line.split("\t")[:2] for line in fai] == [["c1", "12"], ["c2", "4"]]
+
+
+def test_pseudonyms_are_keyed_and_stable(tmp_path: Path, monkeypatch) -> None:
+    assert pseudonym("demo1", b"k") == pseudonym("demo1", b"k")
+    assert pseudonym("demo1", b"k") != pseudonym("demo1", b"other")
+    assert pseudonym("demo1", b"k").startswith("s") and len(pseudonym("demo1", b"k")) == 11
+    monkeypatch.delenv("TAILORSEQ_SECRET", raising=False)
+    secret_file = tmp_path / "conf" / "secret"
+    first = lab_secret(secret_file)
+    assert first == lab_secret(secret_file)
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("TAILORSEQ_SECRET", "from-env")
+    assert lab_secret(secret_file) == b"from-env"
