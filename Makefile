@@ -34,7 +34,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-$(DEMO): $(VENV)/.installed scripts/tailorseq/demo.py resources/demo_plan.yaml
+$(DEMO): $(VENV)/.installed $(wildcard scripts/tailorseq/demo/*.py) resources/demo_plan.yaml
 	$(PY) -m tailorseq demo --out resources/demo
 	touch $@
 

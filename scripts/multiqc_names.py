@@ -18,8 +18,9 @@ if __name__ == "__main__":
             write_names([tuple(pair) for pair in rule.params.names], Path(rule.output[0]))
     else:
         parser = argparse.ArgumentParser(description=__doc__)
-        parser.add_argument("--pair", nargs=2, action="append", required=True,
-                            metavar=("PSEUDONYM", "NAME"))
+        parser.add_argument(
+            "--pair", nargs=2, action="append", required=True, metavar=("PSEUDONYM", "NAME")
+        )
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
         write_names([tuple(pair) for pair in args.pair], args.out)

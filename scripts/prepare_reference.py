@@ -3,15 +3,24 @@
 import argparse
 from pathlib import Path
 
+from tailorseq.errors import InputError
 from tailorseq.files import stderr_to
 from tailorseq.genome import materialize
-from tailorseq.reference import check_fai_against_build
+from tailorseq.reference import build_problems, load_builds, read_contigs
 
 
 def prepare(source: Path, fasta: Path, build: str) -> None:
-    """Materialize the FASTA and refuse it when its contigs do not fit the build."""
+    """Materialize the FASTA, and refuse it (removing it) when its contigs do not fit the build.
+
+    Local references were checked before the run; this catches downloaded ones.
+    """
     materialize(source, fasta)
-    check_fai_against_build(Path(f"{fasta}.fai"), build, label=str(source))
+    problems = build_problems(read_contigs(fasta), build, load_builds())
+    if problems:
+        fasta.unlink()
+        Path(f"{fasta}.fai").unlink()
+        problem, fix = problems[0]
+        raise InputError(str(source), problem, fix)
 
 
 if __name__ == "__main__":

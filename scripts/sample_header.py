@@ -1,4 +1,4 @@
-"""Write the SAM header of a sample's merged alignment: contigs and read groups, real sample name."""
+"""Write the SAM header of a sample's merged alignment: contigs, read groups, real sample name."""
 
 import argparse
 from pathlib import Path
@@ -38,10 +38,20 @@ if __name__ == "__main__":
         parser.add_argument("--fai", type=Path, required=True, help="reference .fai")
         parser.add_argument("--pid", required=True, help="the sample's pseudonym")
         parser.add_argument("--sample", required=True, help="the sample's real id")
-        parser.add_argument("--fastq-unit", action="append", default=[], type=parse_unit,
-                            help="uid=unit name of a FASTQ unit (repeatable)")
-        parser.add_argument("--bam", action="append", default=[], type=Path,
-                            help="a BAM unit whose read groups are kept (repeatable)")
+        parser.add_argument(
+            "--fastq-unit",
+            action="append",
+            default=[],
+            type=parse_unit,
+            help="uid=unit name of a FASTQ unit (repeatable)",
+        )
+        parser.add_argument(
+            "--bam",
+            action="append",
+            default=[],
+            type=Path,
+            help="a BAM unit whose read groups are kept (repeatable)",
+        )
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
         write_header(args.fai, args.pid, args.sample, dict(args.fastq_unit), args.bam, args.out)

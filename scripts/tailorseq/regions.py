@@ -88,7 +88,10 @@ def _pieces(region: Region, offset: int, bounds: list[int]) -> Iterator[tuple[in
         low = max(bounds[index], offset)
         high = min(bounds[index + 1], offset + region.length)
         if low < high:
-            yield index, Region(region.contig, region.start + low - offset, region.start + high - offset)
+            yield (
+                index,
+                Region(region.contig, region.start + low - offset, region.start + high - offset),
+            )
 
 
 def write_bed(regions: Iterable[Region], path: Path) -> None:

@@ -58,7 +58,7 @@ def test_fetch_verifies_the_checksum(tmp_path: Path) -> None:
 
 
 def test_fetch_failure_names_the_url(tmp_path: Path) -> None:
-    with pytest.raises(TailorseqError, match="missing.fa failed"):
+    with pytest.raises(TailorseqError, match=r"missing\.fa failed"):
         fetch((tmp_path / "missing.fa").as_uri(), tmp_path / "out.fa")
 
 

@@ -1,5 +1,6 @@
 """Scatter chunks: cover everything once, in order, nearly equal."""
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def test_chunks_cover_the_genome_once_in_order(count: int) -> None:
     assert len(chunks) == count
     pieces = covered(chunks)
     assert sum(piece.length for piece in pieces) == 1517
-    for left, right in zip(pieces, pieces[1:], strict=False):
+    for left, right in pairwise(pieces):
         if left.contig == right.contig:
             assert left.end == right.start
     sizes = [sum(piece.length for piece in chunk) for chunk in chunks]

@@ -1,11 +1,8 @@
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 from snakemake.settings.types import DeploymentMethod
-
-sys.path.insert(0, str(Path(workflow.basedir).parent / "scripts"))
 
 from tailorseq.alignment import aligner_read_group
 from tailorseq.checks import preflight
@@ -65,7 +62,7 @@ def scatter_count() -> int:
     configured = config["calling"]["scatter"]
     if configured > 0:
         return configured
-    cores = workflow.global_resources.get("_cores")
+    cores = workflow.global_resources["_cores"].value
     return max(1, min(cores or 16, 64))
 
 
@@ -148,7 +145,7 @@ def finish_alignment(wildcards, input, output, threads) -> str:
             f"samtools view {write} -o {target} -"
             f" && echo 'existing alignments: duplicates not re-marked' > {output.metrics}"
         )
-    return f"samtools markdup {write} -f {output.metrics} -S - {target}"
+    return f"samtools markdup {write} -T {output.aln}.tmp -f {output.metrics} -S - {target}"
 
 
 def alignment(pid: str) -> str:

@@ -46,10 +46,13 @@ rule fastp:
         runtime=120,
     params:
         adapters=fastp_adapter_options,
+        n_base_limit=config["trimming"]["n_base_limit"],
+        min_length=config["trimming"]["min_length"],
     shell:
         "fastp --in1 {input.fq1} --in2 {input.fq2}"
         " --out1 {output.r1} --out2 {output.r2} --compression 1"
-        " {params.adapters} --thread {threads}"
+        " {params.adapters} --n_base_limit {params.n_base_limit}"
+        " --length_required {params.min_length} --thread {threads}"
         " --json {output.json} --html {output.html} --report_title {wildcards.pid}.{wildcards.uid}"
         " 2> {log}"
 

@@ -1,0 +1,381 @@
+"""Check before compute: everything wrong with a run's config, sheets, input files, reference and
+tools, found before any job starts and reported together as one numbered list.
+
+Nothing here writes a file.
+"""
+
+import os
+import stat
+import time
+from concurrent.futures import ThreadPoolExecutor
+from copy import deepcopy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tailorseq import tools
+from tailorseq.errors import InputError
+from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, scan_fastq
+from tailorseq.reference import (
+    bed_problems,
+    build_problems,
+    detect_build,
+    header_problems,
+    is_url,
+    load_builds,
+    read_alignment_header,
+    read_contigs,
+)
+from tailorseq.sheets import (
+    Problems,
+    SampleSheet,
+    Unit,
+    fill_defaults,
+    load_schema,
+    parse_sheets,
+    schema_problems,
+)
+from tailorseq.tools import ToolVersion
+
+CONFIG = "config"
+FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
+
+
+# ---------------------------------------------------------------- config
+
+
+def config_problems(config: dict[str, Any]) -> list[InputError]:
+    """Every way the config breaks its schema, each naming the key path."""
+    found = schema_problems(config, load_schema("config"), "key")
+    return [InputError(CONFIG, problem, fix) for problem, fix in found]
+
+
+def load_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A validated copy of `config` with all defaults filled in; InputError on the first problem."""
+    problems = config_problems(config)
+    if problems:
+        raise problems[0]
+    filled = deepcopy(config)
+    fill_defaults(filled, load_schema("config"))
+    return filled
+
+
+# ---------------------------------------------------------------- files
+
+
+def unreadable(path: Path, missing_fix: str) -> tuple[str, str] | None:
+    """Why `path` cannot be read as an input file, as (problem, fix); None when it can."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a broken symbolic link (to {os.readlink(path)})", missing_fix
+        return "does not exist", missing_fix
+    except PermissionError:
+        return "cannot be reached (permission denied on a folder above it)", _PERMISSION_FIX
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file", "give the path of the file itself"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)", "give a regular file"
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except PermissionError:
+        return "is not readable (permission denied)", _PERMISSION_FIX
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})", "copy the file again"
+    return None
+
+
+_PERMISSION_FIX = "make it readable for the user running the pipeline (chmod/chgrp)"
+
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass
+class Findings:
+    """What the checks found: the problems, and the facts the summary reports."""
+
+    config: dict[str, Any]
+    sheet: SampleSheet
+    samples_label: str
+    units_label: str
+    problems: list[InputError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    contigs: dict[str, int] | None = None
+    scans: dict[FastqKey, FastqScan] = field(default_factory=dict)
+    scan_seconds: float = 0.0
+    tools: list[ToolVersion] = field(default_factory=list)
+
+    def unit_problem(self, unit: Unit, problem: str, fix: str) -> None:
+        """Record a problem found in one of a unit's files, at its units.tsv row."""
+        self.problems.append(InputError(self.units_label, problem, fix, unit.row))
+
+
+def inspect_run(config: dict[str, Any], workdir: Path, *, check_tools: bool = True) -> Findings:
+    """Run every check; a config that breaks its schema stops here, anything else is collected."""
+    problems = config_problems(config)
+    if problems:
+        raise Problems(problems)
+    config = load_config(config)
+    samples_tsv, units_tsv = workdir / config["samples"], workdir / config["units"]
+    sheet, sheet_problems = parse_sheets(samples_tsv, units_tsv)
+    findings = Findings(config, sheet, str(samples_tsv), str(units_tsv), sheet_problems)
+    readable_units = _check_unit_files(findings)
+    findings.contigs = _check_reference(findings, workdir)
+    _check_targets(findings, workdir)
+    _scan_fastqs(findings, [u for u in readable_units if not u.is_bam])
+    _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
+    if check_tools:
+        findings.tools, tool_problems = tools.check_tools(tools.required_tools(config))
+        findings.problems += tool_problems
+    return findings
+
+
+def preflight(config: dict[str, Any], workdir: Path, *, check_tools: bool = True) -> SampleSheet:
+    """Check everything before compute; the sample sheet, or `Problems` listing all problems."""
+    findings = inspect_run(config, workdir, check_tools=check_tools)
+    if findings.problems:
+        raise Problems(findings.problems)
+    return findings.sheet
+
+
+def _check_unit_files(findings: Findings) -> list[Unit]:
+    """The units whose files all exist and are readable; the others reported."""
+    fix = f"correct the path (relative to the folder of {findings.units_label}) or add the file"
+    readable = []
+    for unit in (unit for units in findings.sheet.units.values() for unit in units):
+        bad = {column: why for column, path in unit.files.items() if (why := unreadable(path, fix))}
+        for column, (problem, fix_it) in bad.items():
+            findings.unit_problem(unit, f"{column} file {unit.files[column]} {problem}", fix_it)
+        if not bad:
+            readable.append(unit)
+    return readable
+
+
+def _check_reference(findings: Findings, workdir: Path) -> dict[str, int] | None:
+    """The reference's contigs (None when not checkable now); build mismatches reported."""
+    reference = findings.config["reference"]
+    location, build = reference["fasta"], reference["build"]
+    if is_url(location):
+        findings.notes.append(f"reference {location} is a URL: checked after download")
+        return None
+    fasta = workdir / location
+    demo_fix = "generate the demo: python -m tailorseq demo (make demo does it)"
+    missing_fix = demo_fix if build == "demo" else "correct reference.fasta"
+    bad = unreadable(fasta, missing_fix)
+    if bad:
+        findings.problems.append(InputError(CONFIG, f"reference.fasta {fasta} {bad[0]}", bad[1]))
+        return None
+    try:
+        contigs = read_contigs(fasta)
+    except InputError as error:
+        findings.problems.append(error)
+        return None
+    builds = load_builds()
+    found = build_problems(contigs, build, builds)
+    findings.problems += [InputError(str(fasta), problem, fix) for problem, fix in found]
+    guess = detect_build(contigs, builds) if build not in builds else None
+    if guess:
+        findings.notes.append(
+            f"reference contigs have {guess}'s lengths but reference.build is '{build}': "
+            f"set it to {guess} to check against that build"
+        )
+    return contigs
+
+
+def _check_targets(findings: Findings, workdir: Path) -> None:
+    """The config's and each sample's target BED: readable, and on the reference's contigs."""
+    beds: list[tuple[Path, str, int | None]] = []
+    if findings.config["targets"]:
+        beds.append((workdir / findings.config["targets"], CONFIG, None))
+    beds += [
+        (sample.targets, findings.samples_label, sample.row)
+        for sample in findings.sheet.samples.values()
+        if sample.targets
+    ]
+    for bed, label, row in beds:
+        bad = unreadable(bed, "correct the path or add the BED file")
+        if bad:
+            findings.problems.append(InputError(label, f"targets {bed} {bad[0]}", bad[1], row))
+        else:
+            findings.problems += bed_problems(bed, findings.contigs)
+
+
+# ---------------------------------------------------------------- FASTQ
+
+
+def _scan_fastqs(findings: Findings, units: list[Unit]) -> None:
+    """Scan every FASTQ in parallel; report broken files and pairs that do not agree."""
+    limit = findings.config["checks"]["full_fastq_scan_max_mb"]
+    jobs = {
+        (unit.sample, unit.unit, column): path
+        for unit in units
+        for column, path in unit.files.items()
+    }
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
+        futures = {key: pool.submit(scan_fastq, path, limit) for key, path in jobs.items()}
+    findings.scan_seconds = time.perf_counter() - start
+    for unit in units:
+        for column in ("fq1", "fq2"):
+            try:
+                scan = futures[(unit.sample, unit.unit, column)].result()
+            except FastqError as error:
+                path = unit.files[column]
+                findings.unit_problem(unit, f"{column} {path} {error.problem}", error.fix)
+                continue
+            findings.scans[(unit.sample, unit.unit, column)] = scan
+            if not scan.complete:
+                findings.notes.append(_sampled_note(unit, column, scan, limit))
+        _check_pair(findings, unit)
+
+
+def _sampled_note(unit: Unit, column: str, scan: FastqScan, limit: float) -> str:
+    """The note for a file too large for a full scan."""
+    return (
+        f"{unit.sample}/{unit.unit} {column} ({scan.size_mb:,.0f} MB) is larger than "
+        f"checks.full_fastq_scan_max_mb ({limit:g}): only its first {SAMPLE_RECORDS:,} records "
+        "were checked, not its read count or its end (raise the limit to read it all)"
+    )
+
+
+def _check_pair(findings: Findings, unit: Unit) -> None:
+    """R1 and R2 of a unit must be mates: same first read, same number of reads."""
+    pair = [findings.scans.get((unit.sample, unit.unit, column)) for column in ("fq1", "fq2")]
+    if pair[0] is None or pair[1] is None:
+        return
+    first, second = pair
+    if first.first_read != second.first_read:
+        problem = (
+            f"fq1 and fq2 are not mates: their first reads are "
+            f"'{first.first_read}' and '{second.first_read}'"
+        )
+        findings.unit_problem(unit, problem, "give read 1 and read 2 of the same run")
+    elif first.complete and second.complete and first.reads != second.reads:
+        problem = f"fq1 has {first.reads:,} reads but fq2 has {second.reads:,}"
+        fix = "give both files of one pair (one may be truncated or from another run)"
+        findings.unit_problem(unit, problem, fix)
+
+
+# ---------------------------------------------------------------- BAM/CRAM
+
+
+def _check_bam_headers(findings: Findings, units: list[Unit]) -> None:
+    """Each BAM/CRAM header: readable, with read groups, on the reference's contigs."""
+    for unit in units:
+        bam = unit.files["bam"]
+        try:
+            header = read_alignment_header(bam)
+        except InputError as error:
+            findings.unit_problem(unit, f"bam {bam} {error.problem}", error.fix)
+            continue
+        for problem, fix in header_problems(header, findings.contigs):
+            findings.unit_problem(unit, f"bam {bam} {problem}", fix)
+
+
+# ---------------------------------------------------------------- config file and summary
+
+
+def read_configfile(configfile: Path) -> dict[str, Any]:
+    """The YAML config as a dict; InputError (with the line) for a missing or broken file."""
+    label = str(configfile)
+    bad = unreadable(configfile, "give the path of the run's config YAML")
+    if bad:
+        raise InputError(label, *bad)
+    try:
+        config = yaml.safe_load(configfile.read_text())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        row = mark.line + 1 if mark else None
+        raise InputError(
+            label, f"is not valid YAML ({error.problem})", "fix the syntax", row
+        ) from error
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise InputError(label, "is not a mapping of keys to values", "write it as `key: value`")
+    return config
+
+
+def check_configfile(configfile: Path, workdir: Path) -> str:
+    """Run every check for a config file; a printable summary, or `Problems` with all problems."""
+    findings = inspect_run(read_configfile(configfile), workdir)
+    if findings.problems:
+        raise Problems(findings.problems)
+    return summarize(findings, configfile)
+
+
+def summarize(findings: Findings, configfile: Path) -> str:
+    """A human summary of a run that passed every check."""
+    config, sheet = findings.config, findings.sheet
+    kinds = _count(sample.kind for sample in sheet.samples.values())
+    units = [unit for group in sheet.units.values() for unit in group]
+    pairs = ", ".join(f"{t.sample}/{n.sample}" for t, n in sheet.tumor_normal_pairs()) or "none"
+    lines = [
+        f"tailorseq check: all checks passed for {configfile}",
+        f"samples: {len(sheet.samples)} ({kinds}) from {findings.samples_label}",
+        f"units: {len(units)} ({_count('BAM' if u.is_bam else 'FASTQ' for u in units)})"
+        f" from {findings.units_label}",
+        f"tumour/normal pairs: {pairs}",
+        _reference_line(findings),
+        f"aligner: {config['aligner']}, caller: {config['caller']}, "
+        f"alignment: {config['alignment']['format']}",
+        *_tool_lines(findings.tools),
+        *_fastq_lines(findings, units),
+    ]
+    lines += [f"note: {note}" for note in findings.notes]
+    return "\n".join(lines)
+
+
+def _count(values: Any) -> str:
+    """'germline 2, tumor 1' from an iterable of labels, in first-seen order."""
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return ", ".join(f"{name} {number}" for name, number in counts.items())
+
+
+def _reference_line(findings: Findings) -> str:
+    """The reference: build, contigs and total length."""
+    reference = findings.config["reference"]
+    if findings.contigs is None:
+        return f"reference: {reference['fasta']} (build {reference['build']}, not checked yet)"
+    names = list(findings.contigs)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    total = sum(findings.contigs.values())
+    return (
+        f"reference: {reference['fasta']} (build {reference['build']}): "
+        f"{len(names)} contig{'s' if len(names) > 1 else ''}, {total:,} bp ({shown})"
+    )
+
+
+def _tool_lines(tools: list[ToolVersion]) -> list[str]:
+    """One line listing every tool with its version and path."""
+    if not tools:
+        return ["tools: not checked"]
+    return ["tools: " + ", ".join(f"{t.name} {t.version} ({t.path})" for t in tools)]
+
+
+def _fastq_lines(findings: Findings, units: list[Unit]) -> list[str]:
+    """Read counts per FASTQ unit and the scan speed."""
+    lines = []
+    for unit in units:
+        scan = findings.scans.get((unit.sample, unit.unit, "fq1"))
+        if scan:
+            count = f"{scan.reads:,} read pairs" if scan.complete else "not counted (too large)"
+            lines.append(f"  {unit.sample}/{unit.unit}: {count}")
+    if not lines:
+        return []
+    scanned = [scan for scan in findings.scans.values() if scan.complete]
+    megabytes = sum(scan.size_mb for scan in scanned)
+    speed = megabytes / findings.scan_seconds if findings.scan_seconds else 0.0
+    return [
+        "FASTQ:",
+        *lines,
+        f"FASTQ scan: {len(scanned)} files, {megabytes:,.1f} MB read completely in "
+        f"{findings.scan_seconds:.2f} s ({speed:,.0f} MB/s)",
+    ]

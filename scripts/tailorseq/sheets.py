@@ -1,0 +1,514 @@
+"""Sample and unit sheets: read the TSVs, validate each row against its schema, cross-check rows.
+
+Row numbers are the file's own line numbers (header = line 1), so a message points to the line a
+user opens. Nothing here reads the files the sheets name; `tailorseq.checks` does that.
+"""
+
+import contextlib
+import difflib
+import functools
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+
+from tailorseq.errors import InputError, TailorseqError
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+
+
+class Problems(TailorseqError):
+    """Several input problems, reported together as one numbered list."""
+
+    def __init__(self, problems: list[InputError]) -> None:
+        self.problems = problems
+        count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+        lines = [f"{count} to fix before the run can start:"]
+        lines += [f"  {number}. {problem}" for number, problem in enumerate(problems, 1)]
+        super().__init__("\n".join(lines))
+
+
+# ---------------------------------------------------------------- schemas
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """`workflow/schemas/<name>.schema.yaml`, its `$id` set to its file URI (as Snakemake does)."""
+    path = SCHEMA_DIR / f"{name}.schema.yaml"
+    schema = yaml.safe_load(path.read_text())
+    schema["$id"] = path.as_uri()
+    return schema
+
+
+def _retrieve(uri: str) -> Resource:
+    """Resolve a `$ref` to another schema file (relative refs arrive as file URIs)."""
+    return Resource.from_contents(
+        yaml.safe_load(Path(url2pathname(urlparse(uri).path)).read_text())
+    )
+
+
+_REGISTRY: Registry = Registry(retrieve=_retrieve)
+_Validator = jsonschema.Draft202012Validator
+_validate_properties = _Validator.VALIDATORS["properties"]
+
+
+def _properties_with_defaults(
+    validator: Any, properties: dict, instance: Any, schema: dict
+) -> Iterator:
+    """`properties` that first sets each missing key with a `default` (a copy of it)."""
+    if isinstance(instance, dict):
+        for key, subschema in properties.items():
+            if "default" in subschema:
+                instance.setdefault(key, deepcopy(subschema["default"]))
+    yield from _validate_properties(validator, properties, instance, schema)
+
+
+_FillingValidator = jsonschema.validators.extend(
+    _Validator, {"properties": _properties_with_defaults}
+)
+
+_BOUNDS = {
+    "minimum": "at least",
+    "exclusiveMinimum": "more than",
+    "maximum": "at most",
+    "exclusiveMaximum": "less than",
+    "minLength": "a text of at least this many characters:",
+}
+
+
+def schema_problems(
+    instance: dict[str, Any], schema: dict[str, Any], noun: str
+) -> list[tuple[str, str]]:
+    """(problem, fix) for each way `instance` breaks `schema`; `noun` names a key ("column")."""
+    errors = _Validator(schema, registry=_REGISTRY).iter_errors(instance)
+    ordered = sorted(errors, key=lambda error: [str(part) for part in error.path])
+    return [explained for error in ordered for explained in _explain(error, noun)]
+
+
+def fill_defaults(instance: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Set every missing key that has a schema `default`, in nested objects too (in place)."""
+    list(_FillingValidator(schema, registry=_REGISTRY).iter_errors(instance))
+
+
+def _explain(error: jsonschema.ValidationError, noun: str) -> list[tuple[str, str]]:
+    """Turn one schema error into (problem, fix) pairs a user can act on."""
+    path = [str(part) for part in error.absolute_path]
+    kind, expected, value, fix = error.validator, error.validator_value, error.instance, None
+    name = f"{noun} '{'.'.join(path)}'"
+    own_fix = error.schema.get("fix")
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        return [_unknown_key(noun, path, key, allowed) for key in value if key not in allowed]
+    if kind == "required":
+        missing = [key for key in expected if key not in value]
+        return [(f"{noun} '{'.'.join([*path, key])}' is missing", "add it") for key in missing]
+    if kind == "enum":
+        problem = f"{name} is {value!r} (allowed: {', '.join(map(str, expected))})"
+        fix = "use one of the allowed values"
+    elif kind == "type":
+        problem = f"{name} is {value!r}, which is not of type {expected}"
+        fix = f"give a value of type {expected}"
+    elif kind == "pattern":
+        problem = f"{name} is {value!r}, which does not match {expected}"
+    elif kind in _BOUNDS:
+        problem = f"{name} is {value!r}: {error.message}"
+        fix = f"give a value that is {_BOUNDS[kind]} {expected}"
+    else:
+        rule = error.schema.get("description", error.message)
+        given = ", ".join(value) if isinstance(value, dict) else repr(value)
+        problem = f"{rule}; given: {given}"
+    return [(problem, own_fix or fix or "correct the value")]
+
+
+def _unknown_key(noun: str, path: list[str], key: str, allowed: list[str]) -> tuple[str, str]:
+    """Problem and fix for a key the schema does not know, with a did-you-mean hint."""
+    full = ".".join([*path, key])
+    problem = f"{noun} '{full}' is not allowed (allowed: {', '.join(allowed)})"
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean '{'.'.join([*path, close[0]])}'?)" if close else ""
+    return problem, f"correct the spelling{hint} or remove it"
+
+
+# ---------------------------------------------------------------- sheet records
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One lane or run of a sample: a FASTQ pair or an aligned BAM/CRAM."""
+
+    sample: str
+    unit: str
+    fq1: Path | None
+    fq2: Path | None
+    bam: Path | None
+    adapters: str | None
+    row: int
+
+    @property
+    def is_bam(self) -> bool:
+        """True when the unit is given as aligned reads (BAM/CRAM) instead of FASTQ."""
+        return self.bam is not None
+
+    @property
+    def files(self) -> dict[str, Path]:
+        """The unit's input files by column name (fq1, fq2 or bam)."""
+        given = {"fq1": self.fq1, "fq2": self.fq2, "bam": self.bam}
+        return {column: path for column, path in given.items() if path is not None}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One row of samples.tsv, typed; `sex` is 'unknown' when not given."""
+
+    sample: str
+    patient: str
+    kind: str
+    sex: str
+    purity: float | None
+    tumor_type: str | None
+    targets: Path | None
+    secondary_findings: bool
+    row: int
+
+
+@dataclass(frozen=True)
+class SampleSheet:
+    """The run's samples and their units, both in sheet order."""
+
+    samples: dict[str, Sample]
+    units: dict[str, list[Unit]]
+
+    def germline_samples(self) -> list[Sample]:
+        """Samples of constitutional DNA: kind germline or normal."""
+        return [s for s in self.samples.values() if s.kind in ("germline", "normal")]
+
+    def tumor_normal_pairs(self) -> list[tuple[Sample, Sample]]:
+        """(tumour, its patient's normal) for every tumour that has exactly one normal."""
+        normals = _normals_by_patient(self.samples.values())
+        return [
+            (tumor, normals[tumor.patient][0])
+            for tumor in self.samples.values()
+            if tumor.kind == "tumor" and len(normals[tumor.patient]) == 1
+        ]
+
+
+def _normals_by_patient(samples: Iterable[Sample]) -> defaultdict[str, list[Sample]]:
+    """Normal samples grouped by patient."""
+    normals: defaultdict[str, list[Sample]] = defaultdict(list)
+    for sample in samples:
+        if sample.kind == "normal":
+            normals[sample.patient].append(sample)
+    return normals
+
+
+# ---------------------------------------------------------------- reading
+
+
+Rows = list[tuple[int, dict[str, Any]]]
+
+
+def read_table(path: Path, schema: dict[str, Any], problems: list[InputError]) -> Rows | None:
+    """(line number, {column: cell}) of a TSV whose header fits `schema`; empty cells left out.
+
+    Blank lines and lines starting with '#' are skipped. Problems are appended to `problems`;
+    a file or header that cannot be used gives None.
+    """
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        problems.append(InputError(label, "file does not exist", "create it or correct its path"))
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(InputError(label, f"cannot be read ({error})", "save it as UTF-8 text"))
+        return None
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.startswith("#")
+    ]
+    if not lines:
+        fix = "start it with a header line: " + "<TAB>".join(schema["properties"])
+        problems.append(InputError(label, "file is empty", fix))
+        return None
+    (header_row, header_line), *body = lines
+    header = [cell.strip() for cell in header_line.split("\t")]
+    header_problems = _header_problems(header, schema)
+    problems += [InputError(label, problem, fix, header_row) for problem, fix in header_problems]
+    if header_problems:
+        return None
+    return list(_body_rows(label, header, body, problems))
+
+
+def _header_problems(header: list[str], schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """Duplicate, unknown and missing columns of a sheet's header."""
+    allowed = list(schema["properties"])
+    found = [
+        (f"column '{name}' appears twice", "keep one column of each name")
+        for index, name in enumerate(header)
+        if name in header[:index]
+    ]
+    found += [_unknown_key("column", [], name, allowed) for name in header if name not in allowed]
+    missing = [name for name in schema["required"] if name not in header]
+    if missing:
+        tabs = " (columns must be separated by tabs)" if any(" " in c for c in header) else ""
+        found.append((f"required column(s) missing: {', '.join(missing)}{tabs}", "add them"))
+    return found
+
+
+def _body_rows(
+    label: str, header: list[str], body: list[tuple[int, str]], problems: list[InputError]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as {column: cell}; missing trailing cells are empty, rows with extra cells reported."""
+    for number, line in body:
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) > len(header):
+            problem = f"row has {len(cells)} cells, the header has {len(header)} columns"
+            fix = "separate cells by exactly one tab, and name every column in the header"
+            problems.append(InputError(label, problem, fix, number))
+            continue
+        yield number, {column: cell for column, cell in zip(header, cells, strict=False) if cell}
+
+
+def _coerce_numbers(record: dict[str, Any], schema: dict[str, Any]) -> None:
+    """Turn cells of number columns into finite floats where they parse (the schema reports the
+    rest)."""
+    for column, subschema in schema["properties"].items():
+        if subschema.get("type") == "number" and column in record:
+            with contextlib.suppress(ValueError):
+                number = float(record[column])
+                record[column] = number if math.isfinite(number) else record[column]
+
+
+def _valid_records(
+    label: str, rows: Rows, schema: dict[str, Any], problems: list[InputError]
+) -> Rows:
+    """The rows that fit the row schema, with defaults filled; the others reported."""
+    valid = []
+    for number, record in rows:
+        _coerce_numbers(record, schema)
+        found = schema_problems(record, schema, "column")
+        problems += [InputError(label, problem, fix, number) for problem, fix in found]
+        if not found:
+            fill_defaults(record, schema)
+            valid.append((number, record))
+    return valid
+
+
+def _path(folder: Path, cell: str | None) -> Path | None:
+    """An absolute, normalised path for a cell; relative cells start at `folder`."""
+    return Path(os.path.abspath(folder / Path(cell).expanduser())) if cell else None
+
+
+def _sample(number: int, record: dict[str, Any], folder: Path) -> Sample:
+    """A Sample from a validated samples.tsv record."""
+    return Sample(
+        sample=record["sample"],
+        patient=record["patient"],
+        kind=record["kind"],
+        sex=record["sex"],
+        purity=record.get("purity"),
+        tumor_type=record.get("tumor_type"),
+        targets=_path(folder, record.get("targets")),
+        secondary_findings=record["secondary_findings"] == "yes",
+        row=number,
+    )
+
+
+def _unit(number: int, record: dict[str, Any], folder: Path) -> Unit:
+    """A Unit from a validated units.tsv record."""
+    return Unit(
+        sample=record["sample"],
+        unit=record["unit"],
+        fq1=_path(folder, record.get("fq1")),
+        fq2=_path(folder, record.get("fq2")),
+        bam=_path(folder, record.get("bam")),
+        adapters=record.get("adapters"),
+        row=number,
+    )
+
+
+# ---------------------------------------------------------------- cross-row checks
+
+_ONE_ROW = "give each sample one row and a unique id (lanes and runs go to units.tsv)"
+_OWN_UNIT_ID = "give each unit of a sample its own id"
+
+
+def _duplicates(
+    label: str, rows: Rows, columns: tuple[str, ...], what: str, fix: str
+) -> list[InputError]:
+    """Rows repeating an earlier row's `columns` (valid rows or not); `what` formats the key."""
+    first_rows: dict[tuple, int] = {}
+    problems = []
+    for number, record in rows:
+        key = tuple(record.get(column) for column in columns)
+        if None in key:
+            continue
+        first = first_rows.setdefault(key, number)
+        if first != number:
+            problem = f"{what.format(*key)} is already defined in row {first}"
+            problems.append(InputError(label, problem, fix, number))
+    return problems
+
+
+def _units_by_sample(
+    label: str, units: list[Unit], samples: dict[str, Sample], named: list[str], samples_label: str
+) -> tuple[dict[str, list[Unit]], list[InputError]]:
+    """Units grouped by sample (sheet order, first of repeated ids); unknown samples reported.
+
+    `named` are the ids of every samples.tsv row: a unit of a rejected row is not reported again.
+    """
+    grouped: dict[str, list[Unit]] = {name: [] for name in samples}
+    problems = []
+    for unit in units:
+        if unit.sample in samples:
+            if all(other.unit != unit.unit for other in grouped[unit.sample]):
+                grouped[unit.sample].append(unit)
+        elif unit.sample not in named:
+            problem = (
+                f"sample '{unit.sample}' is not in {samples_label} (samples: {', '.join(named)})"
+            )
+            fix = f"add it to {Path(samples_label).name} or correct the name"
+            problems.append(InputError(label, problem, fix, unit.row))
+    return grouped, problems
+
+
+def _samples_without_units(
+    label: str, samples: dict[str, Sample], named: set[str], units_label: str
+) -> list[InputError]:
+    """Samples that no row of units.tsv names (not even a row with other problems)."""
+    return [
+        InputError(
+            label,
+            f"sample '{name}' has no unit in {units_label}",
+            f"add its FASTQ pair or BAM to {units_label}, or remove the sample",
+            sample.row,
+        )
+        for name, sample in samples.items()
+        if name not in named
+    ]
+
+
+def _pairing_problems(label: str, samples: dict[str, Sample], unsure: set[str]) -> list[InputError]:
+    """Every tumour needs exactly one normal of the same patient (patients in `unsure` have
+    rejected rows, so they are not judged)."""
+    normals = _normals_by_patient(samples.values())
+    problems = []
+    for tumor in (s for s in samples.values() if s.kind == "tumor" and s.patient not in unsure):
+        found = normals[tumor.patient]
+        which = f"tumour sample '{tumor.sample}' has"
+        if not found:
+            problem = f"{which} no normal sample of patient '{tumor.patient}'"
+            fix = f"add the matched normal (kind normal, patient {tumor.patient})"
+        elif len(found) > 1:
+            rows = ", ".join(f"'{n.sample}' (row {n.row})" for n in found)
+            problem = f"{which} {len(found)} normals of patient '{tumor.patient}': {rows}"
+            fix = "keep one normal per patient; more runs of one normal are units of one sample"
+        else:
+            continue
+        problems.append(InputError(label, problem, fix, tumor.row))
+    return problems
+
+
+def _reused_files(label: str, units: Iterable[Unit]) -> list[InputError]:
+    """Files named twice (in two units, or as fq1 and fq2), compared by their real paths."""
+    seen: dict[str, tuple[Unit, str]] = {}
+    problems = []
+    for unit in units:
+        for column, path in unit.files.items():
+            first = seen.setdefault(os.path.realpath(path), (unit, column))
+            if first == (unit, column):
+                continue
+            other, other_column = first
+            where = "" if other is unit else f" of row {other.row}"
+            problem = f"{column} {path} is the same file as {other_column}{where}"
+            fix = "give each unit its own files (fq2 is the read-2 file of the pair)"
+            problems.append(InputError(label, problem, fix, unit.row))
+    return problems
+
+
+def _mixed_units(label: str, units: dict[str, list[Unit]]) -> list[InputError]:
+    """Samples given partly as FASTQ and partly as BAM/CRAM."""
+    problems = []
+    for sample, group in units.items():
+        bams = [unit for unit in group if unit.is_bam]
+        fastqs = [unit for unit in group if not unit.is_bam]
+        if bams and fastqs:
+            problem = (
+                f"sample '{sample}' mixes FASTQ units ({_rows(fastqs)}) "
+                f"and BAM/CRAM units ({_rows(bams)})"
+            )
+            fix = "give all units of a sample as FASTQ or all as BAM (samtools fastq converts)"
+            problems.append(InputError(label, problem, fix, group[0].row))
+    return problems
+
+
+def _rows(units: list[Unit]) -> str:
+    """'row 3' or 'rows 3, 5'."""
+    numbers = ", ".join(str(unit.row) for unit in units)
+    return f"row {numbers}" if len(units) == 1 else f"rows {numbers}"
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def parse_sheets(samples_tsv: Path, units_tsv: Path) -> tuple[SampleSheet, list[InputError]]:
+    """The sheet built from every usable row, and every problem found on the way.
+
+    Paths in units.tsv start at its folder, `targets` in samples.tsv at that file's folder.
+    """
+    problems: list[InputError] = []
+    samples_label, units_label = str(samples_tsv), str(units_tsv)
+    samples_schema, units_schema = load_schema("samples"), load_schema("units")
+    sample_table = read_table(samples_tsv, samples_schema, problems)
+    unit_table = read_table(units_tsv, units_schema, problems)
+    sample_rows, unit_rows = sample_table or [], unit_table or []
+    problems += _duplicates(samples_label, sample_rows, ("sample",), "sample '{}'", _ONE_ROW)
+    problems += _duplicates(
+        units_label, unit_rows, ("sample", "unit"), "unit '{1}' of sample '{0}'", _OWN_UNIT_ID
+    )
+    valid_rows = _valid_records(samples_label, sample_rows, samples_schema, problems)
+    samples: dict[str, Sample] = {}
+    for number, record in valid_rows:
+        samples.setdefault(record["sample"], _sample(number, record, _folder(samples_tsv)))
+    units = [
+        _unit(number, record, _folder(units_tsv))
+        for number, record in _valid_records(units_label, unit_rows, units_schema, problems)
+    ]
+    named = list(dict.fromkeys(r["sample"] for _, r in sample_rows if "sample" in r))
+    grouped, unknown = _units_by_sample(units_label, units, samples, named, samples_label)
+    if sample_table is not None:  # a sheet that could not be read names no sample
+        problems += unknown
+    if unit_table is not None:
+        in_units = {record.get("sample") for _, record in unit_rows}
+        problems += _samples_without_units(samples_label, samples, in_units, units_label)
+    valid_numbers = {number for number, _ in valid_rows}
+    unsure = {r.get("patient", "") for number, r in sample_rows if number not in valid_numbers}
+    problems += _pairing_problems(samples_label, samples, unsure)
+    problems += _reused_files(units_label, units)
+    problems += _mixed_units(units_label, grouped)
+    problems.sort(key=lambda p: (p.file != samples_label, p.row or 0))
+    return SampleSheet(samples=samples, units=grouped), problems
+
+
+def _folder(sheet: Path) -> Path:
+    """The absolute folder of a sheet, where its relative paths start."""
+    return Path(os.path.abspath(sheet.parent))
+
+
+def load_sheets(samples_tsv: Path, units_tsv: Path) -> SampleSheet:
+    """The validated sample sheet; raises `Problems` listing everything wrong with the sheets."""
+    sheet, problems = parse_sheets(samples_tsv, units_tsv)
+    if problems:
+        raise Problems(problems)
+    return sheet

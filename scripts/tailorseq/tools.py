@@ -1,0 +1,110 @@
+"""Command-line tools on PATH: find them, read their versions, compare with the minimums."""
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+from tailorseq.errors import InputError
+
+TIMEOUT_SECONDS = 30
+_HOW_TO_INSTALL = "apt-get install {package} on Debian/Ubuntu, or run with --sdm conda"
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """How to ask a tool for its version, and the oldest version the pipeline works with."""
+
+    minimum: str
+    args: tuple[str, ...]
+    pattern: str
+    package: str
+
+
+# bwa has no --version: its usage text (no arguments, exit 1) says "Version: 0.7.17-r1188".
+TOOLS: dict[str, ToolSpec] = {
+    "bwa": ToolSpec("0.7.17", (), r"Version:\s*(\d[\w.-]*)", "bwa"),
+    "samtools": ToolSpec("1.16", ("--version",), r"samtools (\d[\w.-]*)", "samtools"),
+    "bcftools": ToolSpec("1.16", ("--version",), r"bcftools (\d[\w.-]*)", "bcftools"),
+    "tabix": ToolSpec("1.16", ("--version",), r"tabix \(htslib\) (\d[\w.-]*)", "tabix"),
+    "bgzip": ToolSpec("1.16", ("--version",), r"bgzip \(htslib\) (\d[\w.-]*)", "tabix"),
+    "fastp": ToolSpec("0.23", ("--version",), r"fastp (\d[\w.-]*)", "fastp"),
+    "minimap2": ToolSpec("2.24", ("--version",), r"^(\d[\w.-]*)", "minimap2"),
+    "freebayes": ToolSpec("1.3.6", ("--version",), r"version:\s*v?(\d[\w.-]*)", "freebayes"),
+    "mosdepth": ToolSpec("0.3.3", ("--version",), r"mosdepth (\d[\w.-]*)", "mosdepth"),
+}
+COMMON_TOOLS = ("samtools", "bcftools", "tabix", "bgzip", "fastp", "mosdepth")
+
+
+@dataclass(frozen=True)
+class ToolVersion:
+    """A tool found on PATH and the version it reports."""
+
+    name: str
+    path: str
+    version: str
+
+
+def required_tools(config: dict[str, Any]) -> list[str]:
+    """The tools a run needs: the configured aligner and caller plus the common ones."""
+    wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
+    return list(dict.fromkeys(wanted))
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """The leading numbers of a version: '0.7.17-r1188' -> (0, 7, 17), '2.24-r1122' -> (2, 24)."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(int(part) for part in match.group().split(".")) if match else ()
+
+
+def is_older(version: str, minimum: str) -> bool:
+    """True when `version` is older than `minimum` (missing parts count as 0)."""
+    found, needed = version_tuple(version), version_tuple(minimum)
+    width = max(len(found), len(needed))
+    return found + (0,) * (width - len(found)) < needed + (0,) * (width - len(needed))
+
+
+def find_tool(name: str) -> ToolVersion:
+    """Locate `name` on PATH and read its version; InputError if missing, unreadable or too old."""
+    spec = TOOLS[name]
+    fix = _HOW_TO_INSTALL.format(package=spec.package)
+    path = shutil.which(name)
+    if path is None:
+        raise InputError("PATH", f"tool '{name}' was not found", fix)
+    version = _reported_version(path, spec)
+    if version is None:
+        raise InputError(path, f"could not read the version of '{name}'", fix)
+    if is_older(version, spec.minimum):
+        problem = f"{name} {version} is older than the minimum {spec.minimum}"
+        raise InputError(path, problem, f"install a newer one: {fix}")
+    return ToolVersion(name, path, version)
+
+
+def _reported_version(path: str, spec: ToolSpec) -> str | None:
+    """The version a tool prints (stdout or stderr), or None if it prints none."""
+    try:
+        done = subprocess.run(
+            [path, *spec.args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(spec.pattern, done.stdout + done.stderr, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def check_tools(names: list[str]) -> tuple[list[ToolVersion], list[InputError]]:
+    """Every tool's version, and the problems of those missing or too old."""
+    found, problems = [], []
+    for name in names:
+        try:
+            found.append(find_tool(name))
+        except InputError as problem:
+            problems.append(problem)
+    return found, problems

@@ -1,0 +1,69 @@
+"""Shared test helpers: where things are, and how to run the pipeline end to end."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+DEMO = ROOT / "resources" / "demo"
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def shared(*parts: str) -> Path:
+    """A path in ../shared/data, skipping the test when that folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs ../shared/data ({path} is absent)")
+    return path
+
+
+def demo_dir() -> Path:
+    """The generated demo, skipping when `make demo`/`make test` has not generated it."""
+    if not (DEMO / ".complete").exists():
+        pytest.skip("the demo is not generated: run `python -m tailorseq demo` (make test does)")
+    return DEMO
+
+
+def write_tsv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """Write a small TSV sheet."""
+    lines = ["\t".join(header)] + ["\t".join("" if c is None else str(c) for c in r) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_config(workdir: Path, **overrides: object) -> Path:
+    """Write a run config in `workdir`: the demo's defaults with the given keys replaced."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    config["cache_dir"] = str(workdir / "cache")
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            config[key].update(value)
+        else:
+            config[key] = value
+    path = workdir / "run.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def snakemake(workdir: Path, configfile: Path, *args: str, check: bool = True):
+    """Run the pipeline's Snakefile in `workdir`; returns the completed process."""
+    command = [
+        str(SNAKEMAKE),
+        "--snakefile",
+        str(ROOT / "workflow" / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(configfile),
+        "--cores",
+        "2",
+        *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-6000:]}")
+    return result

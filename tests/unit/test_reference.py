@@ -1,0 +1,163 @@
+"""Reference checks: contigs from .fai or FASTA, build lengths, BAM headers, BED files."""
+
+import csv
+from pathlib import Path
+
+import pysam
+import pytest
+from preflight_helpers import write_bam, write_fai, write_fasta
+
+from tailorseq.errors import InputError
+from tailorseq.reference import (
+    BUILDS_TSV,
+    AlignmentHeader,
+    bed_problems,
+    build_problems,
+    detect_build,
+    header_problems,
+    is_url,
+    load_builds,
+    read_alignment_header,
+    read_contigs,
+    standard_name,
+)
+
+CONTIGS = {"chr1": 1000, "chrM": 61, "chr2": 7}
+
+
+def test_contigs_from_plain_fasta(tmp_path: Path) -> None:
+    assert read_contigs(write_fasta(tmp_path / "g.fa", CONTIGS)) == CONTIGS
+
+
+def test_contigs_from_bgzipped_fasta(tmp_path: Path) -> None:
+    plain = write_fasta(tmp_path / "g.fa", CONTIGS)
+    pysam.tabix_compress(str(plain), str(tmp_path / "g.fa.gz"))
+    assert read_contigs(tmp_path / "g.fa.gz") == CONTIGS
+
+
+def test_contigs_across_block_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tailorseq.reference.BLOCK", 7)  # headers and lines split between blocks
+    fasta = tmp_path / "g.fa"
+    fasta.write_bytes(b">one long header\r\nACGTACGTAC\r\nAC\r\n>two\nA\n>three\n")
+    assert read_contigs(fasta) == {"one": 12, "two": 1, "three": 0}
+
+
+def test_an_up_to_date_fai_is_used(tmp_path: Path) -> None:
+    fasta = write_fasta(tmp_path / "g.fa", CONTIGS)
+    write_fai(fasta, {"chr20": 64444167})
+    assert read_contigs(fasta) == {"chr20": 64444167}
+
+
+def test_not_a_fasta(tmp_path: Path) -> None:
+    path = tmp_path / "g.fa"
+    path.write_text("ACGT\n")
+    with pytest.raises(InputError, match="is not a FASTA file"):
+        read_contigs(path)
+
+
+def test_urls() -> None:
+    assert is_url("https://x.org/g.fa.gz") and is_url("ftp://x.org/g.fa")
+    assert not is_url("resources/g.fa") and not is_url("/abs/g.fa")
+
+
+# ---------------------------------------------------------------- builds
+
+
+def test_genome_builds_table_has_both_builds_and_sources() -> None:
+    with BUILDS_TSV.open() as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    for build in ("GRCh38", "GRCh37"):
+        contigs = {row["contig"] for row in rows if row["build"] == build}
+        assert contigs == {*map(str, range(1, 23)), "X", "Y", "MT"}
+    assert all(row["source"] for row in rows)
+    builds = load_builds()
+    assert builds["GRCh38"]["1"] == {248956422} and builds["GRCh37"]["20"] == {63025520}
+
+
+@pytest.mark.parametrize(
+    ("name", "standard"),
+    [("chr1", "1"), ("1", "1"), ("chrX", "X"), ("chrM", "MT"), ("MT", "MT"), ("chrUn_x", None)],
+)
+def test_standard_names(name: str, standard: str | None) -> None:
+    assert standard_name(name) == standard
+
+
+def test_matching_build_and_subsets_pass() -> None:
+    builds = load_builds()
+    assert build_problems({"chr20": 64444167, "chrM": 16569, "HLA-A": 3000}, "GRCh38", builds) == []
+    assert build_problems({"1": 249250621, "MT": 16569}, "GRCh37", builds) == []
+    assert build_problems({"chrM": 16571}, "GRCh37", builds) == []  # hg19's chrM
+    assert build_problems({"20": 1}, "demo", builds) == []  # custom builds are not checked
+
+
+def test_other_build_is_named() -> None:
+    contigs = {f"chr{n}": length for n, length in load_builds_lengths("GRCh37").items()}
+    [(problem, fix)] = build_problems(contigs, "GRCh38", load_builds())
+    assert problem.startswith("contig chr1 has length 249250621, which is GRCh37's; contig chr2")
+    assert problem.endswith("; and 21 more contigs; config says GRCh38")  # MT is the same in both
+    assert fix == "set reference.build: GRCh37, or use a GRCh38 FASTA"
+
+
+def load_builds_lengths(build: str) -> dict[str, int]:
+    """One length per standard contig of a build."""
+    return {contig: min(lengths) for contig, lengths in load_builds()[build].items()}
+
+
+def test_detect_build() -> None:
+    builds = load_builds()
+    assert detect_build({"chr20": 64444167, "chrM": 16569}, builds) == "GRCh38"
+    assert detect_build({"20": 63025520}, builds) == "GRCh37"
+    assert detect_build({"MT": 16569}, builds) is None  # the same in both builds
+    assert detect_build({"q": 12356}, builds) is None
+
+
+# ---------------------------------------------------------------- BAM/CRAM headers
+
+
+@pytest.mark.parametrize("name", ["a.bam", "a.cram"])
+def test_read_header_of_bam_and_cram(tmp_path: Path, name: str) -> None:
+    header = read_alignment_header(write_bam(tmp_path / name, {"chr1": 10}))
+    assert header == AlignmentHeader(contigs={"chr1": 10}, read_groups=["rg1"])
+
+
+def test_sam_text_is_refused(tmp_path: Path) -> None:
+    sam = tmp_path / "a.bam"
+    sam.write_text("@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:10\n")
+    with pytest.raises(InputError, match="is SAM text"):
+        read_alignment_header(sam)
+
+
+def test_header_problems_name_the_build_of_a_length() -> None:
+    header = AlignmentHeader(contigs={"20": 63025520}, read_groups=["a"])
+    [(problem, _)] = header_problems(header, {"20": 64444167})
+    assert problem == (
+        "contig lengths differ: 20 is 63025520 bp here (GRCh37's length), 64444167 in the reference"
+    )
+
+
+def test_header_without_reference_checks_read_groups_only() -> None:
+    assert header_problems(AlignmentHeader({"x": 1}, ["a"]), None) == []
+    [(problem, _)] = header_problems(AlignmentHeader({"x": 1}, []), None)
+    assert problem == "has no @RG read-group line"
+
+
+# ---------------------------------------------------------------- BED
+
+
+def test_bed_problems_name_the_line(tmp_path: Path) -> None:
+    bed = tmp_path / "t.bed"
+    bed.write_text("# panel\nchr1\t0\t10\nchr1\t5\t5\nchr1\t990\t1001\nchrZ\t1\t2\nchr1 1 2\n")
+    problems = [(p.row, p.problem) for p in bed_problems(bed, {"chr1": 1000})]
+    assert problems == [
+        (3, "start 5 is not before end 5"),
+        (4, "end 1001 is past the end of chr1 (1000 bp)"),
+        (5, "contig chrZ is not in the reference"),
+        (6, "not a BED line (contig<TAB>start<TAB>end)"),
+    ]
+    assert all(p.file == str(bed) for p in bed_problems(bed, {"chr1": 1000}))
+
+
+def test_bed_problems_are_capped(tmp_path: Path) -> None:
+    bed = tmp_path / "t.bed"
+    bed.write_text("chrZ\t1\t2\n" * 100)
+    assert len(bed_problems(bed, {"chr1": 1000})) == 5

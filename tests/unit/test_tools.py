@@ -1,0 +1,109 @@
+"""Tools on PATH: versions parsed from each tool's own output, minimums enforced."""
+
+from pathlib import Path
+
+import pytest
+from preflight_helpers import write_tool
+
+from tailorseq.errors import InputError
+from tailorseq.tools import (
+    TOOLS,
+    check_tools,
+    find_tool,
+    is_older,
+    required_tools,
+    version_tuple,
+)
+
+
+@pytest.fixture
+def bin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder that is the whole PATH."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("version", "parts"),
+    [("0.7.17-r1188", (0, 7, 17)), ("2.24-r1122", (2, 24)), ("1.16.1", (1, 16, 1)), ("x", ())],
+)
+def test_version_tuple(version: str, parts: tuple[int, ...]) -> None:
+    assert version_tuple(version) == parts
+
+
+def test_is_older() -> None:
+    assert is_older("1.10", "1.16") and is_older("0.7.15-r1140", "0.7.17")
+    assert not is_older("1.16", "1.16.0") and not is_older("2.24-r1122", "2.24")
+    assert not is_older("1.20", "1.16")
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "version"),
+    [
+        (
+            "bwa",
+            "\nProgram: bwa (alignment via Burrows-Wheeler transformation)\nVersion: 0.7.17-r1188",
+            "0.7.17-r1188",
+        ),
+        ("freebayes", "version:  v1.3.6", "1.3.6"),
+        ("minimap2", "2.24-r1122", "2.24-r1122"),
+        ("samtools", "samtools 1.16.1\nUsing htslib 1.16", "1.16.1"),
+        ("bgzip", "bgzip (htslib) 1.16", "1.16"),
+        ("mosdepth", "mosdepth 0.3.3", "0.3.3"),
+    ],
+)
+def test_versions_are_parsed(bin_dir: Path, name: str, output: str, version: str) -> None:
+    write_tool(bin_dir, name, output, status=1 if name == "bwa" else 0)  # bwa exits 1 on usage
+    found = find_tool(name)
+    assert (found.version, found.path) == (version, str(bin_dir / name))
+
+
+def test_missing_tool(bin_dir: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        find_tool("bwa")
+    assert str(raised.value) == (
+        "PATH: tool 'bwa' was not found. "
+        "Fix: apt-get install bwa on Debian/Ubuntu, or run with --sdm conda"
+    )
+
+
+def test_too_old_tool(bin_dir: Path) -> None:
+    tool = write_tool(bin_dir, "samtools", "samtools 1.10\nUsing htslib 1.10")
+    with pytest.raises(InputError) as raised:
+        find_tool("samtools")
+    assert str(raised.value) == (
+        f"{tool}: samtools 1.10 is older than the minimum 1.16. "
+        "Fix: install a newer one: apt-get install samtools on Debian/Ubuntu, "
+        "or run with --sdm conda"
+    )
+
+
+def test_tool_without_version(bin_dir: Path) -> None:
+    write_tool(bin_dir, "fastp", "usage: something else")
+    with pytest.raises(InputError, match="could not read the version of 'fastp'"):
+        find_tool("fastp")
+
+
+def test_first_tool_on_path_wins(bin_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = write_tool(bin_dir / "old", "mosdepth", "mosdepth 0.2.9")
+    write_tool(bin_dir / "new", "mosdepth", "mosdepth 0.3.8")
+    monkeypatch.setenv("PATH", f"{old.parent}:{bin_dir / 'new'}")
+    found, problems = check_tools(["mosdepth"])
+    assert found == [] and "mosdepth 0.2.9 is older than the minimum 0.3.3" in str(problems[0])
+
+
+def test_required_tools_follow_the_config() -> None:
+    assert required_tools({"aligner": "bwa", "caller": "bcftools"}) == [
+        "bwa",
+        "samtools",
+        "bcftools",
+        "tabix",
+        "bgzip",
+        "fastp",
+        "mosdepth",
+    ]
+    needed = required_tools({"aligner": "minimap2", "caller": "freebayes"})
+    assert needed[0] == "minimap2" and needed[-1] == "freebayes" and "bwa" not in needed
+    assert set(needed) <= set(TOOLS)
