@@ -105,9 +105,18 @@ def test_reference_url_is_left_for_later(project: Project) -> None:
 
 # ---------------------------------------------------------------- config
 
+REQUIRED = {"samples": "s.tsv", "units": "u.tsv", "reference": {"build": "demo", "fasta": "g.fa"}}
+
+
+def test_missing_required_keys_are_named() -> None:
+    assert [str(p) for p in config_problems({"samples": "s.tsv", "reference": {"build": "x"}})] == [
+        "config: key 'units' is missing. Fix: add it",
+        "config: key 'reference.fasta' is missing. Fix: add it",
+    ]
+
 
 def test_unknown_config_key_names_the_path() -> None:
-    problems = config_problems({"calling": {"scater": 4}})
+    problems = config_problems({**REQUIRED, "calling": {"scater": 4}})
     assert [str(p) for p in problems] == [
         "config: key 'calling.scater' is not allowed (allowed: joint, scatter, min_qual, "
         "min_depth, min_mapq, min_baseq). Fix: correct the spelling "
@@ -116,7 +125,8 @@ def test_unknown_config_key_names_the_path() -> None:
 
 
 def test_bad_config_values() -> None:
-    problems = [str(p) for p in config_problems({"aligner": "bowtie", "calling": {"scatter": -1}})]
+    config = {**REQUIRED, "aligner": "bowtie", "calling": {"scatter": -1}}
+    problems = [str(p) for p in config_problems(config)]
     assert problems[0] == (
         "config: key 'aligner' is 'bowtie' (allowed: bwa, minimap2). "
         "Fix: use one of the allowed values"
@@ -125,18 +135,15 @@ def test_bad_config_values() -> None:
 
 
 def test_load_config_fills_defaults_without_touching_the_input() -> None:
-    given = {"aligner": "minimap2", "calling": {"joint": True}}
+    given = {**REQUIRED, "aligner": "minimap2", "calling": {"joint": True}}
     config = load_config(given)
-    assert given == {"aligner": "minimap2", "calling": {"joint": True}}
+    assert given == {**REQUIRED, "aligner": "minimap2", "calling": {"joint": True}}
     assert config["calling"]["joint"] is True and config["calling"]["min_depth"] == 5
-    assert config["reference"] == {
-        "build": "demo",
-        "fasta": "resources/demo/genome.fa",
-        "sha256": "",
-    }
+    assert config["reference"] == {"build": "demo", "fasta": "g.fa", "sha256": ""}
+    assert config["trimming"] == {"n_base_limit": 15, "min_length": 30}
     assert config["checks"]["full_fastq_scan_max_mb"] == 1024
     with pytest.raises(InputError, match=r"key 'caller' is 'gatk'"):
-        load_config({"caller": "gatk"})
+        load_config({**REQUIRED, "caller": "gatk"})
 
 
 def test_preflight_stops_at_a_broken_config(project: Project) -> None:

@@ -282,7 +282,12 @@ def test_missing_sheet(tmp_path: Path) -> None:
 
 
 def test_schemas_work_with_snakemake_validate(project: Project) -> None:
-    config: dict = {"calling": {"joint": True}}
+    config: dict = {
+        "samples": "s.tsv",
+        "units": "u.tsv",
+        "reference": {"build": "demo", "fasta": "g.fa"},
+        "calling": {"joint": True},
+    }
     validate(config, str(SCHEMA_DIR / "config.schema.yaml"))
     assert config["calling"] == {
         "joint": True,
@@ -292,7 +297,7 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
         "min_mapq": 20,
         "min_baseq": 13,
     }
-    assert config["reference"]["build"] == "demo"
+    assert config["reference"]["sha256"] == ""
     units = pd.read_csv(project.units_tsv, sep="\t", dtype=str)
     validate(units, str(SCHEMA_DIR / "units.schema.yaml"))
     units.loc[0, "bam"] = "x.bam"
