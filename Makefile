@@ -8,6 +8,8 @@ CORES ?= all
 APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth libhts-dev
 TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth
 DEMO := resources/demo/.complete
+# Snakemake's jobs find MultiQC and the other Python tools in the virtualenv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup tools demo test lint unit integration bench clean
 
@@ -28,10 +30,10 @@ tools:
 	  echo "or run the pipeline with tools from conda: snakemake --sdm conda ..."; exit 1; fi; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	echo "$(CURDIR)/scripts" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tailorseq.pth"
 	touch $@
 
 $(DEMO): $(VENV)/.installed $(wildcard scripts/tailorseq/demo/*.py) resources/demo_plan.yaml

@@ -1,5 +1,6 @@
 """Shared test helpers: where things are, and how to run the pipeline end to end."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -63,7 +64,8 @@ def snakemake(workdir: Path, configfile: Path, *args: str, check: bool = True):
         "2",
         *args,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
+    env = {**os.environ, "PATH": f"{SNAKEMAKE.parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-6000:]}")
     return result

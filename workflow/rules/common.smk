@@ -196,10 +196,11 @@ def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
     """(pseudonym, real name) for every sample and unit, so the lab's report shows real names."""
     pairs = []
     for name, units in UID.items():
-        pairs.append((PID[name], name))
+        # MultiQC replaces substrings in order: units (pid.uid) before their sample (pid).
         pairs += [
             (f"{PID[name]}.{uid}", f"{name}.{row.unit}") for uid, row in units.items()
         ]
+        pairs.append((PID[name], name))
     return pairs
 
 

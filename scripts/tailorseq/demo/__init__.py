@@ -1,0 +1,96 @@
+"""The offline demo: a synthetic genome standing for real loci, patients with known findings.
+
+`generate_demo(out_dir, seed)` writes, from `resources/demo_plan.yaml` alone:
+genome.fa(.fai), genes.gff3, reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
+expected/{germline.vcf,somatic.vcf,summary.json}. The same seed gives the same bytes.
+
+Randomness comes from named, independent streams (genome per contig, CDS per gene, background
+per contig, reads per sample), so forcing extra reference bases (`extra_ref_bases`) or scaling
+coverage changes nothing else.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
+from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
+from tailorseq.demo.reads import simulate_pairs, write_units
+from tailorseq.demo.sequence import stream
+from tailorseq.demo.truth import write_sheets, write_truth
+from tailorseq.demo.variants import (
+    GermlineSite,
+    SomaticSite,
+    Variant,
+    background_sites,
+    haplotypes,
+    planted_alleles,
+    planted_germline,
+    somatic_sites,
+)
+
+__all__ = ["DEFAULT_PLAN", "RefBase", "generate_demo", "load_plan"]
+
+
+def _avoid(planted: Iterable[Variant], extra: Iterable[RefBase]) -> dict[str, list[int]]:
+    """Positions background variants keep their distance from, per contig."""
+    avoid: dict[str, list[int]] = {}
+    for variant in planted:
+        avoid.setdefault(variant.contig, []).append(variant.pos)
+    for base in extra:
+        avoid.setdefault(base.contig, []).append(base.pos)
+    return avoid
+
+
+def _write_reads(
+    out_dir: Path,
+    plan: Plan,
+    seed: int,
+    reference: Reference,
+    sites: list[GermlineSite],
+    somatic: dict[str, list[SomaticSite]],
+    coverage_scale: float,
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Simulate and write every sample's FASTQ pairs; return each sample's units."""
+    (out_dir / "reads").mkdir(parents=True, exist_ok=True)
+    units = {}
+    run = 0
+    for patient in plan.patients:
+        patient_haplotypes = haplotypes(reference, sites, patient.id)
+        for sample in patient.samples:
+            run += 1
+            coverage = plan.reads.coverage[sample.kind] * coverage_scale
+            tumour = somatic[patient.id] if sample.kind == "tumor" else []
+            rng = stream(seed, "reads", sample.name)
+            pairs = simulate_pairs(patient_haplotypes, tumour, coverage, plan.reads, rng)
+            units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
+    return units
+
+
+def generate_demo(
+    out_dir: Path,
+    seed: int,
+    *,
+    plan_path: Path = DEFAULT_PLAN,
+    extra_ref_bases: Iterable[RefBase] = (),
+    coverage_scale: float = 1.0,
+) -> None:
+    """Write the demo data set for `seed` into `out_dir` (see the module docstring).
+
+    `extra_ref_bases`: (contig, 1-based position, bases) to force into the genome, e.g. the
+    GRCh38 reference at every PharmCAT-defining position of a window; background variants keep
+    their distance from them. `coverage_scale` multiplies every sample's coverage (tests).
+    """
+    plan = load_plan(plan_path)
+    extra = [RefBase(*base) for base in extra_ref_bases]
+    reference, layouts = build_reference(plan, seed, extra)
+    alleles = planted_alleles(plan, reference, layouts)
+    planted = planted_germline(plan, alleles)
+    avoid = _avoid(alleles.values(), extra)
+    sites: list[GermlineSite] = planted + background_sites(plan, reference, layouts, avoid, seed)
+    somatic = somatic_sites(plan, alleles)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_fasta(reference, out_dir)
+    write_gff3(plan, layouts, out_dir)
+    units = _write_reads(out_dir, plan, seed, reference, sites, somatic, coverage_scale)
+    write_sheets(out_dir, plan, units)
+    write_truth(out_dir, plan, seed, sites, somatic, layouts)

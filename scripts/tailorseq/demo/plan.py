@@ -1,0 +1,322 @@
+"""The demo plan (`resources/demo_plan.yaml`): loci, gene models, planted variants, patients."""
+
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tailorseq.errors import InputError
+
+DEFAULT_PLAN = Path(__file__).resolve().parents[3] / "resources" / "demo_plan.yaml"
+GENOTYPE = re.compile(r"^[01]\|[01]$")
+KINDS = ("germline", "normal", "tumor")
+DNA = re.compile(r"^[ACGT]*$")
+
+
+@dataclass(frozen=True)
+class Contig:
+    """A demo contig and the GRCh38 window it stands for."""
+
+    name: str
+    chrom: str
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        """Number of bases."""
+        return self.end - self.start + 1
+
+    def to_demo(self, grch38_pos: int) -> int:
+        """The demo position of a GRCh38 position inside the window."""
+        return grch38_pos - self.start + 1
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """A GRCh38 span of a contig without background variants."""
+
+    contig: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Gene:
+    """A synthetic gene model (see the plan's comments for the fields)."""
+
+    name: str
+    strand: str
+    codons: int
+    exon_cds_ends: tuple[int, ...]
+    introns: tuple[int, ...]
+    utr5: int
+    utr3: int
+    anchor_cds: int
+    anchor_grch38: int
+    forced_cds: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Allele:
+    """A GRCh38 VCF allele."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class PgxVariant:
+    """A planted pharmacogenomic variant, placed by its GRCh38 position."""
+
+    id: str
+    gene: str
+    grch38: Allele
+    source: str
+
+
+@dataclass(frozen=True)
+class CodingVariant:
+    """A planted coding variant, placed by its CDS change in a synthetic gene model."""
+
+    id: str
+    gene: str
+    cds_pos: int
+    cds_ref: str
+    cds_alt: str
+    hgvsc: str
+    hgvsp: str
+    csq: str
+    consequence: str
+    source: str
+    clinvar: str = ""
+    rsid: str = ""
+    grch38: Allele | None = None
+
+    @property
+    def label(self) -> str:
+        """The PLANTED label of the truth VCFs, e.g. `EGFR:p.Leu858Arg`."""
+        return f"{self.gene}:{self.hgvsp}"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One sequenced sample of a patient."""
+
+    name: str
+    kind: str
+    units: tuple[str, ...]
+    purity: float | None = None
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A patient: planted alleles and genotypes, and the samples sequenced."""
+
+    id: str
+    sex: str
+    secondary_findings: bool
+    samples: tuple[Sample, ...]
+    pgx: dict[str, tuple[str, str]]
+    germline: dict[str, str]
+    somatic: dict[str, float]
+    tumor_type: str = ""
+
+
+@dataclass(frozen=True)
+class Background:
+    """Random germline background per patient (rates per kb of eligible sequence)."""
+
+    snv_per_kb: float
+    indel_per_kb: float
+    carrier_fraction: float
+    indel_max_length: int
+    min_end_distance: int
+    min_spacing: int
+    max_homopolymer: int
+    exon_margin: int
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """How reads are simulated."""
+
+    read_length: int
+    fragment_mean: float
+    fragment_sd: float
+    short_fraction: float
+    short_min: int
+    duplicate_fraction: float
+    coverage: dict[str, float]
+    adapter_r1: str
+    adapter_r2: str
+    quality_levels: tuple[int, ...]
+    quality_first: tuple[float, ...]
+    quality_last: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole demo design."""
+
+    gc_content: float
+    contigs: tuple[Contig, ...]
+    quiet: tuple[Quiet, ...]
+    genes: tuple[Gene, ...]
+    pgx_variants: tuple[PgxVariant, ...]
+    coding_variants: tuple[CodingVariant, ...]
+    star_alleles: dict[str, dict[str, tuple[str, ...]]]
+    pharmcat_names: dict[str, dict[str, str]]
+    patients: tuple[Patient, ...]
+    background: Background
+    reads: ReadSpec
+
+    def contig(self, name: str) -> Contig:
+        """The contig called `name`."""
+        return next(contig for contig in self.contigs if contig.name == name)
+
+    def coding(self, variant_id: str) -> CodingVariant:
+        """The coding variant with this id."""
+        return next(variant for variant in self.coding_variants if variant.id == variant_id)
+
+    def allele_label(self, variant_id: str) -> str:
+        """`GENE*N` of the star allele a PGx variant belongs to."""
+        for gene, alleles in self.star_alleles.items():
+            for name, members in alleles.items():
+                if variant_id in members:
+                    return f"{gene}{name}"
+        return variant_id
+
+
+def _build(cls: type, data: dict[str, Any], **overrides: Any) -> Any:
+    """A dataclass from a mapping whose keys must be exactly the dataclass's fields."""
+    names = {field.name for field in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise TypeError(f"unknown keys {sorted(unknown)} for {cls.__name__}")
+    values = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in data.items()
+    }
+    return cls(**{**values, **overrides})
+
+
+def _gene(data: dict[str, Any]) -> Gene:
+    anchor = data.pop("anchor")
+    forced = {int(codon): str(bases) for codon, bases in data.pop("forced_cds", {}).items()}
+    return _build(
+        Gene, data, anchor_cds=anchor["cds"], anchor_grch38=anchor["grch38"], forced_cds=forced
+    )
+
+
+def _coding(data: dict[str, Any]) -> CodingVariant:
+    cds = data.pop("cds")
+    grch38 = data.pop("grch38", None)
+    return _build(
+        CodingVariant,
+        data,
+        cds_pos=cds["pos"],
+        cds_ref=cds["ref"],
+        cds_alt=cds["alt"],
+        grch38=Allele(**grch38) if grch38 else None,
+    )
+
+
+def _patient(data: dict[str, Any]) -> Patient:
+    samples = tuple(_build(Sample, sample) for sample in data.pop("samples"))
+    pgx = {gene: tuple(pair) for gene, pair in data.pop("pgx", {}).items()}
+    return _build(
+        Patient,
+        data,
+        samples=samples,
+        pgx=pgx,
+        germline=data.pop("germline", {}),
+        somatic=data.pop("somatic", {}),
+    )
+
+
+def parse_plan(data: dict[str, Any]) -> Plan:
+    """A Plan from the parsed YAML (raises KeyError/TypeError on a malformed plan)."""
+    variants = data["variants"]
+    return Plan(
+        gc_content=data["gc_content"],
+        contigs=tuple(Contig(**contig) for contig in data["contigs"]),
+        quiet=tuple(Quiet(**span) for span in data["quiet"]),
+        genes=tuple(_gene(dict(gene)) for gene in data["genes"]),
+        pgx_variants=tuple(
+            _build(PgxVariant, dict(variant), grch38=Allele(**variant["grch38"]))
+            for variant in variants["pgx"]
+        ),
+        coding_variants=tuple(_coding(dict(variant)) for variant in variants["coding"]),
+        star_alleles={
+            gene: {name: tuple(ids) for name, ids in alleles.items()}
+            for gene, alleles in data["star_alleles"].items()
+        },
+        pharmcat_names=data.get("pharmcat_names", {}),
+        patients=tuple(_patient(dict(patient)) for patient in data["patients"]),
+        background=_build(Background, data["background"]),
+        reads=_build(ReadSpec, data["reads"]),
+    )
+
+
+def plan_problems(plan: Plan) -> list[str]:
+    """Every inconsistency between the plan's parts (an empty list for a good plan)."""
+    problems = []
+    contigs = {contig.name: contig for contig in plan.contigs}
+    coding = {variant.id: variant for variant in plan.coding_variants}
+    for variant in plan.pgx_variants:
+        contig = contigs.get(variant.gene)
+        allele = variant.grch38
+        if contig is None or contig.chrom != allele.chrom:
+            problems.append(f"{variant.id}: no contig {variant.gene} on {allele.chrom}")
+        elif not contig.start <= allele.pos <= contig.end:
+            problems.append(f"{variant.id}: {allele.chrom}:{allele.pos} outside {contig.name}")
+    for gene in plan.genes:
+        if gene.name not in contigs or gene.strand not in "+-":
+            problems.append(f"gene {gene.name}: needs a contig of that name and strand + or -")
+        if len(gene.introns) != len(gene.exon_cds_ends) or min(gene.utr5, gene.utr3) < 1:
+            problems.append(f"gene {gene.name}: one intron per exon_cds_ends entry, UTRs >= 1")
+        if not all(DNA.match(bases) for bases in gene.forced_cds.values()):
+            problems.append(f"gene {gene.name}: forced_cds must be upper-case DNA")
+    for variant in plan.coding_variants:
+        if variant.gene not in {gene.name for gene in plan.genes}:
+            problems.append(f"{variant.id}: no gene model {variant.gene}")
+    for patient in plan.patients:
+        problems += _patient_problems(plan, patient, coding)
+    return problems
+
+
+def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVariant]) -> list[str]:
+    problems = []
+    for gene, pair in patient.pgx.items():
+        known = {"*1", *plan.star_alleles.get(gene, {})}
+        if len(pair) != 2 or not set(pair) <= known:
+            problems.append(f"{patient.id}: {gene} {pair} needs two of {sorted(known)}")
+    for variant_id, genotype in patient.germline.items():
+        if variant_id not in coding or not GENOTYPE.match(genotype):
+            problems.append(f"{patient.id}: germline {variant_id}={genotype}")
+    for variant_id, vaf in patient.somatic.items():
+        variant = coding.get(variant_id)
+        if variant is None or len(variant.cds_ref) != 1 or not 0 < vaf <= 1:
+            problems.append(f"{patient.id}: somatic {variant_id} must be a coding SNV, 0<VAF<=1")
+    for sample in patient.samples:
+        if sample.kind not in KINDS:
+            problems.append(f"{patient.id}: sample {sample.name} kind {sample.kind}")
+    return problems
+
+
+def load_plan(path: Path = DEFAULT_PLAN) -> Plan:
+    """Read and check the plan; any problem becomes one InputError naming the file."""
+    try:
+        plan = parse_plan(yaml.safe_load(path.read_text()))
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise InputError(
+            str(path), f"cannot read the demo plan ({error})", "fix the plan"
+        ) from None
+    problems = plan_problems(plan)
+    if problems:
+        raise InputError(str(path), "; ".join(problems), "make the plan consistent")
+    return plan

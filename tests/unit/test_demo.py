@@ -1,0 +1,559 @@
+"""The demo generator: planted facts, gene models, truth files, reads, determinism."""
+
+import gzip
+import hashlib
+import itertools
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pysam
+import pytest
+
+from tailorseq.demo import DEFAULT_PLAN, RefBase, generate_demo, load_plan
+from tailorseq.demo.plan import Plan
+from tailorseq.demo.sequence import revcomp
+from tailorseq.errors import InputError, TailorseqError
+
+SEED = 11
+SCALE = 0.3  # of the plan's coverage: 9x germline, 18x tumour, enough to see every allele
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ADAPTER_R1 = "AGATCGGAAGAGCACACGTCTGAACTCCAGTCA"
+CODON_TABLE = dict(
+    zip(
+        (a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
+        "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
+        strict=True,
+    )
+)
+needs_bcftools = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
+needs_bwa = pytest.mark.skipif(not shutil.which("bwa"), reason="needs bwa")
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    generate_demo(out, seed=SEED, coverage_scale=SCALE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def genome(demo: Path) -> dict[str, str]:
+    with pysam.FastaFile(str(demo / "genome.fa")) as fasta:
+        return {name: fasta.fetch(name) for name in fasta.references}
+
+
+def vcf_records(path: Path) -> tuple[list[str], list[list[str]]]:
+    """(sample names, records split into fields) of a plain VCF."""
+    samples, records = [], []
+    for line in path.read_text().splitlines():
+        if line.startswith("#CHROM"):
+            samples = line.split("\t")[9:]
+        elif not line.startswith("#"):
+            records.append(line.split("\t"))
+    return samples, records
+
+
+def germline_truth(demo: Path) -> dict[tuple[str, int], dict[str, str]]:
+    """(contig, pos) -> {"ref", "alt", "id", "info", <sample>: GT}."""
+    samples, records = vcf_records(demo / "expected" / "germline.vcf")
+    return {
+        (r[0], int(r[1])): {"id": r[2], "ref": r[3], "alt": r[4], "info": r[7]}
+        | dict(zip(samples, r[9:], strict=True))
+        for r in records
+    }
+
+
+def fastq(path: Path) -> list[tuple[str, str, str]]:
+    """(name line, bases, qualities) of every record."""
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+    return [(lines[i], lines[i + 1], lines[i + 3]) for i in range(0, len(lines), 4)]
+
+
+def sample_bases(demo: Path, sample: str) -> list[str]:
+    """Every read's bases of a sample (all units, both mates)."""
+    return [
+        bases
+        for path in sorted((demo / "reads").glob(f"{sample}_*.fastq.gz"))
+        for _, bases, _ in fastq(path)
+    ]
+
+
+def allele_counts(reads: list[str], genome: str, pos: int, alt: str) -> tuple[int, int]:
+    """Reads (either strand) carrying the reference / the alt 25-mer centred on an SNV."""
+    ref_kmer = genome[pos - 13 : pos + 12]
+    alt_kmer = ref_kmer[:12] + alt + ref_kmer[13:]
+    kmers = [(ref_kmer, revcomp(ref_kmer)), (alt_kmer, revcomp(alt_kmer))]
+    return tuple(sum(any(k in read for k in pair) for read in reads) for pair in kmers)
+
+
+def test_plan_is_consistent(plan: Plan) -> None:
+    assert [contig.name for contig in plan.contigs] == [
+        "CYP2C19",
+        "CYP2C9",
+        "DPYD",
+        "TPMT",
+        "SLCO1B1",
+        "BRCA1",
+        "EGFR",
+        "KRAS",
+    ]
+    assert all(20_000 <= contig.length <= 40_000 for contig in plan.contigs)
+    assert sum(contig.length for contig in plan.contigs) <= 300_000
+
+
+def test_a_plan_naming_an_unknown_allele_is_refused(tmp_path: Path) -> None:
+    text = DEFAULT_PLAN.read_text().replace('CYP2C19: ["*2", "*17"]', 'CYP2C19: ["*2", "*99"]')
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(text)
+    with pytest.raises(InputError, match=r"patient1: CYP2C19 .*\*99"):
+        load_plan(bad)
+
+
+def test_every_output_is_written(demo: Path) -> None:
+    names = {str(path.relative_to(demo)) for path in demo.rglob("*") if path.is_file()}
+    expected = {
+        "genome.fa",
+        "genome.fa.fai",
+        "genes.gff3",
+        "samples.tsv",
+        "units.tsv",
+        "expected/germline.vcf",
+        "expected/somatic.vcf",
+        "expected/summary.json",
+    }
+    reads = {
+        f"reads/{sample}_{unit}_R{mate}.fastq.gz"
+        for sample, unit in [
+            ("demo1", "L001"),
+            ("demo1", "L002"),
+            ("demo2", "L001"),
+            ("demo3-normal", "L001"),
+            ("demo3-tumor", "L001"),
+        ]
+        for mate in (1, 2)
+    }
+    assert names == expected | reads
+
+
+def test_fai_is_what_samtools_writes(demo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "genome.fa"
+    shutil.copy(demo / "genome.fa", copy)
+    pysam.faidx(str(copy))
+    assert (demo / "genome.fa.fai").read_text() == (tmp_path / "genome.fa.fai").read_text()
+
+
+def test_genome_is_random_at_about_41_percent_gc(genome: dict[str, str]) -> None:
+    sequence = "".join(genome.values())
+    assert set(sequence) == set("ACGT")
+    assert 0.39 < (sequence.count("G") + sequence.count("C")) / len(sequence) < 0.43
+
+
+def test_planted_positions_carry_the_grch38_reference(plan: Plan, genome: dict[str, str]) -> None:
+    facts = [(v.gene, v.grch38) for v in plan.pgx_variants]
+    facts += [(v.gene, v.grch38) for v in plan.coding_variants if v.grch38]
+    assert len(facts) == 11
+    for contig_name, allele in facts:
+        contig = plan.contig(contig_name)
+        assert contig.chrom == allele.chrom
+        start = contig.to_demo(allele.pos) - 1
+        assert genome[contig_name][start : start + len(allele.ref)] == allele.ref
+
+
+def test_truth_has_the_planted_genotypes(demo: Path) -> None:
+    truth = germline_truth(demo)
+    by_id = {site["id"]: site for site in truth.values() if site["id"] != "."}
+    expected = {  # id: (PLANTED, demo1, demo2, demo3-normal)
+        "rs12248560": ("CYP2C19*17", "0|1", "0|0", "0|1"),
+        "rs12769205": ("CYP2C19*2", "1|0", "1|1", "0|0"),
+        "rs4244285": ("CYP2C19*2", "1|0", "1|1", "0|0"),
+        "rs1057910": ("CYP2C9*3", "0|0", "0|1", "0|0"),
+        "rs3918290": ("DPYD*2A", "0|1", "0|0", "0|0"),
+        "rs1800460": ("TPMT*3A", "0|0", "0|1", "0|0"),
+        "rs1142345": ("TPMT*3A", "0|0", "0|1", "0|0"),
+        "rs4149056": ("SLCO1B1*5", "0|0", "0|0", "0|1"),
+        "rs80357914": ("BRCA1:p.Glu23ValfsTer17", "0|1", "1|0", "0|0"),
+    }
+    for rsid, (label, *genotypes) in expected.items():
+        site = by_id[rsid]
+        assert site["info"] == f"PLANTED={label}"
+        assert [site["demo1"], site["demo2"], site["demo3-normal"]] == genotypes
+    labels = {site["info"]: site["demo1"] for site in truth.values()}
+    assert labels["PLANTED=BRCA1:p.Leu200="] == "1|0"
+    assert labels["PLANTED=BRCA1:p.Val250Ile"] == "0|1"
+    frameshift = by_id["rs80357914"]
+    assert (frameshift["ref"], frameshift["alt"]) == ("ACT", "A")
+
+
+def test_truth_is_sorted_and_normalized(demo: Path, plan: Plan, genome: dict[str, str]) -> None:
+    order = [contig.name for contig in plan.contigs]
+    keys = [(order.index(contig), pos) for contig, pos in germline_truth(demo)]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    for (contig, pos), site in germline_truth(demo).items():
+        ref, alt = site["ref"], site["alt"]
+        assert genome[contig][pos - 1 : pos - 1 + len(ref)] == ref
+        if len(ref) != len(alt):  # anchored and left-aligned; background also unique
+            indel = ref[1:] or alt[1:]
+            after = genome[contig][pos - 1 + len(ref)]
+            assert ref[0] == alt[0] and indel[-1] != ref[0]
+            assert indel[0] != after or "PLANTED" in site["info"]
+
+
+@needs_bcftools
+def test_bcftools_norm_leaves_the_truth_unchanged(demo: Path, tmp_path: Path) -> None:
+    normalized = subprocess.run(
+        [
+            "bcftools",
+            "norm",
+            "-f",
+            str(demo / "genome.fa"),
+            "-c",
+            "x",
+            "-m",
+            "-any",
+            str(demo / "expected" / "germline.vcf"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    body = [line.split("\t")[:5] for line in normalized.splitlines() if line[0] != "#"]
+    _, records = vcf_records(demo / "expected" / "germline.vcf")
+    assert body == [record[:5] for record in records]
+
+
+def test_background_follows_the_rules(demo: Path, plan: Plan, genome: dict[str, str]) -> None:
+    truth = germline_truth(demo)
+    summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+    for sample in ("demo1", "demo2", "demo3-normal"):
+        background = summary[sample]["background"]
+        assert 80 <= background["snv"] <= 140 and 10 <= background["indel"] <= 30
+        assert 0.2 < background["hom"] / (background["snv"] + background["indel"]) < 0.5
+    positions: dict[str, list[int]] = {}
+    for contig, pos in truth:
+        positions.setdefault(contig, []).append(pos)
+    for contig, found in positions.items():
+        assert all(b - a >= plan.background.min_spacing for a, b in itertools.pairwise(found))
+        assert found[0] > 300 and found[-1] < plan.contig(contig).length - 300
+    quiet = [
+        (q.contig, plan.contig(q.contig).to_demo(q.start), plan.contig(q.contig).to_demo(q.end))
+        for q in plan.quiet
+    ]
+    for (contig, pos), site in truth.items():
+        if "PLANTED" not in site["info"]:
+            assert not any(c == contig and start <= pos <= end for c, start, end in quiet)
+            window = genome[contig][pos - 8 : pos + 8 + len(site["ref"])]
+            assert not re.search(r"A{5}|C{5}|G{5}|T{5}", window)
+
+
+def test_no_background_variant_touches_an_exon(demo: Path) -> None:
+    exons = [
+        line.split("\t")
+        for line in (demo / "genes.gff3").read_text().splitlines()
+        if "\texon\t" in line
+    ]
+    for (contig, pos), site in germline_truth(demo).items():
+        if "PLANTED" not in site["info"]:
+            assert not any(
+                e[0] == contig and int(e[3]) - 10 <= pos <= int(e[4]) + 10 for e in exons
+            )
+
+
+def transcript(gff: str, genome: dict[str, str], gene: str) -> tuple[str, list[str]]:
+    """(CDS, introns) of a gene's transcript, read on its strand from genes.gff3."""
+    rows = [line.split("\t") for line in gff.splitlines() if line.startswith(f"{gene}\t")]
+    strand = rows[0][6]
+    parts = {
+        kind: sorted((int(r[3]), int(r[4])) for r in rows if r[2] == kind)
+        for kind in ("CDS", "exon")
+    }
+    sequence = genome[gene]
+
+    def read(spans: list[tuple[int, int]]) -> list[str]:
+        pieces = [sequence[start - 1 : end] for start, end in spans]
+        return pieces if strand == "+" else [revcomp(piece) for piece in reversed(pieces)]
+
+    exons = parts["exon"]
+    introns = [(a[1] + 1, b[0] - 1) for a, b in itertools.pairwise(exons)]
+    return "".join(read(parts["CDS"])), read(introns)
+
+
+def test_gene_models_translate_and_splice(demo: Path, genome: dict[str, str]) -> None:
+    gff = (demo / "genes.gff3").read_text()
+    codons = {"EGFR": (858, "CTG"), "KRAS": (12, "GGT"), "BRCA1": (23, "GAG")}
+    for gene, (number, codon) in codons.items():
+        cds, introns = transcript(gff, genome, gene)
+        protein = "".join(CODON_TABLE[cds[i : i + 3]] for i in range(0, len(cds), 3))
+        assert protein[0] == "M" and protein[-1] == "*" and "*" not in protein[:-1]
+        assert cds[3 * number - 3 : 3 * number] == codon
+        assert all(intron.startswith("GT") and intron.endswith("AG") for intron in introns)
+    brca1 = transcript(gff, genome, "BRCA1")[0]
+    assert "".join(CODON_TABLE[brca1[i : i + 3]] for i in range(0, 120, 3)) == (
+        "MDLSALRVEEVQNVINAMQKILECPICLELIKEPVSTKCD"
+    )
+    assert len(transcript(gff, genome, "EGFR")[0]) // 3 >= 859
+
+
+def csq_amino_acids(demo: Path, tmp_path: Path, record: list[str]) -> tuple[str, str]:
+    """(consequence, amino-acid change) bcftools csq gives one variant on genes.gff3."""
+    header = [
+        line
+        for line in (demo / "expected" / "germline.vcf").read_text().splitlines()
+        if line.startswith(("##fileformat", "##contig"))
+    ]
+    vcf = tmp_path / "one.vcf"
+    columns = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"
+    vcf.write_text("\n".join([*header, columns, "\t".join([*record[:7], "."])]) + "\n")
+    out = subprocess.run(
+        [
+            "bcftools",
+            "csq",
+            "-f",
+            str(demo / "genome.fa"),
+            "-g",
+            str(demo / "genes.gff3"),
+            str(vcf),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    fields = re.search(r"BCSQ=([^\t;]+)", out).group(1).split("|")
+    change = fields[5]
+    if fields[0] == "frameshift":  # csq lists the whole rest of the reference protein
+        change = re.sub(r"^(\d+[A-Z])[A-Z*]*>", r"\1>", change)
+    return fields[0], change
+
+
+@needs_bcftools
+def test_bcftools_csq_gives_the_planted_protein_changes(
+    demo: Path, plan: Plan, tmp_path: Path
+) -> None:
+    _, germline = vcf_records(demo / "expected" / "germline.vcf")
+    _, somatic = vcf_records(demo / "expected" / "somatic.vcf")
+    planted = {
+        re.search(r"PLANTED=([^;]+)", r[7]).group(1): r
+        for r in germline + somatic
+        if "PLANTED=" in r[7]
+    }
+    assert planted["EGFR:p.Leu858Arg"][:5] == ["EGFR", "21822", "rs121434568", "T", "G"]
+    for variant in plan.coding_variants:
+        consequence, change = csq_amino_acids(demo, tmp_path, planted[variant.label])
+        assert (consequence, change) == (variant.consequence, variant.csq), variant.id
+    assert {v.id: v.csq for v in plan.coding_variants if v.id in ("EGFR-L858R", "KRAS-G12C")} == {
+        "EGFR-L858R": "858L>858R",
+        "KRAS-G12C": "12G>12C",
+    }
+
+
+def test_summary_states_the_expected_findings(demo: Path) -> None:
+    summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+    assert summary["demo1"]["pgx"]["CYP2C19"] == "*2/*17"
+    assert summary["demo1"]["pgx"]["DPYD"] == "*1/*2A"
+    assert summary["demo2"]["pgx"] == {
+        "CYP2C19": "*2/*2",
+        "CYP2C9": "*1/*3",
+        "DPYD": "*1/*1",
+        "TPMT": "*1/*3A",
+        "SLCO1B1": "*1/*1",
+    }
+    assert summary["demo3-tumor"]["pgx"]["SLCO1B1"] == "*1/*5"
+    assert summary["demo3-normal"]["pgx"]["CYP2C19"] == "*1/*17"
+    coding = {c["id"]: (c["clinvar"], c["genotype"]) for c in summary["demo1"]["germline_coding"]}
+    assert coding == {
+        "BRCA1-E23fs": ("Pathogenic", "0|1"),
+        "BRCA1-L200L": ("Benign", "1|0"),
+        "BRCA1-V250I": ("Uncertain significance", "0|1"),
+    }
+    assert summary["demo2"]["secondary_findings"] is False
+    tumour = summary["demo3-tumor"]
+    assert tumour["somatic_coding_snvs"] == 6 and tumour["purity"] == 0.6
+    vafs = {s["hgvsp"]: s["vaf"] for s in tumour["somatic"]}
+    assert vafs["p.Leu858Arg"] == 0.3 and vafs["p.Gly12Cys"] == 0.2
+
+
+def test_sample_sheets(demo: Path) -> None:
+    samples = [line.split("\t") for line in (demo / "samples.tsv").read_text().splitlines()]
+    assert samples[0] == [
+        "sample",
+        "patient",
+        "kind",
+        "sex",
+        "purity",
+        "tumor_type",
+        "secondary_findings",
+    ]
+    rows = {row[0]: row for row in samples[1:]}
+    assert rows["demo3-tumor"][1:] == [
+        "patient3",
+        "tumor",
+        "female",
+        "0.6",
+        "lung adenocarcinoma",
+        "yes",
+    ]
+    assert rows["demo2"][6] == "no" and rows["demo3-normal"][2] == "normal"
+    units = [line.split("\t") for line in (demo / "units.tsv").read_text().splitlines()]
+    assert units[0] == ["sample", "unit", "fq1", "fq2", "bam", "adapters"]
+    assert [(u[0], u[1]) for u in units[1:3]] == [("demo1", "L001"), ("demo1", "L002")]
+    for unit in units[1:]:
+        assert (demo / unit[2]).is_file() and (demo / unit[3]).is_file() and unit[4:] == ["", ""]
+
+
+def test_reads_look_like_illumina_pairs(demo: Path) -> None:
+    r1 = fastq(demo / "reads" / "demo2_L001_R1.fastq.gz")
+    r2 = fastq(demo / "reads" / "demo2_L001_R2.fastq.gz")
+    assert len(r1) == len(r2) > 5000
+    assert all(a[0].split()[0] == b[0].split()[0] for a, b in zip(r1, r2, strict=True))
+    assert not any("demo" in name for name, _, _ in r1)
+    assert {len(bases) for _, bases, _ in r1} == {150}
+    assert set("".join(q for _, _, q in r1[:500])) == {"5", "<", "B", "F", "I"}  # Q20..Q40
+    adapters = sum(ADAPTER_R1[:20] in bases for _, bases, _ in r1) / len(r1)
+    assert 0.01 < adapters < 0.03
+    pairs = [(a[1][:40], b[1][:40]) for a, b in zip(r1, r2, strict=True)]
+    assert 0.01 < 1 - len(set(pairs)) / len(pairs) < 0.03  # PCR duplicates
+
+
+def test_reads_come_from_the_haplotypes(demo: Path, genome: dict[str, str], plan: Plan) -> None:
+    star2 = plan.contig("CYP2C19").to_demo(94781859)  # rs4244285 G>A
+    ref, alt = allele_counts(sample_bases(demo, "demo2"), genome["CYP2C19"], star2, "A")
+    assert alt >= 3 and ref == 0  # demo2 is *2/*2
+    ref, alt = allele_counts(sample_bases(demo, "demo1"), genome["CYP2C19"], star2, "A")
+    assert alt >= 1 and ref >= 1  # demo1 is *2/*17
+    ref, alt = allele_counts(sample_bases(demo, "demo3-normal"), genome["CYP2C19"], star2, "A")
+    assert alt == 0 and ref >= 3
+
+
+def test_tumour_reads_carry_the_somatic_variants(demo: Path, genome: dict[str, str]) -> None:
+    tumour, normal = sample_bases(demo, "demo3-tumor"), sample_bases(demo, "demo3-normal")
+    _, records = vcf_records(demo / "expected" / "somatic.vcf")
+    counts = []
+    for contig, pos, _, _, alt, *_ in records:
+        assert allele_counts(normal, genome[contig], int(pos), alt)[1] == 0
+        counts.append(allele_counts(tumour, genome[contig], int(pos), alt))
+    assert all(alt >= 1 for _, alt in counts)
+    assert 0.15 < sum(alt for _, alt in counts) / sum(map(sum, counts)) < 0.45  # VAF 0.2-0.3
+
+
+@needs_bwa
+def test_reads_realign_with_errors_at_low_quality(demo: Path, tmp_path: Path) -> None:
+    shutil.copy(demo / "genome.fa", tmp_path / "genome.fa")
+    subprocess.run(["bwa", "index", str(tmp_path / "genome.fa")], check=True, capture_output=True)
+    for mate in (1, 2):
+        records = fastq(demo / "reads" / f"demo1_L001_R{mate}.fastq.gz")[:3000]
+        text = "".join(f"{n.split()[0]}\n{b}\n+\n{q}\n" for n, b, q in records)
+        (tmp_path / f"r{mate}.fq").write_text(text)
+    sam = subprocess.run(
+        [
+            "bwa",
+            "mem",
+            str(tmp_path / "genome.fa"),
+            str(tmp_path / "r1.fq"),
+            str(tmp_path / "r2.fq"),
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    (tmp_path / "out.sam").write_bytes(sam)
+    variant_bases = {(contig, pos + d) for contig, pos in germline_truth(demo) for d in range(7)}
+    mapped = 0
+    quality_all, quality_mismatch = [], []
+    with pysam.AlignmentFile(str(tmp_path / "out.sam")) as alignments:
+        for read in alignments:
+            mapped += read.is_proper_pair and read.mapping_quality >= 20
+            qualities, contig = read.query_qualities, read.reference_name
+            for query, ref_pos, ref_base in read.get_aligned_pairs(
+                matches_only=True, with_seq=True
+            ):
+                if (contig, ref_pos + 1) not in variant_bases:
+                    quality_all.append(qualities[query])
+                    if ref_base.islower():
+                        quality_mismatch.append(qualities[query])
+    assert mapped / 6000 > 0.97
+    error_rate = len(quality_mismatch) / len(quality_all)
+    assert 0.0005 < error_rate < 0.002
+    assert sum(quality_mismatch) / len(quality_mismatch) < sum(quality_all) / len(quality_all) - 8
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_same_seed_same_bytes(demo: Path, tmp_path: Path) -> None:
+    generate_demo(tmp_path, seed=SEED, coverage_scale=SCALE)
+    assert digest(tmp_path) == digest(demo)
+
+
+def test_extra_reference_bases_change_nothing_else(tmp_path: Path, plan: Plan) -> None:
+    generate_demo(tmp_path / "plain", seed=SEED, coverage_scale=0.01)
+    with pysam.FastaFile(str(tmp_path / "plain" / "genome.fa")) as fasta:
+        plain = fasta.fetch("CYP2C9")
+    cyp2c9 = plan.contig("CYP2C9")
+    positions = [cyp2c9.to_demo(p) for p in (94947782, 94972119, 94981371)]  # in the quiet span
+    other = {pos: "ACGT"[("ACGT".index(plain[pos - 1]) + 1) % 4] for pos in positions}
+    extra = [RefBase("CYP2C9", pos, base) for pos, base in other.items()]
+    generate_demo(tmp_path / "forced", seed=SEED, coverage_scale=0.01, extra_ref_bases=extra)
+    with pysam.FastaFile(str(tmp_path / "forced" / "genome.fa")) as fasta:
+        forced = fasta.fetch("CYP2C9")
+    assert [
+        i + 1 for i, (a, b) in enumerate(zip(plain, forced, strict=True)) if a != b
+    ] == positions
+    for name in ("expected/germline.vcf", "expected/somatic.vcf", "genes.gff3", "units.tsv"):
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "forced" / name).read_bytes()
+
+
+def test_an_extra_base_that_contradicts_a_planted_one_is_refused(tmp_path: Path) -> None:
+    star3 = RefBase("CYP2C9", 35296, "G")  # rs1057910 needs the GRCh38 A there
+    with pytest.raises(TailorseqError, match="rs1057910"):
+        generate_demo(tmp_path, seed=SEED, coverage_scale=0.01, extra_ref_bases=[star3])
+
+
+@pytest.mark.shared
+def test_plan_pgx_facts_match_pharmcat(plan: Plan) -> None:
+    folder = SHARED / "pharmcat" / "definition" / "alleles"
+    if not folder.is_dir():
+        pytest.skip("needs ../shared/data/pharmcat")
+    for variant in plan.pgx_variants:
+        definition = json.loads((folder / f"{variant.gene}_translation.json").read_text())
+        found = {v["rsid"]: v for v in definition["variants"]}[variant.id]
+        allele = variant.grch38
+        assert (found["chromosome"], found["position"], found["ref"]) == (
+            allele.chrom,
+            allele.pos,
+            allele.ref,
+        )
+        assert allele.alt in found["alts"]
+    for gene, alleles in plan.star_alleles.items():
+        definition = json.loads((folder / f"{gene}_translation.json").read_text())
+        rsids = [v["rsid"] for v in definition["variants"]]
+        contig = plan.contig(gene)
+        for name, members in alleles.items():
+            pharmcat_name = plan.pharmcat_names.get(gene, {}).get(name, name)
+            named = next(a for a in definition["namedAlleles"] if a["name"] == pharmcat_name)
+            alts = {rsids[i]: a for i, a in enumerate(named["alleles"]) if a}
+            in_window = {
+                rsid
+                for rsid in alts
+                if contig.start
+                <= definition["variants"][rsids.index(rsid)]["position"]
+                <= contig.end
+            }
+            defined = {
+                rsid
+                for rsid in in_window
+                if alts[rsid] != definition["variants"][rsids.index(rsid)]["ref"]
+                and len(alts[rsid]) == 1
+                and alts[rsid] in "ACGT"
+            }
+            assert defined == set(members), f"{gene}{name}"
