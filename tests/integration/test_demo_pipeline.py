@@ -1,0 +1,100 @@
+"""The generated demo end to end: germline calls equal the planted truth."""
+
+import json
+from pathlib import Path
+
+import pysam
+import pytest
+from helpers import demo_dir, run_config, snakemake
+from vcf import calls, passing
+
+pytestmark = pytest.mark.integration
+
+GERMLINE = ["demo1", "demo2", "demo3-normal"]
+
+
+def demo_run(workdir: Path, **overrides: object) -> Path:
+    """The demo's config with absolute paths, so it runs in any working directory."""
+    demo = demo_dir()
+    return run_config(
+        workdir,
+        samples=str(demo / "samples.tsv"),
+        units=str(demo / "units.tsv"),
+        reference={"build": "demo", "fasta": str(demo / "genome.fa")},
+        **overrides,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_results(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("demo")
+    snakemake(workdir, demo_run(workdir))
+    return workdir
+
+
+def expected(sample: str) -> dict:
+    return {call.key: call for call in calls(demo_dir() / "expected/germline.vcf", sample)}
+
+
+@pytest.mark.parametrize("sample", GERMLINE)
+def test_germline_calls_match_the_planted_truth(demo_results: Path, sample: str) -> None:
+    truth = expected(sample)
+    found = passing(demo_results / f"results/{sample}/{sample}.vcf.gz")
+    missed = [key for key in truth if key not in found]
+    wrong = [key for key in truth if key in found and found[key].genotype != truth[key].genotype]
+    extra = [key for key in found if key not in truth]
+    assert len(truth) > 100
+    assert missed == [] and wrong == []
+    assert len(extra) <= 1, extra
+
+
+def test_planted_alleles_are_called(demo_results: Path) -> None:
+    summary = json.loads((demo_dir() / "expected/summary.json").read_text())
+    for sample in GERMLINE:
+        found = passing(demo_results / f"results/{sample}/{sample}.vcf.gz")
+        for variant in summary["samples"][sample]["pgx_variants"]:
+            key = (variant["contig"], variant["pos"], variant["ref"], variant["alt"])
+            genotype = "/".join(sorted(variant["genotype"].replace("|", "/").split("/")))
+            assert found[key].genotype == genotype, (sample, variant["allele"])
+    brca1 = ("BRCA1",)
+    demo1 = passing(demo_results / "results/demo1/demo1.vcf.gz")
+    demo2 = passing(demo_results / "results/demo2/demo2.vcf.gz")
+    frameshifts = [key for key in demo1 if key[:1] == brca1 and len(key[2]) - len(key[3]) == 2]
+    assert len(frameshifts) == 1 and frameshifts[0] in demo2
+
+
+def test_units_are_merged_with_one_read_group_each(demo_results: Path) -> None:
+    with pysam.AlignmentFile(str(demo_results / "results/demo1/demo1.bam")) as bam:
+        groups = bam.header.to_dict()["RG"]
+        assert sorted(group["PU"] for group in groups) == ["L001", "L002"]
+        assert {group["SM"] for group in groups} == {"demo1"}
+        assert {group["LB"] for group in groups} == {"demo1"}
+        read_groups = {read.get_tag("RG") for read in bam.head(20000)}
+    assert read_groups == {group["ID"] for group in groups}
+
+
+def test_tumour_is_aligned_but_not_germline_called(demo_results: Path) -> None:
+    assert (demo_results / "results/demo3-tumor/demo3-tumor.bam.bai").exists()
+    assert not (demo_results / "results/demo3-tumor/demo3-tumor.vcf.gz").exists()
+
+
+def test_run_report_covers_every_sample(demo_results: Path) -> None:
+    stats = demo_results / "results/run/multiqc_data/multiqc_general_stats.txt"
+    names = {line.split("\t")[0] for line in stats.read_text().splitlines()[1:]}
+    assert {"demo1", "demo2", "demo3-normal", "demo3-tumor", "demo1.L001", "demo1.L002"} <= names
+
+
+def test_joint_calling_gives_one_vcf_and_the_same_sample_calls(
+    demo_results: Path, tmp_path: Path
+) -> None:
+    snakemake(tmp_path, demo_run(tmp_path, calling={"joint": True}))
+    joint = tmp_path / "results/run/germline.joint.vcf.gz"
+    with pysam.VariantFile(str(joint)) as handle:
+        assert list(handle.header.samples) == GERMLINE
+    for sample in GERMLINE:
+        truth = expected(sample)
+        from_joint = passing(tmp_path / f"results/{sample}/{sample}.vcf.gz")
+        with pysam.VariantFile(str(tmp_path / f"results/{sample}/{sample}.vcf.gz")) as handle:
+            assert list(handle.header.samples) == [sample]
+        assert all(from_joint[key].genotype == call.genotype for key, call in truth.items())
+        assert sum(key in truth for key in from_joint) == len(truth)
