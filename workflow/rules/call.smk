@@ -1,21 +1,3 @@
-def chunk_bed(wildcards) -> str:
-    """The BED of one scatter chunk."""
-    return f"work/scatter/{REF_ID}/{len(CHUNKS)}/chunk{wildcards.chunk}.bed"
-
-
-def callset_indexes(wildcards) -> list[str]:
-    """Index files of a callset's alignments."""
-    return [f"{path}.{INDEX_EXT}" for path in callset_alignments(wildcards)]
-
-
-def callset_chunks(wildcards) -> list[str]:
-    """A callset's per-chunk calls, in chunk (and so reference) order."""
-    return [
-        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf"
-        for chunk in CHUNKS
-    ]
-
-
 rule call_bcftools:
     input:
         alns=callset_alignments,

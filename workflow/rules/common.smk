@@ -7,6 +7,7 @@ from snakemake.settings.types import DeploymentMethod
 from tailorseq.alignment import aligner_read_group
 from tailorseq.checks import preflight
 from tailorseq.pseudonym import lab_secret, pseudonym
+from tailorseq.reference import is_url
 from tailorseq.sheets import load_sheets
 
 # Results, logs and cache are for the lab's group only.
@@ -43,13 +44,10 @@ wildcard_constraints:
 
 # Reference cache: keyed by build and source, reused by every run that names the same fasta.
 REF_SOURCE = config["reference"]["fasta"]
-REF_IS_URL = REF_SOURCE.startswith(("http://", "https://", "ftp://"))
+REF_IS_URL = is_url(REF_SOURCE)
+REF_KEY = REF_SOURCE if REF_IS_URL else str(Path(REF_SOURCE).resolve())
 REF_ID = (
-    config["reference"]["build"]
-    + "-"
-    + hashlib.sha1(
-        (REF_SOURCE if REF_IS_URL else str(Path(REF_SOURCE).resolve())).encode()
-    ).hexdigest()[:8]
+    f"{config['reference']['build']}-{hashlib.sha1(REF_KEY.encode()).hexdigest()[:8]}"
 )
 REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
@@ -99,12 +97,12 @@ def is_bam_sample(wildcards) -> bool:
 
 def unit_alignments(wildcards) -> list[str]:
     """Every unit's coordinate-sorted alignment of a sample, in sheet order."""
+    pid = wildcards.pid
     if is_bam_sample(wildcards):
-        pattern = "work/{pid}/input/{pid}.{uid}.bam"
-    else:
-        pattern = "work/{pid}/align/" + config["aligner"] + "/{pid}.{uid}.bam"
+        return [f"work/{pid}/input/{pid}.{uid}.bam" for uid in sample_units(wildcards)]
+    aligner = config["aligner"]
     return [
-        pattern.format(pid=wildcards.pid, uid=uid) for uid in sample_units(wildcards)
+        f"work/{pid}/align/{aligner}/{pid}.{uid}.bam" for uid in sample_units(wildcards)
     ]
 
 
@@ -255,3 +253,41 @@ def final_outputs() -> list[str]:
             "results/run/germline.joint.vcf.gz.tbi",
         ]
     return outputs
+
+
+def reference_source() -> str:
+    """The reference FASTA as given, or its downloaded copy in the cache."""
+    return f"{REF_DIR}/source.fa.download" if REF_IS_URL else REF_SOURCE
+
+
+def chunk_bed(wildcards) -> str:
+    """The BED of one scatter chunk."""
+    return f"work/scatter/{REF_ID}/{len(CHUNKS)}/chunk{wildcards.chunk}.bed"
+
+
+def callset_indexes(wildcards) -> list[str]:
+    """Index files of a callset's alignments."""
+    return [f"{path}.{INDEX_EXT}" for path in callset_alignments(wildcards)]
+
+
+def callset_chunks(wildcards) -> list[str]:
+    """A callset's per-chunk calls, in chunk (and so reference) order."""
+    return [
+        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf"
+        for chunk in CHUNKS
+    ]
+
+
+def multiqc_inputs(wildcards) -> list[str]:
+    """Every QC file of the run that MultiQC reads."""
+    files = [f"work/{pid}/qc/{pid}.{uid}.fastp.json" for pid, uid in fastq_units()]
+    for name in SHEET.samples:
+        pid = PID[name]
+        files += [
+            f"work/{pid}/qc/{pid}.stats.txt",
+            f"work/{pid}/qc/{pid}.flagstat.txt",
+            f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
+            f"work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
+        ]
+    files += [f"work/{pid}/qc/{pid}.bcftools_stats.txt" for pid in germline_pids()]
+    return files

@@ -15,11 +15,6 @@ if REF_IS_URL:
             "../../scripts/download_reference.py"
 
 
-def reference_source() -> str:
-    """The reference FASTA as given, or its downloaded copy in the cache."""
-    return f"{REF_DIR}/source.fa.download" if REF_IS_URL else REF_SOURCE
-
-
 rule prepare_reference:
     input:
         reference_source(),

@@ -1,18 +1,3 @@
-def multiqc_inputs(wildcards) -> list[str]:
-    """Every QC file of the run that MultiQC reads."""
-    files = [f"work/{pid}/qc/{pid}.{uid}.fastp.json" for pid, uid in fastq_units()]
-    for name in SHEET.samples:
-        pid = PID[name]
-        files += [
-            f"work/{pid}/qc/{pid}.stats.txt",
-            f"work/{pid}/qc/{pid}.flagstat.txt",
-            f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
-            f"work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
-        ]
-    files += [f"work/{pid}/qc/{pid}.bcftools_stats.txt" for pid in germline_pids()]
-    return files
-
-
 rule multiqc_names:
     output:
         temp("work/run/multiqc_names.tsv"),
