@@ -50,7 +50,9 @@ def run_config(workdir: Path, **overrides: object) -> Path:
     return path
 
 
-def snakemake(workdir: Path, configfile: Path, *args: str, check: bool = True):
+def snakemake(
+    workdir: Path, configfile: Path, *args: str, check: bool = True, env: dict | None = None
+):
     """Run the pipeline's Snakefile in `workdir`; returns the completed process."""
     command = [
         str(SNAKEMAKE),
@@ -64,8 +66,20 @@ def snakemake(workdir: Path, configfile: Path, *args: str, check: bool = True):
         "2",
         *args,
     ]
-    env = {**os.environ, "PATH": f"{SNAKEMAKE.parent}{os.pathsep}{os.environ['PATH']}"}
+    env = env or {**os.environ, "PATH": f"{SNAKEMAKE.parent}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run(command, capture_output=True, text=True, cwd=workdir, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake failed ({result.returncode}):\n{result.stderr[-6000:]}")
     return result
+
+
+def demo_run(workdir: Path, **overrides: object) -> Path:
+    """The demo's config with absolute paths, so it runs in any working directory."""
+    demo = demo_dir()
+    return run_config(
+        workdir,
+        samples=str(demo / "samples.tsv"),
+        units=str(demo / "units.tsv"),
+        reference={"build": "demo", "fasta": str(demo / "genome.fa")},
+        **overrides,
+    )

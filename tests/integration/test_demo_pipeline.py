@@ -5,31 +5,13 @@ from pathlib import Path
 
 import pysam
 import pytest
-from helpers import demo_dir, run_config, snakemake
+
+from helpers import demo_dir, demo_run, snakemake
 from vcf import calls, passing
 
 pytestmark = pytest.mark.integration
 
 GERMLINE = ["demo1", "demo2", "demo3-normal"]
-
-
-def demo_run(workdir: Path, **overrides: object) -> Path:
-    """The demo's config with absolute paths, so it runs in any working directory."""
-    demo = demo_dir()
-    return run_config(
-        workdir,
-        samples=str(demo / "samples.tsv"),
-        units=str(demo / "units.tsv"),
-        reference={"build": "demo", "fasta": str(demo / "genome.fa")},
-        **overrides,
-    )
-
-
-@pytest.fixture(scope="module")
-def demo_results(tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("demo")
-    snakemake(workdir, demo_run(workdir))
-    return workdir
 
 
 def expected(sample: str) -> dict:

@@ -19,7 +19,8 @@ rule align_bwa:
     params:
         read_group=read_group,
     shell:
-        "(bwa mem -t {threads} -R '{params.read_group}' {input.ref} {input.r1} {input.r2}"
+        "(bwa mem -t {threads} -K 100000000 -Y -R '{params.read_group}'"
+        " {input.ref} {input.r1} {input.r2}"
         " | samtools fixmate -m -u - -"
         " | samtools sort -@ {threads} -m 768M -T {output}.tmp -o {output} -) 2> {log}"
 
