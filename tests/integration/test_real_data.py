@@ -134,3 +134,53 @@ def test_an_existing_bam_is_used_as_it_is(na12878: Path, tmp_path: Path) -> None
         assert {group["SM"] for group in handle.header.to_dict()["RG"]} == {"HG001-bam"}
     again = passing(tmp_path / "results/HG001-bam/HG001-bam.vcf.gz")
     assert again.keys() == passing(na12878 / "results/NA12878/NA12878.vcf.gz").keys()
+
+
+def brca1_run(workdir: Path, **overrides: object) -> Path:
+    """Config for the two 1000 Genomes samples over BRCA1."""
+    data = shared("brca1-1kg")
+    samples = [["HG00096", "HG00096", "germline"], ["HG00099", "HG00099", "germline"]]
+    write_tsv(workdir / "samples.tsv", SAMPLES_HEADER, samples)
+    units = [
+        [name, "lowcov", data / f"{name}_R1.fastq.gz", data / f"{name}_R2.fastq.gz"]
+        for name, _, _ in samples
+    ]
+    write_tsv(workdir / "units.tsv", UNITS_HEADER, units)
+    return run_config(
+        workdir,
+        samples=str(workdir / "samples.tsv"),
+        units=str(workdir / "units.tsv"),
+        reference={"build": "GRCh37-BRCA1-region", "fasta": str(data / "ref.fa")},
+        **overrides,
+    )
+
+
+def concordance(vcf: Path, sample: str) -> tuple[int, int, int, int]:
+    """Truth variants of a sample, how many PASS calls find, how many with its genotype, and
+    PASS calls not in the truth."""
+    truth = {c.key: c for c in calls(shared("brca1-1kg", "truth.1kg_phase3.vcf"), sample)}
+    found = passing(vcf, sample)
+    present = [key for key in truth if key in found]
+    agreeing = sum(found[key].genotype == truth[key].genotype for key in present)
+    return len(truth), len(present), agreeing, sum(key not in truth for key in found)
+
+
+def test_brca1_two_samples_joint_and_per_sample(tmp_path: Path) -> None:
+    found = {}
+    for joint in (False, True):
+        workdir = tmp_path / ("joint" if joint else "single")
+        workdir.mkdir()
+        snakemake(workdir, brca1_run(workdir, calling={"joint": joint}))
+        for sample in ("HG00096", "HG00099"):
+            vcf = workdir / f"results/{sample}/{sample}.vcf.gz"
+            total, present, agreeing, extra = concordance(vcf, sample)
+            found[joint, sample] = present
+            # ~4.5x mean depth against imputed genotypes: a heterozygote often shows one allele.
+            assert total > 150 and present / total >= (0.65 if joint else 0.25), (sample, present)
+            assert agreeing / present >= 0.75, (sample, present, agreeing)
+            assert extra <= 0.1 * total, (sample, extra)
+    # Joint calling pools evidence across samples: it finds more of each sample's variants.
+    assert all(found[True, sample] > found[False, sample] for sample in ("HG00096", "HG00099"))
+    joint_vcf = tmp_path / "joint/results/run/germline.joint.vcf.gz"
+    with pysam.VariantFile(str(joint_vcf)) as handle:
+        assert list(handle.header.samples) == ["HG00096", "HG00099"]

@@ -96,7 +96,7 @@ rule merge_markdup:
         finish=finish_alignment,
     shell:
         "(samtools merge -c -p -u -h {input.header} -o - {input.units}"
-        " | {params.finish}) 2> {log}"
+        " | {params.finish} && touch -r {output.aln} {output.index}) 2> {log}"
 
 
 rule publish_alignment:

@@ -82,7 +82,8 @@ rule gather_calls:
         " --output-type u"
         " | bcftools filter --soft-filter LowDepth --mode + --exclude 'INFO/DP<{params.min_depth}'"
         " --output-type z --output {output.vcf}"
-        " && tabix --preset vcf {output.vcf}) 2> {log}"
+        " && tabix --preset vcf {output.vcf} && touch -r {output.vcf} {output.index})"
+        " 2> {log}"
 
 
 rule extract_from_joint:
@@ -103,7 +104,8 @@ rule extract_from_joint:
         " > {output.vcf}.sample"
         " && bcftools view --samples-file {output.vcf}.sample --min-ac 1:nref"
         " --output-type z --output {output.vcf} {input.vcf}"
-        " && rm {output.vcf}.sample && tabix --preset vcf {output.vcf}) 2> {log}"
+        " && rm {output.vcf}.sample && tabix --preset vcf {output.vcf}"
+        " && touch -r {output.vcf} {output.index}) 2> {log}"
 
 
 rule bcftools_stats:
