@@ -209,6 +209,12 @@ def targets_bed() -> list[str]:
     return [config["targets"]] if config["targets"] else []
 
 
+def sample_targets(wildcards) -> list[str]:
+    """Coverage QC targets of a sample: its own BED from the sheet, else the config's."""
+    own = SHEET.samples[SAMPLE[wildcards.pid]].targets
+    return [str(own)] if own else targets_bed()
+
+
 def targets_option(flag: str):
     """A params function giving `flag BED` when targets are configured, else nothing."""
 

@@ -62,7 +62,7 @@ rule samtools_stats:
         aln=alignment("{pid}"),
         index=f"{alignment('{pid}')}.{INDEX_EXT}",
         ref=GENOME,
-        targets=targets_bed(),
+        targets=sample_targets,
     output:
         stats="work/{pid}/qc/{pid}.stats.txt",
         flagstat="work/{pid}/qc/{pid}.flagstat.txt",
@@ -87,7 +87,7 @@ rule mosdepth:
         aln=alignment("{pid}"),
         index=f"{alignment('{pid}')}.{INDEX_EXT}",
         ref=GENOME,
-        targets=targets_bed(),
+        targets=sample_targets,
     output:
         summary="work/{pid}/qc/{pid}.mosdepth.summary.txt",
         dist="work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
