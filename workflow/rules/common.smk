@@ -132,7 +132,7 @@ def finish_alignment(wildcards, input, output, threads) -> str:
     """The command that writes a sample's merged alignment and its index.
 
     FASTQ-derived alignments get duplicates marked; existing BAM units are used as they are.
-    The rule then gives the index the alignment's time stamp: published copies are hard links,
+    Afterwards the index gets the alignment's time stamp: published copies are hard links,
     which share their source's time stamp, and must not look older than the index.
     """
     write = (
