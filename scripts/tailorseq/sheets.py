@@ -50,8 +50,9 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+@functools.cache
 def _retrieve(uri: str) -> Resource:
-    """Resolve a `$ref` to another schema file (relative refs arrive as file URIs)."""
+    """Resolve a `$ref` to another schema file (relative refs arrive as file URIs), once."""
     return Resource.from_contents(
         yaml.safe_load(Path(url2pathname(urlparse(uri).path)).read_text())
     )

@@ -292,7 +292,7 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
     assert config["calling"] == {
         "joint": True,
         "scatter": 0,
-        "min_qual": 20,
+        "min_qual": {"bcftools": 15, "freebayes": 1},
         "min_depth": 5,
         "min_mapq": 20,
         "min_baseq": 13,

@@ -72,7 +72,7 @@ rule gather_calls:
         mem_mb=2000,
         runtime=60,
     params:
-        min_qual=config["calling"]["min_qual"],
+        min_qual=config["calling"]["min_qual"][config["caller"]],
         min_depth=config["calling"]["min_depth"],
     shell:
         "(bcftools concat --output-type u {input.chunks}"
