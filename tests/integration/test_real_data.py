@@ -184,3 +184,13 @@ def test_brca1_two_samples_joint_and_per_sample(tmp_path: Path) -> None:
     joint_vcf = tmp_path / "joint/results/run/germline.joint.vcf.gz"
     with pysam.VariantFile(str(joint_vcf)) as handle:
         assert list(handle.header.samples) == ["HG00096", "HG00099"]
+
+
+def test_cram_output_gives_the_same_calls(na12878: Path, tmp_path: Path) -> None:
+    snakemake(tmp_path, na12878_run(tmp_path, alignment={"format": "cram"}))
+    cram = tmp_path / "results/NA12878/NA12878.cram"
+    assert Path(f"{cram}.crai").exists()
+    with open(cram, "rb") as handle:
+        assert handle.read(4) == b"CRAM"
+    found = passing(tmp_path / "results/NA12878/NA12878.vcf.gz")
+    assert found.keys() == passing(na12878 / "results/NA12878/NA12878.vcf.gz").keys()
