@@ -2,6 +2,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
 from tailorseq.alignment import aligner_read_group
@@ -28,6 +29,8 @@ else:
 SECRET = lab_secret()
 PID = {name: pseudonym(name, SECRET) for name in SHEET.samples}
 SAMPLE = {pid: name for name, pid in PID.items()}
+if len(SAMPLE) != len(PID):
+    raise WorkflowError("two samples share a pseudonym: set another TAILORSEQ_SECRET")
 UID = {
     name: {f"u{index}": unit for index, unit in enumerate(units, start=1)}
     for name, units in SHEET.units.items()
