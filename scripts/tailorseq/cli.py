@@ -20,6 +20,24 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"demo written to {args.out}")
 
 
+def _pgx(args: argparse.Namespace) -> None:
+    from tailorseq.pgx.report import definitions_folder, run_pgx
+
+    genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
+    result = run_pgx(
+        Path(args.vcf),
+        definitions_folder(args.definitions, args.build),
+        out_json=Path(args.out) if args.out else None,
+        out_tsv=Path(args.tsv) if args.tsv else None,
+        sample=args.sample,
+        genes=genes,
+        build=args.build,
+        top_candidate_only=not args.all_hits,
+    )
+    for gene, call in result["genes"].items():
+        print(f"{gene}\t{'; '.join(d['name'] for d in call['diplotypes']) or 'no call'}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with one subcommand per capability."""
     parser = argparse.ArgumentParser(prog="tailorseq", description=__doc__)
@@ -34,6 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="resources/demo", help="output folder")
     demo.add_argument("--seed", type=int, default=20261123, help="random seed")
     demo.set_defaults(func=_demo)
+
+    pgx = commands.add_parser("pgx", help="star-allele diplotypes from a single-sample VCF")
+    pgx.add_argument("--vcf", required=True, help="VCF or bgzipped VCF (one sample, or --sample)")
+    pgx.add_argument(
+        "--definitions",
+        help="PharmCAT-format definitions folder (default: $TAILORSEQ_PGX_DEFINITIONS_<BUILD>, "
+        "then $TAILORSEQ_PGX_DEFINITIONS)",
+    )
+    pgx.add_argument("--build", help="genome build of the VCF (e.g. GRCh38); checked")
+    pgx.add_argument("--out", help="JSON output")
+    pgx.add_argument("--tsv", help="TSV output, one row per gene")
+    pgx.add_argument("--sample", help="sample to read from a multi-sample VCF")
+    pgx.add_argument("--genes", help="comma-separated genes (default: all but outside calls)")
+    pgx.add_argument(
+        "--all-hits", action="store_true", help="report every consistent diplotype, not the top"
+    )
+    pgx.set_defaults(func=_pgx)
     return parser
 
 

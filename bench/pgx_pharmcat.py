@@ -1,0 +1,61 @@
+"""The PGx matcher against PharmCAT's own material: a table of cases, agreed and disagreed per
+source (matcher_cases.json, named test VCFs, the example VCF vs PharmCAT's report).
+
+    .venv/bin/python bench/pgx_pharmcat.py [--pharmcat ../shared/data/pharmcat] [--json OUT]
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from tailorseq.pgx import load_definitions  # noqa: E402
+from tailorseq.pgx.validation import load_cases, run_case, run_example, run_test_vcfs  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pharmcat", default=str(ROOT.parent / "shared" / "data" / "pharmcat"))
+    parser.add_argument("--json", help="also write the outcomes as JSON")
+    args = parser.parse_args()
+    pharmcat = Path(args.pharmcat)
+    if not pharmcat.is_dir():
+        print(f"{pharmcat} is absent: nothing to compare", file=sys.stderr)
+        return 1
+    start = time.perf_counter()
+    definitions = load_definitions(pharmcat / "definition" / "alleles")
+    with tempfile.TemporaryDirectory() as work:
+        sources = {
+            "matcher_cases": [
+                run_case(c, definitions, pharmcat, Path(work)) for c in load_cases(pharmcat)
+            ],
+            "test-vcfs": run_test_vcfs(definitions, pharmcat),
+            "example": run_example(definitions, pharmcat),
+        }
+    seconds = time.perf_counter() - start
+    print(f"{'source':<14} {'cases':>5} {'agreed':>6} {'disagreed':>9}  disagreed ids")
+    for source, outcomes in sources.items():
+        bad = [o for o in outcomes if not o.agreed]
+        ids = ", ".join(o.id for o in bad) or "-"
+        print(f"{source:<14} {len(outcomes):>5} {len(outcomes) - len(bad):>6} {len(bad):>9}  {ids}")
+    print(f"\n{seconds:.2f} s for all comparisons")
+    for source, outcomes in sources.items():
+        for o in outcomes:
+            if not o.agreed:
+                print(f"  {source} {o.id}: PharmCAT {o.expected} / ours {o.got} {o.note}")
+            elif o.note and o.note != "top-ranked" and not o.note.startswith("score"):
+                print(f"  {source} {o.id}: {o.note}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({s: [o.__dict__ for o in out] for s, out in sources.items()}, indent=1)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

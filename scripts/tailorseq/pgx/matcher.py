@@ -1,0 +1,246 @@
+"""Named-allele matching with PharmCAT's NamedAlleleMatcher semantics (exact-match path).
+
+What it does, as PharmCAT does it (PharmCAT's code was read, not copied):
+- Positions missing in the sample are dropped from every definition; a named allele keeps the
+  score of its defined positions that remain, and one left with no defined position is dropped.
+- With `assume_reference` (PharmCAT's default), a non-reference allele's undefined cells take the
+  reference allele's value at that position (its base when the reference cell is an IUPAC code),
+  so `*2` means "the `*2` variants and reference elsewhere".
+- A named allele matches a sample strand when every cell agrees (null = anything, IUPAC codes
+  match any of their bases).
+- Phased input has two strands; unphased input has every strand the genotypes allow. A diplotype
+  is a pair of named alleles matching complementary strands (same allele twice needs two strands).
+- Score of a diplotype: the sum of its two alleles' scores, where an allele loses one point for
+  each IUPAC ("wobble") position at which its strand carries the reference base; the best pairing
+  of strands counts. Diplotypes are ranked by score; `top_candidate_only` keeps the top-scoring
+  ones, all of them when several tie.
+- Exemptions: ignored alleles/positions are left out by the loader; a missing required position
+  (NAT2) makes no call; unphased diplotype priorities (NAT2) pick PharmCAT's preferred diplotype
+  when the tied top set is exactly one of its lists.
+
+Not done here (reported as such): combination and partial alleles (PharmCAT's research mode),
+DPYD's lowest-function haplotype reporting, phase sets (input counts as phased only when every
+present position is phased).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tailorseq.pgx.definitions import GeneDefinition, Variant, allele_matches, is_wobble
+from tailorseq.pgx.genotypes import PositionCall
+
+
+@dataclass(frozen=True)
+class Diplotype:
+    """One diplotype: haplotype names in sorted order, one name for a haploid call."""
+
+    haplotypes: tuple[str, ...]
+    score: int
+
+    @property
+    def name(self) -> str:
+        return "/".join(self.haplotypes)
+
+
+@dataclass
+class GeneCall:
+    """The matcher's result for one gene."""
+
+    gene: str
+    diplotypes: list[Diplotype] = field(default_factory=list)
+    matched_haplotypes: list[str] = field(default_factory=list)
+    missing_positions: list[Variant] = field(default_factory=list)
+    phased: bool = False
+    undocumented: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.diplotypes)
+
+    @property
+    def diplotype_names(self) -> list[str]:
+        return [d.name for d in self.diplotypes]
+
+
+def name_key(name: str) -> tuple:
+    """Natural order of allele names (`*2` < `*10`)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    cells: tuple[str | None, ...]  # after reference defaulting, over present positions
+    wobble: tuple[bool, ...]  # the definition's own cell is an IUPAC ambiguity code
+    score: int
+
+
+def _candidates(definition: GeneDefinition, present: list[int], assume_reference: bool):
+    reference = definition.reference_allele
+    result = []
+    for allele in definition.named_alleles:
+        own = [allele.alleles[i] for i in present]
+        score = sum(cell is not None for cell in own)
+        if score == 0:
+            continue
+        cells = list(own)
+        if assume_reference and not allele.reference:
+            for k, i in enumerate(present):
+                if cells[k] is None:
+                    ref_cell = reference.alleles[i]
+                    cells[k] = definition.variants[i].ref if is_wobble(ref_cell) else ref_cell
+        result.append(
+            _Candidate(allele.name, tuple(cells), tuple(is_wobble(c) for c in own), score)
+        )
+    return result
+
+
+def _penalty(candidate: _Candidate, k: int, allele: str, variant: Variant) -> int:
+    return 1 if candidate.wobble[k] and allele == variant.ref else 0
+
+
+def _pair_score_phased(h1, h2, strands, variants) -> int | None:
+    best = None
+    for s1, s2 in (strands, strands[::-1]):
+        if all(allele_matches(c, a) for c, a in zip(h1.cells, s1, strict=True)) and all(
+            allele_matches(c, a) for c, a in zip(h2.cells, s2, strict=True)
+        ):
+            score = h1.score + h2.score
+            score -= sum(_penalty(h1, k, a, variants[k]) for k, a in enumerate(s1))
+            score -= sum(_penalty(h2, k, a, variants[k]) for k, a in enumerate(s2))
+            best = score if best is None else max(best, score)
+    return best
+
+
+def _pair_score_unphased(h1, h2, genotypes, variants) -> int | None:
+    score = h1.score + h2.score
+    for k, (a, b) in enumerate(genotypes):
+        options = []
+        for x, y in ((a, b), (b, a)):
+            if allele_matches(h1.cells[k], x) and allele_matches(h2.cells[k], y):
+                options.append(_penalty(h1, k, x, variants[k]) + _penalty(h2, k, y, variants[k]))
+        if not options:
+            return None
+        score -= min(options)
+    return score
+
+
+def match_gene(
+    definition: GeneDefinition,
+    calls: list[PositionCall],
+    top_candidate_only: bool = True,
+    assume_reference: bool = True,
+) -> GeneCall:
+    """Call one gene from its position calls (one per definition variant, in definition order)."""
+    result = GeneCall(gene=definition.gene)
+    present = [i for i, call in enumerate(calls) if not call.missing]
+    result.missing_positions = [calls[i].variant for i, c in enumerate(calls) if c.missing]
+    result.undocumented = [
+        f"{c.variant.label}: {','.join(c.undocumented)}" for c in calls if c.undocumented
+    ]
+    if not present:
+        result.warnings.append("no defining position has a genotype: no call")
+        return result
+    required = definition.exemption.required_positions
+    missing_required = [v for v in result.missing_positions if v.position in required]
+    if missing_required:
+        result.warnings.append(
+            "required position(s) missing: "
+            + ", ".join(v.label for v in missing_required)
+            + ": no call"
+        )
+        return result
+
+    variants = [definition.variants[i] for i in present]
+    genotypes = [calls[i].alleles for i in present]
+    candidates = _candidates(definition, present, assume_reference)
+    haploid = all(len(g) == 1 for g in genotypes)
+    genotypes = [g if len(g) == 2 else (g[0], g[0]) for g in genotypes]
+    phased = all(calls[i].phased for i in present)
+    result.phased = phased or haploid
+    strands = (tuple(g[0] for g in genotypes), tuple(g[1] for g in genotypes))
+
+    # alleles that match at least one strand the genotypes allow
+    if phased or haploid:
+        matched = [
+            h
+            for h in candidates
+            if any(
+                all(allele_matches(c, a) for c, a in zip(h.cells, s, strict=True)) for s in strands
+            )
+        ]
+    else:
+        matched = [
+            h
+            for h in candidates
+            if all(
+                allele_matches(c, a) or allele_matches(c, b)
+                for c, (a, b) in zip(h.cells, genotypes, strict=True)
+            )
+        ]
+    result.matched_haplotypes = sorted({h.name for h in matched}, key=name_key)
+
+    diplotypes: dict[tuple[str, ...], int] = {}
+    if haploid:
+        for h in matched:
+            score = h.score - sum(_penalty(h, k, a, variants[k]) for k, a in enumerate(strands[0]))
+            diplotypes[(h.name,)] = max(score, diplotypes.get((h.name,), score))
+    else:
+        for x, h1 in enumerate(matched):
+            for h2 in matched[x:]:
+                if phased:
+                    score = _pair_score_phased(h1, h2, strands, variants)
+                else:
+                    score = _pair_score_unphased(h1, h2, genotypes, variants)
+                if score is None:
+                    continue
+                key = tuple(sorted((h1.name, h2.name), key=name_key))
+                diplotypes[key] = max(score, diplotypes.get(key, score))
+
+    ranked = sorted(
+        (Diplotype(names, score) for names, score in diplotypes.items()),
+        key=lambda d: (-d.score, [name_key(n) for n in d.haplotypes]),
+    )
+    effectively_phased = phased or haploid or sum(a != b for a, b in genotypes) <= 1
+    if top_candidate_only and ranked:
+        top = [d for d in ranked if d.score == ranked[0].score]
+        if not effectively_phased and len(top) > 1:
+            names = {d.name for d in top}
+            for group, pick in definition.exemption.unphased_priorities:
+                if names == set(group):
+                    top = [d for d in top if d.name == pick] or top
+                    result.warnings.append(f"unphased tie {sorted(names)} resolved to {pick}")
+                    break
+        ranked = top
+    result.diplotypes = ranked
+    return result
+
+
+def call_gene(
+    definition: GeneDefinition,
+    genotypes,
+    top_candidate_only: bool = True,
+    assume_reference: bool = True,
+) -> GeneCall:
+    """Call one gene from a `SampleGenotypes`."""
+    return match_gene(
+        definition,
+        genotypes.for_gene(definition),
+        top_candidate_only=top_candidate_only,
+        assume_reference=assume_reference,
+    )
+
+
+def call_genes(
+    definitions: dict[str, GeneDefinition], genotypes, top_candidate_only: bool = True
+) -> dict[str, GeneCall]:
+    """Call every gene of the definitions."""
+    return {
+        gene: call_gene(definition, genotypes, top_candidate_only)
+        for gene, definition in sorted(definitions.items())
+    }

@@ -1,0 +1,225 @@
+"""Checking the matcher against PharmCAT's own material (`../shared/data/pharmcat`): the 45 cases
+taken from its Java tests, its named test VCFs, and its example VCF with its own report. Used by
+`tests/unit/test_pgx_pharmcat.py` and `bench/pgx_pharmcat.py`; nothing here is copied from
+PharmCAT, everything is read from the folder at run time."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tailorseq.pgx.definitions import GeneDefinition
+from tailorseq.pgx.genotypes import read_genotypes
+from tailorseq.pgx.matcher import call_gene
+
+
+def diplotype_key(name: str) -> frozenset | tuple:
+    """Order-insensitive diplotype: `*1/*2` == `*2/*1`."""
+    parts = name.split("/")
+    return tuple(sorted(parts))
+
+
+def diplotype_set(names) -> set:
+    return {diplotype_key(n) for n in names}
+
+
+def case_flags(case: dict) -> tuple[bool, bool]:
+    """(find_combinations, top_candidate_only) from the boolean arguments PharmCAT's test helper
+    got: its overloads take (top), (combinations, top), (top, showUnmatched, withExemptions) and
+    (combinations, top, showUnmatched, withExemptions); no arguments means top = false."""
+    flags = [f == "true" for f in case.get("matcher_flags") or []]
+    if len(flags) in (2, 4):
+        return flags[0], flags[1]
+    if len(flags) in (1, 3):
+        return False, flags[0]
+    return False, False
+
+
+def _gene_rows(positions_vcf: Path, gene: str) -> tuple[list[str], list[list[str]]]:
+    header: list[str] = []
+    rows: list[list[str]] = []
+    for line in positions_vcf.read_text().splitlines():
+        if line.startswith("#"):
+            header.append(line)
+            continue
+        fields = line.split("\t")
+        info = dict(
+            item.split("=", 1) if "=" in item else (item, "") for item in fields[7].split(";")
+        )
+        if gene in info.get("PX", "").split(","):
+            rows.append(fields)
+    return header, rows
+
+
+def case_vcf_text(case: dict, positions_vcf: Path, definition: GeneDefinition) -> str:
+    """A case's VCF, as PharmCAT's test builder makes it: every position of the gene reference,
+    the case's variations set (alleles in the definitions' spelling), `missing` as `./.`."""
+    header, rows = _gene_rows(positions_vcf, case["gene"])
+    phased = bool(case.get("phased"))
+    by_rsid = {v.rsid: v for v in definition.variants if v.rsid}
+    variations: dict[str, tuple[str, str]] = {}
+    for entry in case.get("variations") or []:
+        rsid, *alleles = entry[1:]
+        alleles = [a for a in alleles if a not in ("true", "false")]
+        variations[rsid] = (alleles[0], alleles[1])
+    missing = {m[1] for m in case.get("missing") or []}
+    sep = "|" if phased else "/"
+    lines = list(header)
+    for fields in rows:
+        fields = list(fields)
+        rsid = fields[2]
+        known = [fields[3], *[a for a in fields[4].split(",") if a != "."]]
+        if rsid in missing:
+            gt = "./."
+        elif rsid in variations:
+            variant = by_rsid[rsid]
+            indexes = []
+            for allele in variations[rsid]:
+                allele = variant.to_vcf_allele(allele)
+                if allele not in known:
+                    known.append(allele)
+                indexes.append(str(known.index(allele)))
+            gt = sep.join(indexes)
+        else:
+            gt = sep.join("00")
+        fields[4] = ",".join(known[1:]) or "."
+        fields[8] = "GT"
+        fields[9] = gt
+        lines.append("\t".join(fields[:10]))
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Outcome:
+    """One comparison with PharmCAT."""
+
+    source: str
+    id: str
+    expected: list[str]
+    got: list[str]
+    agreed: bool
+    note: str = ""
+
+
+def run_case(
+    case: dict, definitions: dict[str, GeneDefinition], pharmcat: Path, workdir: Path
+) -> Outcome:
+    """Run one matcher case (a built VCF, or the case's own test VCF) and compare."""
+    definition = definitions[case["gene"]]
+    # a case with variations was built by PharmCAT's TestVcfBuilder (some of those tests then go
+    # on to read a resource VCF too: the expectation extracted belongs to the built one)
+    if case.get("vcf") and not case.get("variations"):
+        vcf = pharmcat / "test-vcfs" / case["vcf"]
+    else:
+        vcf = workdir / (re.sub(r"[^A-Za-z0-9_.-]", "_", case["test"]) + ".vcf")
+        vcf.write_text(case_vcf_text(case, pharmcat / "pharmcat_positions.vcf", definition))
+    _, top = case_flags(case)
+    genotypes = read_genotypes(vcf, [definition])
+    call = call_gene(definition, genotypes, top_candidate_only=top)
+    got = call.diplotype_names
+    agreed = diplotype_set(got) == diplotype_set(case["expected_diplotypes"])
+    return Outcome("matcher_cases", case["test"], case["expected_diplotypes"], got, agreed)
+
+
+def load_cases(pharmcat: Path) -> list[dict]:
+    return json.loads((pharmcat / "matcher_cases.json").read_text())
+
+
+_STAR = r"([0-9]+[A-Za-z]?)"
+_PATTERNS = (
+    re.compile(rf"^s{_STAR}s{_STAR}$"),
+    re.compile(rf"^[A-Za-z0-9]+_s{_STAR}_s{_STAR}_t\d+$"),
+)
+
+
+def decode_test_vcf(gene: GeneDefinition, stem: str) -> list[str] | None:
+    """The diplotype a test VCF's name encodes (`s1s17` -> `*1/*17`, IFNL3 `rs12979860CT`,
+    VKORC1 `-1639G-1639A`), or None when the name encodes something else (extra variants,
+    missing positions, old allele names not in the definitions)."""
+    names = {a.name.upper(): a.name for a in gene.named_alleles}
+    reference = gene.reference_allele.name
+    others = [a.name for a in gene.named_alleles if not a.reference]
+    if gene.gene in ("IFNL3", "VKORC1") and len(others) == 1:
+        if gene.gene == "IFNL3":
+            m = re.fullmatch(r"rs12979860([CT])([CT])", stem)
+            ref_base = "C"
+        else:
+            m = re.fullmatch(r"-1639([GA])-1639([GA])", stem)
+            ref_base = "G"
+        if not m:
+            return None
+        return ["/".join(reference if b == ref_base else others[0] for b in m.groups())]
+    for pattern in _PATTERNS:
+        m = pattern.fullmatch(stem)
+        if m:
+            alleles = [names.get(f"*{part}".upper()) for part in m.groups()]
+            if all(alleles):
+                return ["/".join(alleles)]
+            return None
+    return None
+
+
+def run_test_vcfs(definitions: dict[str, GeneDefinition], pharmcat: Path) -> list[Outcome]:
+    """Every decodable `test-vcfs/<gene>/*.vcf`: the named diplotype must be among the diplotypes
+    consistent with the file (an unphased file can fit several, and PharmCAT's score then prefers
+    the one with the reference allele, e.g. TPMT `s3bs3c` -> `*1/*3A` first); the note says
+    whether it is also the top-ranked one."""
+    outcomes = []
+    for folder in sorted(p for p in (pharmcat / "test-vcfs").iterdir() if p.is_dir()):
+        gene = next((g for g in definitions if g.upper() == folder.name.upper()), None)
+        if gene is None:
+            continue
+        for vcf in sorted(folder.glob("*.vcf")):
+            expected = decode_test_vcf(definitions[gene], vcf.stem)
+            if expected is None:
+                continue
+            genotypes = read_genotypes(vcf, [definitions[gene]])
+            call = call_gene(definitions[gene], genotypes, top_candidate_only=False)
+            got = call.diplotype_names
+            agreed = diplotype_set(expected) <= diplotype_set(got)
+            top = [d.name for d in call.diplotypes if d.score == call.diplotypes[0].score]
+            note = (
+                "top-ranked"
+                if diplotype_set(expected) <= diplotype_set(top)
+                else (f"consistent, PharmCAT's scoring ranks {'; '.join(top)} first")
+            )
+            outcomes.append(
+                Outcome("test-vcfs", f"{folder.name}/{vcf.name}", expected, got, agreed, note)
+            )
+    return outcomes
+
+
+def read_report_tsv(path: Path) -> dict[str, dict[str, str]]:
+    """PharmCAT's report TSV (a version line, then a header) by gene."""
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Gene\t"))
+    header = lines[start].split("\t")
+    rows = {}
+    for line in lines[start + 1 :]:
+        if line.strip():
+            fields = line.split("\t")
+            rows[fields[0]] = dict(zip(header, fields, strict=False))
+    return rows
+
+
+def run_example(definitions: dict[str, GeneDefinition], pharmcat: Path) -> list[Outcome]:
+    """The example VCF against PharmCAT's report, gene by gene (outside calls excluded)."""
+    report = read_report_tsv(pharmcat / "examples" / "pharmcat.example.report.tsv")
+    genotypes = read_genotypes(pharmcat / "examples" / "pharmcat.example.vcf", definitions.values())
+    outcomes = []
+    for gene, row in sorted(report.items()):
+        if gene not in definitions or row.get("Outside Call", "no") != "no":
+            continue
+        call = call_gene(definitions[gene], genotypes, top_candidate_only=True)
+        expected = [d.strip() for d in row["Source Diplotype"].split(";") if d.strip()]
+        got = call.diplotype_names
+        agreed = diplotype_set(expected) == diplotype_set(got)
+        score_note = ""
+        if call.diplotypes and row.get("Match Score", "").isdigit():
+            ours, theirs = call.diplotypes[0].score, int(row["Match Score"])
+            agreed = agreed and ours == theirs
+            score_note = f"score {ours} vs PharmCAT {theirs}"
+        outcomes.append(Outcome("example", gene, expected, got, agreed, score_note))
+    return outcomes
