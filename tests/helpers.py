@@ -36,15 +36,12 @@ def write_tsv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
-def run_config(workdir: Path, **overrides: object) -> Path:
-    """Write a run config in `workdir`: the demo's defaults with the given keys replaced."""
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config["cache_dir"] = str(workdir / "cache")
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(config.get(key), dict):
-            config[key].update(value)
-        else:
-            config[key] = value
+def run_config(workdir: Path, **settings: object) -> Path:
+    """Write a run config in `workdir` with these keys; the schema's defaults fill the rest.
+
+    Nothing is inherited from the demo's config, as with a lab's own run.
+    """
+    config = {"cache_dir": str(workdir / "cache"), **settings}
     path = workdir / "run.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -76,10 +73,19 @@ def snakemake(
 def demo_run(workdir: Path, **overrides: object) -> Path:
     """The demo's config with absolute paths, so it runs in any working directory."""
     demo = demo_dir()
-    return run_config(
-        workdir,
-        samples=str(demo / "samples.tsv"),
-        units=str(demo / "units.tsv"),
-        reference={"build": "demo", "fasta": str(demo / "genome.fa")},
-        **overrides,
-    )
+    settings: dict[str, object] = {
+        "samples": str(demo / "samples.tsv"),
+        "units": str(demo / "units.tsv"),
+        "reference": {
+            "build": "demo",
+            "fasta": str(demo / "genome.fa"),
+            "gff3": str(demo / "genes.gff3"),
+        },
+        "annotation": {"clinvar": str(demo / "clinvar.vcf")},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(settings.get(key), dict):
+            settings[key] = {**settings[key], **value}
+        else:
+            settings[key] = value
+    return run_config(workdir, **settings)
