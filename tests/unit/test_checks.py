@@ -139,7 +139,7 @@ def test_load_config_fills_defaults_without_touching_the_input() -> None:
     config = load_config(given)
     assert given == {**REQUIRED, "aligner": "minimap2", "calling": {"joint": True}}
     assert config["calling"]["joint"] is True and config["calling"]["min_depth"] == 5
-    assert config["reference"] == {"build": "demo", "fasta": "g.fa", "sha256": ""}
+    assert config["reference"] == {"build": "demo", "fasta": "g.fa", "sha256": "", "gff3": ""}
     assert config["trimming"] == {"n_base_limit": 15, "min_length": 30}
     assert config["checks"]["full_fastq_scan_max_mb"] == 1024
     with pytest.raises(InputError, match=r"key 'caller' is 'gatk'"):

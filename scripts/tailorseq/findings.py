@@ -1,0 +1,544 @@
+"""Hereditary (secondary) findings from an annotated germline VCF.
+
+What is a finding (each rule has its unit test):
+- the sample consented (`secondary_findings: yes`); otherwise nothing is assessed or written;
+- the variant lies in a listed gene (ACMG SF, `resources/acmg_sf_genes.tsv`, or a lab panel)
+  and fits the gene's restriction (e.g. TTN: truncating only; HFE: p.Cys282Tyr only);
+- ClinVar classifies it Pathogenic, Likely pathogenic or Pathogenic/Likely pathogenic with at
+  least `min_review_stars` review stars; conflicting, uncertain, benign or low-penetrance
+  classifications are never findings;
+- its population allele frequency (POP_AF) is not above `max_population_af`;
+- the call passed the caller's filters (FILTER PASS);
+- its zygosity fits the gene's inheritance: AD and XL any carrier; AR homozygous, or two or
+  more P/LP heterozygous variants in the gene (phase unknown, so the note says "possible").
+
+For review (never mixed with findings): loss-of-function variants (frameshift, stop gained,
+splice donor/acceptor, start lost) in genes where loss of function is the known mechanism,
+absent from ClinVar or there without review stars; in AR genes only with a second hit.
+"""
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pysam
+
+from tailorseq.errors import InputError
+from tailorseq.gff import Choice, Model
+
+GENE_LIST = Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv"
+LOF = frozenset({"frameshift", "stop_gained", "splice_donor", "splice_acceptor", "start_lost"})
+PLP = frozenset({"Pathogenic", "Likely_pathogenic", "Pathogenic/Likely_pathogenic"})
+BENIGN = frozenset({"Benign", "Likely_benign", "Benign/Likely_benign"})
+# ClinVar review status -> stars (ClinVar's "review status" documentation)
+REVIEW_STARS = {
+    "practice_guideline": 4,
+    "reviewed_by_expert_panel": 3,
+    "criteria_provided,_multiple_submitters,_no_conflicts": 2,
+    "criteria_provided,_multiple_submitters": 2,
+    "criteria_provided,_conflicting_classifications": 1,
+    "criteria_provided,_conflicting_interpretations": 1,
+    "criteria_provided,_single_submitter": 1,
+    "no_assertion_criteria_provided": 0,
+    "no_assertion_provided": 0,
+    "no_classification_provided": 0,
+    "no_interpretation_for_the_single_variant": 0,
+    "no_classification_for_the_single_variant": 0,
+}
+INHERITANCE = ("AD", "AR", "XL")
+NO_CONSENT = (
+    "not assessed: the sample has no consent to secondary findings "
+    "(samples.tsv secondary_findings = no)"
+)
+AA3 = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "E": "Glu", "Q": "Gln",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
+}  # fmt: skip
+COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+
+# ---------------------------------------------------------------- the gene list
+
+
+@dataclass(frozen=True)
+class GeneEntry:
+    """One gene of the list: what is reportable in it and why."""
+
+    gene: str
+    condition: str
+    category: str
+    inheritance: str
+    reportable: str
+    restriction: str
+    lof_mechanism: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class GeneList:
+    """A gene list with its name and citation."""
+
+    name: str
+    source: str
+    genes: dict[str, GeneEntry]
+
+
+GENE_COLUMNS = (
+    "gene", "condition", "category", "inheritance", "reportable", "restriction",
+    "lof_mechanism", "source",
+)  # fmt: skip
+
+
+def load_gene_list(path: Path = GENE_LIST) -> GeneList:
+    """A gene-list TSV: `# name:` and `# source:` comment lines, then GENE_COLUMNS."""
+    meta: dict[str, str] = {}
+    rows = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if line.startswith("#"):
+            key, _, value = line.lstrip("# ").partition(":")
+            meta.setdefault(key.strip(), value.strip())
+        elif line.strip():
+            rows.append((number, line.split("\t")))
+    if not rows or tuple(rows[0][1]) != GENE_COLUMNS:
+        raise InputError(str(path), "has not the gene-list columns", "\t".join(GENE_COLUMNS))
+    genes = {}
+    for number, fields in rows[1:]:
+        entry = dict(zip(GENE_COLUMNS, fields, strict=False))
+        if len(fields) != len(GENE_COLUMNS) or entry["inheritance"] not in INHERITANCE:
+            raise InputError(
+                str(path), "needs 8 columns and inheritance AD, AR or XL", "correct it", number
+            )
+        genes[entry["gene"]] = GeneEntry(
+            **{**entry, "lof_mechanism": entry["lof_mechanism"] == "yes"}
+        )
+    return GeneList(meta.get("name", path.stem), meta.get("source", ""), genes)
+
+
+# ---------------------------------------------------------------- calls from the VCF
+
+
+@dataclass(frozen=True)
+class ClinVar:
+    """A ClinVar record matched allele-exactly."""
+
+    variation_id: str
+    significance: str
+    review_status: str
+    stars: int
+    condition: str
+
+    @property
+    def kind(self) -> str:
+        """plp, low_penetrance, conflicting, vus, benign or other."""
+        primary = self.significance.split("|")[0]
+        if "onflicting" in self.significance:
+            return "conflicting"
+        if "low_penetrance" in primary:
+            return "low_penetrance"
+        if primary in PLP:
+            return "plp"
+        if primary == "Uncertain_significance":
+            return "vus"
+        if primary in BENIGN:
+            return "benign"
+        return "other"
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """One bcftools csq consequence, with HGVS-like c. and p. where they can be written."""
+
+    consequence: str
+    gene: str
+    transcript: str
+    biotype: str
+    amino_acids: str
+    hgvsc: str = ""
+    hgvsp: str = ""
+
+    @property
+    def terms(self) -> set[str]:
+        """The consequence's terms ('frameshift&stop_lost' -> two)."""
+        return set(self.consequence.lstrip("*").split("&"))
+
+    @property
+    def is_lof(self) -> bool:
+        """True for a loss-of-function consequence."""
+        return bool(self.terms & LOF)
+
+
+@dataclass
+class Call:
+    """One ALT allele carried by the sample, with its annotations."""
+
+    contig: str
+    pos: int
+    ref: str
+    alt: str
+    filter: str
+    genotype: str
+    zygosity: str
+    depth: int | None
+    allele_fraction: float | None
+    clinvar: ClinVar | None = None
+    pop_af: float | None = None
+    consequence: Consequence | None = None
+    clinvar_genes: tuple[str, ...] = ()
+
+    @property
+    def gene(self) -> str | None:
+        """The gene of the reporting consequence, else ClinVar's gene."""
+        if self.consequence is not None:
+            return self.consequence.gene
+        return self.clinvar_genes[0] if self.clinvar_genes else None
+
+
+def review_stars(status: str) -> int:
+    """ClinVar review stars of a CLNREVSTAT value (unknown statuses count 0)."""
+    return REVIEW_STARS.get(status.strip(), 0)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def protein_change(consequence: str, amino_acids: str) -> str:
+    """HGVS-like p. notation from csq's amino-acid field ('' when it cannot be written)."""
+    terms = set(consequence.lstrip("*").split("&"))
+    match = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)([A-Z*]*))?", amino_acids)
+    if not match:
+        return ""
+    start, ref, _, alt = int(match[1]), match[2], match[3], match[4] or ""
+    if match[3] is None:
+        return f"p.{AA3.get(ref[0], '?')}{start}=" if "synonymous" in terms else ""
+    if "frameshift" in terms:
+        index = next((i for i, (a, b) in enumerate(zip(ref, alt, strict=False)) if a != b), 0)
+        if index >= len(alt):
+            return f"p.{AA3.get(ref[0], '?')}{start}fs"
+        stop = alt.find("*", index)
+        ter = f"Ter{stop - index + 1}" if stop >= 0 else "Ter?"
+        return f"p.{AA3[ref[index]]}{start + index}{AA3[alt[index]]}fs{ter}"
+    if "start_lost" in terms:
+        return "p.Met1?"
+    if len(ref) == 1 and len(alt) == 1:
+        return f"p.{AA3.get(ref, '?')}{start}{AA3.get(alt, '?')}"
+    return ""
+
+
+def coding_change(model: Model | None, pos: int, ref: str, alt: str) -> str:
+    """HGVS-like c. notation on a transcript model (no 3' shifting, no dup detection)."""
+    if model is None:
+        return ""
+    minus = model.strand == "-"
+
+    def strand(seq: str) -> str:
+        return seq.translate(COMPLEMENT)[::-1] if minus else seq
+
+    if len(ref) == 1 and len(alt) == 1:
+        where = model.c_position(pos)
+        return f"c.{where}{strand(ref)}>{strand(alt)}" if where else ""
+    if len(ref) > len(alt) and alt and ref.startswith(alt):  # deletion after the anchor base
+        first, last = pos + len(alt), pos + len(ref) - 1
+        ends = [model.c_position(first), model.c_position(last)]
+        if None in ends:
+            return ""
+        a, b = (ends[1], ends[0]) if minus else (ends[0], ends[1])
+        return f"c.{a}del" if a == b else f"c.{a}_{b}del"
+    if len(alt) > len(ref) and ref and alt.startswith(ref):  # insertion after the anchor
+        left, right = model.c_position(pos + len(ref) - 1), model.c_position(pos + len(ref))
+        if left is None or right is None:
+            return ""
+        a, b = (right, left) if minus else (left, right)
+        return f"c.{a}_{b}ins{strand(alt[len(ref) :])}"
+    ends = [model.c_position(pos), model.c_position(pos + len(ref) - 1)]
+    if None in ends:
+        return ""
+    a, b = (ends[1], ends[0]) if minus else (ends[0], ends[1])
+    return f"c.{a}_{b}delins{strand(alt)}"
+
+
+def _consequence(
+    record: pysam.VariantRecord,
+    alt: str,
+    canonical: dict[str, Choice],
+    models: dict[str, Model],
+) -> Consequence | None:
+    """The csq consequence on a canonical transcript (else the first one) for this record."""
+    entries = []
+    for item in record.info.get("BCSQ", ()) if "BCSQ" in record.header.info else ():
+        if item.startswith("@"):
+            continue
+        fields = (item.split("|") + [""] * 7)[:7]
+        entries.append(fields)
+    if not entries:
+        return None
+    chosen = next((f for f in entries if f[2] in canonical), entries[0])
+    hgvsc = coding_change(models.get(chosen[2]), record.pos, record.ref, alt)
+    return Consequence(
+        consequence=chosen[0],
+        gene=chosen[1],
+        transcript=chosen[2],
+        biotype=chosen[3],
+        amino_acids=chosen[5],
+        hgvsc=hgvsc,
+        hgvsp=protein_change(chosen[0], chosen[5]),
+    )
+
+
+def read_calls(
+    vcf: Path, canonical: dict[str, Choice] | None = None, models: dict[str, Model] | None = None
+) -> list[Call]:
+    """Every ALT allele the (first) sample carries, with ClinVar, POP_AF and consequence."""
+    canonical, models = canonical or {}, models or {}
+    calls = []
+    with pysam.VariantFile(str(vcf)) as handle:
+        info = handle.header.info
+        for record in handle:
+            sample = record.samples[0]
+            gt = sample.get("GT") or ()
+            for index, alt in enumerate(record.alts or (), start=1):
+                if index not in gt:
+                    continue
+                calls.append(_call(record, sample, gt, index, alt, info, canonical, models))
+    return calls
+
+
+def _call(record, sample, gt, index, alt, info, canonical, models) -> Call:
+    copies = sum(allele == index for allele in gt)
+    zygosity = "hemi" if len(gt) == 1 else ("hom" if copies == len(gt) else "het")
+    sep = "|" if sample.phased else "/"
+    depth = sample.get("DP") if "DP" in sample else None
+    ad = sample.get("AD") if "AD" in sample else None
+    fraction = None
+    if ad and None not in ad and sum(ad) > 0 and index < len(ad):
+        fraction = round(ad[index] / sum(ad), 3)
+    if depth is None and ad and None not in ad:
+        depth = sum(ad)
+    call = Call(
+        contig=record.chrom,
+        pos=record.pos,
+        ref=record.ref,
+        alt=alt,
+        filter=";".join(record.filter.keys()) or "PASS",
+        genotype=sep.join("." if a is None else str(a) for a in gt),
+        zygosity=zygosity,
+        depth=depth,
+        allele_fraction=fraction,
+        consequence=_consequence(record, alt, canonical, models),
+    )
+    if "CLNSIG" in info and record.info.get("CLNSIG") is not None:
+        status = _text(record.info.get("CLNREVSTAT"))
+        call.clinvar = ClinVar(
+            variation_id=_text(record.info.get("CLNVID")) if "CLNVID" in info else "",
+            significance=_text(record.info.get("CLNSIG")),
+            review_status=status,
+            stars=review_stars(status),
+            condition=_text(record.info.get("CLNDN")) if "CLNDN" in info else "",
+        )
+        geneinfo = _text(record.info.get("GENEINFO")) if "GENEINFO" in info else ""
+        call.clinvar_genes = tuple(g.split(":")[0] for g in geneinfo.split("|") if g)
+    if "POP_AF" in info and record.info.get("POP_AF") is not None:
+        values = record.info["POP_AF"]
+        value = values[index - 1] if isinstance(values, tuple) else values
+        call.pop_af = None if value is None else float(value)
+    return call
+
+
+# ---------------------------------------------------------------- classification
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Classification thresholds (config `findings`)."""
+
+    min_review_stars: int = 1
+    max_population_af: float = 0.01
+
+
+@dataclass
+class Result:
+    """Findings and review items of one sample."""
+
+    findings: list[dict] = field(default_factory=list)
+    for_review: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _fits_restriction(call: Call, entry: GeneEntry) -> bool:
+    restriction = entry.restriction.strip()
+    if not restriction:
+        return True
+    consequence = call.consequence
+    if restriction == "truncating":
+        return consequence is not None and consequence.is_lof
+    if restriction.startswith("protein:"):
+        return consequence is not None and consequence.amino_acids == restriction[8:]
+    return False
+
+
+def _evidence(call: Call, entry: GeneEntry, note: str = "") -> dict[str, Any]:
+    """Everything a reviewer needs about one reported variant."""
+    return {
+        "gene": entry.gene,
+        "contig": call.contig,
+        "pos": call.pos,
+        "ref": call.ref,
+        "alt": call.alt,
+        "genotype": call.genotype,
+        "zygosity": call.zygosity,
+        "depth": call.depth,
+        "allele_fraction": call.allele_fraction,
+        "filter": call.filter,
+        "population_af": call.pop_af,
+        "consequence": asdict(call.consequence) if call.consequence else None,
+        "clinvar": {**asdict(call.clinvar), "kind": call.clinvar.kind} if call.clinvar else None,
+        "gene_list_entry": asdict(entry),
+        "note": note,
+    }
+
+
+def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
+    """Split a consenting sample's calls into findings and review items (module docstring)."""
+    result = Result()
+    counts: dict[str, int] = defaultdict(int)
+    plp: dict[str, list[Call]] = defaultdict(list)
+    lof: dict[str, list[Call]] = defaultdict(list)
+    for call in calls:
+        counts["variants"] += 1
+        if call.clinvar is not None:
+            counts["clinvar_matches"] += 1
+        entry = genes.genes.get(call.gene or "")
+        if entry is None:
+            continue
+        counts["in_listed_genes"] += 1
+        if call.pop_af is not None and call.pop_af > settings.max_population_af:
+            counts["excluded_common"] += 1
+            continue
+        if call.filter != "PASS":
+            counts["excluded_filter"] += 1
+            continue
+        if not _fits_restriction(call, entry):
+            counts["excluded_restriction"] += 1
+            continue
+        kind = call.clinvar.kind if call.clinvar else None
+        if kind == "plp" and call.clinvar.stars >= settings.min_review_stars:
+            plp[entry.gene].append(call)
+        elif (
+            entry.lof_mechanism
+            and call.consequence is not None
+            and call.consequence.is_lof
+            and (call.clinvar is None or (kind in ("plp", "other") and call.clinvar.stars == 0))
+        ):
+            lof[entry.gene].append(call)
+        elif kind is not None:
+            counts[f"not_reported_{kind}"] += 1
+    for gene in sorted(set(plp) | set(lof)):
+        entry = genes.genes[gene]
+        _by_inheritance(entry, plp[gene], lof[gene], result)
+    counts["findings"] = len(result.findings)
+    counts["for_review"] = len(result.for_review)
+    result.counts = dict(counts)
+    return result
+
+
+def _by_inheritance(entry: GeneEntry, plp: list[Call], lof: list[Call], result: Result) -> None:
+    """Report a gene's candidates whose zygosity fits its inheritance."""
+    if entry.inheritance != "AR":
+        result.findings += [_evidence(c, entry) for c in plp]
+        result.for_review += [
+            _evidence(c, entry, "loss of function, not classified in ClinVar") for c in lof
+        ]
+        return
+    result.findings += [_evidence(c, entry, "homozygous") for c in plp if c.zygosity == "hom"]
+    result.for_review += [
+        _evidence(c, entry, "loss of function, homozygous, not classified in ClinVar")
+        for c in lof
+        if c.zygosity == "hom"
+    ]
+    het_plp = [c for c in plp if c.zygosity != "hom"]
+    het_lof = [c for c in lof if c.zygosity != "hom"]
+    if len(het_plp) >= 2:
+        note = f"possible compound heterozygote ({len(het_plp)} P/LP variants, phase unknown)"
+        result.findings += [_evidence(c, entry, note) for c in het_plp]
+        het_plp = []
+    if het_lof and len(het_plp) + len(het_lof) >= 2:
+        note = "possible compound heterozygote with an unclassified loss-of-function variant"
+        result.for_review += [_evidence(c, entry, note) for c in het_plp + het_lof]
+
+
+# ---------------------------------------------------------------- outputs
+
+
+TSV_COLUMNS = (
+    "list", "gene", "inheritance", "zygosity", "genotype", "contig", "pos", "ref", "alt",
+    "transcript", "hgvsc", "hgvsp", "consequence", "clinvar_id", "significance",
+    "review_status", "stars", "population_af", "depth", "allele_fraction", "condition", "note",
+)  # fmt: skip
+
+
+def report(
+    pid: str,
+    consent: bool,
+    calls: list[Call] | None,
+    genes: GeneList,
+    settings: Settings,
+    clinvar_release: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The findings document of one sample (nothing assessed without consent)."""
+    document: dict[str, Any] = {
+        "schema": "tailorseq-findings/1",
+        "sample": pid,
+        "consent": consent,
+        "assessed": consent,
+        "gene_list": {"name": genes.name, "source": genes.source, "genes": len(genes.genes)},
+        "clinvar": clinvar_release,
+        "settings": asdict(settings),
+    }
+    if not consent:
+        document["status"] = NO_CONSENT
+        document["findings"], document["for_review"] = [], []
+        return document
+    result = classify(calls or [], genes, settings)
+    document["status"] = "assessed"
+    if clinvar_release is None:
+        document["status"] += " without ClinVar (annotation.clinvar not configured)"
+    document["findings"] = result.findings
+    document["for_review"] = result.for_review
+    document["counts"] = result.counts
+    return document
+
+
+def _row(kind: str, item: dict[str, Any]) -> list[Any]:
+    csq = item["consequence"] or {}
+    clinvar = item["clinvar"] or {}
+    entry = item["gene_list_entry"]
+    return [
+        kind, item["gene"], entry["inheritance"], item["zygosity"], item["genotype"],
+        item["contig"], item["pos"], item["ref"], item["alt"], csq.get("transcript", ""),
+        csq.get("hgvsc", ""), csq.get("hgvsp", ""), csq.get("consequence", ""),
+        clinvar.get("variation_id", ""), clinvar.get("significance", ""),
+        clinvar.get("review_status", ""), clinvar.get("stars", ""),
+        "" if item["population_af"] is None else item["population_af"],
+        "" if item["depth"] is None else item["depth"],
+        "" if item["allele_fraction"] is None else item["allele_fraction"],
+        entry["condition"], item["note"],
+    ]  # fmt: skip
+
+
+def write_outputs(document: dict[str, Any], json_path: Path, tsv_path: Path) -> None:
+    """findings.json and findings.tsv (a status comment, a header, one row per item)."""
+    json_path.write_text(json.dumps(document, indent=2) + "\n")
+    with tsv_path.open("w", newline="") as handle:
+        handle.write(f"# {document['status']}\n")
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(TSV_COLUMNS)
+        for kind in ("findings", "for_review"):
+            for item in document[kind]:
+                writer.writerow(_row(kind.rstrip("s") if kind == "findings" else kind, item))

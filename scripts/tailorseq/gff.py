@@ -1,0 +1,446 @@
+"""Gene models for `bcftools csq`: GENCODE or Ensembl GFF3 in, Ensembl-style GFF3 out.
+
+bcftools csq reads Ensembl's GFF3 conventions only: genes `ID=gene:<id>` with `biotype=`,
+transcripts `ID=transcript:<id>;Parent=gene:<id>` with `biotype=`, and exon/CDS/UTR lines with
+`Parent=transcript:<id>`. GENCODE writes bare versioned ids (`ENSG...15`), `gene_type` and
+`transcript_type`, generic `UTR` lines and start/stop codon lines, which csq rejects. `convert`
+accepts either style, renames contigs to the reference's naming (`chr17` vs `17`), keeps one
+transcript per gene (the canonical one, unless all are asked for) and writes csq's style.
+
+Canonical transcript of a gene: the configured one (`annotation.transcripts`), else the first
+of MANE_Select, Ensembl_canonical, appris_principal and CCDS tags, else the longest CDS.
+"""
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import unquote
+
+from tailorseq.errors import InputError
+
+CANONICAL_TAGS = ("MANE_Select", "Ensembl_canonical", "appris_principal", "CCDS")
+_VERSION = re.compile(r"^(ENS[A-Z]*\d+)\.\d+((?:_PAR_Y)?)$")
+_PREFIXES = ("gene:", "transcript:", "CDS:", "exon:")
+
+
+@dataclass
+class Feature:
+    """One GFF3 line."""
+
+    seqid: str
+    source: str
+    type: str
+    start: int
+    end: int
+    score: str
+    strand: str
+    phase: str
+    attrs: dict[str, str]
+
+    def line(self) -> str:
+        """The feature as a GFF3 line."""
+        attrs = ";".join(f"{key}={value}" for key, value in self.attrs.items())
+        fields = [self.seqid, self.source, self.type, str(self.start), str(self.end)]
+        return "\t".join([*fields, self.score, self.strand, self.phase, attrs])
+
+
+@dataclass
+class Transcript:
+    """A transcript with its parts, ids without versions or prefixes."""
+
+    id: str
+    gene: str
+    feature: Feature
+    parts: list[Feature] = field(default_factory=list)
+
+    @property
+    def tags(self) -> set[str]:
+        """The transcript's `tag=` values."""
+        return set(filter(None, self.feature.attrs.get("tag", "").split(",")))
+
+    @property
+    def cds(self) -> list[Feature]:
+        """CDS segments in genomic order."""
+        return sorted((p for p in self.parts if p.type == "CDS"), key=lambda p: p.start)
+
+    @property
+    def cds_length(self) -> int:
+        """Coding bases (stop codon included when the GFF3 includes it)."""
+        return sum(p.end - p.start + 1 for p in self.cds)
+
+
+@dataclass
+class Gene:
+    """A gene with its transcripts, in file order."""
+
+    id: str
+    name: str
+    feature: Feature
+    transcripts: list[Transcript] = field(default_factory=list)
+
+
+def bare_id(value: str) -> str:
+    """An id without csq's prefix and Ensembl's version: 'transcript:ENST1.3' -> 'ENST1'."""
+    for prefix in _PREFIXES:
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    match = _VERSION.match(value)
+    return match.group(1) + match.group(2) if match else value
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """GFF3 column 9 as an ordered dict (values left percent-encoded, as they were)."""
+    attrs = {}
+    for item in text.strip().strip(";").split(";"):
+        if "=" in item:
+            key, value = item.split("=", 1)
+            attrs[key.strip()] = value
+    return attrs
+
+
+def read_features(handle: TextIO, source: str) -> Iterator[Feature]:
+    """Every feature line of a GFF3 (stops at a ##FASTA section)."""
+    for number, line in enumerate(handle, start=1):
+        if line.startswith("##FASTA"):
+            return
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) != 9 or not fields[3].isdigit() or not fields[4].isdigit():
+            raise InputError(
+                source,
+                f"line {number} is not a GFF3 feature line (9 tab-separated columns)",
+                "give a GFF3 file (Ensembl or GENCODE); a GTF must be converted to GFF3 first",
+            )
+        yield Feature(
+            *fields[:3],
+            int(fields[3]),
+            int(fields[4]),
+            *fields[5:8],
+            parse_attributes(fields[8]),
+        )
+
+
+def _role(feature: Feature) -> str:
+    """'gene', 'transcript', 'part' or 'other', for Ensembl and GENCODE styles alike."""
+    ident = feature.attrs.get("ID", "")
+    parent = feature.attrs.get("Parent", "")
+    if ident.startswith("gene:") or (feature.type == "gene" and not parent):
+        return "gene"
+    if ident.startswith("transcript:") or (
+        feature.type in ("transcript", "mRNA") and parent and "gene_id" in feature.attrs
+    ):
+        return "transcript"
+    if parent and feature.type in ("exon", "CDS", "UTR", "five_prime_UTR", "three_prime_UTR"):
+        return "part"
+    if parent and feature.type in ("start_codon", "stop_codon"):
+        return "codon"
+    return "other"
+
+
+def read_genes(features: Iterable[Feature], source: str) -> list[Gene]:
+    """Genes with their transcripts and parts; stop codons merged into CDS where missing."""
+    genes: dict[str, Gene] = {}
+    transcripts: dict[str, Transcript] = {}
+    codons: list[Feature] = []
+    for feature in features:
+        role = _role(feature)
+        if role == "gene":
+            gene_id = bare_id(feature.attrs.get("ID", feature.attrs.get("gene_id", "")))
+            name = feature.attrs.get("Name") or feature.attrs.get("gene_name") or gene_id
+            genes[gene_id] = Gene(gene_id, unquote(name), feature)
+        elif role == "transcript":
+            tid = bare_id(feature.attrs["ID"])
+            gene_id = bare_id(feature.attrs["Parent"].split(",")[0])
+            transcripts[tid] = Transcript(tid, gene_id, feature)
+        elif role == "part":
+            for parent in feature.attrs["Parent"].split(","):
+                transcript = transcripts.get(bare_id(parent))
+                if transcript is not None:
+                    transcript.parts.append(feature)
+        elif role == "codon" and feature.type == "stop_codon":
+            codons.append(feature)
+    if not transcripts:
+        raise InputError(
+            source,
+            "has no transcripts (no gene -> transcript -> exon/CDS hierarchy)",
+            "give a GFF3 gene annotation from Ensembl or GENCODE",
+        )
+    for codon in codons:
+        transcript = transcripts.get(bare_id(codon.attrs["Parent"]))
+        if transcript is not None:
+            _merge_stop_codon(transcript, codon)
+    for transcript in transcripts.values():
+        gene = genes.get(transcript.gene)
+        if gene is None:
+            raise InputError(
+                source,
+                f"transcript {transcript.id} names gene {transcript.gene}, which has no gene line",
+                "give a complete GFF3 (gene, transcript, exon and CDS lines)",
+            )
+        gene.transcripts.append(transcript)
+    return list(genes.values())
+
+
+def _merge_stop_codon(transcript: Transcript, codon: Feature) -> None:
+    """Extend the adjacent CDS over a stop codon that the CDS lines leave out (GTF-style)."""
+    cds = transcript.cds
+    if not cds or any(p.start <= codon.start and codon.end <= p.end for p in cds):
+        return
+    for part in cds:
+        if part.end + 1 == codon.start:
+            part.end = codon.end
+            return
+        if codon.end + 1 == part.start:
+            part.start = codon.start
+            return
+
+
+def canonical_transcript(gene: Gene, configured: str | None = None) -> tuple[Transcript, str]:
+    """The gene's transcript for reporting, with the reason it was chosen."""
+    if configured:
+        for transcript in gene.transcripts:
+            if transcript.id == bare_id(configured):
+                return transcript, "configured"
+        known = ", ".join(t.id for t in gene.transcripts)
+        raise InputError(
+            "config annotation.transcripts",
+            f"{gene.name}: transcript {configured} is not in the gene annotation (has: {known})",
+            "name one of the gene's transcripts, or remove the entry",
+        )
+    coding = [t for t in gene.transcripts if t.cds] or gene.transcripts
+    for tag in CANONICAL_TAGS:
+        tagged = [t for t in coding if tag in t.tags]
+        if tagged:
+            return max(tagged, key=lambda t: (t.cds_length, t.id)), tag
+    if any(t.cds for t in coding):
+        return max(coding, key=lambda t: (t.cds_length, t.id)), "longest_cds"
+    return max(coding, key=lambda t: (t.feature.end - t.feature.start, t.id)), "longest"
+
+
+def contig_names(gff_contigs: Iterable[str], reference: Iterable[str], source: str) -> dict:
+    """GFF3 contig -> reference contig, for names that agree up to a 'chr' prefix."""
+    reference = set(reference)
+    mapping = {}
+    for contig in gff_contigs:
+        for candidate in (contig, _toggle_chr(contig)):
+            if candidate in reference:
+                mapping[contig] = candidate
+                break
+    if not mapping:
+        raise InputError(
+            source,
+            f"no contig matches the reference's (file: {_first(gff_contigs)}; "
+            f"reference: {_first(reference)})",
+            "use the gene annotation of the reference's genome build",
+        )
+    return mapping
+
+
+def _toggle_chr(name: str) -> str:
+    """'chr1' <-> '1', 'chrM' <-> 'MT'."""
+    if name.lower().startswith("chr"):
+        bare = name[3:]
+        return "MT" if bare == "M" else bare
+    return "chrM" if name == "MT" else f"chr{name}"
+
+
+def _first(items: Iterable[str], shown: int = 3) -> str:
+    items = sorted(set(items))
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _utr_type(part: Feature, transcript: Transcript) -> str:
+    """five_prime_UTR or three_prime_UTR for a generic GENCODE `UTR` line."""
+    cds = transcript.cds
+    if not cds:
+        return "five_prime_UTR"
+    before_cds = part.end < cds[0].start
+    upstream = before_cds if transcript.feature.strand == "+" else not before_cds
+    return "five_prime_UTR" if upstream else "three_prime_UTR"
+
+
+def _gene_line(gene: Gene, contig: str) -> Feature:
+    attrs = gene.feature.attrs
+    biotype = attrs.get("biotype") or attrs.get("gene_type") or "protein_coding"
+    out = {"ID": f"gene:{gene.id}", "Name": gene.name, "biotype": biotype}
+    return Feature(contig, *_columns(gene.feature), out)
+
+
+def _transcript_line(transcript: Transcript, gene: Gene, contig: str) -> Feature:
+    attrs = transcript.feature.attrs
+    biotype = attrs.get("biotype") or attrs.get("transcript_type") or "protein_coding"
+    name = attrs.get("Name") or attrs.get("transcript_name") or transcript.id
+    out = {
+        "ID": f"transcript:{transcript.id}",
+        "Parent": f"gene:{gene.id}",
+        "Name": name,
+        "biotype": biotype,
+    }
+    if attrs.get("tag"):
+        out["tag"] = attrs["tag"]
+    kind = "mRNA" if biotype == "protein_coding" else transcript.feature.type
+    feature = Feature(contig, *_columns(transcript.feature), out)
+    feature.type = kind
+    return feature
+
+
+def _columns(feature: Feature) -> tuple:
+    return (
+        feature.source,
+        feature.type,
+        feature.start,
+        feature.end,
+        feature.score,
+        feature.strand,
+        feature.phase,
+    )
+
+
+def _part_lines(transcript: Transcript, contig: str) -> list[Feature]:
+    lines = []
+    parent = {"Parent": f"transcript:{transcript.id}"}
+    for part in sorted(transcript.parts, key=lambda p: (p.start, p.type)):
+        kind = _utr_type(part, transcript) if part.type == "UTR" else part.type
+        attrs = {"ID": f"CDS:{transcript.id}", **parent} if kind == "CDS" else dict(parent)
+        line = Feature(contig, *_columns(part), attrs)
+        line.type = kind
+        lines.append(line)
+    return lines
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The transcript reported for a gene, and why."""
+
+    gene: str
+    gene_id: str
+    transcript: str
+    reason: str
+    contig: str
+    strand: str
+
+
+def convert(
+    source: Path,
+    out: Path,
+    reference_contigs: Iterable[str],
+    transcripts: dict[str, str] | None = None,
+    all_transcripts: bool = False,
+) -> list[Choice]:
+    """Write `source` (Ensembl or GENCODE GFF3) as csq-ready GFF3; return the canonical choices.
+
+    `transcripts` maps a gene name (or gene id) to its reporting transcript (version optional).
+    """
+    transcripts = transcripts or {}
+    with _open_text(source) as handle:
+        genes = read_genes(read_features(handle, str(source)), str(source))
+    rename = contig_names({g.feature.seqid for g in genes}, reference_contigs, str(source))
+    unknown = set(transcripts) - {g.name for g in genes} - {g.id for g in genes}
+    if unknown:
+        raise InputError(
+            "config annotation.transcripts",
+            f"gene(s) {', '.join(sorted(unknown))} are not in {source}",
+            "correct the gene names or remove them",
+        )
+    choices, lines = [], ["##gff-version 3"]
+    for gene in sorted(genes, key=lambda g: (g.feature.seqid, g.feature.start, g.id)):
+        contig = rename.get(gene.feature.seqid)
+        if contig is None or not gene.transcripts:
+            continue
+        wanted = transcripts.get(gene.name) or transcripts.get(gene.id)
+        chosen, reason = canonical_transcript(gene, wanted)
+        choices.append(Choice(gene.name, gene.id, chosen.id, reason, contig, chosen.feature.strand))
+        kept = gene.transcripts if all_transcripts else [chosen]
+        lines.append(_gene_line(gene, contig).line())
+        for transcript in kept:
+            lines.append(_transcript_line(transcript, gene, contig).line())
+            lines += [part.line() for part in _part_lines(transcript, contig)]
+        lines.append("###")
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_text("\n".join(lines) + "\n")
+    partial.replace(out)
+    return choices
+
+
+def _open_text(path: Path) -> TextIO:
+    import gzip
+
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rt") if gzipped else path.open()
+
+
+CHOICE_COLUMNS = ("gene", "gene_id", "transcript", "reason", "contig", "strand")
+
+
+def write_choices(choices: list[Choice], path: Path) -> None:
+    """The canonical transcript table (TSV)."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(CHOICE_COLUMNS)
+        for choice in choices:
+            writer.writerow([getattr(choice, column) for column in CHOICE_COLUMNS])
+
+
+def read_choices(path: Path) -> dict[str, Choice]:
+    """transcript id -> Choice, from `write_choices`' table."""
+    with path.open() as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {row["transcript"]: Choice(**row) for row in rows}
+
+
+# ---------------------------------------------------------------- coordinates (HGVS-like c.)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A transcript's exons and CDS, for genomic -> c. coordinates."""
+
+    transcript: str
+    strand: str
+    exons: tuple[tuple[int, int], ...]
+    cds: tuple[tuple[int, int], ...]
+
+    def _coding_bases(self) -> list[int]:
+        bases = [pos for start, end in self.cds for pos in range(start, end + 1)]
+        return bases if self.strand == "+" else bases[::-1]
+
+    def c_position(self, pos: int) -> str | None:
+        """The c. position of a genomic base: '68', or '80+1' / '81-2' in an intron."""
+        coding = self._coding_bases()
+        index = {base: number for number, base in enumerate(coding, start=1)}
+        if pos in index:
+            return str(index[pos])
+        if not coding or not self.cds[0][0] <= pos <= self.cds[-1][1]:
+            return None
+        # intronic: the nearest exonic coding base, with the offset along the transcript
+        before = max((b for b in coding if b < pos), default=None)
+        after = min((b for b in coding if b > pos), default=None)
+        if before is None or after is None:
+            return None
+        if self.strand == "+":
+            left, right = (index[before], pos - before), (index[after], after - pos)
+            return f"{left[0]}+{left[1]}" if left[1] <= right[1] else f"{right[0]}-{right[1]}"
+        up, down = (index[after], after - pos), (index[before], pos - before)
+        return f"{up[0]}+{up[1]}" if up[1] <= down[1] else f"{down[0]}-{down[1]}"
+
+
+def read_models(gff: Path, wanted: Iterable[str]) -> dict[str, Model]:
+    """Exon/CDS models of the wanted transcripts (bare ids) from a csq-style GFF3."""
+    wanted = set(wanted)
+    with _open_text(gff) as handle:
+        genes = read_genes(read_features(handle, str(gff)), str(gff))
+    models = {}
+    for gene in genes:
+        for t in gene.transcripts:
+            if t.id in wanted:
+                exons = tuple(sorted((p.start, p.end) for p in t.parts if p.type == "exon"))
+                cds = tuple((p.start, p.end) for p in t.cds)
+                models[t.id] = Model(t.id, t.feature.strand, exons, cds)
+    return models

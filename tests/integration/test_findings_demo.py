@@ -1,0 +1,52 @@
+"""Annotation and hereditary findings on the demo: demo1's BRCA1 frameshift is reported, its
+benign and VUS BRCA1 variants are not, and demo2 (no consent) has no finding in any output."""
+
+import json
+from pathlib import Path
+
+import pysam
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def findings(results: Path, sample: str) -> dict:
+    return json.loads((results / "results" / sample / f"{sample}.findings.json").read_text())
+
+
+def annotated(results: Path, sample: str) -> dict[int, pysam.VariantRecord]:
+    path = results / "results" / sample / f"{sample}.annotated.vcf.gz"
+    assert Path(f"{path}.tbi").exists()
+    with pysam.VariantFile(str(path)) as vcf:
+        return {record.pos: record for record in vcf if record.chrom == "BRCA1"}
+
+
+def test_demo1_has_the_brca1_frameshift_finding(demo_results: Path) -> None:
+    document = findings(demo_results, "demo1")
+    assert document["assessed"] is True and document["gene_list"]["name"] == "ACMG SF v3.2"
+    assert document["clinvar"]["file_date"] == "demo"
+    assert [(f["gene"], f["pos"]) for f in document["findings"]] == [("BRCA1", 24027)]
+    finding = document["findings"][0]
+    assert finding["consequence"]["hgvsc"] == "c.68_69del"
+    assert finding["consequence"]["hgvsp"] == "p.Glu23ValfsTer17"
+    assert finding["clinvar"]["variation_id"] == "17662" and finding["clinvar"]["stars"] == 3
+    assert finding["zygosity"] == "het" and 0.2 < finding["allele_fraction"] < 0.8
+    assert document["for_review"] == []
+    records = annotated(demo_results, "demo1")
+    assert records[19997].info["CLNSIG"] == ("Benign",)  # annotated, not reported
+    assert records[19849].info["CLNSIG"] == ("Uncertain_significance",)
+    assert records[19849].info["BCSQ"][0].startswith("missense|BRCA1|BRCA1-201")
+    tsv = (demo_results / "results" / "demo1" / "demo1.findings.tsv").read_text()
+    assert tsv.count("\nfinding\t") == 1 and "c.68_69del" in tsv
+
+
+def test_demo2_without_consent_has_no_finding_anywhere(demo_results: Path) -> None:
+    document = findings(demo_results, "demo2")
+    assert document["assessed"] is False and "no consent" in document["status"]
+    assert document["findings"] == [] and document["for_review"] == []
+    records = annotated(demo_results, "demo2")
+    assert 24027 in records  # the variant is called ...
+    assert not any("CLNSIG" in r.info for r in records.values())  # ... but never classified
+    folder = demo_results / "results" / "demo2"
+    tsv = (folder / "demo2.findings.tsv").read_text()
+    assert "BRCA1" not in tsv and "Pathogenic" not in tsv
