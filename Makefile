@@ -30,9 +30,11 @@ tools:
 	  echo "or run the pipeline with tools from conda: snakemake --sdm conda ..."; exit 1; fi; \
 	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# pypgx only for its knowledge tables (read as files, never imported): not its heavy deps.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps pypgx==0.27.0
 	echo "$(CURDIR)/scripts" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tailorseq.pth"
 	touch $@
 

@@ -33,9 +33,14 @@ def _pgx(args: argparse.Namespace) -> None:
         genes=genes,
         build=args.build,
         top_candidate_only=not args.all_hits,
+        phenotypes=args.phenotypes,
+        outside_calls=args.outside_calls,
+        sex=args.sex,
     )
     for gene, call in result["genes"].items():
-        print(f"{gene}\t{'; '.join(d['name'] for d in call['diplotypes']) or 'no call'}")
+        diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
+        phenotype = (call.get("phenotype") or {}).get("phenotype") or ""
+        print(f"{gene}\t{diplotypes}\t{phenotype}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     pgx.add_argument("--genes", help="comma-separated genes (default: all but outside calls)")
     pgx.add_argument(
         "--all-hits", action="store_true", help="report every consistent diplotype, not the top"
+    )
+    pgx.add_argument(
+        "--phenotypes",
+        help="PharmCAT-format phenotype files folder (default: the installed pypgx's tables)",
+    )
+    pgx.add_argument(
+        "--outside-calls", help="TSV gene<TAB>diplotype[<TAB>phenotype] (CYP2D6, HLA-A, HLA-B)"
+    )
+    pgx.add_argument(
+        "--sex", choices=["male", "female", "unknown"], help="male: chrX (G6PD) calls are haploid"
     )
     pgx.set_defaults(func=_pgx)
     return parser

@@ -123,6 +123,7 @@ def test_every_output_is_written(demo: Path) -> None:
         "genome.fa",
         "genome.fa.fai",
         "genes.gff3",
+        "clinvar.vcf",
         "samples.tsv",
         "units.tsv",
         "expected/germline.vcf",
@@ -140,7 +141,11 @@ def test_every_output_is_written(demo: Path) -> None:
         ]
         for mate in (1, 2)
     }
-    assert names == expected | reads
+    pgx = {"pgx/definitions/SOURCE"} | {
+        f"pgx/definitions/{gene}_translation.json"
+        for gene in ("CYP2C19", "CYP2C9", "DPYD", "TPMT", "SLCO1B1")
+    }
+    assert names == expected | reads | pgx
 
 
 def test_fai_is_what_samtools_writes(demo: Path, tmp_path: Path) -> None:

@@ -1,7 +1,10 @@
 """The offline demo: a synthetic genome standing for real loci, patients with known findings.
 
 `generate_demo(out_dir, seed)` writes, from `resources/demo_plan.yaml` alone:
-genome.fa(.fai), genes.gff3, reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
+genome.fa(.fai), genes.gff3, clinvar.vcf (ClinVar-style records of the classified
+variants), pgx/definitions/*_translation.json (PharmCAT-format allele definitions on the
+demo's coordinates, see `tailorseq.demo.pgx`), reads/<sample>_<unit>_R{1,2}.fastq.gz,
+samples.tsv, units.tsv and
 expected/{germline.vcf,somatic.vcf,summary.json}. The same seed gives the same bytes.
 
 Randomness comes from named, independent streams (genome per contig, CDS per gene, background
@@ -12,7 +15,9 @@ coverage changes nothing else.
 from collections.abc import Iterable
 from pathlib import Path
 
+from tailorseq.demo.clinvar import write_clinvar
 from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
+from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
 from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
 from tailorseq.demo.reads import simulate_pairs, write_units
 from tailorseq.demo.sequence import stream
@@ -82,6 +87,8 @@ def generate_demo(
     """
     plan = load_plan(plan_path)
     extra = [RefBase(*base) for base in extra_ref_bases]
+    pgx_definitions, pgx_source = demo_definitions(plan)
+    extra += reference_bases(pgx_definitions, extra)
     reference, layouts = build_reference(plan, seed, extra)
     alleles = planted_alleles(plan, reference, layouts)
     planted = planted_germline(plan, alleles)
@@ -91,6 +98,8 @@ def generate_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     write_fasta(reference, out_dir)
     write_gff3(plan, layouts, out_dir)
+    write_definitions(out_dir, pgx_definitions, pgx_source)
+    write_clinvar(out_dir, plan, alleles)
     units = _write_reads(out_dir, plan, seed, reference, sites, somatic, coverage_scale)
     write_sheets(out_dir, plan, units)
     write_truth(out_dir, plan, seed, sites, somatic, layouts)

@@ -146,6 +146,18 @@ def load_gene(path: Path, exemption: Exemption | None = None) -> GeneDefinition:
     """Read one `<GENE>_translation.json`; alleles the exemption ignores are left out."""
     try:
         raw = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise InputError(
+            str(path),
+            f"not a PharmCAT allele definition ({error!r})",
+            "point at a definitions folder",
+        ) from error
+    return parse_gene(raw, exemption, str(path))
+
+
+def parse_gene(raw: dict, exemption: Exemption | None = None, where: str = "") -> GeneDefinition:
+    """One gene's definition from its parsed PharmCAT-format JSON."""
+    try:
         exemption = exemption or Exemption()
         # PharmCAT keeps "ignored" positions in matching (its match scores count them)
         keep = list(range(len(raw["variants"])))
@@ -180,9 +192,9 @@ def load_gene(path: Path, exemption: Exemption | None = None) -> GeneDefinition:
             named_alleles=alleles,
             exemption=exemption,
         )
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError) as error:
+    except (KeyError, IndexError, TypeError) as error:
         raise InputError(
-            str(path),
+            where,
             f"not a PharmCAT allele definition ({error!r})",
             "point at a definitions folder",
         ) from error

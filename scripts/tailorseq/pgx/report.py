@@ -7,13 +7,21 @@ import os
 from pathlib import Path
 
 from tailorseq.errors import InputError
+from tailorseq.pgx import pypgx_tables
 from tailorseq.pgx.definitions import knowledge_version, load_definitions
-from tailorseq.pgx.genotypes import read_genotypes
+from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
 from tailorseq.pgx.matcher import GeneCall, call_genes
+from tailorseq.pgx.outside import SOURCE as OUTSIDE_SOURCE
+from tailorseq.pgx.outside import OutsideCall, read_outside_calls
+from tailorseq.pgx.phenotype import GenePhenotype, PhenotypeSource, phenotype_source
 
-TSV_COLUMNS = ["gene", "diplotype", "phenotype", "activity_score", "missing_positions"]
+TSV_COLUMNS = ["gene", "diplotype", "phenotype", "activity_score", "missing_positions", "source"]
 #: Genes called elsewhere (copy number, hybrids): PharmCAT takes them as outside calls too.
 OUTSIDE_CALL_GENES = frozenset({"CYP2D6"})
+#: Genes PharmCAT's definitions lack, taken from pypgx's allele table when it is installed.
+PYPGX_ONLY_GENES = ("MT-RNR1",)
+MATCHER_SOURCE = "named allele matcher"
+SEXES = ("male", "female", "unknown")
 
 
 def definitions_folder(definitions: str | None, build: str | None) -> Path:
@@ -38,6 +46,7 @@ def definitions_folder(definitions: str | None, build: str | None) -> Path:
 def gene_json(call: GeneCall) -> dict:
     return {
         "gene": call.gene,
+        "source": MATCHER_SOURCE,
         "called": call.called,
         "phased": call.phased,
         "diplotypes": [
@@ -54,9 +63,84 @@ def gene_json(call: GeneCall) -> dict:
     }
 
 
-def tsv_row(call: GeneCall) -> list[str]:
+def _score_text(score: float | None) -> str:
+    return "" if score is None else f"{score:g}"
+
+
+def tsv_row(call: GeneCall, phenotype: GenePhenotype | None = None) -> list[str]:
     missing = ",".join(v.rsid or f"{v.chromosome}:{v.position}" for v in call.missing_positions)
-    return [call.gene, "; ".join(call.diplotype_names), "", "", missing]
+    return [
+        call.gene,
+        "; ".join(call.diplotype_names),
+        (phenotype.phenotype or "") if phenotype else "",
+        _score_text(phenotype.activity_score) if phenotype else "",
+        missing,
+        MATCHER_SOURCE,
+    ]
+
+
+def ploidy_adjusted(genotypes: SampleGenotypes, sex: str | None) -> SampleGenotypes:
+    """chrM calls are haploid; so are a male's chrX calls (G6PD). A homozygous diploid call
+    there becomes one allele; a heterozygous one becomes missing, with a warning."""
+    for key, call in list(genotypes.calls.items()):
+        contig = key[0]
+        if call.missing or len(call.alleles) != 2:
+            continue
+        if contig == "M" or (contig == "X" and sex == "male"):
+            a, b = call.alleles
+            if a == b:
+                genotypes.calls[key] = PositionCall(call.variant, (a,), False, call.undocumented)
+            else:
+                why = "heteroplasmy" if contig == "M" else "a male's X"
+                genotypes.calls[key] = PositionCall(call.variant, None)
+                genotypes.warnings.append(
+                    f"{call.variant.label}: heterozygous call on {why} (haploid): "
+                    "position treated as missing"
+                )
+    return genotypes
+
+
+def outside_json(call: OutsideCall, phenotype: GenePhenotype | None) -> dict:
+    return {
+        "gene": call.gene,
+        "source": OUTSIDE_SOURCE,
+        "called": bool(call.diplotype or call.phenotype),
+        "diplotypes": [{"name": call.diplotype, "haplotypes": call.haplotypes}]
+        if call.diplotype
+        else [],
+        "phenotype": phenotype.to_json() if phenotype else None,
+    }
+
+
+def outside_phenotype(call: OutsideCall, source: PhenotypeSource) -> GenePhenotype:
+    """The outside call's own phenotype when given, else the source's for its diplotype."""
+    derived = (
+        source.gene_phenotype(call.gene, [call.haplotypes])
+        if call.diplotype
+        else GenePhenotype(call.gene, None, None, [], source.name)
+    )
+    if call.phenotype:
+        derived.phenotype = call.phenotype
+        derived.source = OUTSIDE_SOURCE
+        derived.note = None
+    if call.activity_score is not None:
+        derived.activity_score = call.activity_score
+    if derived.phenotype is None and call.gene.startswith("HLA-") and call.diplotype:
+        derived.note = (
+            f"no HLA phenotype table: alleles carried are {', '.join(call.haplotypes)} "
+            "(see the guidelines listed under recommendations)"
+        )
+    return derived
+
+
+def _pypgx_build(build: str | None, builds: set[str]) -> str | None:
+    """pypgx's build name (GRCh38/GRCh37) for the run, None for any other build (the demo)."""
+    names = [build] if build else sorted(b for b in builds if b)
+    for name in names:
+        for candidate in ("GRCh38", "GRCh37"):
+            if name.upper().startswith(candidate.upper()):
+                return candidate
+    return None
 
 
 def run_pgx(
@@ -68,38 +152,94 @@ def run_pgx(
     genes: list[str] | None = None,
     build: str | None = None,
     top_candidate_only: bool = True,
+    *,
+    phenotypes: Path | str | None = None,
+    outside_calls: Path | str | None = None,
+    sex: str | None = None,
+    recommendations: bool = True,
+    extra_definitions: dict | None = None,
 ) -> dict:
-    """Call every gene (except outside-call genes unless named) and write the outputs."""
+    """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
+    phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
+    recommendations, and write the outputs.
+
+    `extra_definitions`: more GeneDefinitions by gene (default: MT-RNR1 from pypgx's allele
+    table when the definitions lack it and pypgx is installed)."""
+    if sex is not None and sex not in SEXES:
+        raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
     definitions = load_definitions(definitions_dir, genes)
     if not genes:
         definitions = {g: d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES}
-    if build:
-        builds = {d.genome_build for d in definitions.values()}
-        if not all(b.upper().startswith(build.upper()) for b in builds if b):
-            raise InputError(
-                str(definitions_dir),
-                f"the definitions are for {', '.join(sorted(builds))}, not {build}",
-                "give definitions of the VCF's build",
-            )
-    genotypes = read_genotypes(vcf, definitions.values(), sample)
+    builds = {d.genome_build for d in definitions.values()}
+    if build and not all(b.upper().startswith(build.upper()) for b in builds if b):
+        raise InputError(
+            str(definitions_dir),
+            f"the definitions are for {', '.join(sorted(builds))}, not {build}",
+            "give definitions of the VCF's build",
+        )
+    extra_source = None
+    if extra_definitions is None:
+        extra_definitions = {}
+        pypgx_build = _pypgx_build(build, builds)
+        wanted = [g for g in PYPGX_ONLY_GENES if g not in definitions
+                  and (not genes or g in {x.upper() for x in genes})]  # fmt: skip
+        if wanted and pypgx_build and pypgx_tables.pypgx_available():
+            from tailorseq.pgx.pypgx_definitions import load_pypgx_definitions
+
+            extra_definitions = load_pypgx_definitions(wanted, pypgx_build)
+            extra_source = pypgx_tables.source_info() | {"genes": sorted(extra_definitions)}
+    knowledge = knowledge_version(definitions_dir, definitions)
+    definitions = {**definitions, **extra_definitions}
+    genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)
     calls = call_genes(definitions, genotypes, top_candidate_only)
+    outside = read_outside_calls(outside_calls) if outside_calls else {}
+    source = phenotype_source(phenotypes)
+    gene_phenotypes = {
+        gene: source.gene_phenotype(gene, [list(d.haplotypes) for d in call.diplotypes])
+        for gene, call in calls.items()
+        if gene not in outside
+    }
+    outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
+    knowledge["phenotypes"] = source.info
+    if extra_source:
+        knowledge["extra_definitions"] = extra_source
+    genes_json = {}
+    for gene, call in calls.items():
+        if gene in outside:
+            continue
+        genes_json[gene] = gene_json(call) | {"phenotype": gene_phenotypes[gene].to_json()}
+    for gene, call in sorted(outside.items()):
+        genes_json[gene] = outside_json(call, outside_phenotypes[gene])
     result = {
         "sample": genotypes.sample,
         "vcf": str(vcf),
         "build": build,
-        "knowledge": knowledge_version(definitions_dir, definitions),
+        "sex": sex,
+        "knowledge": knowledge,
         "matcher": {
             "semantics": "PharmCAT NamedAlleleMatcher, exact named alleles",
             "top_candidate_only": top_candidate_only,
             "assume_reference": True,
         },
         "warnings": genotypes.warnings,
-        "genes": {gene: gene_json(call) for gene, call in calls.items()},
+        "genes": genes_json,
     }
+    if recommendations:
+        from tailorseq.pgx.recommendations import RecommendationTables
+
+        tables = RecommendationTables()
+        by_gene = {g: p.phenotype for g, p in {**gene_phenotypes, **outside_phenotypes}.items()}
+        knowledge["recommendations"] = tables.info
+        result["recommendations"] = [r.to_json() for r in tables.recommend(by_gene)]
     if out_json:
         _atomic_write(Path(out_json), json.dumps(result, indent=1) + "\n")
     if out_tsv:
-        lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(tsv_row(c)) for c in calls.values()]
+        rows = [tsv_row(c, gene_phenotypes.get(g)) for g, c in calls.items() if g not in outside]
+        for gene, call in sorted(outside.items()):
+            phenotype = outside_phenotypes[gene]
+            rows.append([gene, call.diplotype or "", phenotype.phenotype or "",
+                         _score_text(phenotype.activity_score), "", OUTSIDE_SOURCE])  # fmt: skip
+        lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(r) for r in rows]
         _atomic_write(Path(out_tsv), "\n".join(lines) + "\n")
     return result
 

@@ -1,0 +1,78 @@
+"""Rule adapter: force-genotype every PGx allele-defining position from a BAM/CRAM.
+
+Under Snakemake reads `snakemake.input.bam`, `snakemake.input.fasta`, `snakemake.params`
+(definitions, build, sample, min_depth, min_gq) and writes `snakemake.output.vcf`; outside
+Snakemake:
+
+    python scripts/pgx_genotype.py --bam S.bam --reference ref.fa --definitions DIR \
+        --out S.pgx.vcf.gz [--sample S] [--min-depth 8] [--min-gq 20]
+
+The VCF has one record at every defining position: a genotype, or `./.` with FORMAT/FT saying
+why (LowDepth, LowGQ, NoCoverage, ...); `python -m tailorseq pgx --vcf` then matches it.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from tailorseq.errors import TailorseqError
+
+
+def genotype(bam, reference, definitions_dir, out, sample=None, build=None, **thresholds):
+    from tailorseq.pgx.definitions import load_definitions
+    from tailorseq.pgx.force_genotype import force_genotype
+    from tailorseq.pgx.report import OUTSIDE_CALL_GENES, definitions_folder
+
+    folder = definitions_folder(definitions_dir, build)
+    definitions = load_definitions(folder)
+    wanted = [d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES]
+    return force_genotype(bam, reference, wanted, out, sample=sample, **thresholds)
+
+
+def run_from_snakemake(smk) -> None:
+    params = smk.params
+    thresholds = {
+        k: int(getattr(params, k)) for k in ("min_depth", "min_gq") if getattr(params, k, None)
+    }
+    calls = genotype(
+        Path(smk.input.bam),
+        Path(smk.input.fasta),
+        getattr(params, "definitions", None),
+        Path(smk.output.vcf),
+        sample=getattr(params, "sample", None),
+        build=getattr(params, "build", None),
+        **thresholds,
+    )
+    with open(smk.log[0], "w") if smk.log else sys.stderr as log:
+        no_calls = sum(c.gt == "./." for c in calls)
+        print(f"{len(calls)} defining positions, {no_calls} no-calls", file=log)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bam", required=True, help="BAM or CRAM (indexed)")
+    parser.add_argument("--reference", required=True, help="reference FASTA (indexed)")
+    parser.add_argument("--definitions", help="PharmCAT-format definitions folder")
+    parser.add_argument("--build", help="build, for $TAILORSEQ_PGX_DEFINITIONS_<BUILD>")
+    parser.add_argument("--out", required=True, help="output VCF (.vcf or .vcf.gz)")
+    parser.add_argument("--sample", help="sample name (default: the BAM's SM)")
+    parser.add_argument("--min-depth", type=int, default=8)
+    parser.add_argument("--min-gq", type=int, default=20)
+    args = parser.parse_args(argv)
+    try:
+        calls = genotype(
+            Path(args.bam), Path(args.reference), args.definitions, Path(args.out),
+            sample=args.sample, build=args.build, min_depth=args.min_depth, min_gq=args.min_gq,
+        )  # fmt: skip
+    except TailorseqError as error:
+        print(f"pgx_genotype: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(calls)} positions, {sum(c.gt == './.' for c in calls)} no-calls -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        run_from_snakemake(globals()["snakemake"])
+    else:
+        sys.exit(main())

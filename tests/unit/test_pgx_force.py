@@ -1,0 +1,145 @@
+"""Force-genotyping every defining position from reads, on the demo: its PharmCAT-format
+definitions (translated onto the demo windows by the generator), reads aligned with bwa, and the
+planted star alleles, phenotypes and drugs called back."""
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pysam
+import pytest
+
+from tailorseq.demo import generate_demo, load_plan
+from tailorseq.pgx.definitions import load_definitions
+from tailorseq.pgx.force_genotype import force_genotype
+from tailorseq.pgx.pypgx_tables import pypgx_available
+from tailorseq.pgx.report import run_pgx
+
+SEED = 20261123
+SAMPLES = ("demo1", "demo2", "demo3-normal")
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("bwa", "samtools", "bcftools")),
+    reason="needs bwa, samtools and bcftools",
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pgxdemo")
+    generate_demo(out, seed=SEED)
+    fasta = out / "genome.fa"
+    subprocess.run(["bwa", "index", str(fasta)], check=True, capture_output=True)
+    for sample in SAMPLES:
+        reads = sorted((out / "reads").glob(f"{sample}_*_R1.fastq.gz"))
+        r1 = out / f"{sample}_R1.fq.gz"
+        r2 = out / f"{sample}_R2.fq.gz"
+        r1.write_bytes(b"".join(p.read_bytes() for p in reads))
+        r2.write_bytes(b"".join(Path(str(p).replace("_R1.", "_R2.")).read_bytes() for p in reads))
+        bam = out / f"{sample}.bam"
+        align = subprocess.Popen(
+            ["bwa", "mem", "-t", "2", "-R", f"@RG\\tID:{sample}\\tSM:{sample}", str(fasta),
+             str(r1), str(r2)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        subprocess.run(["samtools", "sort", "-o", str(bam), "-"], stdin=align.stdout, check=True,
+                       capture_output=True)  # fmt: skip
+        align.wait()
+        pysam.index(str(bam))
+    return out
+
+
+def _expected(demo: Path) -> dict[str, dict[str, str]]:
+    """summary.json's star alleles in the definitions' names (DPYD *1 is `Reference` ...)."""
+    plan = load_plan()
+    summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+    result = {}
+    for sample in SAMPLES:
+        result[sample] = {}
+        for gene, diplotype in summary[sample]["pgx"].items():
+            names = plan.pharmcat_names.get(gene, {})
+            result[sample][gene] = "/".join(names.get(h, h) for h in diplotype.split("/"))
+    return result
+
+
+def _run(demo: Path, sample: str, tmp_path: Path, **kwargs) -> tuple[list, dict]:
+    folder = demo / "pgx" / "definitions"
+    vcf = tmp_path / f"{sample}.pgx.vcf.gz"
+    calls = force_genotype(demo / f"{sample}.bam", demo / "genome.fa",
+                           load_definitions(folder).values(), vcf, **kwargs)  # fmt: skip
+    return calls, run_pgx(vcf, folder, out_json=tmp_path / f"{sample}.json")
+
+
+def test_demo_definitions_are_on_the_demo_windows(demo: Path):
+    folder = demo / "pgx" / "definitions"
+    genes = sorted(p.name.split("_")[0] for p in folder.glob("*_translation.json"))
+    assert genes == ["CYP2C19", "CYP2C9", "DPYD", "SLCO1B1", "TPMT"]
+    source = (folder / "SOURCE").read_text()
+    assert ("pypgx" in source) == pypgx_available()
+    lengths = dict(zip(*zip(*[(c.name, c.length) for c in load_plan().contigs], strict=True),
+                       strict=True))  # fmt: skip
+    with pysam.FastaFile(str(demo / "genome.fa")) as fasta:
+        for definition in load_definitions(folder).values():
+            for v in definition.variants:
+                assert 1 <= v.position <= lengths[v.chromosome]
+                # the generator forced the GRCh38 reference there
+                assert (
+                    fasta.fetch(v.chromosome, v.position - 1, v.position - 1 + len(v.ref)) == v.ref
+                )
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_planted_star_alleles_come_back_from_the_reads(demo: Path, sample: str, tmp_path: Path):
+    calls, result = _run(demo, sample, tmp_path)
+    assert all(c.gt != "./." for c in calls), [c for c in calls if c.gt == "./."][:3]
+    got = {g: [d["name"] for d in c["diplotypes"]] for g, c in result["genes"].items()}
+    assert got == {g: [d] for g, d in _expected(demo)[sample].items()}
+
+
+def test_phenotypes_and_drugs_from_the_reads(demo: Path, tmp_path: Path):
+    if not pypgx_available():
+        pytest.skip("needs pypgx")
+    _, demo1 = _run(demo, "demo1", tmp_path)
+    assert demo1["genes"]["CYP2C19"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    assert demo1["genes"]["DPYD"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    assert demo1["genes"]["DPYD"]["phenotype"]["activity_score"] == 1.0
+    drugs = {r["drug"]: r for r in demo1["recommendations"]}
+    assert "Reduce starting dose" in drugs["fluorouracil"]["recommendation"]
+    _, demo2 = _run(demo, "demo2", tmp_path)
+    assert demo2["genes"]["CYP2C19"]["phenotype"]["phenotype"] == "Poor Metabolizer"
+    assert demo2["genes"]["TPMT"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    clopidogrel = next(r for r in demo2["recommendations"] if r["drug"] == "clopidogrel")
+    assert clopidogrel["recommendation"].startswith("Avoid")
+
+
+def test_low_depth_is_an_explicit_no_call(demo: Path, tmp_path: Path):
+    calls, result = _run(demo, "demo2", tmp_path, min_depth=1000)
+    assert {c.gt for c in calls} == {"./."} and {c.ft for c in calls} == {"LowDepth"}
+    assert all(c.dp > 0 for c in calls)
+    for gene in result["genes"].values():
+        assert gene["diplotypes"] == [] and gene["missing_positions"]
+    with pysam.VariantFile(str(tmp_path / "demo2.pgx.vcf.gz")) as vcf:
+        records = list(vcf)
+    assert len(records) == len(calls)
+    assert all(r.samples[0]["GT"] == (None, None) and r.samples[0]["DP"] > 0 for r in records)
+
+
+def test_every_position_has_a_record_with_depth_and_quality(demo: Path, tmp_path: Path):
+    _run(demo, "demo1", tmp_path)
+    definitions = load_definitions(demo / "pgx" / "definitions")
+    positions = {(v.chromosome, v.position) for d in definitions.values() for v in d.variants}
+    with pysam.VariantFile(str(tmp_path / "demo1.pgx.vcf.gz")) as vcf:
+        records = {(r.chrom, r.pos): r for r in vcf}
+    assert set(records) == positions
+    assert all(r.samples[0]["DP"] >= 8 and r.samples[0]["GQ"] >= 20 for r in records.values())
+    rs3918290 = next(r for r in records.values() if r.id == "rs3918290")
+    assert rs3918290.samples[0]["GT"] == (0, 1)
+
+
+def test_speed_of_force_genotype_and_match(demo: Path, tmp_path: Path):
+    start = time.perf_counter()
+    _run(demo, "demo1", tmp_path)
+    elapsed = time.perf_counter() - start
+    print(f"force-genotype + match, demo1: {elapsed:.2f} s")
+    assert elapsed < 10
