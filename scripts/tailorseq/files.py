@@ -35,7 +35,7 @@ def publish(source: Path, destination: Path) -> None:
 
 @contextmanager
 def stderr_to(log: str | None) -> Iterator[None]:
-    """Send everything the block writes to stderr into a rule's log file."""
+    """Send everything the block writes to stderr, and the error that ends it, to a rule's log."""
     if not log:
         yield
         return
@@ -44,5 +44,8 @@ def stderr_to(log: str | None) -> Iterator[None]:
         sys.stderr = handle
         try:
             yield
+        except Exception as error:
+            print(f"tailorseq: error: {error}", file=handle)
+            raise
         finally:
             sys.stderr = saved

@@ -27,8 +27,8 @@ Builds = dict[str, dict[str, frozenset[int]]]
 
 
 def is_url(location: str) -> bool:
-    """True for an http(s) or ftp URL (checked when downloaded, not before)."""
-    return urlparse(location).scheme in ("http", "https", "ftp")
+    """True for an http(s), ftp or file URL (checked when downloaded, not before)."""
+    return urlparse(location).scheme in ("http", "https", "ftp", "file")
 
 
 # ---------------------------------------------------------------- contigs of a FASTA

@@ -44,6 +44,9 @@ def test_stderr_goes_to_the_log(tmp_path: Path) -> None:
     with stderr_to(str(log)):
         print("from the rule", file=sys.stderr)
     assert log.read_text() == "from the rule\n"
+    with pytest.raises(TailorseqError), stderr_to(str(log)):
+        raise TailorseqError("the fix is X")
+    assert log.read_text() == "tailorseq: error: the fix is X\n"
 
 
 def test_fetch_verifies_the_checksum(tmp_path: Path) -> None:
