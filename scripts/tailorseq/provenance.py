@@ -1,0 +1,92 @@
+"""Provenance of a run: what ran, on what, with which knowledge, and checksums of it all."""
+
+import hashlib
+import json
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import tailorseq
+from tailorseq.tools import TOOLS, find_tool
+
+BLOCK = 1 << 22
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file, read in large blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A stable sha256 of the config: keys sorted, so key order does not matter."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+
+
+def git_commit(repository: Path) -> str | None:
+    """The pipeline's git commit, with `-dirty` when the checkout has changes; None outside git."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(repository), "describe", "--always", "--dirty", "--abbrev=40"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit or None
+
+
+def tool_versions(names: list[str]) -> dict[str, str]:
+    """The version each external tool reports as it is found on PATH now."""
+    return {name: find_tool(name).version for name in names if name in TOOLS}
+
+
+def python_versions(packages: list[str]) -> dict[str, str]:
+    """Installed versions of Python packages the pipeline runs."""
+    versions = {}
+    for package in packages:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def checksums(paths: list[Path]) -> dict[str, str]:
+    """sha256 of each existing file (folders are walked), by path as given."""
+    sums = {}
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            sums[str(file)] = sha256(file)
+    return sums
+
+
+def manifest(
+    *,
+    config: dict[str, Any],
+    repository: Path,
+    tools: list[str],
+    knowledge: dict[str, Any],
+    inputs: list[Path],
+    outputs: list[Path],
+    started: datetime,
+) -> dict[str, Any]:
+    """The provenance manifest of a finished run."""
+    return {
+        "pipeline": {"name": "tailorseq", "version": tailorseq.__version__,
+                     "commit": git_commit(repository)},
+        "started": started.isoformat(),
+        "finished": datetime.now(UTC).isoformat(),
+        "tools": tool_versions(tools),
+        "python": python_versions(["snakemake", "pysam", "multiqc", "pypgx"]),
+        "knowledge": knowledge,
+        "config": config,
+        "config_sha256": config_hash(config),
+        "inputs": checksums(inputs),
+        "outputs": checksums(outputs),
+    }  # fmt: skip

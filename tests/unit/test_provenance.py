@@ -1,0 +1,53 @@
+"""The provenance manifest: versions, config hash and checksums that can be trusted."""
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tailorseq.provenance import checksums, config_hash, git_commit, manifest, sha256
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sha256_and_checksums_of_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"abc")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "b.txt").write_bytes(b"")
+    assert sha256(tmp_path / "a.txt") == hashlib.sha256(b"abc").hexdigest()
+    sums = checksums([tmp_path / "a.txt", tmp_path / "d"])
+    assert sums == {
+        str(tmp_path / "a.txt"): hashlib.sha256(b"abc").hexdigest(),
+        str(tmp_path / "d" / "b.txt"): hashlib.sha256(b"").hexdigest(),
+    }
+
+
+def test_config_hash_ignores_key_order_but_not_values() -> None:
+    assert config_hash({"a": 1, "b": {"c": 2}}) == config_hash({"b": {"c": 2}, "a": 1})
+    assert config_hash({"a": 1}) != config_hash({"a": 2})
+
+
+def test_git_commit_inside_and_outside_a_checkout(tmp_path: Path) -> None:
+    commit = git_commit(ROOT)
+    assert commit is None or len(commit.removesuffix("-dirty")) == 40
+    assert git_commit(tmp_path) is None
+
+
+def test_manifest_records_tools_knowledge_and_times(tmp_path: Path) -> None:
+    output = tmp_path / "out.vcf"
+    output.write_text("x")
+    started = datetime(2026, 1, 1, tzinfo=UTC)
+    result = manifest(
+        config={"aligner": "bwa"},
+        repository=ROOT,
+        tools=["samtools", "bcftools"],
+        knowledge={"clinvar": "2026-11-01"},
+        inputs=[],
+        outputs=[output],
+        started=started,
+    )
+    assert result["tools"]["samtools"].startswith("1.")
+    assert result["python"]["snakemake"].startswith("9.")
+    assert result["knowledge"] == {"clinvar": "2026-11-01"}
+    assert result["config_sha256"] == config_hash({"aligner": "bwa"})
+    assert result["outputs"] == {str(output): hashlib.sha256(b"x").hexdigest()}
+    assert result["started"] == "2026-01-01T00:00:00+00:00" < result["finished"]
