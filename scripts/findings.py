@@ -29,7 +29,8 @@ def find(
         calls = read_calls(vcf, choices, read_models(gff3, choices))
     release = json.loads(clinvar_summary.read_text()) if clinvar_summary else None
     if release is not None:
-        release = {key: release.get(key) for key in ("source", "file_date", "kept", "records")}
+        keys = ("source", "file_date", "sha256", "kept", "records")
+        release = {key: release.get(key) for key in keys}
     document = report(vcf.name.split(".")[0], consent, calls, genes, settings, release)
     write_outputs(document, out_json, out_tsv)
     return document

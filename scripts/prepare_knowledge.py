@@ -3,6 +3,7 @@ to the reference's, REF checked, normalised (split, left-aligned), bgzipped and 
 ClinVar, also a copy without the gene list's genes (for samples without consent)."""
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
@@ -19,14 +20,31 @@ def prepare_knowledge(
     summary: Path,
     gene_list: Path | None = None,
     no_secondary: Path | None = None,
+    given: str = "",
 ) -> dict:
-    """Prepare `source` into `out` (+ .tbi), write its summary JSON and return it."""
+    """Prepare `source` into `out` (+ .tbi), write its summary JSON and return it.
+
+    `given` is the source as configured (a URL for a downloaded file): the summary records it,
+    the file's sha256 and the release date (`##fileDate`) as the provenance of the annotation.
+    """
     counts = prepare(source, fasta, out, kind, log=sys.stderr)
     if kind == "clinvar" and gene_list and no_secondary:
         genes = load_gene_list(gene_list).genes
         counts["kept_without_gene_list_genes"] = exclude_genes(out, no_secondary, genes)
-    write_summary(counts, str(source), summary)
+    counts["sha256"] = sha256_of(source)
+    if given and given != str(source):
+        counts["file"] = str(source)
+    write_summary(counts, given or str(source), summary)
     return counts
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256 (hex)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 if __name__ == "__main__":
@@ -42,6 +60,7 @@ if __name__ == "__main__":
                 Path(rule.output.summary),
                 Path(rule.input.gene_list) if clinvar else None,
                 Path(rule.output.no_secondary) if clinvar else None,
+                str(rule.params.source),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)

@@ -26,6 +26,8 @@ if annotation_enabled():
             canonical=prepared_gff3().replace(".gff3", ".canonical.tsv"),
         log:
             f"logs/prepare_gff3/{REF_ID}.log",
+        benchmark:
+            f"benchmarks/prepare_gff3/{REF_ID}.tsv"
         conda:
             "../../envs/python.yaml"
         params:
@@ -60,6 +62,7 @@ if annotation_enabled() and config["annotation"]["clinvar"]:
             runtime=120,
         params:
             kind="clinvar",
+            source=lambda wildcards: knowledge_given("clinvar"),
         script:
             "../../scripts/prepare_knowledge.py"
 
@@ -86,6 +89,7 @@ if annotation_enabled() and config["annotation"]["population"]:
             runtime=240,
         params:
             kind="population",
+            source=lambda wildcards: knowledge_given("population"),
         script:
             "../../scripts/prepare_knowledge.py"
 

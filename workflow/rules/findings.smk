@@ -13,6 +13,8 @@ if annotation_enabled():
             tsv=f"{findings_file('{pid}')}.tsv",
         log:
             "logs/findings/{pid}.log",
+        benchmark:
+            "benchmarks/findings/{pid}.tsv"
         conda:
             "../../envs/python.yaml"
         params:

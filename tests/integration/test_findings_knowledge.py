@@ -1,0 +1,155 @@
+"""Knowledge sources end to end on the demo: ClinVar and the gene models given by URL are
+downloaded into the cache with their release date recorded, and a population-frequency VCF
+keeps a common variant out of the findings while a rare one stays reported."""
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pysam
+import pytest
+
+from helpers import demo_dir, demo_run, snakemake
+
+pytestmark = pytest.mark.integration
+
+TARGETS = (
+    "results/demo1/demo1.findings.json",
+    "results/demo1/demo1.annotated.vcf.gz",
+    "results/demo2/demo2.findings.json",
+)
+FRAMESHIFT = ("BRCA1", 24027, "ACT", "A")  # demo1's planted BRCA1 c.68_69del (ClinVar 17662)
+
+
+def run(workdir: Path, **annotation: str) -> Path:
+    """The demo's config with these `annotation` settings, demo1 and demo2 only."""
+    snakemake(workdir, demo_run(workdir, annotation=annotation), *TARGETS)
+    return workdir
+
+
+def findings(workdir: Path, sample: str) -> dict:
+    return json.loads((workdir / "results" / sample / f"{sample}.findings.json").read_text())
+
+
+def annotated(workdir: Path, sample: str, pos: int) -> pysam.VariantRecord:
+    path = workdir / "results" / sample / f"{sample}.annotated.vcf.gz"
+    with pysam.VariantFile(str(path)) as vcf:
+        (record,) = [r for r in vcf.fetch("BRCA1", pos - 1, pos) if r.pos == pos]
+        return record
+
+
+def population_vcf(path: Path, records: list[tuple[str, int, str, str, str]]) -> Path:
+    """A gnomAD-style sites VCF (AF and AF_<population> INFO fields)."""
+    lines = [
+        "##fileformat=VCFv4.2",
+        "##source=gnomAD-style test fixture",
+        '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
+        '##INFO=<ID=AF_afr,Number=A,Type=Float,Description="AF, African/African American">',
+        '##INFO=<ID=AF_nfe,Number=A,Type=Float,Description="AF, non-Finnish European">',
+        '##INFO=<ID=AC,Number=A,Type=Integer,Description="Alternate allele count">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+    ]
+    lines += ["\t".join([c, str(p), ".", r, a, ".", "PASS", info]) for c, p, r, a, info in records]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: Path) -> None:
+    demo = demo_dir()
+    # NCBI ships ClinVar bgzipped with a ##fileDate line; the demo's records, dated.
+    text = (demo / "clinvar.vcf").read_text().replace("##fileDate=demo", "##fileDate=2024-05-02")
+    source = tmp_path / "knowledge" / "clinvar.vcf.gz"
+    source.parent.mkdir()
+    source.write_bytes(gzip.compress(text.encode()))
+    gff3 = demo / "genes.gff3"
+    config = demo_run(
+        tmp_path,
+        annotation={"clinvar": source.as_uri()},
+        reference={"build": "demo", "fasta": str(demo / "genome.fa"), "gff3": gff3.as_uri()},
+    )
+    snakemake(tmp_path, config, *TARGETS)
+
+    (folder,) = (tmp_path / "cache" / "annotation").iterdir()
+    downloads = {p.name.split("-")[0]: p for p in (folder / "download").iterdir()}
+    assert sorted(downloads) == ["clinvar", "gff3"]  # nothing else, no .partial left
+    assert downloads["clinvar"].read_bytes() == source.read_bytes()
+    assert downloads["gff3"].read_bytes() == gff3.read_bytes()
+    assert len(list((tmp_path / "logs" / "download_knowledge").glob("*.log"))) == 2
+
+    (summary_path,) = folder.glob("clinvar-*.json")
+    summary = json.loads(summary_path.read_text())
+    assert summary["source"] == source.as_uri() and summary["file"] == str(downloads["clinvar"])
+    assert summary["file_date"] == "2024-05-02"
+    assert summary["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert (summary["records"], summary["kept"], summary["ref_mismatch"]) == (3, 3, 0)
+
+    # The release travels with every sample's findings (in work/ under the pseudonym too).
+    document = findings(tmp_path, "demo1")
+    assert document["clinvar"] == {
+        "source": source.as_uri(),
+        "file_date": "2024-05-02",
+        "sha256": summary["sha256"],
+        "kept": 3,
+        "records": 3,
+    }
+    work_copies = list((tmp_path / "work").glob("*/*.findings.json"))
+    assert len(work_copies) == 2  # demo1 and demo2 (no consent: the release is still named)
+    for path in work_copies:
+        assert json.loads(path.read_text())["clinvar"]["file_date"] == "2024-05-02"
+
+    # ... and the downloaded knowledge annotates: the frameshift is the one finding.
+    assert [(f["gene"], f["pos"], f["clinvar"]["variation_id"]) for f in document["findings"]] == [
+        ("BRCA1", 24027, "17662")
+    ]
+    assert document["findings"][0]["consequence"]["transcript"] == "BRCA1-201"
+    record = annotated(tmp_path, "demo1", 24027)
+    assert record.info["CLNSIG"] == ("Pathogenic",) and record.info["CLNVID"] == "17662"
+    assert record.info["BCSQ"][0].startswith("frameshift|BRCA1|BRCA1-201")
+
+
+def test_a_common_variant_is_not_a_finding_and_carries_its_population_af(tmp_path: Path) -> None:
+    # AF 0.004 overall, 0.05 in one population: the highest counts, above the 0.01 default.
+    vcf = population_vcf(
+        tmp_path / "gnomad.vcf",
+        [
+            (*FRAMESHIFT, "AC=40;AF=0.004;AF_afr=0.05;AF_nfe=0.001"),
+            ("BRCA1", 19997, "C", "T", "AF=0.3;AF_afr=0.25;AF_nfe=0.31"),  # the benign one
+            ("BRCA1", 24027, "ACT", "ACTCT", "AF=0.2"),  # another allele: must not match
+        ],
+    )
+    run(tmp_path, population=str(vcf))
+    document = findings(tmp_path, "demo1")
+    assert document["assessed"] is True and document["settings"]["max_population_af"] == 0.01
+    assert document["findings"] == [] and document["for_review"] == []
+    assert document["counts"]["excluded_common"] == 2  # the frameshift and the benign one
+    record = annotated(tmp_path, "demo1", 24027)
+    assert record.info["POP_AF"] == pytest.approx((0.05,))
+    assert record.info["CLNSIG"] == ("Pathogenic",)  # still annotated, only not reported
+    assert annotated(tmp_path, "demo1", 19997).info["POP_AF"] == pytest.approx((0.31,))
+    assert "POP_AF" not in annotated(tmp_path, "demo1", 19849).info  # absent from the VCF
+    tsv = (tmp_path / "results" / "demo1" / "demo1.findings.tsv").read_text()
+    assert "c.68_69del" not in tsv and "\nfinding\t" not in tsv
+    (summary,) = (tmp_path / "cache" / "annotation").glob("*/population-*.json")
+    summary = json.loads(summary.read_text())
+    assert summary["source"] == str(vcf) and (summary["records"], summary["kept"]) == (3, 3)
+
+
+def test_a_rare_variant_stays_a_finding_with_its_population_af(tmp_path: Path) -> None:
+    vcf = population_vcf(
+        tmp_path / "gnomad.vcf", [(*FRAMESHIFT, "AC=3;AF=0.0001;AF_afr=0.0002;AF_nfe=0.00005")]
+    )
+    run(tmp_path, population=str(vcf))
+    document = findings(tmp_path, "demo1")
+    assert [(f["gene"], f["pos"]) for f in document["findings"]] == [("BRCA1", 24027)]
+    finding = document["findings"][0]
+    assert finding["population_af"] == pytest.approx(0.0002)
+    assert finding["consequence"]["hgvsp"] == "p.Glu23ValfsTer17"
+    assert "excluded_common" not in document["counts"]
+    assert annotated(tmp_path, "demo1", 24027).info["POP_AF"] == pytest.approx((0.0002,))
+    tsv = (tmp_path / "results" / "demo1" / "demo1.findings.tsv").read_text()
+    (row,) = [line.split("\t") for line in tsv.splitlines() if line.startswith("finding\t")]
+    header = tsv.splitlines()[1].split("\t")
+    assert float(row[header.index("population_af")]) == pytest.approx(0.0002)
+    # Without consent, nothing is assessed whatever the frequencies say.
+    assert findings(tmp_path, "demo2")["findings"] == []
