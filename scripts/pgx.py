@@ -1,6 +1,11 @@
-"""Rule adapter for the PGx step: under Snakemake reads `snakemake.input.vcf`,
-`snakemake.params` (definitions, build, sample, genes) and writes `snakemake.output.json/tsv`;
-outside Snakemake it is the same CLI as `python -m tailorseq pgx`."""
+"""Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
+force-genotyped positions), `snakemake.input.outside_calls` (optional TSV) and
+`snakemake.params` (definitions, build, sample, sex, phenotypes, genes) and writes
+`snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
+
+    python scripts/pgx.py --vcf S.pgx.vcf.gz --definitions DIR --build GRCh38 \
+        --out S.pgx.json --tsv S.pgx.tsv [--sex male] [--outside-calls S.outside.tsv]
+"""
 
 import sys
 
@@ -8,14 +13,17 @@ from tailorseq.cli import main
 
 
 def run_from_snakemake(smk) -> None:
-    """Call the library with the rule's input, params and output; errors go to the rule's log."""
+    """Call the library with the rule's input, params and output; warnings and errors go to
+    the rule's log. The JSON's sample is the one the VCF names (params.sample when given)."""
     from pathlib import Path
 
+    from tailorseq.files import stderr_to
     from tailorseq.pgx.report import definitions_folder, run_pgx
 
     params = smk.params
     genes = getattr(params, "genes", None) or None
-    with open(smk.log[0], "w") if smk.log else sys.stderr as log:
+    outside = list(getattr(smk.input, "outside_calls", None) or [])
+    with stderr_to(smk.log[0] if smk.log else None):
         result = run_pgx(
             Path(smk.input.vcf),
             definitions_folder(
@@ -23,12 +31,16 @@ def run_from_snakemake(smk) -> None:
             ),
             out_json=Path(smk.output.json),
             out_tsv=Path(smk.output.tsv),
-            sample=getattr(params, "sample", None),
+            sample=getattr(params, "sample", None) or None,
             genes=list(genes) if genes else None,
             build=getattr(params, "build", None),
+            phenotypes=getattr(params, "phenotypes", None) or None,
+            outside_calls=outside[0] if outside else None,
+            sex=getattr(params, "sex", None) or None,
         )
         for warning in result["warnings"]:
-            print(warning, file=log)
+            print(warning, file=sys.stderr)
+        print(f"{len(result['genes'])} genes called", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -19,33 +19,49 @@ from tailorseq.errors import TailorseqError
 
 
 def genotype(bam, reference, definitions_dir, out, sample=None, build=None, **thresholds):
+    """Force-genotype the positions of every gene the matcher calls (not the outside-call
+    genes; with MT-RNR1 from pypgx's tables on GRCh38/GRCh37 when the definitions lack it)."""
     from tailorseq.pgx.definitions import load_definitions
     from tailorseq.pgx.force_genotype import force_genotype
-    from tailorseq.pgx.report import OUTSIDE_CALL_GENES, definitions_folder
+    from tailorseq.pgx.report import (
+        OUTSIDE_CALL_GENES,
+        definitions_folder,
+        pypgx_extra_definitions,
+    )
 
     folder = definitions_folder(definitions_dir, build)
     definitions = load_definitions(folder)
-    wanted = [d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES]
+    definitions = {g: d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES}
+    extra, _ = pypgx_extra_definitions(definitions, build)
+    wanted = [*definitions.values(), *extra.values()]
     return force_genotype(bam, reference, wanted, out, sample=sample, **thresholds)
 
 
 def run_from_snakemake(smk) -> None:
+    """The rule's alignment, reference, definitions and thresholds in; the VCF out; a summary
+    (or the error) in the rule's log."""
+    from tailorseq.files import stderr_to
+
     params = smk.params
     thresholds = {
         k: int(getattr(params, k)) for k in ("min_depth", "min_gq") if getattr(params, k, None)
     }
-    calls = genotype(
-        Path(smk.input.bam),
-        Path(smk.input.fasta),
-        getattr(params, "definitions", None),
-        Path(smk.output.vcf),
-        sample=getattr(params, "sample", None),
-        build=getattr(params, "build", None),
-        **thresholds,
-    )
-    with open(smk.log[0], "w") if smk.log else sys.stderr as log:
-        no_calls = sum(c.gt == "./." for c in calls)
-        print(f"{len(calls)} defining positions, {no_calls} no-calls", file=log)
+    with stderr_to(smk.log[0] if smk.log else None):
+        calls = genotype(
+            Path(smk.input.bam),
+            Path(smk.input.fasta),
+            getattr(params, "definitions", None),
+            Path(smk.output.vcf),
+            sample=getattr(params, "sample", None),
+            build=getattr(params, "build", None),
+            **thresholds,
+        )
+        no_calls = [c for c in calls if c.gt == "./."]
+        print(f"{len(calls)} defining positions, {len(no_calls)} no-calls", file=sys.stderr)
+        for call in no_calls:
+            site = call.site
+            print(f"no-call {site.contig}:{site.pos} {site.rsid or ''} {call.ft} DP={call.dp}",
+                  file=sys.stderr)  # fmt: skip
 
 
 def main(argv=None) -> int:

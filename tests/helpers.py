@@ -82,6 +82,7 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
             "gff3": str(demo / "genes.gff3"),
         },
         "annotation": {"clinvar": str(demo / "clinvar.vcf")},
+        "pgx": {"definitions": str(demo / "pgx" / "definitions")},
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(settings.get(key), dict):

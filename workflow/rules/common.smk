@@ -264,6 +264,7 @@ def final_outputs() -> list[str]:
             "results/run/germline.joint.vcf.gz.tbi",
         ]
     outputs += annotation_outputs()
+    outputs += pgx_outputs()
     return outputs
 
 
@@ -458,3 +459,108 @@ def annotation_outputs() -> list[str]:
 def germline_index_of_pid(wildcards) -> str:
     """Input function: the index of the {pid} sample's germline VCF."""
     return f"{germline_vcf(wildcards.pid)}.tbi"
+
+
+# ---------------------------------------------------------------- pharmacogenomics
+def pgx_enabled() -> bool:
+    """True when the build has PGx allele definitions (config pgx.definitions)."""
+    return bool(config["pgx"]["definitions"])
+
+
+def json_files(folder: str, subfolder: str = "") -> list[str]:
+    """The JSON files of a knowledge folder (or of its `subfolder` when it has one)."""
+    path = Path(folder)
+    if subfolder and (path / subfolder).is_dir():
+        path = path / subfolder
+    return sorted(str(file) for file in path.glob("*.json"))
+
+
+def check_pgx_config() -> None:
+    """Stop before any job when the PGx knowledge or an outside-call file is unusable."""
+    from tailorseq.pgx.pypgx_tables import pypgx_available
+
+    definitions = config["pgx"]["definitions"]
+    files = json_files(definitions, "alleles")
+    if not any(file.endswith("_translation.json") for file in files):
+        raise WorkflowError(
+            f"pgx.definitions: {definitions} holds no PharmCAT allele definitions"
+            " (<GENE>_translation.json): give the build's definition folder, or leave"
+            " pgx.definitions empty to skip pharmacogenomics"
+        )
+    phenotypes = config["pgx"]["phenotypes"]
+    if phenotypes and not json_files(phenotypes):
+        raise WorkflowError(
+            f"pgx.phenotypes: {phenotypes} holds no PharmCAT phenotype files (<GENE>.json):"
+            " give PharmCAT's phenotype folder, or leave it empty for pypgx's tables"
+        )
+    if not phenotypes and not uses_conda() and not pypgx_available():
+        raise WorkflowError(
+            "pgx: the phenotype and recommendation tables come from pypgx, which is not"
+            " installed: `pip install --no-deps pypgx==0.27.0` (make setup does), or set"
+            " pgx.phenotypes to PharmCAT's phenotype folder"
+        )
+    germline = {sample.sample for sample in SHEET.germline_samples()}
+    for name, path in config["pgx"]["outside_calls"].items():
+        if name not in germline:
+            raise WorkflowError(
+                f"pgx.outside_calls: {name} is not a germline or normal sample of the sheet:"
+                " name one of " + ", ".join(sorted(germline))
+            )
+        if not Path(path).is_file():
+            raise WorkflowError(
+                f"pgx.outside_calls: the file of {name} ({path}) does not exist:"
+                " give the path of its outside-call TSV, relative to the working directory"
+            )
+
+
+def pgx_definition_files() -> list[str]:
+    """The allele definition files: inputs, so that changed definitions redo the PGx steps."""
+    return json_files(config["pgx"]["definitions"], "alleles")
+
+
+def pgx_phenotype_files() -> list[str]:
+    """The configured PharmCAT phenotype files; none when pypgx's tables are used."""
+    phenotypes = config["pgx"]["phenotypes"]
+    return json_files(phenotypes) if phenotypes else []
+
+
+def pgx_outside_calls(wildcards) -> list[str]:
+    """The {pid} sample's outside-call TSV (CYP2D6, HLA), when config names one."""
+    path = config["pgx"]["outside_calls"].get(SAMPLE[wildcards.pid])
+    return [path] if path else []
+
+
+def sex_of_pid(wildcards) -> str:
+    """Params function: the {pid} sample's sex from samples.tsv (male: chrX is haploid)."""
+    return SHEET.samples[SAMPLE[wildcards.pid]].sex
+
+
+def pgx_vcf(pid: str) -> str:
+    """A sample's force-genotyped PGx positions."""
+    return f"work/{pid}/pgx/{pid}.pgx.vcf.gz"
+
+
+def pgx_file(pid: str) -> str:
+    """A sample's PGx calls under its pseudonym, without the .json/.tsv suffix."""
+    return f"work/{pid}/{pid}.pgx"
+
+
+def pgx_outputs() -> list[str]:
+    """Published PGx calls of every germline and normal sample."""
+    if not pgx_enabled():
+        return []
+    return [
+        published(sample.sample, suffix)
+        for sample in SHEET.germline_samples()
+        for suffix in (".pgx.json", ".pgx.tsv")
+    ]
+
+
+def pgx_definitions_folder(wildcards, input) -> str:
+    """Params function: the folder of the rule's allele definition files."""
+    return str(Path(input.definitions[0]).parent)
+
+
+def pgx_phenotypes_folder(wildcards, input) -> str:
+    """Params function: the folder of the configured phenotype files; empty for pypgx's."""
+    return str(Path(input.phenotypes[0]).parent) if input.phenotypes else ""

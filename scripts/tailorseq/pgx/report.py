@@ -143,6 +143,23 @@ def _pypgx_build(build: str | None, builds: set[str]) -> str | None:
     return None
 
 
+def pypgx_extra_definitions(
+    definitions: dict, build: str | None, genes: list[str] | None = None
+) -> tuple[dict, dict | None]:
+    """Definitions of the genes PharmCAT's lack (MT-RNR1) from pypgx's allele table, for a
+    GRCh38/GRCh37 run with pypgx installed, and their source; ({}, None) otherwise."""
+    builds = {d.genome_build for d in definitions.values()}
+    pypgx_build = _pypgx_build(build, builds)
+    wanted = [g for g in PYPGX_ONLY_GENES if g not in definitions
+              and (not genes or g in {x.upper() for x in genes})]  # fmt: skip
+    if not (wanted and pypgx_build and pypgx_tables.pypgx_available()):
+        return {}, None
+    from tailorseq.pgx.pypgx_definitions import load_pypgx_definitions
+
+    extra = load_pypgx_definitions(wanted, pypgx_build)
+    return extra, pypgx_tables.source_info() | {"genes": sorted(extra)}
+
+
 def run_pgx(
     vcf: Path,
     definitions_dir: Path,
@@ -179,15 +196,7 @@ def run_pgx(
         )
     extra_source = None
     if extra_definitions is None:
-        extra_definitions = {}
-        pypgx_build = _pypgx_build(build, builds)
-        wanted = [g for g in PYPGX_ONLY_GENES if g not in definitions
-                  and (not genes or g in {x.upper() for x in genes})]  # fmt: skip
-        if wanted and pypgx_build and pypgx_tables.pypgx_available():
-            from tailorseq.pgx.pypgx_definitions import load_pypgx_definitions
-
-            extra_definitions = load_pypgx_definitions(wanted, pypgx_build)
-            extra_source = pypgx_tables.source_info() | {"genes": sorted(extra_definitions)}
+        extra_definitions, extra_source = pypgx_extra_definitions(definitions, build, genes)
     knowledge = knowledge_version(definitions_dir, definitions)
     definitions = {**definitions, **extra_definitions}
     genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)

@@ -1,0 +1,179 @@
+"""Pharmacogenomics in the pipeline, on the demo: every allele-defining position force-genotyped
+from each germline sample's alignment, the planted star alleles called with their phenotypes and
+CPIC recommendations, published under the sample's name; nothing for the tumour; a position the
+reads do not cover is reported as missing, never as reference."""
+
+import csv
+import json
+from pathlib import Path
+
+import pysam
+import pytest
+
+from helpers import DEMO, demo_run, snakemake, write_tsv
+from tailorseq.demo import load_plan
+
+pytestmark = pytest.mark.integration
+
+GERMLINE = ("demo1", "demo2", "demo3-normal")
+#: Seconds the PGx step (force-genotyping + matching + phenotypes) may take per demo sample.
+MAX_PGX_SECONDS = 10.0
+
+
+def pgx_json(workdir: Path, sample: str) -> dict:
+    return json.loads((workdir / "results" / sample / f"{sample}.pgx.json").read_text())
+
+
+def pgx_tsv(workdir: Path, sample: str) -> dict[str, dict[str, str]]:
+    path = workdir / "results" / sample / f"{sample}.pgx.tsv"
+    with path.open() as handle:
+        return {row["gene"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def expected_diplotypes() -> dict[str, dict[str, str]]:
+    """summary.json's star alleles, in the definitions' names (DPYD's *1 is `Reference` ...)."""
+    names = load_plan().pharmcat_names
+    summary = json.loads((DEMO / "expected" / "summary.json").read_text())["samples"]
+    return {
+        sample: {
+            gene: "/".join(names.get(gene, {}).get(h, h) for h in diplotype.split("/"))
+            for gene, diplotype in summary[sample]["pgx"].items()
+        }
+        for sample in GERMLINE
+    }
+
+
+def pid_of(document: dict) -> str:
+    """The pseudonym behind a sample's PGx JSON (its genotype VCF is under work/<pid>/)."""
+    return Path(document["vcf"]).name.split(".")[0]
+
+
+def benchmark_seconds(workdir: Path, rule: str, pid: str) -> float:
+    rows = (workdir / "benchmarks" / rule / f"{pid}.tsv").read_text().splitlines()
+    return float(rows[1].split("\t")[0])
+
+
+@pytest.mark.parametrize("sample", GERMLINE)
+def test_planted_diplotypes_from_the_reads(demo_results: Path, sample: str) -> None:
+    expected = expected_diplotypes()[sample]
+    tsv = pgx_tsv(demo_results, sample)
+    assert {gene: tsv[gene]["diplotype"] for gene in expected} == expected
+    assert all(row["missing_positions"] == "" for row in tsv.values())
+    document = pgx_json(demo_results, sample)
+    assert document["sample"] == sample
+    assert document["sex"] == {"demo1": "female", "demo2": "male"}.get(sample, "female")
+    got = {g: [d["name"] for d in document["genes"][g]["diplotypes"]] for g in expected}
+    assert got == {gene: [diplotype] for gene, diplotype in expected.items()}
+    assert document["knowledge"]["genome_builds"] == ["demo"]
+    assert document["knowledge"]["phenotypes"]["name"] == "pypgx"
+
+
+def test_phenotypes_and_recommendations(demo_results: Path) -> None:
+    demo1, demo2 = pgx_json(demo_results, "demo1"), pgx_json(demo_results, "demo2")
+    cyp2c19 = demo1["genes"]["CYP2C19"]
+    assert cyp2c19["diplotypes"][0]["name"] == "*2/*17"
+    assert cyp2c19["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    dpyd = demo1["genes"]["DPYD"]
+    assert dpyd["diplotypes"][0]["haplotypes"][0] == "Reference"
+    assert "*2A" in dpyd["diplotypes"][0]["haplotypes"][1]
+    assert dpyd["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    assert dpyd["phenotype"]["activity_score"] == 1.0
+    drugs = {r["drug"]: r for r in demo1["recommendations"]}
+    for drug in ("fluorouracil", "capecitabine"):
+        assert drugs[drug]["genes"] == {"DPYD": "Intermediate Metabolizer"}
+        assert "Reduce starting dose" in drugs[drug]["recommendation"]
+        assert drugs[drug]["guideline"].startswith("https://cpicpgx.org/")
+
+    assert demo2["genes"]["CYP2C19"]["diplotypes"][0]["name"] == "*2/*2"
+    assert demo2["genes"]["CYP2C19"]["phenotype"]["phenotype"] == "Poor Metabolizer"
+    clopidogrel = next(r for r in demo2["recommendations"] if r["drug"] == "clopidogrel")
+    assert clopidogrel["genes"]["CYP2C19"] == "Poor Metabolizer"
+    assert clopidogrel["recommendation"].startswith("Avoid")
+    assert demo2["genes"]["TPMT"]["diplotypes"][0]["name"] == "*1/*3A"
+    assert demo2["genes"]["TPMT"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    tsv = pgx_tsv(demo_results, "demo2")
+    assert tsv["CYP2C19"]["phenotype"] == "Poor Metabolizer"
+    assert tsv["TPMT"]["phenotype"] == "Intermediate Metabolizer"
+
+
+def test_every_defining_position_is_genotyped(demo_results: Path) -> None:
+    for sample in GERMLINE:
+        pid = pid_of(pgx_json(demo_results, sample))
+        with pysam.VariantFile(
+            str(demo_results / "work" / pid / "pgx" / f"{pid}.pgx.vcf.gz")
+        ) as vcf:
+            assert list(vcf.header.samples) == [sample]
+            records = list(vcf)
+        assert len(records) > 100
+        for record in records:
+            call = record.samples[sample]
+            assert call["FT"] == "PASS" and call["DP"] >= 8 and call["GQ"] >= 20
+            assert None not in call["GT"]
+
+
+def test_the_tumour_has_no_pgx_output(demo_results: Path) -> None:
+    assert not list((demo_results / "results" / "demo3-tumor").glob("*.pgx.*"))
+    assert len(list((demo_results / "benchmarks" / "pgx_genotype").glob("*.tsv"))) == 3
+    assert len(list((demo_results / "benchmarks" / "pgx_call").glob("*.tsv"))) == 3
+
+
+def test_pgx_step_speed(demo_results: Path) -> None:
+    """The PGx step per sample from the rules' benchmark files (genotype + call)."""
+    for sample in GERMLINE:
+        pid = pid_of(pgx_json(demo_results, sample))
+        genotype = benchmark_seconds(demo_results, "pgx_genotype", pid)
+        call = benchmark_seconds(demo_results, "pgx_call", pid)
+        print(f"PGx step, {sample}: genotype {genotype:.2f} s + call {call:.2f} s")
+        assert genotype + call < MAX_PGX_SECONDS
+
+
+def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_path: Path):
+    """demo2's alignment without the reads over TPMT rs1142345 (one of its *3A positions),
+    given as a BAM unit: that position is an explicit no-call and listed as missing. The same
+    run takes CYP2D6 as an outside call from pgx.outside_calls."""
+    source = demo_results / "results" / "demo2" / "demo2.bam"
+    planted = json.loads((DEMO / "expected" / "summary.json").read_text())["samples"]["demo2"]
+    position = next(v for v in planted["pgx_variants"] if v["id"] == "rs1142345")
+    contig, pos = position["contig"], position["pos"]
+    bam = tmp_path / "uncovered.bam"
+    with (
+        pysam.AlignmentFile(str(source)) as reads,
+        pysam.AlignmentFile(str(bam), "wb", template=reads) as out,
+    ):
+        for read in reads:
+            end = read.reference_end or 0
+            covers = read.reference_name == contig and read.reference_start < pos <= end
+            if not covers:
+                out.write(read)
+    pysam.index(str(bam))
+    samples = write_tsv(
+        tmp_path / "samples.tsv",
+        ["sample", "patient", "kind", "sex"],
+        [["uncovered", "patientU", "germline", "male"]],
+    )
+    units = write_tsv(
+        tmp_path / "units.tsv", ["sample", "unit", "bam"], [["uncovered", "run1", str(bam)]]
+    )
+    outside = write_tsv(tmp_path / "outside.tsv", ["gene", "diplotype"], [["CYP2D6", "*1/*4"]])
+    config = demo_run(
+        tmp_path,
+        samples=str(samples),
+        units=str(units),
+        pgx={"outside_calls": {"uncovered": str(outside)}},
+    )
+    snakemake(tmp_path, config, "results/uncovered/uncovered.pgx.json")
+
+    document = pgx_json(tmp_path, "uncovered")
+    tpmt = document["genes"]["TPMT"]
+    assert "rs1142345" in [p["rsid"] for p in tpmt["missing_positions"]]
+    assert "*1/*1" not in [d["name"] for d in tpmt["diplotypes"]]
+    assert "rs1142345" in pgx_tsv(tmp_path, "uncovered")["TPMT"]["missing_positions"]
+    assert document["genes"]["CYP2C19"]["diplotypes"][0]["name"] == "*2/*2"
+    cyp2d6 = pgx_tsv(tmp_path, "uncovered")["CYP2D6"]  # the outside call, marked as such
+    assert (cyp2d6["diplotype"], cyp2d6["source"]) == ("*1/*4", "outside call")
+    assert cyp2d6["phenotype"] == "Intermediate Metabolizer"
+    pid = pid_of(document)
+    with pysam.VariantFile(str(tmp_path / "work" / pid / "pgx" / f"{pid}.pgx.vcf.gz")) as vcf:
+        record = next(r for r in vcf if r.id == "rs1142345")
+    call = record.samples["uncovered"]
+    assert call["GT"] == (None, None) and call["FT"] == "NoCoverage" and call["DP"] == 0

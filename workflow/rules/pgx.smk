@@ -1,0 +1,76 @@
+if pgx_enabled():
+
+    check_pgx_config()
+
+    rule pgx_genotype:
+        input:
+            bam=alignment("{pid}"),
+            index=f"{alignment('{pid}')}.{INDEX_EXT}",
+            fasta=GENOME,
+            fai=f"{GENOME}.fai",
+            definitions=pgx_definition_files(),
+        output:
+            vcf=pgx_vcf("{pid}"),
+            index=f"{pgx_vcf('{pid}')}.tbi",
+        log:
+            "logs/pgx_genotype/{pid}.log",
+        benchmark:
+            "benchmarks/pgx_genotype/{pid}.tsv"
+        conda:
+            "../../envs/pgx.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=30,
+        params:
+            definitions=pgx_definitions_folder,
+            build=config["reference"]["build"],
+            sample=sample_name,
+            min_depth=config["pgx"]["min_depth"],
+            min_gq=config["pgx"]["min_gq"],
+        script:
+            "../../scripts/pgx_genotype.py"
+
+    rule pgx_call:
+        input:
+            vcf=pgx_vcf("{pid}"),
+            index=f"{pgx_vcf('{pid}')}.tbi",
+            definitions=pgx_definition_files(),
+            phenotypes=pgx_phenotype_files(),
+            outside_calls=pgx_outside_calls,
+        output:
+            json=f"{pgx_file('{pid}')}.json",
+            tsv=f"{pgx_file('{pid}')}.tsv",
+        log:
+            "logs/pgx_call/{pid}.log",
+        benchmark:
+            "benchmarks/pgx_call/{pid}.tsv"
+        conda:
+            "../../envs/pgx.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=30,
+        params:
+            definitions=pgx_definitions_folder,
+            build=config["reference"]["build"],
+            sample=sample_name,
+            sex=sex_of_pid,
+            phenotypes=pgx_phenotypes_folder,
+        script:
+            "../../scripts/pgx.py"
+
+    localrules:
+        publish_pgx,
+
+    rule publish_pgx:
+        input:
+            json=published_source(pgx_file, ".json"),
+            tsv=published_source(pgx_file, ".tsv"),
+        output:
+            json=published("{sample}", ".pgx.json"),
+            tsv=published("{sample}", ".pgx.tsv"),
+        log:
+            "logs/publish_pgx/{sample}.log",
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/publish.py"
