@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from tailorseq.pgx import load_definitions  # noqa: E402
-from tailorseq.pgx.validation import load_cases, run_case, run_example, run_test_vcfs  # noqa: E402
+from tailorseq.pgx.validation import (  # noqa: E402
+    load_cases,
+    run_case,
+    run_combination_cases,
+    run_combination_files,
+    run_example,
+    run_test_vcfs,
+)
 
 
 def main() -> int:
@@ -36,19 +43,30 @@ def main() -> int:
             ],
             "test-vcfs": run_test_vcfs(definitions, pharmcat),
             "example": run_example(definitions, pharmcat),
+            # PharmCAT's research-mode (findCombinations) tests, with the mode off and on
+            "combo-vcfs off": run_combination_files(definitions, pharmcat, False),
+            "combo-vcfs on": run_combination_files(definitions, pharmcat, True),
+            "combo-cases off": run_combination_cases(definitions, pharmcat, Path(work), False),
+            "combo-cases on": run_combination_cases(definitions, pharmcat, Path(work), True),
         }
     seconds = time.perf_counter() - start
-    print(f"{'source':<14} {'cases':>5} {'agreed':>6} {'disagreed':>9}  disagreed ids")
+    print(f"{'source':<16} {'cases':>5} {'agreed':>6} {'disagreed':>9}  disagreed ids")
     for source, outcomes in sources.items():
         bad = [o for o in outcomes if not o.agreed]
         ids = ", ".join(o.id for o in bad) or "-"
-        print(f"{source:<14} {len(outcomes):>5} {len(outcomes) - len(bad):>6} {len(bad):>9}  {ids}")
+        print(f"{source:<16} {len(outcomes):>5} {len(outcomes) - len(bad):>6} {len(bad):>9}  {ids}")
     print(f"\n{seconds:.2f} s for all comparisons")
     for source, outcomes in sources.items():
+        if source.endswith(" off"):
+            continue  # research-mode cases without the mode: disagreeing is expected
         for o in outcomes:
             if not o.agreed:
                 print(f"  {source} {o.id}: PharmCAT {o.expected} / ours {o.got} {o.note}")
-            elif o.note and o.note != "top-ranked" and not o.note.startswith("score"):
+            elif (
+                o.note
+                and o.note not in ("top-ranked", "exact", "combination")
+                and not (o.note.startswith("score"))
+            ):
                 print(f"  {source} {o.id}: {o.note}")
     if args.json:
         Path(args.json).write_text(

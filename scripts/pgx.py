@@ -1,6 +1,6 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
 force-genotyped positions), `snakemake.input.outside_calls` (optional TSV) and
-`snakemake.params` (definitions, build, sample, sex, phenotypes, genes) and writes
+`snakemake.params` (definitions, build, sample, sex, phenotypes, genes, research) and writes
 `snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
 
     python scripts/pgx.py --vcf S.pgx.vcf.gz --definitions DIR --build GRCh38 \
@@ -37,6 +37,7 @@ def run_from_snakemake(smk) -> None:
             phenotypes=getattr(params, "phenotypes", None) or None,
             outside_calls=outside[0] if outside else None,
             sex=getattr(params, "sex", None) or None,
+            find_combinations="combinations" in (getattr(params, "research", None) or []),
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

@@ -36,6 +36,7 @@ def _pgx(args: argparse.Namespace) -> None:
         phenotypes=args.phenotypes,
         outside_calls=args.outside_calls,
         sex=args.sex,
+        find_combinations="combinations" in (args.research or []),
     )
     for gene, call in result["genes"].items():
         diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
@@ -82,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pgx.add_argument(
         "--sex", choices=["male", "female", "unknown"], help="male: chrX (G6PD) calls are haploid"
+    )
+    pgx.add_argument(
+        "--research",
+        action="append",
+        choices=["combinations"],
+        help="research mode, as PharmCAT's: 'combinations' reports combination and partial "
+        "alleles where no exact diplotype fits (off by default)",
     )
     pgx.set_defaults(func=_pgx)
     return parser

@@ -11,6 +11,7 @@ this definition". Exactly one named allele is `reference`.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def allele_matches(defined: str | None, observed: str | None) -> bool:
     if defined == observed:
         return True
     return is_wobble(defined) and observed in IUPAC[defined]
+
+
+def name_key(name: str) -> tuple:
+    """Natural order of allele names (`*2` < `*10`)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)
+    )
 
 
 @dataclass(frozen=True)

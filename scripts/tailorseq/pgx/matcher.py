@@ -18,17 +18,27 @@ What it does, as PharmCAT does it (PharmCAT's code was read, not copied):
   (NAT2) makes no call; unphased diplotype priorities (NAT2) pick PharmCAT's preferred diplotype
   when the tied top set is exactly one of its lists.
 
-Not done here (reported as such): combination and partial alleles (PharmCAT's research mode),
-DPYD's lowest-function haplotype reporting, phase sets (input counts as phased only when every
-present position is phased).
+- Research mode (`find_combinations`, off by default as in PharmCAT): when the exact match finds
+  no diplotype, combination and partial alleles are looked for (`combinations.py`) and every
+  diplotype they allow is reported (`GeneCall.mode == "combination"`).
+
+Not done here (reported as such): DPYD's lowest-function haplotype reporting, phase sets (input
+counts as phased only when every present position is phased), partially missing genotypes
+(`0/.` is read as missing, where PharmCAT's research mode names it `g.<pos>?`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from tailorseq.pgx.definitions import GeneDefinition, Variant, allele_matches, is_wobble
+from tailorseq.pgx.combinations import combination_diplotypes, haplotype_order
+from tailorseq.pgx.definitions import (
+    GeneDefinition,
+    Variant,
+    allele_matches,
+    is_wobble,
+    name_key,
+)
 from tailorseq.pgx.genotypes import PositionCall
 
 
@@ -55,6 +65,7 @@ class GeneCall:
     phased: bool = False
     undocumented: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    mode: str = "exact"  # "combination" when research mode found combination/partial alleles
 
     @property
     def called(self) -> bool:
@@ -63,13 +74,6 @@ class GeneCall:
     @property
     def diplotype_names(self) -> list[str]:
         return [d.name for d in self.diplotypes]
-
-
-def name_key(name: str) -> tuple:
-    """Natural order of allele names (`*2` < `*10`)."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", name)
-    )
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,11 @@ def match_gene(
     calls: list[PositionCall],
     top_candidate_only: bool = True,
     assume_reference: bool = True,
+    find_combinations: bool = False,
 ) -> GeneCall:
-    """Call one gene from its position calls (one per definition variant, in definition order)."""
+    """Call one gene from its position calls (one per definition variant, in definition order).
+    `find_combinations`: PharmCAT's research mode (combination and partial alleles) when the exact
+    match finds nothing."""
     result = GeneCall(gene=definition.gene)
     present = [i for i, call in enumerate(calls) if not call.missing]
     result.missing_positions = [calls[i].variant for i, c in enumerate(calls) if c.missing]
@@ -218,6 +225,19 @@ def match_gene(
                     break
         ranked = top
     result.diplotypes = ranked
+    if find_combinations and not ranked:
+        own = [calls[i].alleles for i in present]
+        found, warnings = combination_diplotypes(definition, present, own, phased)
+        result.warnings.extend(warnings)
+        if found:
+            result.mode = "combination"
+            result.diplotypes = sorted(
+                (Diplotype(names, score) for names, score in found.items()),
+                key=lambda d: (-d.score, [haplotype_order(n) for n in d.haplotypes]),
+            )
+            result.matched_haplotypes = sorted(
+                {n for d in result.diplotypes for n in d.haplotypes}, key=haplotype_order
+            )
     return result
 
 
@@ -226,6 +246,7 @@ def call_gene(
     genotypes,
     top_candidate_only: bool = True,
     assume_reference: bool = True,
+    find_combinations: bool = False,
 ) -> GeneCall:
     """Call one gene from a `SampleGenotypes`."""
     return match_gene(
@@ -233,14 +254,20 @@ def call_gene(
         genotypes.for_gene(definition),
         top_candidate_only=top_candidate_only,
         assume_reference=assume_reference,
+        find_combinations=find_combinations,
     )
 
 
 def call_genes(
-    definitions: dict[str, GeneDefinition], genotypes, top_candidate_only: bool = True
+    definitions: dict[str, GeneDefinition],
+    genotypes,
+    top_candidate_only: bool = True,
+    find_combinations: bool = False,
 ) -> dict[str, GeneCall]:
     """Call every gene of the definitions."""
     return {
-        gene: call_gene(definition, genotypes, top_candidate_only)
+        gene: call_gene(
+            definition, genotypes, top_candidate_only, find_combinations=find_combinations
+        )
         for gene, definition in sorted(definitions.items())
     }

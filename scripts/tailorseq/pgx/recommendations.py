@@ -9,8 +9,10 @@ row for it; a two-gene row needs both phenotypes (when the other gene has none i
 under `needs`, not guessed). Genes with CPIC guidelines whose recommendation texts are not in
 pypgx's table (e.g. TPMT, G6PD, MT-RNR1, HLA-A, HLA-B in 0.27.0) get their CPIC level A/B drugs
 with the guideline and `recommendation: null`. pypgx carries no per-recommendation
-classification (CPIC's strong/moderate/optional): `classification` is null and the CPIC level
-of the gene-drug pair is given instead.
+classification (CPIC's strong/moderate/optional; checked for 0.27.0: the recommendation table has
+only Drug/Gene/Phenotype/Recommendation columns, the cpic table only gene-drug levels), and the
+PharmCAT folder we read holds definitions and phenotype files only (no guideline annotations):
+`classification` is null and the CPIC level of the gene-drug pair is given instead.
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ def gene_json(call: GeneCall) -> dict:
         "source": MATCHER_SOURCE,
         "called": call.called,
         "phased": call.phased,
+        "mode": call.mode,
         "diplotypes": [
             {"name": d.name, "haplotypes": list(d.haplotypes), "score": d.score}
             for d in call.diplotypes
@@ -175,10 +176,14 @@ def run_pgx(
     sex: str | None = None,
     recommendations: bool = True,
     extra_definitions: dict | None = None,
+    find_combinations: bool = False,
 ) -> dict:
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
     recommendations, and write the outputs.
+
+    `find_combinations`: PharmCAT's research mode (`--research combinations`): where no exact
+    diplotype fits, combination (`[*6 + *28]`) and partial (`*2 + g.94781859G>A`) alleles.
 
     `extra_definitions`: more GeneDefinitions by gene (default: MT-RNR1 from pypgx's allele
     table when the definitions lack it and pypgx is installed)."""
@@ -200,7 +205,7 @@ def run_pgx(
     knowledge = knowledge_version(definitions_dir, definitions)
     definitions = {**definitions, **extra_definitions}
     genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)
-    calls = call_genes(definitions, genotypes, top_candidate_only)
+    calls = call_genes(definitions, genotypes, top_candidate_only, find_combinations)
     outside = read_outside_calls(outside_calls) if outside_calls else {}
     source = phenotype_source(phenotypes)
     gene_phenotypes = {
@@ -226,8 +231,10 @@ def run_pgx(
         "sex": sex,
         "knowledge": knowledge,
         "matcher": {
-            "semantics": "PharmCAT NamedAlleleMatcher, exact named alleles",
+            "semantics": "PharmCAT NamedAlleleMatcher, exact named alleles"
+            + (", then combinations and partials (research mode)" if find_combinations else ""),
             "top_candidate_only": top_candidate_only,
+            "find_combinations": find_combinations,
             "assume_reference": True,
         },
         "warnings": genotypes.warnings,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tailorseq.pgx.definitions import GeneDefinition
+from tailorseq.pgx.definitions import GeneDefinition, load_gene
 from tailorseq.pgx.genotypes import read_genotypes
 from tailorseq.pgx.matcher import call_gene
 
@@ -115,9 +115,9 @@ def run_case(
     else:
         vcf = workdir / (re.sub(r"[^A-Za-z0-9_.-]", "_", case["test"]) + ".vcf")
         vcf.write_text(case_vcf_text(case, pharmcat / "pharmcat_positions.vcf", definition))
-    _, top = case_flags(case)
+    combinations, top = case_flags(case)
     genotypes = read_genotypes(vcf, [definition])
-    call = call_gene(definition, genotypes, top_candidate_only=top)
+    call = call_gene(definition, genotypes, top_candidate_only=top, find_combinations=combinations)
     got = call.diplotype_names
     agreed = diplotype_set(got) == diplotype_set(case["expected_diplotypes"])
     return Outcome("matcher_cases", case["test"], case["expected_diplotypes"], got, agreed)
@@ -222,4 +222,109 @@ def run_example(definitions: dict[str, GeneDefinition], pharmcat: Path) -> list[
             agreed = agreed and ours == theirs
             score_note = f"score {ours} vs PharmCAT {theirs}"
         outcomes.append(Outcome("example", gene, expected, got, agreed, score_note))
+    return outcomes
+
+
+#: PharmCAT's research-mode (findCombinations) tests on its own VCFs: test VCF -> (definition file
+#: in test-vcfs/, or None for the gene's released definition; the diplotypes its
+#: NamedAlleleMatcherTest asserts). Expectations transcribed from PharmCAT's test assertions.
+COMBINATION_FILES = {
+    "NamedAlleleMatcher-combinationBaseline.vcf": (
+        "NamedAlleleMatcher-combination.json", ["*1/*1"]),
+    "NamedAlleleMatcher-combinationPhased.vcf": (
+        "NamedAlleleMatcher-combination.json", ["*1/[*6 + *27 + *28 + *80]"]),
+    "NamedAlleleMatcher-combinationUnphased.vcf": ("NamedAlleleMatcher-combination.json", [
+        "*1/[*6 + *27 + *28 + *80]", "*6/[*27 + *28 + *80]", "*27/[*6 + *28 + *80]",
+        "*28/[*6 + *27 + *80]", "*80/[*6 + *27 + *28]", "[*6 + *27]/[*28 + *80]",
+        "[*6 + *28]/[*27 + *80]", "[*6 + *80]/[*27 + *28]"]),
+    "NamedAlleleMatcher-partialWithCombination.vcf": ("NamedAlleleMatcher-combination.json", [
+        "*1/[*6 + *28 + g.233760973C>T]", "g.233760973C>T/[*6 + *28]",
+        "*6/[*28 + g.233760973C>T]", "*28/[*6 + g.233760973C>T]"]),
+    "NamedAlleleMatcher-partial.vcf": (
+        "NamedAlleleMatcher-combination.json", ["*6/[*6 + g.233760973C>T]"]),
+    "NamedAlleleMatcher-combinationLongestScore.vcf": (
+        "NamedAlleleMatcher-cyp2b6.json", ["*13/[*6 + *14]"]),
+    "NamedAlleleMatcher-partialReferenceUnphased.vcf": (
+        "NamedAlleleMatcher-cyp2b6.json", ["*1/[*9 + g.41012316T>G]", "*9/g.41012316T>G"]),
+    "NamedAlleleMatcher-partialReferencePhased.vcf": (
+        "NamedAlleleMatcher-cyp2b6.json", ["*9/[g.41006968T>A + g.41012316T>G]"]),
+    "NamedAlleleMatcher-partialReferenceDouble.vcf": (
+        "NamedAlleleMatcher-cyp2b6.json", ["g.41006968T>A/g.41006968T>A"]),
+    # same genotypes as PharmCAT's testPartial2Phased (built there with TestVcfBuilder)
+    "NamedAlleleMatcher-partial2Unphased.vcf": (None, ["*2/[*17 + g.94781859G>A]"]),
+}  # fmt: skip
+
+#: PharmCAT's research-mode tests that build their VCF (TestVcfBuilder on the released
+#: definitions), in matcher_cases.json's format; alleles are strand 1, strand 2.
+COMBINATION_CASES = [
+    {"test": "NamedAlleleMatcherTest.testCombinationHomozygous", "gene": "CYP2B6",
+     "variations": [["CYP2B6", "rs8192709", "T", "T"], ["CYP2B6", "rs3211371", "T", "T"]],
+     "expected_diplotypes": ["[*2 + *5]/[*2 + *5]"]},
+    {"test": "NamedAlleleMatcherTest.testPartial2Phased", "gene": "CYP2C19", "phased": True,
+     "variations": [["CYP2C19", "rs12248560", "T", "C"], ["CYP2C19", "rs12769205", "A", "G"],
+                    ["CYP2C19", "rs4244285", "A", "A"], ["CYP2C19", "rs3758581", "G", "G"]],
+     "expected_diplotypes": ["*2/[*17 + g.94781859G>A]"]},
+    {"test": "NamedAlleleMatcherTest.testCombo3", "gene": "CYP2B6", "phased": True,
+     "variations": [["CYP2B6", "rs34883432", "A", "T"], ["CYP2B6", "rs8192709", "C", "T"],
+                    ["CYP2B6", "rs35773040", "A", "G"], ["CYP2B6", "rs3745274", "T", "G"]],
+     "expected_diplotypes": ["*10/[*9 + *14]"]},
+    {"test": "NamedAlleleMatcherTest.testCombinationWithShellPhased", "gene": "CYP2B6",
+     "phased": True,
+     "variations": [["CYP2B6", "rs35773040", "G", "A"], ["CYP2B6", "rs3745274", "T", "T"],
+                    ["CYP2B6", "rs2279343", "G", "G"], ["CYP2B6", "rs12721655", "G", "A"]],
+     "expected_diplotypes": ["*13/[*6 + *14]"]},
+    {"test": "NamedAlleleMatcherTest.testCombinationWithShellMissing", "gene": "CYP2B6",
+     "variations": [["CYP2B6", "rs35773040", "G", "A"], ["CYP2B6", "rs3745274", "T", "T"],
+                    ["CYP2B6", "rs2279343", "G", "G"]],
+     "missing": [["CYP2B6", "rs12721655"]],
+     "expected_diplotypes": ["*6/[*6 + *14]", "*6/[*13 + *14]", "*13/[*6 + *14]",
+                             "*13/[*13 + *14]"]},
+    {"test": "NamedAlleleMatcherTest.testPartialUnphasedWithSingleHapMatch", "gene": "CYP2B6",
+     "variations": [["CYP2B6", "rs33973337", "A", "T"], ["CYP2B6", "rs45482602", "C", "T"]],
+     "expected_diplotypes": ["*1/[g.40991381A>T + g.41009350C>T]",
+                             "g.40991381A>T/g.41009350C>T"]},
+]  # fmt: skip
+for _case in COMBINATION_CASES:
+    _case["matcher_flags"] = ["true", "true"]  # findCombinations, topCandidateOnly
+
+
+def run_combination_files(
+    definitions: dict[str, GeneDefinition], pharmcat: Path, find_combinations: bool = True
+) -> list[Outcome]:
+    """PharmCAT's research-mode test VCFs against the diplotypes its tests assert."""
+    outcomes = []
+    folder = pharmcat / "test-vcfs"
+    for name, (definition_file, expected) in COMBINATION_FILES.items():
+        if not (folder / name).exists():
+            continue
+        if definition_file:
+            definition = load_gene(folder / definition_file)
+        else:
+            genotypes = read_genotypes(folder / name, definitions.values())
+            gene = next(
+                g for g, d in definitions.items()
+                if any((v.position in {k[1] for k in genotypes.calls}) for v in d.variants)
+            )  # fmt: skip
+            definition = definitions[gene]
+        genotypes = read_genotypes(folder / name, [definition])
+        call = call_gene(definition, genotypes, find_combinations=find_combinations)
+        got = call.diplotype_names
+        agreed = diplotype_set(got) == diplotype_set(expected)
+        outcomes.append(Outcome("combination-vcfs", name, expected, got, agreed, call.mode))
+    return outcomes
+
+
+def run_combination_cases(
+    definitions: dict[str, GeneDefinition],
+    pharmcat: Path,
+    workdir: Path,
+    find_combinations: bool = True,
+) -> list[Outcome]:
+    """PharmCAT's research-mode built-VCF tests (`COMBINATION_CASES`)."""
+    outcomes = []
+    for case in COMBINATION_CASES:
+        flags = ["true" if find_combinations else "false", "true"]
+        outcome = run_case(case | {"matcher_flags": flags}, definitions, pharmcat, workdir)
+        outcome.source = "combination-cases"
+        outcomes.append(outcome)
     return outcomes
