@@ -16,8 +16,13 @@ def link_absolute(source: Path, link: Path) -> None:
     link.symlink_to(source.resolve())
 
 
+# Alignments are large: they are published as hard links (the rule that writes one gives its
+# index the same time stamp). Everything else is copied, so the copy is newer than its inputs.
+LINKED_SUFFIXES = (".bam", ".bai", ".cram", ".crai")
+
+
 def publish(source: Path, destination: Path) -> None:
-    """Put a finished file at its published path: a hard link when possible, else a copy.
+    """Put a finished file at its published path: alignments hard-linked, the rest copied.
 
     Either way the file appears under its final name in one rename, so a reader never sees
     part of it.
@@ -26,11 +31,19 @@ def publish(source: Path, destination: Path) -> None:
     partial = destination.with_name(f".{destination.name}.partial")
     if partial.exists():
         partial.unlink()
-    try:
-        os.link(source, partial)
-    except OSError:
+    if destination.name.endswith(LINKED_SUFFIXES):
+        _link_or_copy(source, partial)
+    else:
         shutil.copyfile(source, partial)
     os.replace(partial, destination)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link, or a copy where the file system cannot link (another device)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 @contextmanager

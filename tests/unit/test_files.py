@@ -30,6 +30,17 @@ def test_publish_hard_links_and_replaces(tmp_path: Path) -> None:
     assert not list(destination.parent.glob(".*partial"))
 
 
+def test_publish_copies_what_is_not_an_alignment(tmp_path: Path) -> None:
+    source = tmp_path / "s1.pgx.json"
+    source.write_text("{}")
+    os.utime(source, (1, 1))
+    destination = tmp_path / "results" / "demo1.pgx.json"
+    publish(source, destination)
+    assert destination.read_text() == "{}"
+    assert os.stat(source).st_ino != os.stat(destination).st_ino
+    assert destination.stat().st_mtime > source.stat().st_mtime
+
+
 def test_link_absolute_points_at_the_resolved_source(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("reads.fq.gz").write_bytes(b"x")
