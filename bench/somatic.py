@@ -1,0 +1,186 @@
+"""Somatic calling accuracy, speed and memory on chr20-somatic-dev, and false positives on
+dream-simplefp.
+
+chr20-somatic-dev: tumour (60x, purity 0.6) and normal (30x) FASTQs aligned to the whole GRCh37
+chr20, then the somatic path (mpileup candidates per chunk, the somatic model). PASS calls inside
+`confident.bed` are matched allele-exactly against `truth.somatic.vcf` (both sides through
+`bcftools norm -m -both --atomize`); germline truth alleles called PASS are listed separately.
+Wall time and peak memory come from the Snakemake benchmark files of the somatic rules (and of
+alignment, for scale). dream-simplefp: the DREAM tumour/normal BAMs as `bam` units; PASS calls
+are false positives by construction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from common import (
+    CHR20,
+    DATA,
+    DEFAULT_CACHE,
+    compare,
+    normalise,
+    print_table,
+    read_bed,
+    read_benchmarks,
+    read_vcf,
+    reference_genome,
+    run_pipeline,
+    write_json,
+    write_run_config,
+)
+
+DEV = DATA / "chr20-somatic-dev"
+DREAM = DATA / "dream-simplefp"
+SOMATIC_RULES = ("somatic_candidates", "somatic_model")
+TARGET = 0.95
+
+
+def write_pair(workdir: Path, patient: str, tumor: dict, normal: dict, purity: str = "") -> None:
+    """samples.tsv and units.tsv of one tumour/normal pair ({"fq1", "fq2"} or {"bam"} units)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "samples.tsv").write_text(
+        "sample\tpatient\tkind\tpurity\n"
+        f"{patient}-normal\t{patient}\tnormal\t\n{patient}-tumor\t{patient}\ttumor\t{purity}\n"
+    )
+    rows = ["sample\tunit\tfq1\tfq2\tbam"]
+    for kind, unit in (("normal", normal), ("tumor", tumor)):
+        cells = [unit.get("fq1", ""), unit.get("fq2", ""), unit.get("bam", "")]
+        rows.append("\t".join([f"{patient}-{kind}", "u1", *map(str, cells)]))
+    (workdir / "units.tsv").write_text("\n".join(rows) + "\n")
+
+
+def targets(patient: str) -> list[str]:
+    return [f"results/{patient}/{patient}.somatic.vcf.gz"]
+
+
+def run_dev(workdir: Path, cache: Path, cores: int, rerun: bool) -> float | None:
+    """The chr20-somatic-dev pair through alignment and somatic calling; wall s (None: kept)."""
+    if rerun and workdir.exists():
+        shutil.rmtree(workdir)
+    if (workdir / targets("DEV")[0]).exists():
+        return None
+    fastq = {
+        kind: {
+            "fq1": DEV / f"somatic-dev-{kind}_R1.fastq.gz",
+            "fq2": DEV / f"somatic-dev-{kind}_R2.fastq.gz",
+        }
+        for kind in ("tumor", "normal")
+    }
+    write_pair(workdir, "DEV", fastq["tumor"], fastq["normal"], purity="0.6")
+    write_run_config(
+        workdir, reference={"build": "GRCh37", "fasta": str(CHR20)}, cache_dir=str(cache)
+    )
+    return run_pipeline(workdir, cores, targets("DEV"))
+
+
+def run_dream(workdir: Path, cache: Path, cores: int) -> int:
+    """PASS calls of the DREAM false-positive loci."""
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    write_pair(workdir, "DREAM", {"bam": DREAM / "tumor.bam"}, {"bam": DREAM / "normal.bam"})
+    write_run_config(
+        workdir, reference={"build": "GRCh37", "fasta": str(CHR20)}, cache_dir=str(cache)
+    )
+    run_pipeline(workdir, cores, targets("DREAM"))
+    return len(read_vcf(workdir / targets("DREAM")[0]))
+
+
+def accuracy(workdir: Path, cache: Path) -> dict:
+    """Sensitivity and precision of PASS calls inside confident.bed, per kind and overall."""
+    fasta = reference_genome(cache)
+    confident = read_bed(DEV / "confident.bed")
+    truth = read_vcf(
+        normalise(DEV / "truth.somatic.vcf", fasta, workdir / "truth.norm.vcf"), confident
+    )
+    calls_vcf = normalise(workdir / targets("DEV")[0], fasta, workdir / "calls.norm.vcf")
+    calls = read_vcf(calls_vcf, confident)
+    germline = read_vcf(normalise(DEV / "truth.germline.vcf", fasta, workdir / "germ.norm.vcf"))
+    result = compare(truth, calls)
+    tp = len(truth.keys() & calls.keys())
+    result["all"] = {
+        "truth": len(truth),
+        "calls": len(calls),
+        "TP": tp,
+        "FP": len(calls) - tp,
+        "FN": len(truth) - tp,
+        "precision": tp / len(calls) if calls else 0.0,
+        "recall": tp / len(truth) if truth else 0.0,
+    }
+    every = read_vcf(calls_vcf, confident, pass_only=False)
+    result["missed"] = [
+        {
+            "key": ":".join(map(str, key)),
+            "filter": every[key].filter if key in every else "not written",
+        }
+        for key in sorted(truth.keys() - calls.keys())
+    ]
+    result["false"] = [":".join(map(str, key)) for key in sorted(calls.keys() - truth.keys())]
+    result["germline_called_somatic"] = [
+        ":".join(map(str, k)) for k in sorted(germline.keys() & calls.keys())
+    ]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-somatic"))
+    parser.add_argument("--rerun", action="store_true", help="recompute even when results exist")
+    args = parser.parse_args()
+    if not DEV.exists():
+        sys.exit(f"needs {DEV}")
+    wall = run_dev(args.workdir, args.cache, args.cores, args.rerun)
+    result = accuracy(args.workdir, args.cache)
+    rows = [
+        {
+            "kind": kind,
+            **{
+                k: v
+                for k, v in result[kind].items()
+                if k in ("truth", "calls", "TP", "FP", "FN", "precision", "recall")
+            },
+        }
+        for kind in ("SNV", "indel", "all")
+    ]
+    print_table(rows, title=f"chr20-somatic-dev, PASS inside confident.bed (targets >= {TARGET})")
+    for entry in result["missed"]:
+        print(f"  missed {entry['key']} ({entry['filter']})")
+    for key in result["false"]:
+        print(f"  false positive {key}")
+    print(f"  germline truth alleles called somatic PASS: {len(result['germline_called_somatic'])}")
+    benchmarks = [
+        row
+        for row in read_benchmarks(args.workdir)
+        if row["rule"] in (*SOMATIC_RULES, "align_bwa", "merge_markdup")
+    ]
+    somatic = [row for row in benchmarks if row["rule"] in SOMATIC_RULES]
+    total = {
+        "rule": "somatic path (sum)",
+        "jobs": sum(row["jobs"] for row in somatic),
+        "wall_s": sum(row["wall_s"] for row in somatic),
+        "cpu_s": sum(row["cpu_s"] for row in somatic),
+        "max_rss_mb": max((row["max_rss_mb"] for row in somatic), default=0.0),
+    }
+    print_table([*benchmarks, total], title="Wall time (summed over jobs) and peak memory per rule")
+    if wall is not None:
+        print(f"  whole run (reference preparation and alignment included): {wall:.0f} s")
+    dream = run_dream(args.workdir.with_name(args.workdir.name + "-dream"), args.cache, args.cores)
+    print(f"\ndream-simplefp: {dream} PASS calls (target <= 2)")
+    write_json(
+        "somatic.json",
+        {
+            "accuracy": result,
+            "benchmarks": [*benchmarks, total],
+            "run_wall_s": wall,
+            "dream_pass": dream,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

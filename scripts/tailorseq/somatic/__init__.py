@@ -1,0 +1,3 @@
+"""Somatic small-variant calling for tumour/normal pairs: the likelihood model and its filters
+(`model`), reading candidates and writing the somatic VCF (`caller`), germline concordance of the
+pair (`concordance`) and tumour mutational burden (`tmb`)."""

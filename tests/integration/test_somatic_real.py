@@ -1,0 +1,160 @@
+"""Somatic calling on real-format data: chr20-somatic-dev (simulated pair with truth, aligned to
+the whole GRCh37 chr20) and dream-simplefp (DREAM false-positive loci, BAM inputs)."""
+
+import subprocess
+from pathlib import Path
+
+import pysam
+import pytest
+
+from helpers import run_config, shared, snakemake, write_tsv
+
+pytestmark = pytest.mark.integration
+
+SAMPLES_HEADER = ["sample", "patient", "kind", "sex", "purity", "tumor_type", "secondary_findings"]
+UNITS_HEADER = ["sample", "unit", "fq1", "fq2", "bam", "adapters"]
+PATIENT = "DEV1"
+
+
+def somatic_dev_run(workdir: Path) -> Path:
+    """Config for the chr20-somatic-dev pair (FASTQ units) on the whole GRCh37 chr20."""
+    data = shared("chr20-somatic-dev")
+    reference = shared("grch37-chr20", "20.fa.gz")
+    write_tsv(
+        workdir / "samples.tsv",
+        SAMPLES_HEADER,
+        [["dev-normal", PATIENT, "normal"], ["dev-tumor", PATIENT, "tumor", None, 0.6]],
+    )
+    units = [
+        [
+            f"dev-{kind}",
+            "sim1",
+            data / f"somatic-dev-{kind}_R1.fastq.gz",
+            data / f"somatic-dev-{kind}_R2.fastq.gz",
+        ]
+        for kind in ("normal", "tumor")
+    ]
+    write_tsv(workdir / "units.tsv", UNITS_HEADER, units)
+    return run_config(
+        workdir,
+        samples=str(workdir / "samples.tsv"),
+        units=str(workdir / "units.tsv"),
+        reference={"build": "GRCh37", "fasta": str(reference)},
+    )
+
+
+def somatic_target(name: str) -> list[str]:
+    return [f"results/{name}/{name}.somatic.vcf.gz", f"results/{name}/{name}.somatic.vcf.gz.tbi"]
+
+
+@pytest.fixture(scope="module")
+def somatic_dev(tmp_path_factory) -> Path:
+    """One run of the somatic path on chr20-somatic-dev (bwa index of chr20 included)."""
+    workdir = tmp_path_factory.mktemp("somatic-dev")
+    snakemake(workdir, somatic_dev_run(workdir), *somatic_target(PATIENT))
+    return workdir
+
+
+def in_bed(bed: Path):
+    regions = [line.split("\t")[:3] for line in bed.read_text().splitlines() if line.strip()]
+    spans = [(contig, int(start), int(end)) for contig, start, end in regions]
+
+    def inside(contig: str, pos: int) -> bool:
+        return any(c == contig and start < pos <= end for c, start, end in spans)
+
+    return inside
+
+
+def alleles(vcf: Path, pass_only: bool = False) -> set[tuple[str, int, str, str]]:
+    found = set()
+    with pysam.VariantFile(str(vcf)) as handle:
+        for record in handle:
+            if pass_only and list(record.filter.keys()) != ["PASS"]:
+                continue
+            for alt in record.alts or ():
+                found.add((record.contig, record.pos, record.ref, alt))
+    return found
+
+
+def normalised(vcf: Path, workdir: Path) -> Path:
+    """A truth VCF split and left-aligned against the run's reference, as the calls are."""
+    (genome,) = (workdir / "cache" / "reference").glob("*/genome.fa")
+    out = workdir / f"{vcf.stem}.norm.vcf"
+    subprocess.run(
+        [
+            *("bcftools", "norm", "--fasta-ref", str(genome), "--multiallelics", "-both"),
+            *("--output", str(out), str(vcf)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def accuracy(workdir: Path) -> tuple[float, float, set, set]:
+    """Sensitivity and precision of PASS calls inside confident.bed; (missed, false) alleles."""
+    data = shared("chr20-somatic-dev")
+    inside = in_bed(data / "confident.bed")
+    truth_vcf = normalised(data / "truth.somatic.vcf", workdir)
+    truth = {key for key in alleles(truth_vcf) if inside(key[0], key[1])}
+    called = {
+        key
+        for key in alleles(workdir / f"results/{PATIENT}/{PATIENT}.somatic.vcf.gz", pass_only=True)
+        if inside(key[0], key[1])
+    }
+    true_positive = truth & called
+    sensitivity = len(true_positive) / len(truth)
+    precision = len(true_positive) / len(called) if called else 0.0
+    return sensitivity, precision, truth - called, called - truth
+
+
+def test_somatic_dev_sensitivity_and_precision(somatic_dev: Path) -> None:
+    sensitivity, precision, missed, false = accuracy(somatic_dev)
+    assert sensitivity >= 0.95, f"missed: {sorted(missed)}"
+    assert precision >= 0.95, f"false positives: {sorted(false)}"
+
+
+def test_germline_truth_is_not_called_somatic(somatic_dev: Path) -> None:
+    germline = alleles(normalised(shared("chr20-somatic-dev", "truth.germline.vcf"), somatic_dev))
+    called = alleles(somatic_dev / f"results/{PATIENT}/{PATIENT}.somatic.vcf.gz", pass_only=True)
+    assert not germline & called
+
+
+def test_somatic_vcf_has_both_samples_depths_and_vaf(somatic_dev: Path) -> None:
+    vcf = somatic_dev / f"results/{PATIENT}/{PATIENT}.somatic.vcf.gz"
+    with pysam.VariantFile(str(vcf)) as handle:
+        assert list(handle.header.samples) == ["dev-tumor", "dev-normal"]
+        passing = [record for record in handle if list(record.filter.keys()) == ["PASS"]]
+    vafs = sorted(record.samples["dev-tumor"]["AF"][0] for record in passing)
+    median = vafs[len(vafs) // 2]
+    assert 0.2 <= median <= 0.4  # expected VAF 0.30
+    for record in passing:
+        assert record.samples["dev-normal"]["DP"] >= 8
+        assert record.samples["dev-tumor"]["AD"][1] >= 3
+
+
+def test_dream_false_positive_loci_give_at_most_two_pass_calls(tmp_path: Path) -> None:
+    data = shared("dream-simplefp")
+    reference = shared("grch37-chr20", "20.fa.gz")
+    write_tsv(
+        tmp_path / "samples.tsv",
+        SAMPLES_HEADER,
+        [["dream-normal", "DREAM", "normal"], ["dream-tumor", "DREAM", "tumor"]],
+    )
+    write_tsv(
+        tmp_path / "units.tsv",
+        UNITS_HEADER,
+        [
+            ["dream-normal", "bam1", None, None, data / "normal.bam"],
+            ["dream-tumor", "bam1", None, None, data / "tumor.bam"],
+        ],
+    )
+    config = run_config(
+        tmp_path,
+        samples=str(tmp_path / "samples.tsv"),
+        units=str(tmp_path / "units.tsv"),
+        reference={"build": "GRCh37", "fasta": str(reference)},
+    )
+    snakemake(tmp_path, config, *somatic_target("DREAM"))
+    called = alleles(tmp_path / "results/DREAM/DREAM.somatic.vcf.gz", pass_only=True)
+    assert len(called) <= 2, sorted(called)

@@ -1,0 +1,190 @@
+rule somatic_candidates:
+    input:
+        alns=somatic_pair_alignments,
+        indexes=somatic_pair_indexes,
+        ref=GENOME,
+        fai=f"{GENOME}.fai",
+        bed=chunk_bed,
+    output:
+        temp("work/{pid}/somatic/chunk{chunk}.bcf"),
+    log:
+        "logs/somatic_candidates/{pid}.{chunk}.log",
+    benchmark:
+        "benchmarks/somatic_candidates/{pid}.{chunk}.tsv"
+    conda:
+        "../../envs/bcftools.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=240,
+    params:
+        min_mapq=config["somatic"]["min_mapq"],
+        min_baseq=config["somatic"]["min_baseq"],
+    shell:
+        "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
+        " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 2000"
+        " --annotate FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/SP,FORMAT/QS,INFO/AD"
+        " --output-type u {input.alns}"
+        " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --output-type u"
+        " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>=2'"
+        " --output-type b --output {output}) 2> {log}"
+
+
+rule somatic_model:
+    input:
+        chunks=somatic_chunks,
+        panel=panel_of_normals(),
+    output:
+        vcf="work/{pid}/{pid}.somatic.vcf.gz",
+        index="work/{pid}/{pid}.somatic.vcf.gz.tbi",
+        summary="work/{pid}/somatic/{pid}.somatic.json",
+    log:
+        "logs/somatic_model/{pid}.log",
+    benchmark:
+        "benchmarks/somatic_model/{pid}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    params:
+        settings=config["somatic"],
+        purity=somatic_purity,
+    script:
+        "../../scripts/somatic_model.py"
+
+
+localrules:
+    publish_somatic,
+
+
+rule publish_somatic:
+    input:
+        vcf=somatic_published_source(somatic_vcf),
+        index=somatic_published_source(somatic_vcf, ".tbi"),
+    output:
+        vcf=somatic_published("{patient}", "{name}", ".somatic.vcf.gz"),
+        index=somatic_published("{patient}", "{name}", ".somatic.vcf.gz.tbi"),
+    log:
+        "logs/publish_somatic/{patient}.{name}.log",
+    wildcard_constraints:
+        **somatic_patterns(),
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/publish.py"
+
+
+if annotation_enabled():
+
+    rule somatic_cds_bed:
+        input:
+            gff3=prepared_gff3(),
+        output:
+            coding_bed(),
+        log:
+            f"logs/somatic_cds_bed/{REF_ID}.log",
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/somatic_cds_bed.py"
+
+    rule somatic_callable:
+        input:
+            alns=somatic_pair_alignments,
+            indexes=somatic_pair_indexes,
+            ref=GENOME,
+            bed=coding_bed(),
+        output:
+            "work/{pid}/somatic/{pid}.callable.tsv",
+        log:
+            "logs/somatic_callable/{pid}.log",
+        benchmark:
+            "benchmarks/somatic_callable/{pid}.tsv"
+        conda:
+            "../../envs/samtools.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=120,
+        params:
+            min_mapq=config["somatic"]["min_mapq"],
+            min_baseq=config["somatic"]["min_baseq"],
+            min_depth=config["somatic"]["tmb_min_depth"],
+        shell:
+            "(samtools depth -a -b {input.bed} --reference {input.ref}"
+            " -Q {params.min_mapq} -q {params.min_baseq} {input.alns}"
+            " | awk -v min={params.min_depth} 'BEGIN {{cds = 0; callable = 0}}"
+            " {{cds++; if ($3 >= min && $4 >= min) callable++}}"
+            ' END {{print "cds_bases\\t" cds; print "callable_bases\\t" callable}}\''
+            " > {output}) 2> {log}"
+
+    rule somatic_csq:
+        input:
+            vcf=somatic_vcf("{pid}"),
+            ref=GENOME,
+            gff3=prepared_gff3(),
+        output:
+            vcf=somatic_annotated_vcf("{pid}"),
+            index=f"{somatic_annotated_vcf('{pid}')}.tbi",
+        log:
+            "logs/somatic_csq/{pid}.log",
+        conda:
+            "../../envs/annotation.yaml"
+        shell:
+            "(bcftools csq --fasta-ref {input.ref} --gff-annot {input.gff3} --samples -"
+            " --local-csq --ncsq 64 --output-type z --output {output.vcf} {input.vcf}"
+            " && tabix --preset vcf {output.vcf} && touch -r {output.vcf} {output.index})"
+            " 2> {log}"
+
+    rule somatic_biomarkers:
+        input:
+            vcf=somatic_annotated_vcf("{pid}"),
+            callable="work/{pid}/somatic/{pid}.callable.tsv",
+            summary="work/{pid}/somatic/{pid}.somatic.json",
+        output:
+            somatic_biomarkers("{pid}"),
+        log:
+            "logs/somatic_biomarkers/{pid}.log",
+        conda:
+            "../../envs/python.yaml"
+        params:
+            min_depth=config["somatic"]["tmb_min_depth"],
+            tmb_high=config["somatic"]["tmb_high"],
+            purity=somatic_purity,
+        script:
+            "../../scripts/somatic_biomarkers.py"
+
+    localrules:
+        publish_somatic_annotation,
+        publish_biomarkers,
+
+    rule publish_somatic_annotation:
+        input:
+            vcf=somatic_published_source(somatic_annotated_vcf),
+            index=somatic_published_source(somatic_annotated_vcf, ".tbi"),
+        output:
+            vcf=somatic_published("{patient}", "{name}", ".somatic.annotated.vcf.gz"),
+            index=somatic_published(
+                "{patient}", "{name}", ".somatic.annotated.vcf.gz.tbi"
+            ),
+        log:
+            "logs/publish_somatic_annotation/{patient}.{name}.log",
+        wildcard_constraints:
+            **somatic_patterns(),
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/publish.py"
+
+    rule publish_biomarkers:
+        input:
+            somatic_published_source(somatic_biomarkers),
+        output:
+            somatic_published("{patient}", "{name}", ".biomarkers.json"),
+        log:
+            "logs/publish_biomarkers/{patient}.{name}.log",
+        wildcard_constraints:
+            **somatic_patterns(),
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/publish.py"

@@ -1,0 +1,116 @@
+# Input functions of the somatic stage (rules in somatic.smk). A pair's working files live under
+# its tumour's pseudonym: work/{pid}/{pid}.somatic.vcf.gz with {pid} the tumour's.
+from collections import Counter
+
+from snakemake.exceptions import WorkflowError
+
+SOMATIC_NORMAL = {
+    PID[tumor.sample]: PID[normal.sample]
+    for tumor, normal in SHEET.tumor_normal_pairs()
+}
+
+
+def somatic_name(tumor) -> str:
+    """The published name of a pair's products: the patient, or the tumour when the patient
+    has several tumours."""
+    tumours = Counter(t.patient for t, _ in SHEET.tumor_normal_pairs())
+    return tumor.patient if tumours[tumor.patient] == 1 else tumor.sample
+
+
+# (patient, name) of every pair's published products -> the tumour's pseudonym.
+SOMATIC_PUBLISHED = {
+    (tumor.patient, somatic_name(tumor)): PID[tumor.sample]
+    for tumor, _ in SHEET.tumor_normal_pairs()
+}
+
+
+def somatic_normal(pid: str) -> str:
+    """The pseudonym of the matched normal of the tumour `pid`."""
+    if pid not in SOMATIC_NORMAL:
+        raise WorkflowError(f"{pid} is not a tumour with a matched normal")
+    return SOMATIC_NORMAL[pid]
+
+
+def somatic_pair_alignments(wildcards) -> list[str]:
+    """The tumour's alignment, then its normal's (mpileup sample order: tumour, normal)."""
+    return [alignment(wildcards.pid), alignment(somatic_normal(wildcards.pid))]
+
+
+def somatic_pair_indexes(wildcards) -> list[str]:
+    """Index files of a pair's alignments."""
+    return [f"{path}.{INDEX_EXT}" for path in somatic_pair_alignments(wildcards)]
+
+
+def somatic_chunks(wildcards) -> list[str]:
+    """A pair's per-chunk candidates, in chunk (and so reference) order."""
+    return [f"work/{wildcards.pid}/somatic/chunk{chunk}.bcf" for chunk in CHUNKS]
+
+
+def panel_of_normals() -> list[str]:
+    """The configured panel-of-normals VCF, as an optional input list."""
+    given = config["somatic"]["panel_of_normals"]
+    return [given] if given else []
+
+
+def somatic_purity(wildcards) -> float | None:
+    """The tumour's purity from samples.tsv, when given."""
+    return SHEET.samples[SAMPLE[wildcards.pid]].purity
+
+
+def somatic_vcf(pid: str) -> str:
+    """A pair's somatic VCF under its tumour's pseudonym."""
+    return f"work/{pid}/{pid}.somatic.vcf.gz"
+
+
+def somatic_annotated_vcf(pid: str) -> str:
+    """A pair's somatic VCF with consequences (bcftools csq)."""
+    return f"work/{pid}/{pid}.somatic.annotated.vcf.gz"
+
+
+def somatic_biomarkers(pid: str) -> str:
+    """A pair's biomarkers (TMB) JSON under its tumour's pseudonym."""
+    return f"work/{pid}/{pid}.biomarkers.json"
+
+
+def coding_bed() -> str:
+    """The merged coding sequence (CDS) of the prepared gene models, as BED."""
+    return prepared_gff3().replace(".gff3", ".cds.bed")
+
+
+def somatic_published_source(path_of, suffix: str = ""):
+    """An input function from a published (patient, name) path to its pseudonymous source."""
+
+    def source(wildcards) -> str:
+        return path_of(SOMATIC_PUBLISHED[(wildcards.patient, wildcards.name)]) + suffix
+
+    return source
+
+
+def somatic_published(patient: str, name: str, suffix: str) -> str:
+    """The human-readable output path of a pair's product."""
+    return f"results/{patient}/{name}{suffix}"
+
+
+def somatic_patterns() -> dict[str, str]:
+    """Wildcard constraints of the published somatic paths (the sheet's patients and names)."""
+    pairs = SOMATIC_PUBLISHED or {("-", "-"): ""}
+    return {
+        "patient": "|".join(sorted({patient for patient, _ in pairs})),
+        "name": "|".join(sorted({name for _, name in pairs})),
+    }
+
+
+def somatic_outputs() -> list[str]:
+    """Everything the somatic stage publishes for every tumour/normal pair."""
+    suffixes = [".somatic.vcf.gz", ".somatic.vcf.gz.tbi"]
+    if annotation_enabled():
+        suffixes += [
+            ".somatic.annotated.vcf.gz",
+            ".somatic.annotated.vcf.gz.tbi",
+            ".biomarkers.json",
+        ]
+    return [
+        somatic_published(patient, name, suffix)
+        for patient, name in SOMATIC_PUBLISHED
+        for suffix in suffixes
+    ]
