@@ -7,11 +7,12 @@ CORES ?= all
 # Debian/Ubuntu packages for the external tools (libhts-dev gives mosdepth its libhts.so).
 APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth libhts-dev
 TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth
+TEST_APT_PACKAGES := chromium poppler-utils
 DEMO := resources/demo/.complete
 # Snakemake's jobs find MultiQC and the other Python tools in the virtualenv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup tools demo test lint unit integration bench clean
+.PHONY: help setup tools test-tools demo test lint bench clean
 
 help:
 	@echo "make demo   set everything up and run the pipeline on the bundled demo"
@@ -20,15 +21,25 @@ help:
 
 setup: tools $(VENV)/.installed
 
-tools:
-	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	mosdepth --version >/dev/null 2>&1 || missing="$$missing mosdepth"; \
+# Install Debian packages $(2) when any command of $(1) is missing (root or passwordless sudo),
+# else say exactly what to run.
+define apt_install
+	@missing=""; for tool in $(1); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	$(3) \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "tailorseq: missing external tools:$$missing"; \
+	echo "tailorseq: missing:$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else \
-	  echo "Install them with: sudo apt-get install $(APT_PACKAGES)"; \
+	  echo "Install them with: sudo apt-get install $(2)"; \
 	  echo "or run the pipeline with tools from conda: snakemake --sdm conda ..."; exit 1; fi; \
-	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $(2) >/dev/null
+endef
+
+tools:
+	$(call apt_install,$(TOOLS),$(APT_PACKAGES),mosdepth --version >/dev/null 2>&1 || missing="$$missing mosdepth";)
+
+# The report tests open the HTML in a real browser and read its PDF.
+test-tools:
+	$(call apt_install,chromium pdfinfo,$(TEST_APT_PACKAGES),)
 
 $(VENV)/.installed: requirements.txt Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -51,7 +62,7 @@ lint: setup $(DEMO)
 	$(VENV)/bin/snakefmt --check workflow
 	$(VENV)/bin/snakemake --lint --configfile config/config.yaml
 
-test: lint
+test: lint test-tools
 	$(VENV)/bin/pytest -q
 
 bench: setup $(DEMO)

@@ -14,9 +14,14 @@ rule multiqc_names:
 rule multiqc:
     input:
         qc=multiqc_inputs,
+        custom=multiqc_custom_content(),
         names="work/run/multiqc_names.tsv",
     output:
-        html="results/run/multiqc.html",
+        html=report(
+            "results/run/multiqc.html",
+            caption="../report/multiqc.rst",
+            category="Run",
+        ),
         data=directory("results/run/multiqc_data"),
     log:
         "logs/multiqc/run.log",
@@ -29,8 +34,118 @@ rule multiqc:
         config=f"{workflow.basedir}/../config/multiqc.yaml",
     shell:
         "multiqc --force --no-ai --config {params.config} --replace-names {input.names}"
-        " --filename multiqc.html --outdir results/run {input.qc} 2> {log}"
+        " --filename multiqc.html --outdir results/run {input.qc} {input.custom} 2> {log}"
 
 
 localrules:
     multiqc_names,
+    multiqc_counts,
+    patient_report,
+    provenance,
+
+
+rule multiqc_counts:
+    input:
+        mqc_counts_inputs(),
+    output:
+        temp("work/run/tailorseq_counts_mqc.tsv"),
+    log:
+        "logs/multiqc_counts/run.log",
+    conda:
+        "../../envs/report.yaml"
+    params:
+        names=report_sample_names(),
+    script:
+        "../../scripts/report_mqc.py"
+
+
+if gene_coverage_enabled():
+
+    rule report_genes_bed:
+        input:
+            prepared_gff3(),
+        output:
+            gene_bed(),
+        log:
+            f"logs/report_genes_bed/{REF_ID}.log",
+        conda:
+            "../../envs/report.yaml"
+        script:
+            "../../scripts/report_genes_bed.py"
+
+    rule gene_coverage:
+        input:
+            aln=alignment("{pid}"),
+            index=f"{alignment('{pid}')}.{INDEX_EXT}",
+            ref=GENOME,
+            bed=gene_bed(),
+        output:
+            regions=f"{gene_coverage_prefix('{pid}')}.regions.bed.gz",
+            thresholds=f"{gene_coverage_prefix('{pid}')}.thresholds.bed.gz",
+        log:
+            "logs/gene_coverage/{pid}.log",
+        benchmark:
+            "benchmarks/gene_coverage/{pid}.tsv"
+        conda:
+            "../../envs/mosdepth.yaml"
+        threads: 2
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        params:
+            prefix=gene_coverage_prefix("{pid}"),
+            min_depth=REPORT_CONFIG["min_depth"],
+        shell:
+            "mosdepth --threads {threads} --no-per-base --fasta {input.ref}"
+            " --by {input.bed} --thresholds {params.min_depth}"
+            " {params.prefix} {input.aln} 2> {log}"
+
+
+rule patient_report:
+    input:
+        report_inputs,
+        templates=f"{workflow.basedir}/../resources/templates/report.html.j2",
+        css=f"{workflow.basedir}/../resources/templates/report.css",
+    output:
+        json="results/{patient}/{patient}.report.json",
+        html=report(
+            "results/{patient}/{patient}.report.html",
+            caption="../report/patient_report.rst",
+            category="Patient reports",
+            labels={"patient": "{patient}", "file": "report"},
+        ),
+    log:
+        "logs/patient_report/{patient}.log",
+    wildcard_constraints:
+        **report_patterns(),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        pseudonym=report_pseudonym,
+        samples=report_samples,
+        tumours=report_tumours,
+        options=report_options(),
+    script:
+        "../../scripts/report_patient.py"
+
+
+rule provenance:
+    input:
+        outputs=provenance_outputs(),
+        units=provenance_inputs(),
+        clinvar=clinvar_summary(),
+        pgx=provenance_pgx_document(),
+    output:
+        report(
+            "results/run/provenance.json",
+            caption="../report/provenance.rst",
+            category="Run",
+        ),
+    log:
+        "logs/provenance/run.log",
+    conda:
+        "../../envs/report.yaml"
+    params:
+        knowledge=provenance_knowledge(),
+    script:
+        "../../scripts/provenance.py"

@@ -1,0 +1,86 @@
+"""The run's provenance manifest (results/run/provenance.json): pipeline version and commit,
+Snakemake, tool and package versions, knowledge versions, the config and its hash, sha256 of
+the inputs and final outputs, start and end time."""
+
+import argparse
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tailorseq.files import stderr_to
+from tailorseq.provenance import manifest
+from tailorseq.report.knowledge import knowledge_versions, run_started
+from tailorseq.tools import TOOLS
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def write_provenance(
+    config: dict,
+    knowledge: dict,
+    inputs: list[str],
+    outputs: list[str],
+    out: Path,
+    workdir: Path = Path("."),
+) -> dict:
+    """Build the manifest and write it atomically."""
+    paths = {key: knowledge.get(key) for key in ("clinvar_summary", "pgx_document", "gene_list")}
+    versions = knowledge_versions(
+        knowledge.get("reference", {}),
+        clinvar_summary=Path(paths["clinvar_summary"]) if paths["clinvar_summary"] else None,
+        pgx_document=Path(paths["pgx_document"]) if paths["pgx_document"] else None,
+        gene_list=Path(paths["gene_list"]) if paths["gene_list"] else None,
+        gff3=knowledge.get("gff3"),
+        pgx_definitions=knowledge.get("pgx_definitions"),
+    )
+    document = manifest(
+        config=config,
+        repository=REPOSITORY,
+        tools=sorted(TOOLS),
+        knowledge=versions,
+        inputs=[Path(p) for p in inputs],
+        outputs=[Path(p) for p in outputs],
+        started=run_started(workdir, datetime.now(UTC)),
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    partial.replace(out)
+    return document
+
+
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        rule = snakemake  # noqa: F821
+        with stderr_to(rule.log[0]):
+            knowledge = dict(rule.params.knowledge)
+            knowledge["clinvar_summary"] = rule.input.clinvar[0] if rule.input.clinvar else None
+            knowledge["pgx_document"] = rule.input.pgx[0] if rule.input.pgx else None
+            write_provenance(
+                dict(rule.config),
+                knowledge,
+                list(rule.input.units),
+                list(rule.input.outputs),
+                Path(rule.output[0]),
+            )
+    else:
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--config", type=Path, required=True, help="the run's config YAML")
+        parser.add_argument("--input", nargs="*", default=[], help="input files (FASTQ, BAM)")
+        parser.add_argument("--output", nargs="*", default=[], help="final outputs")
+        parser.add_argument("--clinvar-summary", help="prepared ClinVar's JSON summary")
+        parser.add_argument("--pgx-document", help="a sample's .pgx.json")
+        parser.add_argument("--gene-list", help="gene-list TSV")
+        parser.add_argument("--out", type=Path, required=True)
+        args = parser.parse_args()
+        import yaml
+
+        config = yaml.safe_load(args.config.read_text())
+        reference = config.get("reference", {})
+        knowledge = {
+            "reference": {"build": reference.get("build"), "fasta": reference.get("fasta")},
+            "clinvar_summary": args.clinvar_summary,
+            "pgx_document": args.pgx_document,
+            "gene_list": args.gene_list,
+        }
+        write_provenance(config, knowledge, args.input, args.output, args.out)

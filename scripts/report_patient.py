@@ -1,0 +1,175 @@
+"""A patient's report: the JSON document (resources/report.schema.json) assembled from the
+outputs of the patient's samples, and its self-contained HTML rendering.
+
+As a command: `--sample NAME KIND` for each sample, then its files with `--file NAME ROLE PATH`
+(roles: stats, mosdepth, pgx, pgx_vcf, findings, gene_regions, gene_thresholds), and
+`--tumour TUMOUR NORMAL BIOMARKERS SUMMARY` for each tumour/normal pair."""
+
+import argparse
+import json
+from pathlib import Path
+
+from tailorseq.files import stderr_to
+from tailorseq.findings import load_gene_list
+from tailorseq.pgx.definitions import load_definitions
+from tailorseq.provenance import config_hash, git_commit
+from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
+from tailorseq.report.qc import Thresholds
+from tailorseq.report.render import write_html
+
+ROLES = ("stats", "mosdepth", "pgx", "pgx_vcf", "findings", "gene_regions", "gene_thresholds")
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def pgx_positions(definitions: str | None) -> dict[tuple[str, int], str]:
+    """(contig, position) -> gene of every allele-defining position."""
+    if not definitions:
+        return {}
+    return {
+        (variant.chromosome, variant.position): gene
+        for gene, definition in load_definitions(Path(definitions)).items()
+        for variant in definition.variants
+    }
+
+
+def settings_from(options: dict, config: dict | None) -> Settings:
+    """The report's settings from the config's `report` section and run context."""
+    report = options.get("report") or {}
+    gene_list = options.get("gene_list")
+    return Settings(
+        thresholds=Thresholds.from_config(report.get("qc")),
+        coverage_min_depth=int(report.get("min_depth", 20)),
+        coverage_min_fraction=float(report.get("min_fraction", 0.9)),
+        pgx_min_depth=int(options.get("pgx_min_depth", 8)),
+        genes=list(report.get("genes", [])),
+        gene_list=dict.fromkeys(load_gene_list(Path(gene_list)).genes) if gene_list else {},
+        pgx_positions=pgx_positions(options.get("pgx_definitions")),
+        reference=options.get("reference") or {},
+        pipeline={
+            "name": "tailorseq",
+            "version": options.get("version"),
+            "commit": git_commit(REPOSITORY),
+        },
+        config_sha256=config_hash(config) if config is not None else None,
+    )
+
+
+def write_report(
+    patient: str,
+    pseudonym: str,
+    samples: list[SampleFiles],
+    tumours: list[TumourFiles],
+    settings: Settings,
+    out_json: Path,
+    out_html: Path,
+) -> dict:
+    """Assemble, write the JSON, render the HTML."""
+    document = assemble(patient, pseudonym, samples, tumours, settings)
+    out_json.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_json.with_name(out_json.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2) + "\n")
+    partial.replace(out_json)
+    write_html(document, out_html)
+    return document
+
+
+def samples_from(entries: list[dict]) -> list[SampleFiles]:
+    """SampleFiles from the rule's `samples` parameter (one dict per sample)."""
+    result = []
+    for entry in entries:
+        files = {role: Path(path) for role, path in (entry.get("files") or {}).items() if path}
+        result.append(
+            SampleFiles(
+                name=entry["name"],
+                kind=entry["kind"],
+                sex=entry.get("sex") or None,
+                consent=bool(entry.get("consent")),
+                purity=entry.get("purity"),
+                tumor_type=entry.get("tumor_type") or None,
+                **files,
+            )
+        )
+    return result
+
+
+def tumours_from(entries: list[dict]) -> list[TumourFiles]:
+    return [
+        TumourFiles(
+            e["tumor"],
+            e["normal"],
+            Path(e["biomarkers"]) if e.get("biomarkers") else None,
+            Path(e["summary"]) if e.get("summary") else None,
+        )
+        for e in entries
+    ]
+
+
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        rule = snakemake  # noqa: F821
+        with stderr_to(rule.log[0]):
+            write_report(
+                rule.wildcards.patient,
+                rule.params.pseudonym,
+                samples_from(rule.params.samples),
+                tumours_from(rule.params.tumours),
+                settings_from(dict(rule.params.options), rule.config),
+                Path(rule.output.json),
+                Path(rule.output.html),
+            )
+    else:
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--patient", required=True)
+        parser.add_argument("--pseudonym", required=True)
+        parser.add_argument(
+            "--sample", nargs=2, action="append", required=True, metavar=("NAME", "KIND")
+        )
+        parser.add_argument(
+            "--consent",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="a sample that consented to secondary findings",
+        )
+        parser.add_argument(
+            "--file", nargs=3, action="append", default=[], metavar=("NAME", "ROLE", "PATH")
+        )
+        parser.add_argument(
+            "--tumour",
+            nargs=4,
+            action="append",
+            default=[],
+            metavar=("TUMOUR", "NORMAL", "BIOMARKERS", "SUMMARY"),
+        )
+        parser.add_argument("--gene-list", help="gene-list TSV (resources/acmg_sf_genes.tsv)")
+        parser.add_argument("--pgx-definitions", help="PGx allele definition folder")
+        parser.add_argument("--build", help="reference build")
+        parser.add_argument("--json", type=Path, required=True)
+        parser.add_argument("--html", type=Path, required=True)
+        args = parser.parse_args()
+        entries = {
+            name: {"name": name, "kind": kind, "consent": name in args.consent, "files": {}}
+            for name, kind in args.sample
+        }
+        for name, role, path in args.file:
+            if role not in ROLES:
+                parser.error(f"--file role {role}: choose among {', '.join(ROLES)}")
+            entries[name]["files"][role] = path
+        tumours = [
+            dict(zip(("tumor", "normal", "biomarkers", "summary"), t, strict=True))
+            for t in args.tumour
+        ]
+        options = {
+            "gene_list": args.gene_list,
+            "pgx_definitions": args.pgx_definitions,
+            "reference": {"build": args.build},
+        }
+        write_report(
+            args.patient,
+            args.pseudonym,
+            samples_from(list(entries.values())),
+            tumours_from(tumours),
+            settings_from(options, None),
+            args.json,
+            args.html,
+        )

@@ -1,0 +1,130 @@
+"""Coverage per gene of interest: mosdepth over each gene's coding sequence (CDS), and the
+depth at every pharmacogenomic allele-defining position."""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from tailorseq.gff import read_features, read_genes
+
+
+def write_gene_bed(gff3: Path, bed: Path) -> int:
+    """One BED line per CDS part of each gene's transcripts in the (prepared) GFF3, named
+    `GENE|n` (n: 1-based CDS part in genome order), overlapping parts merged; returns genes."""
+    opener = gzip.open if gff3.suffix == ".gz" else open
+    with opener(gff3, "rt") as handle:
+        genes = read_genes(read_features(handle, str(gff3)), str(gff3))
+    lines = []
+    named = 0
+    for gene in sorted(genes, key=lambda g: g.name):
+        parts = sorted(
+            (part.seqid, part.start - 1, part.end)
+            for transcript in gene.transcripts
+            for part in transcript.parts
+            if part.type == "CDS"
+        )
+        merged: list[list] = []
+        for contig, start, end in parts:
+            if merged and merged[-1][0] == contig and start <= merged[-1][2]:
+                merged[-1][2] = max(merged[-1][2], end)
+            else:
+                merged.append([contig, start, end])
+        if merged:
+            named += 1
+        for number, (contig, start, end) in enumerate(merged, start=1):
+            lines.append(f"{contig}\t{start}\t{end}\t{gene.name}|{number}\n")
+    bed.write_text("".join(lines))
+    return named
+
+
+def _rows(path: Path):
+    with gzip.open(path, "rt") as handle:
+        for line in handle:
+            if not line.startswith("#") and line.strip():
+                yield line.rstrip("\n").split("\t")
+
+
+def read_gene_coverage(
+    regions: Path, thresholds: Path, min_depth: int, min_fraction: float
+) -> dict[str, dict[str, Any]]:
+    """Per gene: CDS bases, mean depth, fraction of bases at >= min_depth, and the CDS parts
+    below `min_fraction` at that depth (mosdepth `--by BED --thresholds min_depth` outputs)."""
+    means = {tuple(row[:4]): float(row[4]) for row in _rows(regions)}
+    genes: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"bases": 0, "depth_sum": 0.0, "covered": 0, "low_regions": []}
+    )
+    for row in _rows(thresholds):
+        contig, start, end, name, covered = row[0], int(row[1]), int(row[2]), row[3], int(row[4])
+        gene = name.split("|")[0]
+        size = end - start
+        entry = genes[gene]
+        entry["bases"] += size
+        entry["covered"] += covered
+        entry["depth_sum"] += means.get((row[0], row[1], row[2], name), 0.0) * size
+        if size and covered / size < min_fraction:
+            entry["low_regions"].append(
+                {
+                    "contig": contig,
+                    "start": start + 1,
+                    "end": end,
+                    "fraction_at_min_depth": round(covered / size, 3),
+                }
+            )
+    result = {}
+    for gene, entry in sorted(genes.items()):
+        bases = entry["bases"]
+        fraction = entry["covered"] / bases if bases else 0.0
+        result[gene] = {
+            "gene": gene,
+            "cds_bases": bases,
+            "mean_depth": round(entry["depth_sum"] / bases, 1) if bases else 0.0,
+            "fraction_at_min_depth": round(fraction, 4),
+            "min_depth": min_depth,
+            "adequate": fraction >= min_fraction,
+            "low_regions": entry["low_regions"],
+        }
+    return result
+
+
+def pgx_position_depths(vcf: Path, gene_of: dict[tuple[str, int], str]) -> dict[str, list[int]]:
+    """Depth (FORMAT/DP, else INFO/DP, else 0) at every force-genotyped PGx position, by gene;
+    `gene_of` maps (contig, position) to the gene whose alleles the position defines."""
+    import pysam
+
+    depths: dict[str, list[int]] = defaultdict(list)
+    with pysam.VariantFile(str(vcf)) as handle:
+        for record in handle:
+            gene = gene_of.get((record.contig, record.pos)) or gene_of.get(
+                (record.contig.removeprefix("chr"), record.pos)
+            )
+            if gene is None:
+                continue
+            depth = None
+            for sample in record.samples.values():
+                if "DP" in sample and sample["DP"] is not None:
+                    depth = sample["DP"]
+                    break
+            if depth is None:
+                depth = record.info.get("DP", 0) if "DP" in record.header.info else 0
+            depths[gene].append(int(depth or 0))
+    return dict(depths)
+
+
+def pgx_coverage(depths: dict[str, list[int]], min_depth: int) -> dict[str, dict[str, Any]]:
+    """Per PGx gene: defining positions genotyped, their median and lowest depth, and how many
+    fall below the calling minimum."""
+    return {
+        gene: {
+            "gene": gene,
+            "positions": len(values),
+            "median_depth": float(statistics.median(values)) if values else 0.0,
+            "min_depth_seen": min(values) if values else 0,
+            "below_min_depth": sum(1 for v in values if v < min_depth),
+            "min_depth": min_depth,
+        }
+        for gene, values in sorted(depths.items())
+    }

@@ -1,0 +1,181 @@
+"""The patient section: the report's results in plain language, written by tailorseq (no
+guideline text is quoted). Every sentence is derived from a field of the clinician sections, so
+it says nothing they do not support."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Our wording per phenotype; {gene} is filled in. Unknown phenotypes get a neutral sentence.
+PHENOTYPE_TEXT = {
+    "poor metabolizer": "your body has little or no {gene} activity, so some medicines that"
+    " depend on it may not work as expected or may build up in the body",
+    "intermediate metabolizer": "your body has less {gene} activity than most people",
+    "normal metabolizer": "your {gene} activity is typical",
+    "rapid metabolizer": "your body has more {gene} activity than most people, so some"
+    " medicines may be cleared faster",
+    "ultrarapid metabolizer": "your body has much more {gene} activity than most people, so"
+    " some medicines may be cleared much faster",
+    "likely poor metabolizer": "your body probably has little or no {gene} activity",
+    "likely intermediate metabolizer": "your body probably has less {gene} activity than most"
+    " people",
+    "poor function": "your {gene} transporter works much less well than usual",
+    "decreased function": "your {gene} transporter works less well than usual",
+    "possible decreased function": "your {gene} transporter may work less well than usual",
+    "normal function": "your {gene} transporter works as usual",
+    "increased function": "your {gene} transporter works more than usual",
+}
+
+
+def phenotype_sentence(gene: str, phenotype: str | None) -> str:
+    """One plain sentence about a gene's result."""
+    if not phenotype:
+        return f"We have a {gene} result, but it has no agreed meaning yet."
+    text = PHENOTYPE_TEXT.get(phenotype.strip().lower())
+    if text is None:
+        return f"Your {gene} result is “{phenotype}”. Your doctor can explain what it means."
+    return f"{gene}: {text.format(gene=gene)}."
+
+
+def _join(items: list[str]) -> str:
+    items = sorted(set(items))
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
+    if not pgx["assessed"]:
+        return ["We did not test how your genes affect medicines in this analysis."]
+    paragraphs = []
+    called = [g for g in pgx["genes"] if g["called"]]
+    if called:
+        paragraphs.append(
+            "Some genes help your body handle medicines. We looked at "
+            f"{len(pgx['genes'])} of them. "
+            + " ".join(phenotype_sentence(g["gene"], g["phenotype"]) for g in called)
+        )
+    changed = [d["drug"] for d in pgx["drugs"] if d["action"] == "change advised"]
+    usual = [d["drug"] for d in pgx["drugs"] if d["action"] == "standard prescribing"]
+    if changed:
+        paragraphs.append(
+            "For these medicines, the prescribing guidelines your doctor uses suggest something"
+            f" other than the usual prescription (for example another dose or another medicine):"
+            f" {_join(changed)}."
+        )
+    if usual:
+        paragraphs.append(
+            f"For these medicines, the usual prescription is suggested: {_join(usual)}."
+        )
+    for gene in pgx["not_called"]:
+        paragraphs.append(
+            f"We could not work out your {gene['gene']} result. This does not mean it is"
+            " normal; your doctor may order another test if it matters for your treatment."
+        )
+    paragraphs.append(
+        "Please do not stop or change any medicine on your own: talk to your doctor or"
+        " pharmacist first, and show them this report when you get a new prescription."
+    )
+    return paragraphs
+
+
+def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
+    if not hereditary["assessed"]:
+        if not hereditary["consent"]:
+            return [
+                "You chose not to receive results about inherited disease risk, so we did"
+                " not look for them. You can talk to your doctor if you change your mind."
+            ]
+        return ["Inherited disease risk was not assessed in this analysis."]
+    if not hereditary["findings"]:
+        return [
+            f"We looked at {(hereditary['gene_list'] or {}).get('genes', 'a list of')}"
+            " genes linked to serious inherited conditions that can be prevented or treated,"
+            " and found no change known to cause disease. This lowers, but does not rule"
+            " out, an inherited risk: tell your doctor about your family history."
+        ]
+    paragraphs = []
+    for finding in hereditary["findings"]:
+        condition = finding.get("condition") or "a hereditary condition"
+        paragraphs.append(
+            f"We found a change in your {finding['gene']} gene that is known to cause disease."
+            f" It is linked to: {condition.replace('_', ' ').lower()}. This does not mean you"
+            " have or will get this condition, but it matters for your health care and may"
+            " matter for your blood relatives."
+        )
+    paragraphs.append(
+        "Please ask your doctor about genetic counselling to discuss what this"
+        " means for you and your family."
+    )
+    return paragraphs
+
+
+def tumour_paragraphs(tumour: dict[str, Any]) -> list[str]:
+    if not tumour["present"]:
+        return ["No tumour sample was tested."]
+    paragraphs = []
+    for pair in tumour["pairs"]:
+        if not pair["assessed"]:
+            paragraphs.append("A tumour sample was tested, but its results are not ready.")
+            continue
+        genes = sorted({m["gene"] for m in pair["mutations"] if m.get("gene")})
+        text = (
+            f"We compared your tumour with your normal tissue and found {len(pair['mutations'])}"
+            " change(s) in the tumour's genes" + (f" ({_join(genes)})" if genes else "") + "."
+        )
+        tmb = pair.get("tmb") or {}
+        if tmb.get("assessed"):
+            text += (
+                " The number of changes per part of the genome (the tumour mutational burden)"
+                + (" is high." if tmb.get("tmb_high") else " is not high.")
+            )
+        paragraphs.append(text)
+        if pair["actionable"]["assessed"] and pair["actionable"]["variants"]:
+            paragraphs.append("Some of these changes are linked to specific cancer medicines.")
+    paragraphs.append(
+        "Your cancer doctor will explain whether these results change your treatment options."
+    )
+    return paragraphs
+
+
+def qc_paragraph(qc: dict[str, Any]) -> str:
+    return {
+        "pass": "The quality checks of your samples passed.",
+        "warn": "Some quality checks of your samples were borderline; your doctor has the"
+        " details and will judge whether the results are reliable enough.",
+        "fail": "Some quality checks of your samples failed; the results may be incomplete and"
+        " your doctor may ask for a new sample.",
+    }.get(qc["status"], "The quality of your samples could not be checked.")
+
+
+def patient_summary(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The patient section: topics with a heading and paragraphs."""
+    return [
+        {
+            "topic": "quality",
+            "heading": "Is the test reliable?",
+            "paragraphs": [qc_paragraph(report["qc"])],
+        },
+        {
+            "topic": "medicines",
+            "heading": "Your genes and your medicines",
+            "paragraphs": pgx_paragraphs(report["pharmacogenomics"]),
+        },
+        {
+            "topic": "hereditary",
+            "heading": "Inherited disease risk",
+            "paragraphs": hereditary_paragraphs(report["hereditary"]),
+        },
+        {
+            "topic": "tumour",
+            "heading": "Your tumour",
+            "paragraphs": tumour_paragraphs(report["tumour"]),
+        },
+        {
+            "topic": "limits",
+            "heading": "What this test cannot tell you",
+            "paragraphs": [
+                "No test finds everything. Some parts of your genes were not read well"
+                " enough, and some kinds of changes are not looked for. The section for"
+                " your doctor lists them."
+            ],
+        },
+    ]

@@ -1,0 +1,125 @@
+"""The demo's patient reports, provenance and MultiQC custom content carry the planted results:
+patient1 (demo1) CYP2C19 *2/*17 Intermediate Metabolizer and the BRCA1 frameshift; patient2
+(demo2) no hereditary findings for lack of consent, CYP2C19 *2/*2 Poor Metabolizer with
+clopidogrel; patient3 the tumour/normal pair with EGFR L858R and KRAS G12C."""
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from helpers import ROOT
+
+pytestmark = pytest.mark.integration
+
+SCHEMA = json.loads((ROOT / "resources" / "report.schema.json").read_text())
+PATIENTS = ("patient1", "patient2", "patient3")
+
+
+def report(workdir: Path, patient: str) -> dict:
+    return json.loads((workdir / "results" / patient / f"{patient}.report.json").read_text())
+
+
+def html(workdir: Path, patient: str) -> str:
+    return (workdir / "results" / patient / f"{patient}.report.html").read_text()
+
+
+def gene(document: dict, name: str) -> dict:
+    return next(g for g in document["pharmacogenomics"]["genes"] if g["gene"] == name)
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_reports_are_valid_and_clean(demo_results: Path, patient: str) -> None:
+    document = report(demo_results, patient)
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["qc"]["status"] == "pass"
+    assert re.fullmatch(r"p[0-9a-f]{10}", document["header"]["patient_pseudonym"])
+    page = html(demo_results, patient)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "None" not in text and not re.search(r"<tbody>\s*</tbody>", page)
+    assert document["header"]["patient_pseudonym"] in page
+
+
+def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
+    document = report(demo_results, "patient1")
+    cyp = gene(document, "CYP2C19")
+    assert (cyp["diplotype"], cyp["phenotype"]) == ("*2/*17", "Intermediate Metabolizer")
+    findings = document["hereditary"]["findings"]
+    assert [(f["gene"], f["consequence"], f["hgvsp"]) for f in findings] == [
+        ("BRCA1", "frameshift", "p.Glu23ValfsTer17")
+    ]
+    page = html(demo_results, "patient1")
+    for expected in (
+        "*2/*17",
+        "Intermediate Metabolizer",
+        "BRCA1",
+        "p.Glu23ValfsTer17",
+        "No tumour sample was tested",
+    ):
+        assert expected in page
+    assert "We found a change in your BRCA1 gene" in page
+
+
+def test_patient2_no_consent_and_poor_metabolizer(demo_results: Path) -> None:
+    document = report(demo_results, "patient2")
+    hereditary = document["hereditary"]
+    assert not hereditary["assessed"] and not hereditary["consent"] and not hereditary["findings"]
+    cyp = gene(document, "CYP2C19")
+    assert (cyp["diplotype"], cyp["phenotype"]) == ("*2/*2", "Poor Metabolizer")
+    clopidogrel = next(
+        d for d in document["pharmacogenomics"]["drugs"] if d["drug"] == "clopidogrel"
+    )
+    assert clopidogrel["genes"] == {"CYP2C19": "Poor Metabolizer"}
+    assert clopidogrel["recommendation"] and clopidogrel["action"] == "change advised"
+    page = html(demo_results, "patient2")
+    assert (
+        "did not consent" in page
+        and "BRCA1" not in page.split('id="hereditary"')[1].split("</section>")[0]
+    )
+    assert "*2/*2" in page and "Poor Metabolizer" in page and "clopidogrel" in page
+    patient = page.split('data-section="patient"')[1]
+    assert "clopidogrel" in patient and "chose not to receive" in patient
+
+
+def test_patient3_tumour_section(demo_results: Path) -> None:
+    document = report(demo_results, "patient3")
+    pair = document["tumour"]["pairs"][0]
+    assert (pair["tumor"], pair["normal"]) == ("demo3-tumor", "demo3-normal")
+    changes = {(m["gene"], m["protein_change"]) for m in pair["mutations"]}
+    assert {("EGFR", "858L>858R"), ("KRAS", "12G>12C")} <= changes
+    assert pair["tmb"]["assessed"]
+    assert document["qc"]["pair_checks"][0]["status"] == "pass"
+    page = html(demo_results, "patient3")
+    assert "858L&gt;858R" in page and "Variant allele fraction" in page
+    for other in ("patient1", "patient2"):
+        assert not report(demo_results, other)["tumour"]["present"]
+
+
+def test_provenance_manifest(demo_results: Path) -> None:
+    manifest = json.loads((demo_results / "results/run/provenance.json").read_text())
+    assert manifest["pipeline"]["version"] and manifest["python"]["snakemake"]
+    assert manifest["started"] <= manifest["finished"]
+    assert manifest["knowledge"]["clinvar"]["file_date"] == "demo"
+    assert "pypgx" in manifest["knowledge"]["pgx"]["source"]
+    assert manifest["knowledge"]["reference"]["build"] == "demo"
+    assert any(p.endswith("demo1_L001_R1.fastq.gz") for p in manifest["inputs"])
+    assert any(p.endswith("genome.fa") for p in manifest["inputs"])
+    assert "results/patient1/patient1.report.html" in manifest["outputs"]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", s) for s in manifest["outputs"].values())
+    assert len(manifest["config_sha256"]) == 64
+    assert (
+        report(demo_results, "patient1")["provenance"]["config_sha256"]
+        == (manifest["config_sha256"])
+    )
+
+
+def test_multiqc_custom_content(demo_results: Path) -> None:
+    table = demo_results / "results/run/multiqc_data/multiqc_tailorseq_counts_table.txt"
+    rows = [line.split("\t") for line in table.read_text().splitlines()]
+    assert rows[0][:2] == ["Sample", "PGx genes called"]
+    by_sample = {row[0]: row for row in rows[1:]}
+    assert by_sample["demo1"][4] == "1" and by_sample["demo2"][4] == "NA"
+    page = (demo_results / "results/run/multiqc.html").read_text()
+    assert "Pharmacogenomics and findings" in page
