@@ -15,12 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from tailorseq.pgx import load_definitions  # noqa: E402
+from tailorseq.pgx.phenotype import pharmcat_source  # noqa: E402
 from tailorseq.pgx.validation import (  # noqa: E402
     load_cases,
     run_case,
     run_combination_cases,
     run_combination_files,
+    run_dpyd_cases,
+    run_dpyd_test_vcfs,
     run_example,
+    run_hapb3_table,
     run_test_vcfs,
 )
 
@@ -36,6 +40,7 @@ def main() -> int:
         return 1
     start = time.perf_counter()
     definitions = load_definitions(pharmcat / "definition" / "alleles")
+    phenotypes = pharmcat_source(pharmcat / "phenotype")
     with tempfile.TemporaryDirectory() as work:
         sources = {
             "matcher_cases": [
@@ -48,6 +53,10 @@ def main() -> int:
             "combo-vcfs on": run_combination_files(definitions, pharmcat, True),
             "combo-cases off": run_combination_cases(definitions, pharmcat, Path(work), False),
             "combo-cases on": run_combination_cases(definitions, pharmcat, Path(work), True),
+            # DPYD's lowest-function path (with HapB3), and its phenotype lookup haplotypes
+            "dpyd-cases": run_dpyd_cases(definitions, pharmcat, Path(work), phenotypes),
+            "dpyd-hapb3-table": run_hapb3_table(definitions, pharmcat, Path(work), phenotypes),
+            "dpyd-test-vcfs": run_dpyd_test_vcfs(definitions, pharmcat),
         }
     seconds = time.perf_counter() - start
     print(f"{'source':<16} {'cases':>5} {'agreed':>6} {'disagreed':>9}  disagreed ids")
@@ -65,7 +74,7 @@ def main() -> int:
             elif (
                 o.note
                 and o.note not in ("top-ranked", "exact", "combination")
-                and not (o.note.startswith("score"))
+                and not o.note.startswith(("score", "lowest-function", "warning"))
             ):
                 print(f"  {source} {o.id}: {o.note}")
     if args.json:

@@ -3,7 +3,9 @@
 Conventions, as PharmCAT's VCF reader and preprocessor expect them:
 - contig names `chr10` and `10` (and `chrM`/`MT`) are the same contig;
 - a position is *missing* when the VCF has no record there or the genotype has a missing allele
-  (`./.`, `0/.`): missing is never read as reference;
+  (`./.`, `0/.`): missing is never read as reference; a half-missing genotype (`0/.`) is marked
+  as such (`PositionCall.half_missing`), since PharmCAT makes no call for the gene then (see
+  `matcher.py`);
 - alleles are translated to the definitions' spelling: VCF-style and padded for indels, as in
   PharmCAT's `pharmcat_positions.vcf`; an allele that differs only by a longer shared suffix
   (e.g. `CATAT>CAT` for the definitions' `CA>C` style) is recognised after trimming that suffix;
@@ -57,6 +59,7 @@ class PositionCall:
     alleles: tuple[str, ...] | None  # None: missing; 1 allele: haploid; 2: diploid
     phased: bool = False
     undocumented: tuple[str, ...] = ()
+    half_missing: bool = False  # `0/.`: one allele called, the other not (counts as missing)
 
     @property
     def missing(self) -> bool:
@@ -242,7 +245,7 @@ def _position_call(
     data = record.samples[sample]
     gt = data.get("GT")
     if not gt or any(i is None for i in gt):
-        return PositionCall(variant, None)
+        return PositionCall(variant, None, half_missing=any(i is not None for i in gt or ()))
     vcf_alleles = (record.ref, *(record.alts or ()))
     alleles: list[str] = []
     undocumented: list[str] = []

@@ -22,9 +22,15 @@ What it does, as PharmCAT does it (PharmCAT's code was read, not copied):
   no diplotype, combination and partial alleles are looked for (`combinations.py`) and every
   diplotype they allow is reported (`GeneCall.mode == "combination"`).
 
-Not done here (reported as such): DPYD's lowest-function haplotype reporting, phase sets (input
-counts as phased only when every present position is phased), partially missing genotypes
-(`0/.` is read as missing, where PharmCAT's research mode names it `g.<pos>?`).
+- Lowest-function genes (DPYD, RYR1) take PharmCAT's own path (`lowest_function.py`): a
+  diplotype per strand pair when effectively phased (combinations allowed), else a list of
+  matched haplotypes (`GeneCall.haplotype_matches`, no diplotype); DPYD's HapB3 called apart.
+- Half-missing genotypes (`0/.`): PharmCAT makes no call for a gene with one (outside research
+  mode), and so do we; in research mode, and for the lowest-function genes (whose PharmCAT path
+  has no such check), the position counts as missing.
+
+Not done here (reported as such): phase sets (input counts as phased only when every present
+position is phased), and research mode's naming of a half-missing position (`g.<pos>?`).
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from tailorseq.pgx.definitions import (
     name_key,
 )
 from tailorseq.pgx.genotypes import PositionCall
+from tailorseq.pgx.lowest_function import call_lowest_function, is_lowest_function_gene
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,13 @@ class GeneCall:
     undocumented: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     mode: str = "exact"  # "combination" when research mode found combination/partial alleles
+    #: lowest-function genes, unphased: every matched haplotype (twice when homozygous), no
+    #: diplotype (PharmCAT's `haplotypeMatches`)
+    haplotype_matches: list[str] = field(default_factory=list)
 
     @property
     def called(self) -> bool:
-        return bool(self.diplotypes)
+        return bool(self.diplotypes or self.haplotype_matches)
 
     @property
     def diplotype_names(self) -> list[str]:
@@ -161,6 +171,25 @@ def match_gene(
             + ", ".join(v.label for v in missing_required)
             + ": no call"
         )
+        return result
+
+    lowest_function = is_lowest_function_gene(definition.gene)
+    half = [c.variant.label for c in calls if c.half_missing]
+    if half and not find_combinations and not lowest_function:
+        result.warnings.append(
+            "half-missing genotype (e.g. 0/.) at " + ", ".join(half) + ": no call (as PharmCAT)"
+        )
+        return result
+    if half:
+        result.warnings.append(
+            "half-missing genotype (e.g. 0/.) at "
+            + ", ".join(half)
+            + ": position treated as missing"
+        )
+    if lowest_function:
+        pairs = [c.alleles if len(c.alleles) == 2 else (c.alleles[0],) * 2
+                 for c in (calls[i] for i in present)]  # fmt: skip
+        call_lowest_function(definition, calls, present, pairs, result)
         return result
 
     variants = [definition.variants[i] for i in present]

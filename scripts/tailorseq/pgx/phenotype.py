@@ -77,6 +77,8 @@ class GenePhenotype:
     diplotypes: list[DiplotypePhenotype]
     source: str
     note: str | None = None
+    #: lowest-function genes (DPYD, RYR1): the haplotypes the phenotype was looked up with
+    lowest_function: dict | None = None
 
     def to_json(self) -> dict:
         return {
@@ -85,6 +87,7 @@ class GenePhenotype:
             "source": self.source,
             "diplotypes": [d.to_json() for d in self.diplotypes],
             **({"note": self.note} if self.note else {}),
+            **({"lowest_function": self.lowest_function} if self.lowest_function else {}),
         }
 
 

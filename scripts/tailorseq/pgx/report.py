@@ -10,6 +10,7 @@ from tailorseq.errors import InputError
 from tailorseq.pgx import pypgx_tables
 from tailorseq.pgx.definitions import knowledge_version, load_definitions
 from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
+from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
 from tailorseq.pgx.matcher import GeneCall, call_genes
 from tailorseq.pgx.outside import SOURCE as OUTSIDE_SOURCE
 from tailorseq.pgx.outside import OutsideCall, read_outside_calls
@@ -55,6 +56,7 @@ def gene_json(call: GeneCall) -> dict:
             for d in call.diplotypes
         ],
         "matched_haplotypes": call.matched_haplotypes,
+        **({"haplotype_matches": call.haplotype_matches} if call.haplotype_matches else {}),
         "missing_positions": [
             {"chromosome": v.chromosome, "position": v.position, "rsid": v.rsid}
             for v in call.missing_positions
@@ -68,11 +70,32 @@ def _score_text(score: float | None) -> str:
     return "" if score is None else f"{score:g}"
 
 
+def gene_phenotype(call: GeneCall, source: PhenotypeSource) -> GenePhenotype:
+    """The phenotype of a matcher call: from every equally ranked diplotype, or for the
+    lowest-function genes (DPYD, RYR1) from their two lowest-function haplotypes (CPIC)."""
+    if not is_lowest_function_gene(call.gene) or not call.called:
+        return source.gene_phenotype(call.gene, [list(d.haplotypes) for d in call.diplotypes])
+    lowest = lowest_function_haplotypes(call, source)
+    phenotype = source.gene_phenotype(call.gene, [lowest])
+    basis = "diplotype" if call.diplotypes else "unphased haplotype list"
+    phenotype.lowest_function = {"haplotypes": lowest, "from": basis}
+    return phenotype
+
+
+def tsv_diplotype(call: GeneCall, phenotype: GenePhenotype | None = None) -> str:
+    """The TSV's diplotype: the matcher's diplotypes, or for an unphased lowest-function call
+    (a haplotype list, no diplotype) the two lowest-function haplotypes the phenotype uses."""
+    if call.diplotypes or not call.haplotype_matches:
+        return "; ".join(call.diplotype_names)
+    lowest = (phenotype.lowest_function or {}).get("haplotypes") if phenotype else None
+    return "/".join(lowest) if lowest else ""
+
+
 def tsv_row(call: GeneCall, phenotype: GenePhenotype | None = None) -> list[str]:
     missing = ",".join(v.rsid or f"{v.chromosome}:{v.position}" for v in call.missing_positions)
     return [
         call.gene,
-        "; ".join(call.diplotype_names),
+        tsv_diplotype(call, phenotype),
         (phenotype.phenotype or "") if phenotype else "",
         _score_text(phenotype.activity_score) if phenotype else "",
         missing,
@@ -209,9 +232,7 @@ def run_pgx(
     outside = read_outside_calls(outside_calls) if outside_calls else {}
     source = phenotype_source(phenotypes)
     gene_phenotypes = {
-        gene: source.gene_phenotype(gene, [list(d.haplotypes) for d in call.diplotypes])
-        for gene, call in calls.items()
-        if gene not in outside
+        gene: gene_phenotype(call, source) for gene, call in calls.items() if gene not in outside
     }
     outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
     knowledge["phenotypes"] = source.info
@@ -231,7 +252,8 @@ def run_pgx(
         "sex": sex,
         "knowledge": knowledge,
         "matcher": {
-            "semantics": "PharmCAT NamedAlleleMatcher, exact named alleles"
+            "semantics": "PharmCAT NamedAlleleMatcher, exact named alleles; DPYD/RYR1 by "
+            "PharmCAT's lowest-function path (HapB3 apart)"
             + (", then combinations and partials (research mode)" if find_combinations else ""),
             "top_candidate_only": top_candidate_only,
             "find_combinations": find_combinations,

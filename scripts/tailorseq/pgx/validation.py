@@ -328,3 +328,259 @@ def run_combination_cases(
         outcome.source = "combination-cases"
         outcomes.append(outcome)
     return outcomes
+
+
+#: PharmCAT's DPYD tests of the lowest-function path (NamedAlleleMatcherTest.testDpyd*, on its
+#: test definition `test-vcfs/NamedAlleleMatcher-dpyd.json`; PipelineTest.hapB3AndIntronic* and
+#: the unknown-allele test, on the released definitions), in matcher_cases.json's format plus
+#: `definition` (a file in test-vcfs/, or None), the haplotype list PharmCAT asserts for unphased
+#: input (`expected_haplotypes`) and, where the test asserts it, the two haplotypes the
+#: recommendation is looked up with (`expected_lowest`). Transcribed from PharmCAT's assertions.
+DPYD_TEST_DEF = "NamedAlleleMatcher-dpyd.json"
+DPYD_CASES = [
+    {"test": "NamedAlleleMatcherTest.testDpydEffectivelyPhased", "definition": DPYD_TEST_DEF,
+     "variations": [["DPYD", "rs80081766", "C", "T"]],
+     "expected_diplotypes": ["Reference/c.62G>A"]},
+    {"test": "NamedAlleleMatcherTest.testDpydEffectivelyPhased2", "definition": DPYD_TEST_DEF,
+     "variations": [["DPYD", "rs61622928", "T", "T"], ["DPYD", "rs1801159", "C", "C"],
+                    ["DPYD", "rs1801265", "A", "G"]],
+     "expected_diplotypes": [
+         "[c.1218G>A + c.1627A>G (*5)]/[c.85T>C (*9A) + c.1218G>A + c.1627A>G (*5)]"]},
+    {"test": "NamedAlleleMatcherTest.testDpydPhased", "definition": DPYD_TEST_DEF, "phased": True,
+     "variations": [["DPYD", "rs80081766", "C", "T"], ["DPYD", "rs114096998", "G", "T"]],
+     "expected_diplotypes": ["Reference/[c.62G>A + c.3067C>A]"]},
+    {"test": "NamedAlleleMatcherTest.testDpydUnPhased", "definition": DPYD_TEST_DEF,
+     "variations": [["DPYD", "rs80081766", "C", "T"], ["DPYD", "rs114096998", "G", "T"]],
+     "expected_diplotypes": [], "expected_haplotypes": ["c.62G>A", "c.3067C>A"]},
+    {"test": "NamedAlleleMatcherTest.testDpydPhasedDouble", "definition": DPYD_TEST_DEF,
+     "phased": True,
+     "variations": [["DPYD", "rs75017182", "G", "C"], ["DPYD", "rs56038477", "C", "T"],
+                    ["DPYD", "rs80081766", "T", "T"], ["DPYD", "rs114096998", "T", "T"]],
+     "expected_diplotypes": ["[c.62G>A + c.3067C>A]/"
+                             "[c.62G>A + c.1129-5923C>G, c.1236G>A (HapB3) + c.3067C>A]"]},
+    {"test": "NamedAlleleMatcherTest.testDpydHomozygous", "definition": DPYD_TEST_DEF,
+     "phased": True,
+     "variations": [["DPYD", "rs80081766", "T", "T"], ["DPYD", "rs114096998", "T", "T"]],
+     "expected_diplotypes": ["[c.62G>A + c.3067C>A]/[c.62G>A + c.3067C>A]"]},
+    {"test": "NamedAlleleMatcherTest.testDpydEffectivelyPhasedCombination",
+     "definition": DPYD_TEST_DEF,
+     "variations": [["DPYD", "rs1801159", "C", "C"], ["DPYD", "rs1801265", "A", "G"]],
+     "missing": [["DPYD", r] for r in str.split(
+         "rs148799944 rs140114515 rs1801268 rs72547601 rs72547602 rs141044036 rs147545709 "
+         "rs55674432 rs146529561 rs137999090 rs138545885 rs55971861 rs72549303 rs147601618 "
+         "rs145773863 rs138616379 rs148994843 rs138391898 rs111858276 rs72549304 rs142512579 "
+         "rs764666241 rs140602333 rs78060119 rs143154602 rs72549306 rs145112791 rs150437414 "
+         "rs1801266 rs72549307 rs72549308 rs139834141 rs141462178 rs150385342 rs72549309 "
+         "rs80081766 rs150036960")],
+     "expected_diplotypes": ["c.1627A>G (*5)/[c.85T>C (*9A) + c.1627A>G (*5)]"]},
+    {"test": "NamedAlleleMatcherTest.testDpydUnphasedHomozygousNoFunction",
+     "definition": DPYD_TEST_DEF,
+     "variations": [["DPYD", "rs72547601", "C", "C"], ["DPYD", "rs67376798", "A", "T"],
+                    ["DPYD", "rs60139309", "T", "C"]],
+     "expected_diplotypes": [],
+     "expected_haplotypes": ["c.2582A>G", "c.2846A>T", "c.2933A>G", "c.2933A>G"]},
+    {"test": "PipelineTest.hapB3AndIntronicA", "definition": None, "phased": True,
+     "variations": [["DPYD", "rs56038477", "T", "C"], ["DPYD", "rs75017182", "C", "C"],
+                    ["DPYD", "rs3918290", "T", "C"]],
+     "expected_diplotypes": [
+         "c.1129-5923C>G/[c.1129-5923C>G, c.1236G>A (HapB3) + c.1905+1G>A (*2A)]"],
+     "expected_lowest": ["c.1905+1G>A (*2A)", "c.1129-5923C>G"]},
+    {"test": "PipelineTest.hapB3AndIntronicB", "definition": None, "phased": True,
+     "variations": [["DPYD", "rs56038477", "C", "T"], ["DPYD", "rs75017182", "C", "C"],
+                    ["DPYD", "rs3918290", "C", "T"]],
+     "expected_diplotypes": [
+         "c.1129-5923C>G/[c.1129-5923C>G, c.1236G>A (HapB3) + c.1905+1G>A (*2A)]"],
+     "expected_lowest": ["c.1905+1G>A (*2A)", "c.1129-5923C>G"]},
+    {"test": "PipelineTest.hapB3AndIntronicD", "definition": None, "phased": True,
+     "variations": [["DPYD", "rs56038477", "T", "C"], ["DPYD", "rs75017182", "C", "C"]],
+     "expected_diplotypes": ["c.1129-5923C>G/c.1129-5923C>G, c.1236G>A (HapB3)"],
+     "expected_lowest": ["c.1129-5923C>G, c.1236G>A (HapB3)", "c.1129-5923C>G"]},
+    # PipelineTest's DPYD test with an allele the definitions lack (rs114096998 G>A): DPYD reads
+    # undocumented alleles as reference
+    {"test": "PipelineTest.dpyd unknown allele rs114096998 A", "definition": None, "phased": True,
+     "variations": [["DPYD", "rs114096998", "G", "A"]],
+     "expected_diplotypes": ["Reference/Reference"]},
+]  # fmt: skip
+for _case in DPYD_CASES:
+    _case["gene"] = "DPYD"
+
+
+def _multiset(names) -> list[str]:
+    return sorted(names)
+
+
+def run_dpyd_cases(
+    definitions: dict[str, GeneDefinition], pharmcat: Path, workdir: Path, source=None
+) -> list[Outcome]:
+    """PharmCAT's DPYD lowest-function tests (`DPYD_CASES`); `source` (a PhenotypeSource) checks
+    the lowest-function haplotypes where the test asserts them."""
+    from tailorseq.pgx.lowest_function import lowest_function_haplotypes
+
+    outcomes = []
+    for case in DPYD_CASES:
+        definition = (
+            load_gene(pharmcat / "test-vcfs" / case["definition"])
+            if case["definition"]
+            else definitions["DPYD"]
+        )
+        vcf = workdir / (re.sub(r"[^A-Za-z0-9_.-]", "_", case["test"]) + ".vcf")
+        vcf.write_text(case_vcf_text(case, pharmcat / "pharmcat_positions.vcf", definition))
+        call = call_gene(definition, read_genotypes(vcf, [definition]))
+        expected = list(case["expected_diplotypes"])
+        got = call.diplotype_names
+        agreed = diplotype_set(got) == diplotype_set(expected)
+        if "expected_haplotypes" in case:
+            expected = [*expected, ", ".join(case["expected_haplotypes"])]
+            got = [*got, ", ".join(call.haplotype_matches)]
+            agreed = agreed and _multiset(call.haplotype_matches) == _multiset(
+                case["expected_haplotypes"]
+            )
+        note = call.mode
+        if source is not None and "expected_lowest" in case:
+            lowest = lowest_function_haplotypes(call, source)
+            agreed = agreed and _multiset(lowest) == _multiset(case["expected_lowest"])
+            note += f"; lowest-function {lowest} vs PharmCAT {case['expected_lowest']}"
+        outcomes.append(Outcome("dpyd-cases", case["test"], expected, got, agreed, note))
+    return outcomes
+
+
+#: hapb3.tsv (PharmCAT's PipelineTest.hapB3 table, in test-vcfs/DPYD/): its columns, by rsID, and
+#: the allele the test writes for the "non-PGx" column (one the definitions do not know).
+HAPB3_COLUMNS = ("rs56038477", "rs75017182", "rs72549310", "rs67376798", "rs1801265",
+                 "rs186169810", "rs115232898")  # fmt: skip
+HAPB3_NON_PGX = {"rs186169810": "G"}
+HAPB3_WARNINGS = {
+    "pcat-dpyd-hapB3-intronic-mismatch-exonic": "intronic-mismatch",
+    "pcat-dpyd-hapB3-exonic-only": "exonic-only",
+}
+
+
+def _hapb3_names(text: str) -> list[str]:
+    """A hapb3.tsv cell as PharmCAT's test parses it (comma-separated; `ref`, `HapB3Intron`,
+    `HapB3` abbreviations; `a+b` is `a + b`); `X (homozygous)` in a list counts twice."""
+    from tailorseq.pgx.lowest_function import HAPB3, HAPB3_INTRONIC
+
+    result = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        part = re.sub(r"(\S)\+(\S)", r"\1 + \2", part)
+        part = re.sub(r"\bref\b", "Reference", part)
+        part = (
+            part.replace("HapB3Intron", "\0").replace("HapB3", HAPB3).replace("\0", HAPB3_INTRONIC)
+        )
+        if part.endswith(" (homozygous)"):
+            result.extend([part.removesuffix(" (homozygous)")] * 2)
+        else:
+            result.append(part)
+    return result
+
+
+def hapb3_vcf_text(row: list[str], positions_vcf: Path, phased: bool) -> str:
+    """One hapb3.tsv row as a VCF of every DPYD position (reference where the row says nothing)."""
+    header, rows = _gene_rows(positions_vcf, "DPYD")
+    given = dict(zip(HAPB3_COLUMNS, row[:7], strict=True))
+    sep = "|" if phased else "/"
+    lines = list(header)
+    for fields in rows:
+        fields = list(fields[:10])
+        alts = [a for a in fields[4].split(",") if a != "."]
+        value = given.get(fields[2], "0/0").strip()
+        if value == "missing":
+            gt = "./."
+        else:
+            calls = re.split(r"[/|]", value)
+            if fields[2] in HAPB3_NON_PGX and "1" in calls:
+                alts.append(HAPB3_NON_PGX[fields[2]])
+                calls = [str(len(alts)) if c == "1" else c for c in calls]
+            gt = sep.join(calls)
+        fields[4] = ",".join(alts) or "."
+        fields[8], fields[9] = "GT", gt
+        lines.append("\t".join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def run_hapb3_table(
+    definitions: dict[str, GeneDefinition], pharmcat: Path, workdir: Path, source=None
+) -> list[Outcome]:
+    """Every row of PharmCAT's hapb3.tsv, phased and unphased, as its PipelineTest.hapB3 reads
+    it: the calls (diplotypes, or the haplotype list when unphased and the table gives one), the
+    HapB3 warning, and (with a phenotype `source`) the two haplotypes the recommendation is looked
+    up with."""
+    from tailorseq.pgx.lowest_function import (
+        WARN_EXONIC_ONLY,
+        WARN_INTRONIC_MISMATCH,
+        lowest_function_haplotypes,
+    )
+
+    ours_warning = {WARN_INTRONIC_MISMATCH: "intronic-mismatch", WARN_EXONIC_ONLY: "exonic-only"}
+    table = pharmcat / "test-vcfs" / "DPYD" / "hapb3.tsv"
+    definition = definitions["DPYD"]
+    outcomes = []
+    for number, line in enumerate(table.read_text().splitlines(), start=1):
+        if number <= 3 or not line.strip():
+            continue
+        data = line.split("\t") + [""] * 16
+        for phased in (True, False):
+            vcf = workdir / f"hapb3_{number:03d}_{'phased' if phased else 'unphased'}.vcf"
+            vcf.write_text(hapb3_vcf_text(data, pharmcat / "pharmcat_positions.vcf", phased))
+            call = call_gene(definition, read_genotypes(vcf, [definition]))
+            expected = _hapb3_names(data[7])
+            if not phased and data[9].strip():
+                expected = _hapb3_names(data[9])
+            if phased:
+                lowest_text = data[8] or data[7]
+            else:
+                lowest_text = data[10] or data[8] or (data[7] if not data[9].strip() else data[9])
+            lowest_expected = _hapb3_names(lowest_text)
+            if len(lowest_expected) == 1:
+                lowest_expected = lowest_expected[0].split("/")
+            if any("/" in e for e in expected):
+                got = call.diplotype_names
+                agreed = diplotype_set(got) == diplotype_set(expected)
+            else:
+                got = list(call.haplotype_matches)
+                agreed = not call.diplotypes and _multiset(got) == _multiset(expected)
+            warning = HAPB3_WARNINGS.get(data[12 if phased else 13].strip())
+            got_warnings = {ours_warning[w] for w in call.warnings if w in ours_warning}
+            agreed = agreed and got_warnings == ({warning} if warning else set())
+            note = f"warning {sorted(got_warnings)} vs PharmCAT {warning}"
+            if source is not None:
+                lowest = lowest_function_haplotypes(call, source)
+                agreed = agreed and _multiset(lowest) == _multiset(lowest_expected)
+                note += f"; lowest-function {lowest} vs PharmCAT {lowest_expected}"
+            row_id = f"row_{number:03d} {'phased' if phased else 'unphased'}"
+            outcomes.append(Outcome("hapb3-table", row_id, expected, got, agreed, note))
+    return outcomes
+
+
+#: test-vcfs/DPYD/*.vcf: what their names encode (`c1156het`: c.1156G>T heterozygous; two
+#: variants: both heterozygous, unphased), with the result PharmCAT's lowest-function path gives
+#: such genotypes: one heterozygous variant is effectively phased (a diplotype), two are not
+#: (a haplotype list, no diplotype). Decoded by us from the names and the genotypes in the files,
+#: not transcribed from a PharmCAT assertion.
+DPYD_TEST_VCFS = {
+    "novariant.vcf": (["Reference/Reference"], []),
+    "c1156het.vcf": (["Reference/c.1156G>T (*12)"], []),
+    "c2846het.vcf": (["Reference/c.2846A>T"], []),
+    "c1679c1156.vcf": ([], ["c.1156G>T (*12)", "c.1679T>G (*13)"]),
+    "c557c703.vcf": ([], ["c.557A>G", "c.703C>T (*8)"]),
+    "c1129-5923c2846.vcf": ([], ["c.2846A>T", "c.1129-5923C>G"]),
+    "s1s2b.vcf": ([], ["c.1627A>G (*5)", "c.1905+1G>A (*2A)"]),
+}
+
+
+def run_dpyd_test_vcfs(definitions: dict[str, GeneDefinition], pharmcat: Path) -> list[Outcome]:
+    """test-vcfs/DPYD/*.vcf against `DPYD_TEST_VCFS`."""
+    outcomes = []
+    definition = definitions["DPYD"]
+    for name, (diplotypes, haplotypes) in DPYD_TEST_VCFS.items():
+        vcf = pharmcat / "test-vcfs" / "DPYD" / name
+        if not vcf.exists():
+            continue
+        call = call_gene(definition, read_genotypes(vcf, [definition]))
+        agreed = diplotype_set(call.diplotype_names) == diplotype_set(diplotypes) and _multiset(
+            call.haplotype_matches
+        ) == _multiset(haplotypes)
+        expected = diplotypes or [", ".join(haplotypes)]
+        got = call.diplotype_names or [", ".join(call.haplotype_matches)]
+        outcomes.append(Outcome("dpyd-test-vcfs", f"DPYD/{name}", expected, got, agreed, call.mode))
+    return outcomes
