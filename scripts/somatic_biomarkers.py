@@ -1,4 +1,5 @@
-"""A tumour/normal pair's biomarkers JSON: TMB over callable coding sequence (MSI: not yet)."""
+"""A tumour/normal pair's biomarkers JSON: TMB over callable coding sequence, and the pair's MSI
+score (scripts/somatic_msi.py) merged in."""
 
 import argparse
 import json
@@ -16,10 +17,12 @@ def biomarkers(
     cutoff: float,
     purity: float | None,
     out: Path,
+    msi: Path | None = None,
 ) -> dict:
     """Compute and write the biomarkers document."""
     pair = json.loads(summary.read_text()) if summary else None
-    document = tmb(vcf, callable_file, min_depth, cutoff, purity, pair)
+    msi_document = json.loads(msi.read_text()) if msi else None
+    document = tmb(vcf, callable_file, min_depth, cutoff, purity, pair, msi_document)
     out.write_text(json.dumps(document, indent=2) + "\n")
     return document
 
@@ -36,6 +39,7 @@ if __name__ == "__main__":
                 rule.params.tmb_high,
                 rule.params.purity,
                 Path(rule.output[0]),
+                Path(rule.input.msi),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -45,6 +49,7 @@ if __name__ == "__main__":
         parser.add_argument("--min-depth", type=int, default=10)
         parser.add_argument("--tmb-high", type=float, default=10.0)
         parser.add_argument("--purity", type=float)
+        parser.add_argument("--msi", type=Path, help="MSI JSON of scripts/somatic_msi.py")
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
         document = biomarkers(
@@ -55,5 +60,6 @@ if __name__ == "__main__":
             args.tmb_high,
             args.purity,
             args.out,
+            args.msi,
         )
         print(json.dumps(document["tmb"], indent=2))

@@ -84,6 +84,20 @@ def test_tmb_is_the_planted_coding_count_over_callable_coding_megabases(
     assert document["concordance"]["fraction"] == 1.0
 
 
+def test_msi_of_the_demo_pair_is_low_over_its_few_microsatellites(demo_results: Path) -> None:
+    document = json.loads(
+        (demo_results / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text()
+    )
+    msi = document["msi"]
+    # The demo's synthetic genome (270 kb) holds only 6 microsatellites at MSIsensor's minimums
+    # (mononucleotide >= 10, others >= 5 copies, unique flanks): too few for an MSI status
+    # (somatic.msi_min_sites, 50), so the score is reported and MSI is "not assessed".
+    assert 0 < msi["sites_used"] <= msi["sites_found"] <= 6
+    assert msi["unstable_sites"] == 0 and msi["score"] < msi["cutoff"] == 20
+    assert msi["msi_high"] is False and msi["assessed"] is False
+    assert "at least 50 are needed" in msi["reason"] and msi["method"].startswith("MSIsensor")
+
+
 def test_no_patient_or_sample_name_in_somatic_working_paths(demo_results: Path) -> None:
     for folder in ("work", "logs", "benchmarks"):
         for path in (demo_results / folder).rglob("*somatic*"):

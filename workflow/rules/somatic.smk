@@ -74,6 +74,30 @@ rule publish_somatic:
         "../../scripts/publish.py"
 
 
+rule somatic_msi:
+    input:
+        alns=somatic_pair_alignments,
+        indexes=somatic_pair_indexes,
+        ref=GENOME,
+        fai=f"{GENOME}.fai",
+    output:
+        json=somatic_msi("{pid}"),
+        sites="work/{pid}/somatic/{pid}.msi.sites.tsv",
+    log:
+        "logs/somatic_msi/{pid}.log",
+    benchmark:
+        "benchmarks/somatic_msi/{pid}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    params:
+        settings=config["somatic"],
+    script:
+        "../../scripts/somatic_msi.py"
+
+
 if annotation_enabled():
 
     rule somatic_cds_bed:
@@ -140,6 +164,7 @@ if annotation_enabled():
             vcf=somatic_annotated_vcf("{pid}"),
             callable="work/{pid}/somatic/{pid}.callable.tsv",
             summary="work/{pid}/somatic/{pid}.somatic.json",
+            msi=somatic_msi("{pid}"),
         output:
             somatic_biomarkers("{pid}"),
         log:

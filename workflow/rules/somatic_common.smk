@@ -108,9 +108,54 @@ def somatic_outputs() -> list[str]:
             ".somatic.annotated.vcf.gz",
             ".somatic.annotated.vcf.gz.tbi",
             ".biomarkers.json",
+            ".actionable.json",
+            ".actionable.tsv",
         ]
     return [
         somatic_published(patient, name, suffix)
         for patient, name in SOMATIC_PUBLISHED
         for suffix in suffixes
     ]
+
+
+# ---------------------------------------------------------------- actionability
+# Knowledge: the curated table (resources/actionable_variants.tsv unless configured) and, when
+# somatic.civic is set, CIViC's evidence TSV (a URL is downloaded into the cache with its date).
+ACTIONABLE_VARIANTS = config["somatic"]["actionable_variants"] or str(
+    Path(workflow.basedir).parent / "resources" / "actionable_variants.tsv"
+)
+CIVIC_SOURCE = config["somatic"]["civic"]
+
+
+def civic_download() -> str:
+    """The cached copy of the configured CIViC URL (its record: the same path + .json)."""
+    key = hashlib.sha1(CIVIC_SOURCE.encode()).hexdigest()[:8]
+    return f"{config['cache_dir']}/knowledge/civic/civic-{key}.tsv"
+
+
+def civic_evidence() -> list[str]:
+    """The CIViC evidence TSV to match against, as an optional input list."""
+    if not CIVIC_SOURCE:
+        return []
+    return [civic_download()] if is_url(CIVIC_SOURCE) else [CIVIC_SOURCE]
+
+
+def civic_record() -> list[str]:
+    """The download record (URL, date, sha256) of a downloaded CIViC file."""
+    return [f"{civic_download()}.json"] if is_url(CIVIC_SOURCE) else []
+
+
+def somatic_actionable(pid: str) -> str:
+    """A pair's actionability under its tumour's pseudonym, without the .json/.tsv suffix."""
+    return f"work/{pid}/{pid}.actionable"
+
+
+def somatic_tumor_type(wildcards) -> str | None:
+    """The tumour's tumour type from samples.tsv, when given."""
+    return SHEET.samples[SAMPLE[wildcards.pid]].tumor_type
+
+
+# ---------------------------------------------------------------- MSI
+def somatic_msi(pid: str) -> str:
+    """A pair's MSI score JSON (merged into its biomarkers JSON)."""
+    return f"work/{pid}/somatic/{pid}.msi.json"

@@ -122,8 +122,10 @@ def tmb(
     cutoff: float,
     purity: float | None = None,
     pair_summary: dict | None = None,
+    msi: dict | None = None,
 ) -> dict:
-    """The biomarkers document of a pair: TMB with its definition, counts and callable size."""
+    """The biomarkers document of a pair: TMB with its definition, counts and callable size, and
+    the pair's MSI document (tailorseq.somatic.msi) when given."""
     mutations = coding_mutations(vcf)
     sizes = read_callable(callable_file)
     callable_bases = sizes["callable_bases"]
@@ -148,7 +150,7 @@ def tmb(
             "assessed": value is not None,
             "mutations": mutations,
         },
-        "msi": {"assessed": False, "reason": "MSI scoring is not implemented yet"},
+        "msi": msi if msi is not None else {"assessed": False, "reason": "MSI was not scored"},
     }
     if pair_summary is not None:
         document["concordance"] = pair_summary.get("concordance")

@@ -1,0 +1,66 @@
+"""A tumour/normal pair's MSI score (MSIsensor-like, see tailorseq.somatic.msi) as JSON, with
+every candidate microsatellite's length distributions as TSV."""
+
+import argparse
+import json
+from pathlib import Path
+
+from tailorseq.files import stderr_to
+from tailorseq.somatic.msi import msi
+
+
+def run(tumor: Path, normal: Path, reference: Path, settings: dict, out: Path, sites: Path) -> dict:
+    """Score the pair and write its MSI document and site table."""
+    document = msi(
+        tumor,
+        normal,
+        reference,
+        cutoff=settings["msi_high"],
+        min_coverage=settings["msi_min_coverage"],
+        min_mapq=settings["min_mapq"],
+        flank=settings["msi_flank"],
+        fdr=settings["msi_fdr"],
+        min_sites=settings["msi_min_sites"],
+        sites_tsv=sites,
+    )
+    out.write_text(json.dumps(document, indent=2) + "\n")
+    return document
+
+
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        rule = snakemake  # noqa: F821
+        with stderr_to(rule.log[0]):
+            tumor, normal = rule.input.alns
+            run(
+                Path(tumor),
+                Path(normal),
+                Path(rule.input.ref),
+                rule.params.settings,
+                Path(rule.output.json),
+                Path(rule.output.sites),
+            )
+    else:
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--tumor", type=Path, required=True, help="tumour BAM/CRAM")
+        parser.add_argument("--normal", type=Path, required=True, help="normal BAM/CRAM")
+        parser.add_argument("--reference", type=Path, required=True, help="indexed FASTA")
+        parser.add_argument("--msi-high", type=float, default=20.0)
+        parser.add_argument("--min-coverage", type=int, default=20)
+        parser.add_argument("--min-mapq", type=int, default=20)
+        parser.add_argument("--flank", type=int, default=5)
+        parser.add_argument("--fdr", type=float, default=0.05)
+        parser.add_argument("--min-sites", type=int, default=50)
+        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument("--sites", type=Path, required=True)
+        args = parser.parse_args()
+        settings = {
+            "msi_high": args.msi_high,
+            "msi_min_coverage": args.min_coverage,
+            "min_mapq": args.min_mapq,
+            "msi_flank": args.flank,
+            "msi_fdr": args.fdr,
+            "msi_min_sites": args.min_sites,
+        }
+        document = run(args.tumor, args.normal, args.reference, settings, args.out, args.sites)
+        print(json.dumps({k: v for k, v in document.items() if k != "unstable"}, indent=2))

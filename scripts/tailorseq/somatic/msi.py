@@ -1,0 +1,400 @@
+"""Microsatellite instability (MSI) of a tumour/normal pair, in the manner of MSIsensor.
+
+Method (after MSIsensor, Niu et al., Bioinformatics 30:1015-1016, 2014, PMID 24371154; our own
+code, no MSIsensor code or site list):
+
+1. Sites. Our scan of the reference finds perfect tandem repeats of a primitive unit of 1-6 bp
+   with at least `MIN_UNITS` copies (mononucleotide >= 10, di- to hexanucleotide >= 5 copies: the
+   minimums MSIsensor uses for its distribution analysis) and at most `MAX_REPEAT_BASES` bases,
+   with `flank` bases of unique sequence either side: no N and no other repeat (mononucleotide
+   >= 5, other units >= 3 copies, MSIsensor's scan minimums) reaching into a flank. Only
+   windows where both alignments have reads are scanned, so a targeted run on a whole-chromosome
+   reference scans its targets, not the chromosome.
+2. Length distributions. For each site and sample, the reads (one per fragment; MAPQ >= the
+   somatic minimum, no duplicates, secondary or supplementary alignments) aligned across the
+   repeat and both flanks, whose bases there start with the left flank and end with the right
+   flank, give the repeat's length in that fragment: the bases between the flanks.
+3. Test. A site is used when both samples have at least `min_coverage` such fragments
+   (MSIsensor's coverage threshold, 20 for exomes). Pearson's chi-square test of the 2 x K
+   table of length counts (tumour vs normal) gives a p-value per used site; Benjamini-Hochberg
+   q-values over the used sites; a site is unstable when q < `fdr` (MSIsensor: FDR 0.05).
+4. Score. Unstable sites as a percentage of the sites used. MSI-high at a score >= the cutoff
+   (default 20 %: MSIsensor2's recommended cutoff, "msi high: msi score >= 20%", niu-lab/msisensor2
+   README; MSIsensor-ct reports 20 % as a stable MSI/MSS threshold. The paired-exome cutoff of
+   the original MSIsensor paper was 3.5 %: a cutoff depends on the assay and needs validation).
+   With fewer than `min_sites` sites used the score is reported but MSI is not assessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pysam
+
+MIN_UNITS = {1: 10, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5}
+# Repeats this short in a flank make it non-unique (MSIsensor's scan: homopolymer >= 5,
+# microsatellite >= 3 copies).
+FLANK_REPEAT_UNITS = {1: 5, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3}
+MAX_REPEAT_BASES = 60
+WINDOW = 10_000  # bases per coverage window
+SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, dup, supp.
+# CIGAR operations consuming the query / the reference (M I D N S H P = X).
+QUERY_OPS = {0, 1, 4, 7, 8}
+REF_OPS = {0, 2, 3, 7, 8}
+
+METHOD = (
+    "MSIsensor-like: tandem repeats of 1-6 bp units (mononucleotide >= 10, others >= 5 copies,"
+    " unique {flank} bp flanks) found in the reference where both samples have reads; per site"
+    " the repeat lengths of fragments spanning repeat and flanks, Pearson chi-square of tumour"
+    " vs normal length counts, Benjamini-Hochberg q < {fdr} = unstable; sites used need >="
+    " {min_coverage} spanning fragments in each sample; score = % unstable of sites used"
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A microsatellite: [start, end) 0-based on `contig`, its unit and its flank sequences."""
+
+    contig: str
+    start: int
+    end: int
+    unit: str
+    left: str
+    right: str
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The repeat with its flanks, 0-based half-open."""
+        return self.start - len(self.left), self.end + len(self.right)
+
+
+@dataclass
+class SiteResult:
+    """Length distributions (repeat bases -> fragments) of one site in tumour and normal."""
+
+    site: Site
+    tumor: dict[int, int] = field(default_factory=dict)
+    normal: dict[int, int] = field(default_factory=dict)
+    p_value: float = 1.0
+    q_value: float = 1.0
+    unstable: bool = False
+
+
+def is_primitive(unit: str) -> bool:
+    """True when `unit` is not a repeat of a shorter unit (AT yes, AA or ATAT no)."""
+    return (unit + unit).find(unit, 1) == len(unit)
+
+
+def tandem_repeats(sequence: str, min_units: dict[int, int]) -> list[tuple[int, int, str]]:
+    """Maximal perfect tandem repeats (start, end, unit) of primitive units, 0-based.
+
+    For a unit size k, a run of L positions i with sequence[i] == sequence[i + k] is a k-periodic
+    stretch of L + k bases; the positions come from one XOR of the sequence with itself shifted
+    by k (big-integer arithmetic, so the whole scan runs in C). A stretch whose first k bases are
+    themselves periodic (AA, ATAT) belongs to the shorter unit and is left to it."""
+    data = sequence.encode("ascii")
+    number = int.from_bytes(data, "big")
+    found = []
+    for size, copies in min_units.items():
+        if len(data) <= size:
+            continue
+        shifted = int.from_bytes(data[size:] + bytes(size), "big")
+        equal = (number ^ shifted).to_bytes(len(data), "big")
+        for run in re.finditer(b"\\x00{%d,}" % ((copies - 1) * size), equal):
+            start, end = run.start(), min(run.end() + size, len(data))
+            unit = sequence[start : start + size]
+            if (end - start) // size >= copies and is_primitive(unit) and set(unit) <= set("ACGT"):
+                found.append((start, start + (end - start) // size * size, unit))
+    return sorted(found)
+
+
+def find_microsatellites(
+    sequence: str,
+    contig: str,
+    offset: int = 0,
+    flank: int = 5,
+    min_units: dict[int, int] | None = None,
+    max_bases: int = MAX_REPEAT_BASES,
+) -> list[Site]:
+    """The microsatellites of `sequence` (which starts at 0-based `offset` on `contig`) with
+    `flank` bases of unique sequence either side, sorted by position."""
+    sequence = sequence.upper()
+    candidates = tandem_repeats(sequence, min_units or MIN_UNITS)
+    # Positions inside any repeat at the lenient minimums: a flank base there is not unique
+    # (a repeat overlapping the candidate and reaching past it covers a flank base too).
+    repetitive = bytearray(len(sequence))
+    for start, end, _ in tandem_repeats(sequence, FLANK_REPEAT_UNITS):
+        repetitive[start:end] = b"\x01" * (end - start)
+    sites = []
+    for start, end, unit in candidates:
+        if end - start > max_bases or start - flank < 0 or end + flank > len(sequence):
+            continue
+        left, right = sequence[start - flank : start], sequence[end : end + flank]
+        if set(left + right) - set("ACGT"):
+            continue
+        if 1 in repetitive[start - flank : start] or 1 in repetitive[end : end + flank]:
+            continue
+        sites.append(Site(contig, offset + start, offset + end, unit, left, right))
+    return sites
+
+
+def query_position(read: pysam.AlignedSegment, target: int) -> int | None:
+    """The query index aligned to 0-based reference position `target`, None when that
+    reference base is deleted or skipped in the read or outside its alignment."""
+    ref = read.reference_start
+    query = 0
+    for operation, length in read.cigartuples or ():
+        consumes_ref = operation in REF_OPS
+        consumes_query = operation in QUERY_OPS
+        if consumes_ref and ref <= target < ref + length:
+            return query + (target - ref) if consumes_query else None
+        if consumes_ref:
+            ref += length
+        if consumes_query:
+            query += length
+    return None
+
+
+def repeat_length(read: pysam.AlignedSegment, site: Site) -> int | None:
+    """Bases between the site's flanks in `read`, None unless the read spans the repeat and
+    both flanks and carries both flanks' exact sequence."""
+    span_start, span_end = site.span
+    if read.reference_start > span_start or read.reference_end < span_end:
+        return None
+    first = query_position(read, span_start)
+    last = query_position(read, span_end - 1)
+    if first is None or last is None or last < first:
+        return None
+    sequence = read.query_sequence
+    if sequence is None:
+        return None
+    segment = sequence[first : last + 1].upper()
+    if not (segment.startswith(site.left) and segment.endswith(site.right)):
+        return None
+    length = len(segment) - len(site.left) - len(site.right)
+    return length if length >= 0 else None
+
+
+def usable(read: pysam.AlignedSegment, min_mapq: int) -> bool:
+    return not read.flag & SKIP_FLAGS and read.mapping_quality >= min_mapq
+
+
+def length_distribution(bam: pysam.AlignmentFile, site: Site, min_mapq: int) -> dict[int, int]:
+    """Repeat length (bases) -> fragments, over the fragments spanning the site (one read each)."""
+    counts: dict[int, int] = {}
+    seen: set[str] = set()
+    span_start, span_end = site.span
+    for read in bam.fetch(site.contig, span_start, span_end):
+        if not usable(read, min_mapq) or read.query_name in seen:
+            continue
+        length = repeat_length(read, site)
+        if length is not None:
+            seen.add(read.query_name)
+            counts[length] = counts.get(length, 0) + 1
+    return counts
+
+
+def chi_square_sf(statistic: float, df: int) -> float:
+    """P(X >= statistic) for X chi-square with integer `df` degrees of freedom (closed forms:
+    Poisson sum for even df, erfc plus a series for odd df)."""
+    if df <= 0 or statistic <= 0:
+        return 1.0
+    half = statistic / 2
+    if df % 2 == 0:
+        term, total = 1.0, 1.0
+        for i in range(1, df // 2):
+            term *= half / i
+            total += term
+        return min(1.0, math.exp(-half) * total)
+    root = math.sqrt(statistic)
+    value = math.erfc(root / math.sqrt(2))
+    if df > 1:
+        term = root * math.exp(-half) / math.sqrt(math.pi / 2)  # 2 * phi(root) * root
+        total = term
+        for j in range(2, (df + 1) // 2):
+            term *= statistic / (2 * j - 1)
+            total += term
+        value += total
+    return min(1.0, value)
+
+
+def chi_square_test(tumor: dict[int, int], normal: dict[int, int]) -> float:
+    """Pearson's chi-square p-value of the 2 x K table of length counts (K lengths seen)."""
+    lengths = sorted(set(tumor) | set(normal))
+    n_tumor, n_normal = sum(tumor.values()), sum(normal.values())
+    total = n_tumor + n_normal
+    if len(lengths) < 2 or not n_tumor or not n_normal:
+        return 1.0
+    statistic = 0.0
+    for length in lengths:
+        column = tumor.get(length, 0) + normal.get(length, 0)
+        for observed, row in ((tumor.get(length, 0), n_tumor), (normal.get(length, 0), n_normal)):
+            expected = row * column / total
+            statistic += (observed - expected) ** 2 / expected
+    return chi_square_sf(statistic, len(lengths) - 1)
+
+
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg q-values, in the order of `p_values`."""
+    count = len(p_values)
+    order = sorted(range(count), key=lambda i: p_values[i])
+    q_values = [1.0] * count
+    running = 1.0
+    for rank in range(count, 0, -1):
+        index = order[rank - 1]
+        running = min(running, p_values[index] * count / rank)
+        q_values[index] = running
+    return q_values
+
+
+def covered_regions(
+    bams: list[pysam.AlignmentFile], contig: str, length: int, min_reads: int, window: int = WINDOW
+) -> list[tuple[int, int]]:
+    """Merged windows of `contig` where every alignment has at least `min_reads` reads."""
+    regions: list[tuple[int, int]] = []
+    for start in range(0, length, window):
+        end = min(length, start + window)
+        covered = True
+        for bam in bams:
+            reads = 0
+            for _ in bam.fetch(contig, start, end):
+                reads += 1
+                if reads >= min_reads:
+                    break
+            if reads < min_reads:
+                covered = False
+                break
+        if not covered:
+            continue
+        if regions and regions[-1][1] == start:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
+def score_sites(
+    tumor_bam: Path,
+    normal_bam: Path,
+    reference: Path,
+    min_coverage: int = 20,
+    min_mapq: int = 20,
+    flank: int = 5,
+    fdr: float = 0.05,
+) -> tuple[list[SiteResult], int]:
+    """Every candidate site's length distributions and test; and the number of sites found in
+    the covered windows (before the coverage requirement)."""
+    results: list[SiteResult] = []
+    found = 0
+    with (
+        pysam.AlignmentFile(str(tumor_bam), reference_filename=str(reference)) as tumor,
+        pysam.AlignmentFile(str(normal_bam), reference_filename=str(reference)) as normal,
+        pysam.FastaFile(str(reference)) as fasta,
+    ):
+        lengths = dict(zip(fasta.references, fasta.lengths, strict=True))
+        for contig in normal.references:
+            if contig not in lengths or contig not in tumor.references:
+                continue
+            regions = covered_regions([normal, tumor], contig, lengths[contig], min_coverage)
+            for start, end in regions:
+                low = max(0, start - MAX_REPEAT_BASES - flank)
+                high = min(lengths[contig], end + MAX_REPEAT_BASES + flank)
+                sequence = fasta.fetch(contig, low, high)
+                sites = [
+                    site
+                    for site in find_microsatellites(sequence, contig, low, flank)
+                    if start <= site.start < end
+                ]
+                found += len(sites)
+                for site in sites:
+                    results.append(
+                        SiteResult(
+                            site,
+                            length_distribution(tumor, site, min_mapq),
+                            length_distribution(normal, site, min_mapq),
+                        )
+                    )
+    used = [r for r in results if is_used(r, min_coverage)]
+    for result in used:
+        result.p_value = chi_square_test(result.tumor, result.normal)
+    for result, q_value in zip(used, benjamini_hochberg([r.p_value for r in used]), strict=True):
+        result.q_value = q_value
+        result.unstable = q_value < fdr
+    return results, found
+
+
+def is_used(result: SiteResult, min_coverage: int) -> bool:
+    return min(sum(result.tumor.values()), sum(result.normal.values())) >= min_coverage
+
+
+def site_row(result: SiteResult) -> dict:
+    """A site's JSON/TSV description."""
+
+    def text(counts: dict[int, int]) -> str:
+        return ",".join(f"{length}:{n}" for length, n in sorted(counts.items()))
+
+    site = result.site
+    return {
+        "contig": site.contig,
+        "pos": site.start + 1,
+        "unit": site.unit,
+        "reference_length": site.length,
+        "tumor_lengths": text(result.tumor),
+        "normal_lengths": text(result.normal),
+        "p_value": float(f"{result.p_value:.4g}"),
+        "q_value": float(f"{result.q_value:.4g}"),
+        "unstable": result.unstable,
+    }
+
+
+def msi(
+    tumor_bam: Path,
+    normal_bam: Path,
+    reference: Path,
+    cutoff: float = 20.0,
+    min_coverage: int = 20,
+    min_mapq: int = 20,
+    flank: int = 5,
+    fdr: float = 0.05,
+    min_sites: int = 50,
+    sites_tsv: Path | None = None,
+) -> dict:
+    """The MSI document of a pair: score, sites used and unstable, status at `cutoff`."""
+    results, found = score_sites(
+        tumor_bam, normal_bam, reference, min_coverage, min_mapq, flank, fdr
+    )
+    used = [r for r in results if is_used(r, min_coverage)]
+    unstable = [r for r in used if r.unstable]
+    score = 100 * len(unstable) / len(used) if used else None
+    if sites_tsv is not None:
+        rows = [site_row(r) | {"used": is_used(r, min_coverage)} for r in results]
+        header = [*site_row(SiteResult(Site("", 0, 0, "", "", ""))), "used"]
+        lines = ["\t".join(header)] + ["\t".join(str(v) for v in row.values()) for row in rows]
+        sites_tsv.write_text("\n".join(lines) + "\n")
+    document: dict = {
+        "assessed": len(used) >= min_sites and len(used) > 0,
+        "score": round(score, 2) if score is not None else None,
+        "sites_found": found,
+        "sites_used": len(used),
+        "unstable_sites": len(unstable),
+        "msi_high": score is not None and len(used) >= min_sites and score >= cutoff,
+        "cutoff": cutoff,
+        "min_sites": min_sites,
+        "min_coverage": min_coverage,
+        "fdr": fdr,
+        "method": METHOD.format(flank=flank, fdr=fdr, min_coverage=min_coverage),
+        "unstable": [site_row(r) for r in unstable[:100]],
+    }
+    if not document["assessed"]:
+        document["reason"] = (
+            f"only {len(used)} microsatellite(s) had >= {min_coverage} spanning fragments in both"
+            f" samples ({found} found in the covered reference); at least {min_sites} are needed"
+        )
+    return document

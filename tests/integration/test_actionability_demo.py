@@ -1,0 +1,74 @@
+"""The demo's tumour (patient3, lung adenocarcinoma): drivers and TMB matched to therapies."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import demo_run, snakemake
+
+pytestmark = pytest.mark.integration
+
+PATIENT = "patient3"
+
+
+@pytest.fixture(scope="module")
+def actionable(tmp_path_factory) -> tuple[Path, dict]:
+    """patient3's published actionability (JSON document) and its working directory."""
+    workdir = tmp_path_factory.mktemp("actionability-demo")
+    targets = [f"results/{PATIENT}/{PATIENT}.actionable.{suffix}" for suffix in ("json", "tsv")]
+    biomarkers = f"results/{PATIENT}/{PATIENT}.biomarkers.json"
+    snakemake(workdir, demo_run(workdir), *targets, biomarkers)
+    return workdir, json.loads((workdir / targets[0]).read_text())
+
+
+def matches_of(document: dict, variant: str) -> list[dict]:
+    return [m for m in document["matches"] if m["variant"] == variant]
+
+
+def test_egfr_l858r_osimertinib_tier_one_in_lung_adenocarcinoma(actionable) -> None:
+    _, document = actionable
+    (egfr,) = matches_of(document, "L858R")
+    assert egfr["gene"] == "EGFR" and egfr["drugs"] == ["osimertinib"]
+    assert (egfr["tier"], egfr["amp_level"]) == ("I", "A")
+    assert egfr["tumor_type"] == "lung adenocarcinoma" and egfr["tumor_type_matches"] is True
+    assert egfr["protein_change"] == "858L>858R"
+    assert set(egfr["matched_by"]) == {"gene + protein change", "genomic allele"}
+    assert any("TAGRISSO" in source for source in egfr["sources"])
+
+
+def test_kras_g12c_sotorasib_tier_one(actionable) -> None:
+    _, document = actionable
+    (kras,) = matches_of(document, "G12C")
+    assert "sotorasib" in kras["drugs"] and kras["tier"] == "I"
+    assert set(kras["matched_by"]) == {"gene + protein change", "genomic allele"}
+
+
+def test_tmb_high_pembrolizumab(actionable) -> None:
+    workdir, document = actionable
+    (tmb,) = matches_of(document, "TMB-high")
+    assert tmb["drugs"] == ["pembrolizumab"] and tmb["tier"] == "I"
+    biomarkers = json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
+    assert tmb["value"] == biomarkers["tmb"]["mutations_per_mb"]
+    assert "callable coding bases" in tmb["caveat"]  # the demo's coding footprint is tiny
+
+
+def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> None:
+    workdir, document = actionable
+    passengers = {m["variant"] for m in document["unknown_significance"]}
+    assert passengers == {"A420V", "S610N", "E130K", "R300H"}
+    with open(workdir / f"results/{PATIENT}/{PATIENT}.actionable.tsv") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) == len(document["matches"]) + len(passengers)
+    assert {r["variant"] for r in rows if r["tier"] == "I"} >= {"L858R", "G12C", "TMB-high"}
+    assert document["knowledge"]["curated"]["version"].startswith("1")
+
+
+def test_no_patient_or_sample_name_in_actionability_working_paths(actionable) -> None:
+    workdir, _ = actionable
+    for folder in ("work", "logs", "benchmarks"):
+        for path in (workdir / folder).rglob("*actionab*"):
+            relative = str(path.relative_to(workdir))
+            if not relative.startswith("logs/publish_"):
+                assert PATIENT not in relative and "demo3" not in relative
