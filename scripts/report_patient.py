@@ -99,6 +99,7 @@ def tumours_from(entries: list[dict]) -> list[TumourFiles]:
             e["normal"],
             Path(e["biomarkers"]) if e.get("biomarkers") else None,
             Path(e["summary"]) if e.get("summary") else None,
+            Path(e["actionable"]) if e.get("actionable") else None,
         )
         for e in entries
     ]

@@ -72,6 +72,8 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
         if "somatic_biomarkers" in globals() and annotation_enabled():
             entry["biomarkers"] = somatic_biomarkers(pid)
             entry["summary"] = f"work/{pid}/somatic/{pid}.somatic.json"
+        if "somatic_actionable" in globals() and annotation_enabled():
+            entry["actionable"] = f"{somatic_actionable(pid)}.json"
         pairs.append(entry)
     return pairs
 
@@ -105,7 +107,9 @@ def report_inputs(wildcards) -> list[str]:
         for path in sample_report_files(s).values()
     ]
     for pair in patient_tumours(wildcards.patient):
-        files += [pair[key] for key in ("biomarkers", "summary") if key in pair]
+        files += [
+            pair[key] for key in ("biomarkers", "summary", "actionable") if key in pair
+        ]
     return files
 
 

@@ -79,12 +79,14 @@ class Settings:
 
 @dataclass
 class TumourFiles:
-    """A tumour/normal pair's outputs (biomarkers JSON, the model's pair summary)."""
+    """A tumour/normal pair's outputs (biomarkers JSON, the model's pair summary, and the
+    actionability JSON)."""
 
     tumor: str
     normal: str
     biomarkers: Path | None = None
     summary: Path | None = None
+    actionable: Path | None = None
 
 
 def _load(path: Path | None) -> dict[str, Any] | None:
@@ -366,7 +368,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             }
             for m in tmb.get("mutations", [])
         ]
-        actionable = document.get("actionable")
+        actionable = _load(tumour.actionable) or document.get("actionable")
         pairs.append(
             pair
             | {
@@ -408,19 +410,32 @@ def _actionable(actionable: Any) -> dict[str, Any]:
             "statement": "Actionability (evidence tiers and matching drugs) is not assessed"
             " yet: no somatic knowledge base is configured.",
         }
-    variants = actionable if isinstance(actionable, list) else actionable.get("variants", [])
+    if isinstance(actionable, list):
+        variants = actionable
+    else:
+        variants = actionable.get("matches", actionable.get("variants", []))
     rows = [
         {
             "gene": v.get("gene"),
             "variant": v.get("protein_change") or v.get("variant"),
             "tier": v.get("tier"),
             "drugs": list(v.get("drugs") or []),
-            "evidence": v.get("evidence"),
+            "evidence": v.get("evidence") or _evidence(v),
         }
         for v in variants
     ]
     statement = f"{len(rows)} actionable variant(s)." if rows else "No actionable variant found."
     return {"assessed": True, "variants": rows, "statement": statement}
+
+
+def _evidence(match: dict[str, Any]) -> str | None:
+    """An actionability match's evidence in a few words: level, indication, knowledge."""
+    parts = [
+        f"level {match['evidence_level']}" if match.get("evidence_level") else None,
+        match.get("indication"),
+        match.get("knowledge"),
+    ]
+    return ", ".join(str(part) for part in parts if part) or None
 
 
 def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settings):
