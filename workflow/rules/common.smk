@@ -58,13 +58,22 @@ ALIGNMENT_EXT = config["alignment"]["format"]
 INDEX_EXT = {"bam": "bai", "cram": "crai"}[ALIGNMENT_EXT]
 
 
+CLUSTER_SCATTER = 16
+
+
 def scatter_count() -> int:
-    """Genome chunks for calling: the configured count, else one per available core."""
+    """Genome chunks for calling: the configured count, else one per core on a local run.
+
+    On a cluster the submitting process and each job process see different core counts, so
+    they would disagree on the chunks: there a fixed count is used.
+    """
     configured = config["calling"]["scatter"]
     if configured > 0:
         return configured
+    if workflow.remote_exec or not workflow.local_exec:
+        return CLUSTER_SCATTER
     cores = workflow.global_resources["_cores"].value
-    return max(1, min(cores or 16, 64))
+    return max(1, min(cores or CLUSTER_SCATTER, 64))
 
 
 CHUNKS = [str(index) for index in range(scatter_count())]

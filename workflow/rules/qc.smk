@@ -1,3 +1,10 @@
+# Staging links the user's files (whose paths may name the sample) under pseudonyms: it runs
+# on the submitting host, so no scheduler job's command line lists those paths.
+localrules:
+    stage_fastq,
+    stage_bam,
+
+
 rule stage_fastq:
     input:
         unpack(staged_unit_inputs),
