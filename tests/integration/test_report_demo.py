@@ -90,9 +90,17 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     changes = {(m["gene"], m["protein_change"]) for m in pair["mutations"]}
     assert {("EGFR", "858L>858R"), ("KRAS", "12G>12C")} <= changes
     assert pair["tmb"]["assessed"]
+    # Purity 0.6: a clonal heterozygous change is expected at 0.30.
+    assert {m["expected_vaf"] for m in pair["mutations"]} == {0.3}
+    assert all(m["vaf_reading"] for m in pair["mutations"])
+    actionable = {(v["gene"], v["tier"]) for v in pair["actionable"]["variants"]}
+    assert {("EGFR", "I"), ("KRAS", "I")} <= {
+        (gene, tier[:1] if tier else tier) for gene, tier in actionable
+    }
     assert document["qc"]["pair_checks"][0]["status"] == "pass"
     page = html(demo_results, "patient3")
     assert "858L&gt;858R" in page and "Variant allele fraction" in page
+    assert "osimertinib" in page.lower() and "Expected if clonal" in page
     for other in ("patient1", "patient2"):
         assert not report(demo_results, other)["tumour"]["present"]
 

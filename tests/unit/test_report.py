@@ -410,3 +410,13 @@ def test_knowledge_versions_and_run_start(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key", ["header", "qc", "pharmacogenomics", "hereditary", "tumour"])
 def test_schema_documents_every_section(key: str) -> None:
     assert SCHEMA["properties"][key]["description"]
+
+
+def test_vaf_reading_against_purity() -> None:
+    from tailorseq.report.assemble import vaf_reading
+
+    assert vaf_reading(0.3, None) == (None, "purity not given")
+    assert vaf_reading(0.31, 0.6) == (0.3, "consistent with a clonal heterozygous change")
+    assert vaf_reading(0.1, 0.6)[1].endswith("possibly subclonal")
+    assert vaf_reading(0.55, 0.6)[1].startswith("above the clonal expectation")
+    assert vaf_reading(None, 0.6) == (0.3, "allele fraction not measured")

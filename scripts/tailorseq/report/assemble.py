@@ -368,12 +368,15 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             }
             for m in tmb.get("mutations", [])
         ]
+        purity = document.get("purity", pair["purity"])
+        for mutation in mutations:
+            mutation["expected_vaf"], mutation["vaf_reading"] = vaf_reading(mutation["vaf"], purity)
         actionable = _load(tumour.actionable) or document.get("actionable")
         pairs.append(
             pair
             | {
                 "assessed": True,
-                "purity": document.get("purity", pair["purity"]),
+                "purity": purity,
                 "mutations": mutations,
                 "tmb": {
                     k: tmb.get(k)
@@ -400,6 +403,24 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             "statement": "A tumour sample was sequenced but somatic calling has not run for it.",
         }
     return {"present": True, "statement": f"{len(pairs)} tumour/normal pair(s).", "pairs": pairs}
+
+
+def vaf_reading(vaf: float | None, purity: float | None) -> tuple[float | None, str]:
+    """The allele fraction a clonal heterozygous change would show at this purity (diploid
+    region: purity / 2), and what the observed fraction suggests against it."""
+    if purity is None:
+        return None, "purity not given"
+    expected = round(purity / 2, 3)
+    if vaf is None:
+        return expected, "allele fraction not measured"
+    if vaf < 0.6 * expected:
+        return expected, "below the clonal expectation: possibly subclonal"
+    if vaf > 1.5 * expected:
+        return (
+            expected,
+            "above the clonal expectation: possible copy gain or loss of the other allele",
+        )
+    return expected, "consistent with a clonal heterozygous change"
 
 
 def _actionable(actionable: Any) -> dict[str, Any]:
