@@ -58,22 +58,25 @@ ALIGNMENT_EXT = config["alignment"]["format"]
 INDEX_EXT = {"bam": "bai", "cram": "crai"}[ALIGNMENT_EXT]
 
 
-CLUSTER_SCATTER = 16
+SCATTER_ENV = "TAILORSEQ_SCATTER"
 
 
 def scatter_count() -> int:
-    """Genome chunks for calling: the configured count, else one per core on a local run.
+    """Genome chunks for calling: the configured count, else one per core of the run.
 
-    On a cluster the submitting process and each job process see different core counts, so
-    they would disagree on the chunks: there a fixed count is used.
+    The submitting process decides and hands its count to the run's cluster jobs through the
+    environment (the SLURM executor exports it): a job process sees other cores and would
+    otherwise build other chunks.
     """
     configured = config["calling"]["scatter"]
     if configured > 0:
         return configured
-    if workflow.remote_exec or not workflow.local_exec:
-        return CLUSTER_SCATTER
+    if SCATTER_ENV in os.environ:
+        return int(os.environ[SCATTER_ENV])
     cores = workflow.global_resources["_cores"].value
-    return max(1, min(cores or CLUSTER_SCATTER, 64))
+    count = max(1, min(cores or 16, 64))
+    os.environ[SCATTER_ENV] = str(count)
+    return count
 
 
 CHUNKS = [str(index) for index in range(scatter_count())]
