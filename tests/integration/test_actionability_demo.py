@@ -1,4 +1,5 @@
-"""The demo's tumour (patient3, lung adenocarcinoma): drivers and TMB matched to therapies."""
+"""The demo's tumour (patient3, lung adenocarcinoma): drivers, TMB and MSI matched to therapies
+(on the session's demo run)."""
 
 import csv
 import json
@@ -6,21 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from helpers import demo_run, snakemake
-
 pytestmark = pytest.mark.integration
 
 PATIENT = "patient3"
 
 
 @pytest.fixture(scope="module")
-def actionable(tmp_path_factory) -> tuple[Path, dict]:
-    """patient3's published actionability (JSON document) and its working directory."""
-    workdir = tmp_path_factory.mktemp("actionability-demo")
-    targets = [f"results/{PATIENT}/{PATIENT}.actionable.{suffix}" for suffix in ("json", "tsv")]
-    biomarkers = f"results/{PATIENT}/{PATIENT}.biomarkers.json"
-    snakemake(workdir, demo_run(workdir), *targets, biomarkers)
-    return workdir, json.loads((workdir / targets[0]).read_text())
+def actionable(demo_results: Path) -> tuple[Path, dict]:
+    """patient3's published actionability (JSON document) and the run's directory."""
+    path = demo_results / f"results/{PATIENT}/{PATIENT}.actionable.json"
+    return demo_results, json.loads(path.read_text())
+
+
+def biomarkers(workdir: Path) -> dict:
+    return json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
 
 
 def matches_of(document: dict, variant: str) -> list[dict]:
@@ -49,9 +49,21 @@ def test_tmb_high_pembrolizumab(actionable) -> None:
     workdir, document = actionable
     (tmb,) = matches_of(document, "TMB-high")
     assert tmb["drugs"] == ["pembrolizumab"] and tmb["tier"] == "I"
-    biomarkers = json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
-    assert tmb["value"] == biomarkers["tmb"]["mutations_per_mb"]
+    assert tmb["value"] == biomarkers(workdir)["tmb"]["mutations_per_mb"]
     assert "callable coding bases" in tmb["caveat"]  # the demo's coding footprint is tiny
+
+
+def test_msi_high_pembrolizumab_in_the_actionable_output_and_the_report(actionable) -> None:
+    workdir, document = actionable
+    (msi,) = matches_of(document, "MSI-high")
+    assert msi["drugs"] == ["pembrolizumab"] and (msi["tier"], msi["amp_level"]) == ("I", "A")
+    assert msi["value"] == biomarkers(workdir)["msi"]["score"] >= msi["cutoff"] == 20
+    assert any("MSI-H" in source for source in msi["sources"])
+    report = json.loads((workdir / f"results/{PATIENT}/{PATIENT}.report.json").read_text())
+    (pair,) = report["tumour"]["pairs"]
+    listed = {(v["variant"], v["tier"], tuple(v["drugs"])) for v in pair["actionable"]["variants"]}
+    assert ("MSI-high", "I", ("pembrolizumab",)) in listed
+    assert pair["msi"]["assessed"] is True and pair["msi"]["msi_high"] is True
 
 
 def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> None:

@@ -1,7 +1,7 @@
-"""The demo's tumour/normal pair (patient3): planted somatic SNVs, TMB, and a sample swap."""
+"""The demo's tumour/normal pair (patient3): planted somatic SNVs at their VAF, MSI-high from
+planted unstable microsatellites, TMB, a panel of normals, and a sample swap."""
 
 import json
-import math
 from pathlib import Path
 
 import pysam
@@ -12,49 +12,117 @@ from helpers import DEMO, demo_dir, demo_run, snakemake, write_tsv
 pytestmark = pytest.mark.integration
 
 PATIENT = "patient3"
+TUMOUR = "demo3-tumor"
 PRODUCTS = (".somatic.vcf.gz", ".somatic.annotated.vcf.gz", ".biomarkers.json")
+PANEL_SITE = "KRAS-E130K"  # the planted passenger our panel of normals lists
+# The generator puts each SNV's alt on exactly round(VAF x n) of the n tumour fragments read
+# over it. The caller's depth differs by a few fragments (duplicates, MAPQ < 20, clipped ends):
+# at the demo's ~50x one alt fragment moves the VAF by about 0.015, so allow two.
+VAF_TOLERANCE = 0.03
+
+Key = tuple[str, int, str, str]
+
+
+def summary() -> dict:
+    return json.loads((demo_dir() / "expected" / "summary.json").read_text())
+
+
+def planted() -> dict[Key, dict]:
+    """The planted somatic SNVs by allele."""
+    return {
+        (s["contig"], s["pos"], s["ref"], s["alt"]): s
+        for s in summary()["samples"][TUMOUR]["somatic"]
+    }
+
+
+def planted_msi() -> dict[Key, dict]:
+    """The planted unstable microsatellites by the allele of their shortened repeat."""
+    sites = summary()["samples"][TUMOUR]["msi"]["unstable_sites"]
+    return {
+        tuple(site["deletion"][k] for k in ("contig", "pos", "ref", "alt")): site for site in sites
+    }
+
+
+def panel_key() -> Key:
+    (key,) = (key for key, site in planted().items() if site["id"] == PANEL_SITE)
+    return key
+
+
+def write_panel_of_normals(path: Path) -> Path:
+    """A panel of normals with one planted SNV and decoys: another alt at EGFR L858R's position,
+    and a one-unit-longer deletion at a planted unstable microsatellite."""
+    (egfr,) = (key for key, site in planted().items() if site["id"] == "EGFR-L858R")
+    other_alt = next(base for base in "ACGT" if base not in (egfr[2], egfr[3]))
+    contig, pos, ref, alt = next(iter(planted_msi()))
+    unit = planted_msi()[(contig, pos, ref, alt)]["unit"]
+    records = [panel_key(), (*egfr[:3], other_alt), (contig, pos, ref + unit, alt)]
+    fai = (demo_dir() / "genome.fa.fai").read_text().splitlines()
+    lines = ["##fileformat=VCFv4.2"]
+    lines += [f"##contig=<ID={name},length={length}>" for name, length, *_ in map(str.split, fai)]
+    lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
+    lines += [f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\t." for c, p, r, a in records]
+    path.write_text("\n".join(lines) + "\n")
+    return path
 
 
 @pytest.fixture(scope="module")
 def demo_results(tmp_path_factory) -> Path:
-    """The demo's somatic products only (alignment of the pair included)."""
+    """The demo's somatic products (alignment of the pair included) with a panel of normals."""
     workdir = tmp_path_factory.mktemp("somatic-demo")
-    snakemake(workdir, demo_run(workdir), *(f"results/{PATIENT}/{PATIENT}{p}" for p in PRODUCTS))
+    panel = write_panel_of_normals(workdir / "panel_of_normals.vcf")
+    config = demo_run(workdir, somatic={"panel_of_normals": str(panel)})
+    snakemake(workdir, config, *(f"results/{PATIENT}/{PATIENT}{p}" for p in PRODUCTS))
     return workdir
 
 
-def planted() -> dict[tuple[str, int, str, str], dict]:
-    summary = json.loads((demo_dir() / "expected" / "summary.json").read_text())
-    return {
-        (s["contig"], s["pos"], s["ref"], s["alt"]): s
-        for s in summary["samples"]["demo3-tumor"]["somatic"]
-    }
-
-
-def somatic_records(workdir: Path) -> dict[tuple[str, int, str, str], pysam.VariantRecord]:
+def somatic_records(workdir: Path) -> dict[Key, pysam.VariantRecord]:
     vcf = workdir / f"results/{PATIENT}/{PATIENT}.somatic.vcf.gz"
     with pysam.VariantFile(str(vcf)) as handle:
         return {(r.contig, r.pos, r.ref, r.alts[0]): r for r in handle}
 
 
-def test_every_planted_somatic_snv_and_nothing_else_passes(demo_results: Path) -> None:
+def biomarkers(workdir: Path) -> dict:
+    return json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
+
+
+def test_every_planted_somatic_variant_but_the_panel_site_passes_and_nothing_else(
+    demo_results: Path,
+) -> None:
     records = somatic_records(demo_results)
     passing = {key for key, record in records.items() if list(record.filter) == ["PASS"]}
-    assert passing == set(planted())
+    assert len(planted()) == 6 and len(planted_msi()) == 32
+    assert passing == (set(planted()) | set(planted_msi())) - {panel_key()}
 
 
-def test_egfr_l858r_and_kras_g12c_at_about_their_planted_vaf(demo_results: Path) -> None:
+def test_the_panel_of_normals_filters_its_site_allele_exactly(demo_results: Path) -> None:
+    records = somatic_records(demo_results)
+    assert list(records[panel_key()].filter) == ["PanelOfNormals"]
+    # The decoys (another alt at EGFR L858R, a longer deletion at a microsatellite) match no
+    # call, so the planted alleles there still pass.
+    flagged = {key for key, r in records.items() if "PanelOfNormals" in r.filter}
+    assert flagged == {panel_key()}
+
+
+def test_planted_snvs_are_called_at_their_planted_vaf(demo_results: Path) -> None:
     records = somatic_records(demo_results)
     for key, expected in planted().items():
-        if expected["id"] not in ("EGFR-L858R", "KRAS-G12C"):
-            continue
-        tumor = records[key].samples["demo3-tumor"]
-        depth = sum(tumor["AD"])
-        # The demo draws each read's allele at random, so the reads' own fraction varies around
-        # the planted VAF: allow three binomial standard deviations at the observed depth.
-        allowed = 3 * math.sqrt(expected["vaf"] * (1 - expected["vaf"]) / depth)
-        assert abs(tumor["AF"][0] - expected["vaf"]) <= allowed, expected["id"]
-        assert records[key].samples["demo3-normal"]["AD"][1] == 0
+        tumour, normal = records[key].samples[TUMOUR], records[key].samples["demo3-normal"]
+        assert abs(tumour["AF"][0] - expected["vaf"]) <= VAF_TOLERANCE, (
+            expected["id"],
+            tumour["AF"],
+        )
+        assert sum(tumour["AD"]) >= 30 and normal["AD"][1] == 0
+
+
+def test_shortened_microsatellites_are_called_near_their_planted_vaf(demo_results: Path) -> None:
+    records = somatic_records(demo_results)
+    vafs = [records[key].samples[TUMOUR]["AF"][0] for key in planted_msi()]
+    # The planted count is exact over the fragments read over the anchor and the deleted units;
+    # the caller counts only reads that show whether the repeat is shortened (not those ending
+    # inside it), a random subset: each site's VAF scatters by about +-0.06, their mean less.
+    planted_vaf = summary()["samples"][TUMOUR]["msi"]["vaf"]
+    assert all(0.15 <= vaf <= 0.45 for vaf in vafs)
+    assert abs(sum(vafs) / len(vafs) - planted_vaf) <= 0.05
 
 
 def test_germline_variants_of_the_patient_are_not_somatic(demo_results: Path) -> None:
@@ -66,36 +134,35 @@ def test_germline_variants_of_the_patient_are_not_somatic(demo_results: Path) ->
         assert list(records[key].filter) != ["PASS"], key
 
 
-def test_tmb_is_the_planted_coding_count_over_callable_coding_megabases(
-    demo_results: Path,
-) -> None:
-    summary = json.loads((demo_dir() / "expected" / "summary.json").read_text())
-    document = json.loads(
-        (demo_results / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text()
-    )
+def test_tmb_counts_the_planted_coding_snvs_the_panel_leaves(demo_results: Path) -> None:
+    tumour = summary()["samples"][TUMOUR]
+    document = biomarkers(demo_results)
     tmb = document["tmb"]
-    assert tmb["coding_mutations"] == summary["samples"]["demo3-tumor"]["somatic_coding_snvs"]
-    assert tmb["callable_coding_bases"] == summary["cds_bases"]
+    # Non-coding MSI deletions do not count; the panel's coding SNV no longer does.
+    assert tmb["coding_mutations"] == tumour["somatic_coding_snvs"] - 1
+    assert tmb["callable_coding_bases"] == summary()["cds_bases"]
     expected = tmb["coding_mutations"] / (tmb["callable_coding_bases"] / 1e6)
     assert tmb["mutations_per_mb"] == pytest.approx(expected, abs=1e-3)
     assert tmb["tmb_high"] is True
     assert {m["protein_change"] for m in tmb["mutations"]} >= {"858L>858R", "12G>12C"}
+    assert "130E>130K" not in {m["protein_change"] for m in tmb["mutations"]}
     assert document["purity"] == 0.6
     assert document["concordance"]["fraction"] == 1.0
 
 
-def test_msi_of_the_demo_pair_is_low_over_its_few_microsatellites(demo_results: Path) -> None:
-    document = json.loads(
-        (demo_results / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text()
-    )
-    msi = document["msi"]
-    # The demo's synthetic genome (270 kb) holds only 6 microsatellites at MSIsensor's minimums
-    # (mononucleotide >= 10, others >= 5 copies, unique flanks): too few for an MSI status
-    # (somatic.msi_min_sites, 50), so the score is reported and MSI is "not assessed".
-    assert 0 < msi["sites_used"] <= msi["sites_found"] <= 6
-    assert msi["unstable_sites"] == 0 and msi["score"] < msi["cutoff"] == 20
-    assert msi["msi_high"] is False and msi["assessed"] is False
-    assert "at least 50 are needed" in msi["reason"] and msi["method"].startswith("MSIsensor")
+def test_msi_high_at_the_planted_unstable_fraction(demo_results: Path) -> None:
+    msi = biomarkers(demo_results)["msi"]
+    truth = summary()["samples"][TUMOUR]["msi"]
+    assert msi["sites_found"] >= truth["microsatellites"] == 80
+    assert msi["sites_used"] >= msi["min_sites"] == 50
+    assert msi["assessed"] is True and msi["msi_high"] is True and msi["cutoff"] == 20
+    # Every unstable call is a planted unstable site (the stable ones and the genome's own
+    # few microsatellites are not). Sites without 20 spanning fragments in the 30x normal are
+    # not used; that sampling moves the score by a few points from the planted 40%.
+    unstable = {(site["contig"], site["pos"]) for site in truth["unstable_sites"]}
+    assert {(row["contig"], row["pos"]) for row in msi["unstable"]} <= unstable
+    assert msi["unstable_sites"] == len(msi["unstable"]) > 0
+    assert abs(msi["score"] - truth["score"]) <= 8
 
 
 def test_no_patient_or_sample_name_in_somatic_working_paths(demo_results: Path) -> None:

@@ -1,6 +1,7 @@
 """Somatic calling on real-format data: chr20-somatic-dev (simulated pair with truth, aligned to
 the whole GRCh37 chr20) and dream-simplefp (DREAM false-positive loci, BAM inputs)."""
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pysam
 import pytest
 
 from helpers import run_config, shared, snakemake, write_tsv
+from tailorseq.pseudonym import lab_secret, pseudonym
 
 pytestmark = pytest.mark.integration
 
@@ -50,11 +52,18 @@ def somatic_target(name: str) -> list[str]:
     return [f"results/{name}/{name}.somatic.vcf.gz", f"results/{name}/{name}.somatic.vcf.gz.tbi"]
 
 
+def msi_document() -> str:
+    """The pair's MSI JSON under the tumour's pseudonym (without reference.gff3 there is no
+    biomarkers JSON to carry it)."""
+    pid = pseudonym("dev-tumor", lab_secret())
+    return f"work/{pid}/somatic/{pid}.msi.json"
+
+
 @pytest.fixture(scope="module")
 def somatic_dev(tmp_path_factory) -> Path:
-    """One run of the somatic path on chr20-somatic-dev (minimap2 index of chr20 included)."""
+    """One run of the somatic path and MSI on chr20-somatic-dev (minimap2 index included)."""
     workdir = tmp_path_factory.mktemp("somatic-dev")
-    snakemake(workdir, somatic_dev_run(workdir), *somatic_target(PATIENT))
+    snakemake(workdir, somatic_dev_run(workdir), *somatic_target(PATIENT), msi_document())
     return workdir
 
 
@@ -134,6 +143,13 @@ def test_somatic_vcf_has_both_samples_depths_and_vaf(somatic_dev: Path) -> None:
     for record in passing:
         assert record.samples["dev-normal"]["DP"] >= 8
         assert record.samples["dev-tumor"]["AD"][1] >= 3
+
+
+def test_the_simulated_pair_is_microsatellite_stable(somatic_dev: Path) -> None:
+    msi = json.loads((somatic_dev / msi_document()).read_text())
+    # The pair was simulated without microsatellite instability: MSS over enough sites.
+    assert msi["sites_used"] >= msi["min_sites"] == 50 and msi["assessed"] is True
+    assert msi["msi_high"] is False and msi["score"] < 5 < msi["cutoff"]
 
 
 def test_dream_false_positive_loci_give_at_most_two_pass_calls(tmp_path: Path) -> None:

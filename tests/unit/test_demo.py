@@ -9,13 +9,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pysam
 import pytest
 
 from tailorseq.demo import DEFAULT_PLAN, RefBase, generate_demo, load_plan
 from tailorseq.demo.plan import Plan
-from tailorseq.demo.sequence import revcomp
+from tailorseq.demo.reads import Fragments, check_apart, draw_fragments, plant, reading
+from tailorseq.demo.sequence import BASES, revcomp
+from tailorseq.demo.variants import Haplotype, TumourAllele, Variant
 from tailorseq.errors import InputError, TailorseqError
+from tailorseq.somatic.msi import find_microsatellites
 
 SEED = 11
 SCALE = 0.3  # of the plan's coverage: 9x germline, 18x tumour, enough to see every allele
@@ -117,6 +121,24 @@ def test_a_plan_naming_an_unknown_allele_is_refused(tmp_path: Path) -> None:
         load_plan(bad)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("msi: {unstable: 0.40,", "msi: {unstable: 1.40,", "patient3: msi needs 0 <= unstable"),
+        ("units: [A, T, A, T,", "units: [AAT, T, A, T,", "units must be upper-case mono- or"),
+        ("deleted_units: [1, 3]", "deleted_units: [1, 6]", "deleted_units must be >= 1"),
+    ],
+)
+def test_a_plan_with_impossible_microsatellites_is_refused(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in DEFAULT_PLAN.read_text()
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(DEFAULT_PLAN.read_text().replace(old, new))
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_plan(bad)
+
+
 def test_every_output_is_written(demo: Path) -> None:
     names = {str(path.relative_to(demo)) for path in demo.rglob("*") if path.is_file()}
     expected = {
@@ -128,6 +150,7 @@ def test_every_output_is_written(demo: Path) -> None:
         "units.tsv",
         "expected/germline.vcf",
         "expected/somatic.vcf",
+        "expected/microsatellites.tsv",
         "expected/summary.json",
     }
     reads = {
@@ -440,11 +463,178 @@ def test_tumour_reads_carry_the_somatic_variants(demo: Path, genome: dict[str, s
     tumour, normal = sample_bases(demo, "demo3-tumor"), sample_bases(demo, "demo3-normal")
     _, records = vcf_records(demo / "expected" / "somatic.vcf")
     counts = []
-    for contig, pos, _, _, alt, *_ in records:
+    for contig, pos, _, _, alt, *_ in (r for r in records if "GENE=" in r[7]):
         assert allele_counts(normal, genome[contig], int(pos), alt)[1] == 0
         counts.append(allele_counts(tumour, genome[contig], int(pos), alt))
-    assert all(alt >= 1 for _, alt in counts)
+    assert len(counts) == 6 and all(alt >= 1 for _, alt in counts)
     assert 0.15 < sum(alt for _, alt in counts) / sum(map(sum, counts)) < 0.45  # VAF 0.2-0.3
+
+
+def toy_fragments(seed: int) -> list[tuple[Haplotype, Fragments]]:
+    """2,000 fragments of each of two identical random 5 kb haplotypes (the plan's reads)."""
+    rng = np.random.default_rng(seed)
+    sequence = rng.choice(BASES, 5000)
+    spec = load_plan().reads
+    return [
+        (haplotype, draw_fragments(haplotype.sequence, 2000, spec, rng))
+        for haplotype in (Haplotype(sequence), Haplotype(sequence.copy()))
+    ]
+
+
+def changed_rows(before: list[tuple[Haplotype, Fragments]], after) -> list[np.ndarray]:
+    """Per haplotype, the fragments whose templates differ after planting."""
+    return [
+        np.nonzero((a.head != b.head).any(axis=1) | (a.tail != b.tail).any(axis=1))[0]
+        for (_, a), (_, b) in zip(before, after, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.2, 1.0])
+def test_a_tumour_snv_is_on_exactly_its_fraction_of_the_fragments_over_it(fraction: float) -> None:
+    width = load_plan().reads.read_length
+    before, after = toy_fragments(5), toy_fragments(5)
+    sequence = before[0][0].sequence
+    ref = chr(sequence[2499])
+    snv = Variant("toy", 2500, ref, "ACGT"[("ACGT".index(ref) + 1) % 4])
+    plant(after, TumourAllele(snv, fraction), width, np.random.default_rng(1))
+    over = [np.nonzero(reading(f, width, 2499, 2500))[0] for _, f in before]
+    changed = changed_rows(before, after)
+    total = sum(len(rows) for rows in over)
+    assert total > 100 and sum(len(rows) for rows in changed) == round(fraction * total)
+    for rows, within, (_, fragments) in zip(changed, over, after, strict=True):
+        assert set(rows) <= set(within)
+        column = 2499 - fragments.starts[rows]  # where R1/R2's head read covers the site
+        shown = (column >= 0) & (column < width)
+        assert set(fragments.head[rows[shown], column[shown]]) <= {ord(snv.alt)}
+
+
+def test_a_tumour_deletion_shortens_the_fragments_that_carry_it() -> None:
+    width = load_plan().reads.read_length
+    before, after = toy_fragments(6), toy_fragments(6)
+    sequence = before[0][0].sequence.tobytes().decode()
+    deletion = Variant("toy", 3000, sequence[2999:3003], sequence[2999])
+    plant(after, TumourAllele(deletion, 0.3), width, np.random.default_rng(2))
+    over = sum(int(reading(f, width, 2999, 3003).sum()) for _, f in before)
+    changed = changed_rows(before, after)
+    # A carrier shows the deletion unless its read ends on the anchor base itself.
+    assert round(0.3 * over) - 3 <= sum(len(rows) for rows in changed) <= round(0.3 * over)
+    shortened = sequence[2980:3000] + sequence[3003:3020]
+    carried = [after[h][1].head[row].tobytes().decode() for h in (0, 1) for row in changed[h]]
+    assert sum(shortened in read for read in carried) > 10
+
+
+def test_tumour_alleles_within_a_fragment_of_each_other_are_refused() -> None:
+    spec = load_plan().reads
+    alleles = [TumourAllele(Variant("toy", pos, "A", "C"), 0.3) for pos in (1000, 1400)]
+    with pytest.raises(TailorseqError, match="toy:1000 and 1400 lie within a fragment"):
+        check_apart(alleles, spec)
+
+
+def microsatellite_rows(demo: Path) -> list[dict[str, str]]:
+    lines = (demo / "expected" / "microsatellites.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+def test_microsatellites_are_planted_where_the_msi_scan_finds_them(
+    demo: Path, plan: Plan, genome: dict[str, str]
+) -> None:
+    rows = microsatellite_rows(demo)
+    assert len(rows) == plan.microsatellites.count == 80
+    found = {
+        (site.contig, site.start + 1, site.end, site.unit)
+        for contig, sequence in genome.items()
+        for site in find_microsatellites(sequence, contig)
+    }
+    for row in rows:
+        contig, pos, end, unit = row["contig"], int(row["pos"]), int(row["end"]), row["unit"]
+        assert (contig, pos, end, unit) in found
+        assert genome[contig][pos - 1 : end] == unit * int(row["copies"])
+        assert 12 <= end - pos + 1 <= 24 and unit in plan.microsatellites.units
+    units = {len(row["unit"]) for row in rows}
+    assert units == {1, 2}
+
+
+def test_microsatellites_keep_away_from_genes_planted_and_background_variants(
+    demo: Path, plan: Plan
+) -> None:
+    rows = microsatellite_rows(demo)
+    reach = plan.reads.fragment_mean + 6 * plan.reads.fragment_sd
+    by_contig: dict[str, list[int]] = {}
+    for row in rows:
+        by_contig.setdefault(row["contig"], []).append(int(row["pos"]))
+    for positions in by_contig.values():
+        assert all(b - a > reach for a, b in itertools.pairwise(positions))
+    genes = [
+        (r[0], int(r[3]), int(r[4]))
+        for r in (line.split("\t") for line in (demo / "genes.gff3").read_text().splitlines())
+        if len(r) > 4 and r[2] == "gene"
+    ]
+    quiet = [
+        (q.contig, plan.contig(q.contig).to_demo(q.start), plan.contig(q.contig).to_demo(q.end))
+        for q in plan.quiet
+    ]
+    spacing = plan.microsatellites.spacing
+    for row in rows:
+        contig, pos = row["contig"], int(row["pos"])
+        for name, start, end in genes + quiet:
+            assert name != contig or not start - spacing <= pos <= end + spacing, row
+    for contig, pos in germline_truth(demo):
+        assert all(
+            abs(pos - site) > plan.background.min_spacing for site in by_contig.get(contig, [])
+        )
+
+
+def test_the_tumour_loses_repeat_units_at_the_planted_unstable_fraction(
+    demo: Path, genome: dict[str, str]
+) -> None:
+    summary = json.loads((demo / "expected" / "summary.json").read_text())
+    msi = summary["samples"]["demo3-tumor"]["msi"]
+    assert (msi["microsatellites"], msi["unstable"], msi["score"], msi["vaf"]) == (
+        80,
+        32,
+        40.0,
+        0.3,
+    )
+    assert "msi" not in summary["samples"]["demo3-normal"]
+    lost = {(r["contig"], int(r["pos"])): int(r["demo3-tumor"]) for r in microsatellite_rows(demo)}
+    assert sum(units > 0 for units in lost.values()) == 32
+    _, records = vcf_records(demo / "expected" / "somatic.vcf")
+    deletions = [r for r in records if "PLANTED=MSI:" in r[7]]
+    assert len(deletions) == 32
+    for site in msi["unstable_sites"]:
+        units = lost[(site["contig"], site["pos"])]
+        assert site["deleted_units"] == units and 1 <= units <= 3
+        deletion = site["deletion"]
+        contig, anchor = deletion["contig"], deletion["pos"]
+        assert anchor == site["pos"] - 1 and deletion["alt"] == genome[contig][anchor - 1]
+        assert deletion["ref"] == deletion["alt"] + site["unit"] * units
+        assert [contig, str(anchor), ".", deletion["ref"], deletion["alt"]] in [
+            r[:5] for r in deletions
+        ]
+
+
+def test_only_tumour_reads_show_the_shortened_repeats(demo: Path, genome: dict[str, str]) -> None:
+    tumour, normal = sample_bases(demo, "demo3-tumor"), sample_bases(demo, "demo3-normal")
+    summary = json.loads((demo / "expected" / "summary.json").read_text())
+    for site in summary["samples"]["demo3-tumor"]["msi"]["unstable_sites"][:4]:
+        sequence, first = genome[site["contig"]], site["pos"] - 1
+        length = len(site["unit"]) * site["copies"]
+        left, right = sequence[first - 8 : first], sequence[first + length : first + length + 8]
+        lost = len(site["unit"]) * site["deleted_units"]
+        shortened = left + sequence[first : first + length - lost] + right
+        full = left + sequence[first : first + length] + right
+        for kmer, in_tumour, in_normal in ((shortened, True, False), (full, True, True)):
+            for reads, expected in ((tumour, in_tumour), (normal, in_normal)):
+                seen = any(kmer in read or revcomp(kmer) in read for read in reads)
+                assert seen == expected, (site, kmer)
+
+
+def test_a_plan_with_more_microsatellites_than_places_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.yaml"
+    bad.write_text(DEFAULT_PLAN.read_text().replace("  count: 80\n", "  count: 400\n"))
+    with pytest.raises(TailorseqError, match="places for the plan's 400 microsatellites"):
+        generate_demo(tmp_path / "out", seed=SEED, plan_path=bad, coverage_scale=0.01)
 
 
 @needs_bwa

@@ -1,11 +1,13 @@
 """The offline demo: a synthetic genome standing for real loci, patients with known findings.
 
 `generate_demo(out_dir, seed)` writes, from `resources/demo_plan.yaml` alone:
-genome.fa(.fai), genes.gff3, clinvar.vcf (ClinVar-style records of the classified
-variants), pgx/definitions/*_translation.json (PharmCAT-format allele definitions on the
-demo's coordinates, see `tailorseq.demo.pgx`), reads/<sample>_<unit>_R{1,2}.fastq.gz,
-samples.tsv, units.tsv and
-expected/{germline.vcf,somatic.vcf,summary.json}. The same seed gives the same bytes.
+genome.fa(.fai) (with the plan's microsatellites), genes.gff3, clinvar.vcf (ClinVar-style
+records of the classified variants), pgx/definitions/*_translation.json (PharmCAT-format allele
+definitions on the demo's coordinates, see `tailorseq.demo.pgx`),
+reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
+expected/{germline.vcf,somatic.vcf,microsatellites.tsv,summary.json}. The same seed gives the
+same bytes. A tumour's somatic alleles (SNVs, shortened microsatellites) are each carried by
+exactly round(VAF x n) of the n tumour fragments read over them.
 
 Randomness comes from named, independent streams (genome per contig, CDS per gene, background
 per contig, reads per sample), so forcing extra reference bases (`extra_ref_bases`) or scaling
@@ -17,6 +19,12 @@ from pathlib import Path
 
 from tailorseq.demo.clinvar import write_clinvar
 from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
+from tailorseq.demo.microsatellites import (
+    Microsatellite,
+    UnstableSite,
+    plant_microsatellites,
+    unstable_sites,
+)
 from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
 from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
 from tailorseq.demo.reads import simulate_pairs, write_units
@@ -25,6 +33,7 @@ from tailorseq.demo.truth import write_sheets, write_truth
 from tailorseq.demo.variants import (
     GermlineSite,
     SomaticSite,
+    TumourAllele,
     Variant,
     background_sites,
     haplotypes,
@@ -46,13 +55,26 @@ def _avoid(planted: Iterable[Variant], extra: Iterable[RefBase]) -> dict[str, li
     return avoid
 
 
+def _microsatellite_positions(sites: list[Microsatellite]) -> dict[str, list[int]]:
+    """The anchor base before each microsatellite and its last base, per contig."""
+    positions: dict[str, list[int]] = {}
+    for site in sites:
+        positions.setdefault(site.contig, []).extend([site.pos - 1, site.last])
+    return positions
+
+
+def _tumour_alleles(somatic: list[SomaticSite], unstable: list[UnstableSite]) -> list[TumourAllele]:
+    """A tumour's somatic SNVs and shortened microsatellites, each with its allele fraction."""
+    return [TumourAllele(s.variant, s.vaf) for s in somatic] + [u.allele for u in unstable]
+
+
 def _write_reads(
     out_dir: Path,
     plan: Plan,
     seed: int,
     reference: Reference,
     sites: list[GermlineSite],
-    somatic: dict[str, list[SomaticSite]],
+    tumour: dict[str, list[TumourAllele]],
     coverage_scale: float,
 ) -> dict[str, list[tuple[str, str, str]]]:
     """Simulate and write every sample's FASTQ pairs; return each sample's units."""
@@ -64,9 +86,9 @@ def _write_reads(
         for sample in patient.samples:
             run += 1
             coverage = plan.reads.coverage[sample.kind] * coverage_scale
-            tumour = somatic[patient.id] if sample.kind == "tumor" else []
+            alleles = tumour[patient.id] if sample.kind == "tumor" else []
             rng = stream(seed, "reads", sample.name)
-            pairs = simulate_pairs(patient_haplotypes, tumour, coverage, plan.reads, rng)
+            pairs = simulate_pairs(patient_haplotypes, alleles, coverage, plan.reads, rng)
             units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
     return units
 
@@ -93,13 +115,20 @@ def generate_demo(
     alleles = planted_alleles(plan, reference, layouts)
     planted = planted_germline(plan, alleles)
     avoid = _avoid(alleles.values(), extra)
+    microsatellites = plant_microsatellites(plan, reference, layouts, avoid, seed)
+    for contig, positions in _microsatellite_positions(microsatellites).items():
+        avoid.setdefault(contig, []).extend(positions)
     sites: list[GermlineSite] = planted + background_sites(plan, reference, layouts, avoid, seed)
     somatic = somatic_sites(plan, alleles)
+    unstable = {
+        p.id: unstable_sites(plan, p, microsatellites, reference, seed) for p in plan.patients
+    }
+    tumour = {p.id: _tumour_alleles(somatic[p.id], unstable[p.id]) for p in plan.patients}
     out_dir.mkdir(parents=True, exist_ok=True)
     write_fasta(reference, out_dir)
     write_gff3(plan, layouts, out_dir)
     write_definitions(out_dir, pgx_definitions, pgx_source)
     write_clinvar(out_dir, plan, alleles)
-    units = _write_reads(out_dir, plan, seed, reference, sites, somatic, coverage_scale)
+    units = _write_reads(out_dir, plan, seed, reference, sites, tumour, coverage_scale)
     write_sheets(out_dir, plan, units)
-    write_truth(out_dir, plan, seed, sites, somatic, layouts)
+    write_truth(out_dir, plan, seed, sites, somatic, layouts, microsatellites, unstable)

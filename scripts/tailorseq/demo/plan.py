@@ -114,6 +114,16 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class TumourMsi:
+    """Microsatellite instability planted in a tumour: the fraction of the demo's
+    microsatellites that are unstable, and the fraction of tumour fragments over an unstable
+    site that carry its shortened allele."""
+
+    unstable: float
+    vaf: float
+
+
+@dataclass(frozen=True)
 class Patient:
     """A patient: planted alleles and genotypes, and the samples sequenced."""
 
@@ -125,6 +135,7 @@ class Patient:
     germline: dict[str, str]
     somatic: dict[str, float]
     tumor_type: str = ""
+    msi: TumourMsi | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,17 @@ class Background:
     min_spacing: int
     max_homopolymer: int
     exon_margin: int
+
+
+@dataclass(frozen=True)
+class Microsatellites:
+    """Perfect tandem repeats forced into the random sequence (see the plan's comments)."""
+
+    count: int
+    units: tuple[str, ...]
+    bases: tuple[int, int]
+    deleted_units: tuple[int, int]
+    spacing: int
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,7 @@ class Plan:
     pharmcat_names: dict[str, dict[str, str]]
     patients: tuple[Patient, ...]
     background: Background
+    microsatellites: Microsatellites
     reads: ReadSpec
 
     def contig(self, name: str) -> Contig:
@@ -228,6 +251,7 @@ def _coding(data: dict[str, Any]) -> CodingVariant:
 def _patient(data: dict[str, Any]) -> Patient:
     samples = tuple(_build(Sample, sample) for sample in data.pop("samples"))
     pgx = {gene: tuple(pair) for gene, pair in data.pop("pgx", {}).items()}
+    msi = data.pop("msi", None)
     return _build(
         Patient,
         data,
@@ -235,6 +259,7 @@ def _patient(data: dict[str, Any]) -> Patient:
         pgx=pgx,
         germline=data.pop("germline", {}),
         somatic=data.pop("somatic", {}),
+        msi=_build(TumourMsi, msi) if msi else None,
     )
 
 
@@ -258,6 +283,7 @@ def parse_plan(data: dict[str, Any]) -> Plan:
         pharmcat_names=data.get("pharmcat_names", {}),
         patients=tuple(_patient(dict(patient)) for patient in data["patients"]),
         background=_build(Background, data["background"]),
+        microsatellites=_build(Microsatellites, data["microsatellites"]),
         reads=_build(ReadSpec, data["reads"]),
     )
 
@@ -284,8 +310,21 @@ def plan_problems(plan: Plan) -> list[str]:
     for variant in plan.coding_variants:
         if variant.gene not in {gene.name for gene in plan.genes}:
             problems.append(f"{variant.id}: no gene model {variant.gene}")
+    problems += _microsatellite_problems(plan.microsatellites)
     for patient in plan.patients:
         problems += _patient_problems(plan, patient, coding)
+    return problems
+
+
+def _microsatellite_problems(spec: Microsatellites) -> list[str]:
+    problems = []
+    if not all(DNA.match(unit) and 1 <= len(unit) <= 2 for unit in spec.units):
+        problems.append("microsatellites: units must be upper-case mono- or dinucleotides")
+    low, high = spec.bases
+    if not 12 <= low <= high <= 40 or spec.count < 1:
+        problems.append("microsatellites: need count >= 1 and 12 <= bases[0] <= bases[1] <= 40")
+    if not 1 <= spec.deleted_units[0] <= spec.deleted_units[1] < low // 2:
+        problems.append("microsatellites: deleted_units must be >= 1 and leave a repeat")
     return problems
 
 
@@ -302,6 +341,8 @@ def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVari
         variant = coding.get(variant_id)
         if variant is None or len(variant.cds_ref) != 1 or not 0 < vaf <= 1:
             problems.append(f"{patient.id}: somatic {variant_id} must be a coding SNV, 0<VAF<=1")
+    if patient.msi and not (0 <= patient.msi.unstable <= 1 and 0 < patient.msi.vaf <= 1):
+        problems.append(f"{patient.id}: msi needs 0 <= unstable <= 1 and 0 < vaf <= 1")
     for sample in patient.samples:
         if sample.kind not in KINDS:
             problems.append(f"{patient.id}: sample {sample.name} kind {sample.kind}")

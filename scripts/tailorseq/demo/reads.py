@@ -1,6 +1,7 @@
 """Paired-end read simulation from a patient's haplotypes, and deterministic FASTQ.gz output."""
 
 import gzip
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,7 +9,8 @@ import numpy as np
 
 from tailorseq.demo.plan import ReadSpec
 from tailorseq.demo.sequence import BASE_INDEX, BASES, COMPLEMENT_TABLE
-from tailorseq.demo.variants import Haplotype, SomaticSite
+from tailorseq.demo.variants import Haplotype, TumourAllele
+from tailorseq.errors import TailorseqError
 
 GZIP_LEVEL = 4
 
@@ -30,14 +32,6 @@ class ReadPairs:
         return ReadPairs(self.r1[rows], self.q1[rows], self.r2[rows], self.q2[rows])
 
 
-def _mutate(
-    reads: np.ndarray, hit: np.ndarray, column: np.ndarray, width: np.ndarray, base: int
-) -> None:
-    """Set `base` in the rows of `hit` whose `column` falls inside 0..width-1."""
-    rows = np.nonzero(hit & (column >= 0) & (column < width))[0]
-    reads[rows, column[rows]] = base
-
-
 def _fill_adapters(reads: np.ndarray, lengths: np.ndarray, fill: np.ndarray) -> None:
     """Past the end of a short fragment a read carries the adapter (then `fill` continues)."""
     cycles = np.arange(reads.shape[1])
@@ -46,19 +40,32 @@ def _fill_adapters(reads: np.ndarray, lengths: np.ndarray, fill: np.ndarray) -> 
     reads[mask] = fill[past[mask]]
 
 
-def fragments(
-    sequence: np.ndarray,
-    count: int,
-    spec: ReadSpec,
-    rng: np.random.Generator,
-    somatic: list[tuple[int, int, float]],
-    fills: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """R1 and R2 templates (before sequencing errors) of `count` fragments of one haplotype.
+@dataclass
+class Fragments:
+    """Fragments of one haplotype: where they lie and their first and last `width` bases."""
 
-    `somatic` lists (haplotype index, alt base, VAF): each fragment over a site carries the alt
-    with probability VAF. About `duplicate_fraction` of the fragments are read twice.
-    """
+    starts: np.ndarray
+    lengths: np.ndarray
+    forward: np.ndarray  # R1 reads the fragment's start
+    duplicated: np.ndarray  # read twice (a PCR duplicate)
+    head: np.ndarray  # the first `width` bases, + strand
+    tail: np.ndarray  # the last `width` bases, + strand
+
+
+def templates(
+    sequence: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last `width` bases of each fragment (clipped at the sequence ends)."""
+    cycles, size = np.arange(width), len(sequence)
+    head = sequence[np.minimum(starts[:, None] + cycles, size - 1)]
+    tail = sequence[np.clip((starts + lengths - width)[:, None] + cycles, 0, size - 1)]
+    return head, tail
+
+
+def draw_fragments(
+    sequence: np.ndarray, count: int, spec: ReadSpec, rng: np.random.Generator
+) -> Fragments:
+    """`count` random fragments of one haplotype; about `duplicate_fraction` are read twice."""
     width, size = spec.read_length, len(sequence)
     normal = np.rint(rng.normal(spec.fragment_mean, spec.fragment_sd, count)).astype(np.int64)
     short = rng.integers(spec.short_min, width, size=count)
@@ -67,20 +74,76 @@ def fragments(
     starts = rng.integers(0, size - lengths + 1)
     forward = rng.random(count) < 0.5
     duplicated = rng.random(count) < spec.duplicate_fraction
-    cycles = np.arange(width)
-    head = sequence[np.minimum(starts[:, None] + cycles, size - 1)]
-    tail_starts = starts + lengths - width
-    tail = sequence[np.clip(tail_starts[:, None] + cycles, 0, size - 1)]
-    for index, base, vaf in somatic:
-        hit = rng.random(count) < vaf
-        _mutate(head, hit, index - starts, np.minimum(lengths, width), base)
-        _mutate(tail, hit & (index >= starts), index - tail_starts, np.full(count, width), base)
-    tail = COMPLEMENT_TABLE[tail[:, ::-1]]
-    r1 = np.where(forward[:, None], head, tail)
-    r2 = np.where(forward[:, None], tail, head)
-    _fill_adapters(r1, lengths, fills[0])
-    _fill_adapters(r2, lengths, fills[1])
-    rows = np.concatenate([np.arange(count), np.nonzero(duplicated)[0]])
+    head, tail = templates(sequence, starts, lengths, width)
+    return Fragments(starts, lengths, forward, duplicated, head, tail)
+
+
+def reading(fragments: Fragments, width: int, first: int, last: int) -> np.ndarray:
+    """Which fragments have a read (R1 or R2) over any of the 0-based indexes first..last-1."""
+    ends = fragments.starts + fragments.lengths
+    head_end = fragments.starts + np.minimum(fragments.lengths, width)
+    tail_start = np.maximum(fragments.starts, ends - width)
+    over_head = (fragments.starts < last) & (head_end > first)
+    return over_head | ((tail_start < last) & (ends > first))
+
+
+def plant(
+    drawn: list[tuple[Haplotype, Fragments]],
+    allele: TumourAllele,
+    width: int,
+    rng: np.random.Generator,
+) -> None:
+    """Give exactly round(fraction x n) of the n fragments read over the allele's reference
+    bases (both haplotypes together) the allele: they are read again from a copy of their
+    haplotype carrying it."""
+    variant = allele.variant
+    alt = np.frombuffer(variant.alt.encode(), dtype=np.uint8)
+    indexes = [haplotype.index(variant.pos) for haplotype, _ in drawn]
+    rows = [
+        np.nonzero(reading(fragments, width, index, index + len(variant.ref)))[0]
+        for (_, fragments), index in zip(drawn, indexes, strict=True)
+    ]
+    total = sum(len(r) for r in rows)
+    carriers = np.zeros(total, dtype=bool)
+    carriers[rng.choice(total, size=round(allele.fraction * total), replace=False)] = True
+    offset = 0
+    for (haplotype, fragments), index, over in zip(drawn, indexes, rows, strict=True):
+        picked = over[carriers[offset : offset + len(over)]]
+        offset += len(over)
+        sequence = haplotype.sequence
+        mutant = np.concatenate([sequence[:index], alt, sequence[index + len(variant.ref) :]])
+        fragments.head[picked], fragments.tail[picked] = templates(
+            mutant, fragments.starts[picked], fragments.lengths[picked], width
+        )
+
+
+def check_apart(alleles: list[TumourAllele], spec: ReadSpec) -> None:
+    """Tumour alleles must lie further apart than a fragment reaches (mean + 6 SD), else a
+    fragment carrying one would be read again without the other."""
+    reach = spec.fragment_mean + 6 * spec.fragment_sd
+    ordered = sorted(alleles, key=lambda a: (a.variant.contig, a.variant.pos))
+    for one, other in itertools.pairwise(ordered):
+        if (
+            one.variant.contig == other.variant.contig
+            and other.variant.pos - one.variant.pos < reach
+        ):
+            raise TailorseqError(
+                f"demo: tumour alleles at {one.variant.contig}:{one.variant.pos} and"
+                f" {other.variant.pos} lie within a fragment of each other: move one"
+            )
+
+
+def read_pairs(
+    fragments: Fragments, width: int, fills: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """R1 and R2 templates (before sequencing errors), duplicates appended."""
+    tail = COMPLEMENT_TABLE[fragments.tail[:, ::-1]]
+    forward = fragments.forward[:, None]
+    r1 = np.where(forward, fragments.head, tail)
+    r2 = np.where(forward, tail, fragments.head)
+    _fill_adapters(r1, fragments.lengths, fills[0])
+    _fill_adapters(r2, fragments.lengths, fills[1])
+    rows = np.concatenate([np.arange(len(r1)), np.nonzero(fragments.duplicated)[0]])
     return r1[rows], r2[rows]
 
 
@@ -106,27 +169,36 @@ def sequence_reads(
 
 def simulate_pairs(
     haplotypes: dict[str, tuple[Haplotype, Haplotype]],
-    somatic: list[SomaticSite],
+    tumour: list[TumourAllele],
     coverage: float,
     spec: ReadSpec,
     rng: np.random.Generator,
 ) -> ReadPairs:
-    """Read pairs over every contig at `coverage`, half from each haplotype, in random order."""
+    """Read pairs over every contig at `coverage`, half from each haplotype, in random order;
+    each tumour allele on exactly its fraction of the fragments read over it."""
+    check_apart(tumour, spec)
+    width = spec.read_length
     adapters = (spec.adapter_r1, spec.adapter_r2)
     fills = tuple(
-        np.concatenate([np.frombuffer(a.encode(), np.uint8), rng.choice(BASES, spec.read_length)])
+        np.concatenate([np.frombuffer(a.encode(), np.uint8), rng.choice(BASES, width)])
         for a in adapters
     )
     r1s, r2s = [], []
     for contig, pair in haplotypes.items():
-        for haplotype in pair:
-            sites = [
-                (haplotype.index(site.variant.pos), ord(site.variant.alt), site.vaf)
-                for site in somatic
-                if site.variant.contig == contig
-            ]
-            count = round(coverage * len(haplotype.sequence) / (4 * spec.read_length))
-            r1, r2 = fragments(haplotype.sequence, count, spec, rng, sites, (fills[0], fills[1]))
+        drawn = [
+            (
+                h,
+                draw_fragments(
+                    h.sequence, round(coverage * len(h.sequence) / (4 * width)), spec, rng
+                ),
+            )
+            for h in pair
+        ]
+        for allele in tumour:
+            if allele.variant.contig == contig:
+                plant(drawn, allele, width, rng)
+        for _, fragments in drawn:
+            r1, r2 = read_pairs(fragments, width, (fills[0], fills[1]))
             r1s.append(r1)
             r2s.append(r2)
     order = rng.permutation(sum(len(r1) for r1 in r1s))

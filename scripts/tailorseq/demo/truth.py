@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from tailorseq.demo.genome import GeneLayout
+from tailorseq.demo.microsatellites import Microsatellite, UnstableSite
 from tailorseq.demo.plan import Patient, Plan, Sample
 from tailorseq.demo.variants import GermlineSite, SomaticSite, Variant
 
@@ -62,12 +63,22 @@ def germline_vcf(plan: Plan, sites: list[GermlineSite]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def somatic_vcf(plan: Plan, somatic: dict[str, list[SomaticSite]]) -> str:
-    """Every tumour's somatic variants with VAF, gene and protein change."""
+def tumour_sample(patient: Patient) -> str | None:
+    """The name of the patient's tumour sample, None without one."""
+    return next((s.name for s in patient.samples if s.kind == "tumor"), None)
+
+
+def somatic_vcf(
+    plan: Plan, somatic: dict[str, list[SomaticSite]], unstable: dict[str, list[UnstableSite]]
+) -> str:
+    """Every tumour's somatic variants with VAF: the SNVs with gene and protein change, the
+    shortened microsatellites (MSI) as deletions."""
     info = [
-        '##INFO=<ID=PLANTED,Number=1,Type=String,Description="Planted variant">',
+        '##INFO=<ID=PLANTED,Number=1,Type=String,Description="Planted variant; MSI:UNIT[n]>UNIT[m]'
+        ' for a microsatellite shortened from n to m units">',
         '##INFO=<ID=SAMPLE,Number=1,Type=String,Description="Tumour sample carrying it">',
-        '##INFO=<ID=VAF,Number=1,Type=Float,Description="Expected variant allele fraction">',
+        "##INFO=<ID=VAF,Number=1,Type=Float,Description=\"Fraction of the tumour's fragments over"
+        ' it that carry it">',
         '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene">',
         '##INFO=<ID=HGVSC,Number=1,Type=String,Description="CDS change">',
         '##INFO=<ID=HGVSP,Number=1,Type=String,Description="Protein change">',
@@ -76,7 +87,7 @@ def somatic_vcf(plan: Plan, somatic: dict[str, list[SomaticSite]]) -> str:
     lines = _vcf_header(plan, info, [])
     records = []
     for patient in plan.patients:
-        tumor = next((s.name for s in patient.samples if s.kind == "tumor"), None)
+        tumor = tumour_sample(patient)
         for site in somatic[patient.id] if tumor else ():
             c = site.coding
             fields = (
@@ -84,7 +95,49 @@ def somatic_vcf(plan: Plan, somatic: dict[str, list[SomaticSite]]) -> str:
                 f"HGVSC={c.hgvsc};HGVSP={c.hgvsp};AA={c.csq}"
             )
             records.append((sort_key(plan, site.variant), _vcf_line(site.variant, fields, [])))
+        for msi in unstable[patient.id] if tumor else ():
+            fields = f"PLANTED={msi.variant.label};SAMPLE={tumor};VAF={msi.allele.fraction:.2f}"
+            records.append((sort_key(plan, msi.variant), _vcf_line(msi.variant, fields, [])))
     return "\n".join(lines + [line for _, line in sorted(records)]) + "\n"
+
+
+def microsatellites_tsv(
+    plan: Plan, sites: list[Microsatellite], unstable: dict[str, list[UnstableSite]]
+) -> str:
+    """The planted microsatellites, with the units each tumour's shortened allele lost (0:
+    stable)."""
+    tumours = [(p, name) for p in plan.patients if (name := tumour_sample(p))]
+    lost = {
+        name: {(u.site.contig, u.site.pos): u.deleted_units for u in unstable[p.id]}
+        for p, name in tumours
+    }
+    rows = ["\t".join(["contig", "pos", "end", "unit", "copies", *(n for _, n in tumours)])]
+    for site in sites:
+        losses = [str(lost[name].get((site.contig, site.pos), 0)) for _, name in tumours]
+        fields = [site.contig, str(site.pos), str(site.last), site.unit, str(site.copies)]
+        rows.append("\t".join(fields + losses))
+    return "\n".join(rows) + "\n"
+
+
+def msi_summary(sites: list[Microsatellite], unstable: list[UnstableSite]) -> dict[str, Any]:
+    """A tumour's planted MSI: sites, unstable sites, score (% unstable) and allele fraction."""
+    return {
+        "microsatellites": len(sites),
+        "unstable": len(unstable),
+        "score": round(100 * len(unstable) / len(sites), 2),
+        "vaf": unstable[0].allele.fraction if unstable else None,
+        "unstable_sites": [
+            {
+                "contig": u.site.contig,
+                "pos": u.site.pos,
+                "unit": u.site.unit,
+                "copies": u.site.copies,
+                "deleted_units": u.deleted_units,
+                "deletion": _where(u.variant),
+            }
+            for u in unstable
+        ],
+    }
 
 
 def _diplotypes(plan: Plan, patient: Patient) -> dict[str, str]:
@@ -144,6 +197,7 @@ def summary(
     sites: list[GermlineSite],
     somatic: dict[str, list[SomaticSite]],
     layouts: dict[str, GeneLayout],
+    msi: tuple[list[Microsatellite], dict[str, list[UnstableSite]]],
 ) -> dict[str, Any]:
     """The expected findings per sample."""
     samples: dict[str, Any] = {}
@@ -173,9 +227,16 @@ def summary(
                     for s in somatic[patient.id]
                 ]
                 entry["somatic_coding_snvs"] = sum(s.variant.is_snv for s in somatic[patient.id])
+                entry["msi"] = msi_summary(msi[0], msi[1][patient.id])
             samples[sample.name] = entry
     cds_bases = sum(layout.cds_length for layout in layouts.values())
-    return {"seed": seed, "build": "demo", "cds_bases": cds_bases, "samples": samples}
+    return {
+        "seed": seed,
+        "build": "demo",
+        "cds_bases": cds_bases,
+        "microsatellites": len(msi[0]),
+        "samples": samples,
+    }
 
 
 def write_truth(
@@ -185,13 +246,18 @@ def write_truth(
     sites: list[GermlineSite],
     somatic: dict[str, list[SomaticSite]],
     layouts: dict[str, GeneLayout],
+    microsatellites: list[Microsatellite],
+    unstable: dict[str, list[UnstableSite]],
 ) -> None:
-    """expected/germline.vcf, expected/somatic.vcf and expected/summary.json."""
+    """expected/germline.vcf, somatic.vcf, microsatellites.tsv and summary.json."""
     expected = out_dir / "expected"
     expected.mkdir(parents=True, exist_ok=True)
     (expected / "germline.vcf").write_text(germline_vcf(plan, sites))
-    (expected / "somatic.vcf").write_text(somatic_vcf(plan, somatic))
-    content = summary(plan, seed, sites, somatic, layouts)
+    (expected / "somatic.vcf").write_text(somatic_vcf(plan, somatic, unstable))
+    (expected / "microsatellites.tsv").write_text(
+        microsatellites_tsv(plan, microsatellites, unstable)
+    )
+    content = summary(plan, seed, sites, somatic, layouts, (microsatellites, unstable))
     (expected / "summary.json").write_text(json.dumps(content, indent=2) + "\n")
 
 

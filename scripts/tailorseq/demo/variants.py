@@ -50,6 +50,14 @@ class SomaticSite:
 
 
 @dataclass(frozen=True)
+class TumourAllele:
+    """An allele carried by exactly round(fraction x n) of the n tumour fragments over it."""
+
+    variant: Variant
+    fraction: float
+
+
+@dataclass(frozen=True)
 class Haplotype:
     """One haplotype of one contig: its sequence and the length changes that made it."""
 
@@ -157,14 +165,27 @@ def _blocked(
     blocked = np.zeros(contig.length + 1, dtype=bool)
     blocked[: spec.min_end_distance] = True
     blocked[contig.length - spec.min_end_distance :] = True
-    for quiet in (q for q in plan.quiet if q.contig == contig.name):
-        first, last = contig.to_demo(quiet.start), contig.to_demo(quiet.end)
-        blocked[max(0, first - 1 - spec.min_spacing) : last + spec.min_spacing] = True
+    for first, last in quiet_spans(plan, contig):
+        block(blocked, first, last, spec.min_spacing)
     for start, end in layout.exons() if layout else ():
-        blocked[max(0, start - 1 - spec.exon_margin) : end + spec.exon_margin] = True
+        block(blocked, start, end, spec.exon_margin)
     for pos in avoid:
-        blocked[max(0, pos - 1 - spec.min_spacing) : pos + spec.min_spacing] = True
+        block(blocked, pos, pos, spec.min_spacing)
     return blocked
+
+
+def quiet_spans(plan: Plan, contig: Contig) -> list[tuple[int, int]]:
+    """The plan's quiet spans on `contig`, in demo positions (first, last)."""
+    return [
+        (contig.to_demo(quiet.start), contig.to_demo(quiet.end))
+        for quiet in plan.quiet
+        if quiet.contig == contig.name
+    ]
+
+
+def block(blocked: np.ndarray, first: int, last: int, margin: int) -> None:
+    """Mark 1-based positions first..last and `margin` bases either side in a 0-based mask."""
+    blocked[max(0, first - 1 - margin) : last + margin] = True
 
 
 def _candidate(
