@@ -1,6 +1,8 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
-force-genotyped positions), `snakemake.input.outside_calls` (optional TSV) and
-`snakemake.params` (definitions, build, sample, sex, phenotypes, genes, research) and writes
+force-genotyped positions), `snakemake.input.outside_calls` (optional TSV),
+`snakemake.input.recommendations` (optional CPIC recommendation file) and
+`snakemake.params` (definitions, build, sample, sex, phenotypes, genes, research,
+recommendations: the configured source of the CPIC file) and writes
 `snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
 
     python scripts/pgx.py --vcf S.pgx.vcf.gz --definitions DIR --build GRCh38 \
@@ -23,6 +25,7 @@ def run_from_snakemake(smk) -> None:
     params = smk.params
     genes = getattr(params, "genes", None) or None
     outside = list(getattr(smk.input, "outside_calls", None) or [])
+    cpic = list(getattr(smk.input, "recommendations", None) or [])
     with stderr_to(smk.log[0] if smk.log else None):
         result = run_pgx(
             Path(smk.input.vcf),
@@ -38,6 +41,8 @@ def run_from_snakemake(smk) -> None:
             outside_calls=outside[0] if outside else None,
             sex=getattr(params, "sex", None) or None,
             find_combinations="combinations" in (getattr(params, "research", None) or []),
+            cpic_file=cpic[0] if cpic else None,
+            cpic_source=getattr(params, "recommendations", None) or None,
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

@@ -37,6 +37,7 @@ def _pgx(args: argparse.Namespace) -> None:
         outside_calls=args.outside_calls,
         sex=args.sex,
         find_combinations="combinations" in (args.research or []),
+        cpic_file=args.recommendations,
     )
     for gene, call in result["genes"].items():
         diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
@@ -90,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["combinations"],
         help="research mode, as PharmCAT's: 'combinations' reports combination and partial "
         "alleles where no exact diplotype fits (off by default)",
+    )
+    pgx.add_argument(
+        "--recommendations",
+        metavar="FILE",
+        help="CPIC recommendation file in PharmCAT's drugs.json format (CPIC's recommendation "
+        "export): recommendations with their classification (default: pypgx's tables, which "
+        "have no classification)",
     )
     pgx.set_defaults(func=_pgx)
     return parser

@@ -7,6 +7,7 @@ from snakemake.settings.types import DeploymentMethod
 
 from tailorseq.alignment import aligner_read_group
 from tailorseq.checks import preflight
+from tailorseq.errors import TailorseqError
 from tailorseq.pseudonym import lab_secret, pseudonym
 from tailorseq.reference import is_url
 from tailorseq.sheets import load_sheets
@@ -324,13 +325,20 @@ ANNOTATION_DIR = f"{config['cache_dir']}/annotation/{REF_ID}"
 GENE_LIST = config["findings"]["gene_list"] or str(
     Path(workflow.basedir).parent / "resources" / "acmg_sf_genes.tsv"
 )
-KNOWLEDGE_SUFFIX = {"gff3": ".gff3", "clinvar": ".vcf", "population": ".vcf"}
+KNOWLEDGE_SUFFIX = {
+    "gff3": ".gff3",
+    "clinvar": ".vcf",
+    "population": ".vcf",
+    "pgx_recommendations": ".json",
+}
 
 
 def knowledge_given(kind: str) -> str:
     """The configured source (path or URL) of a kind of knowledge; empty when not given."""
     if kind == "gff3":
         return config["reference"]["gff3"]
+    if kind == "pgx_recommendations":
+        return config["pgx"]["recommendations"]
     return config["annotation"][kind]
 
 
@@ -511,6 +519,7 @@ def check_pgx_config() -> None:
             " installed: `pip install --no-deps pypgx==0.27.0` (make setup does), or set"
             " pgx.phenotypes to PharmCAT's phenotype folder"
         )
+    check_pgx_recommendations()
     germline = {sample.sample for sample in SHEET.germline_samples()}
     for name, path in config["pgx"]["outside_calls"].items():
         if name not in germline:
@@ -525,6 +534,19 @@ def check_pgx_config() -> None:
             )
 
 
+def check_pgx_recommendations() -> None:
+    """A local CPIC recommendation file (pgx.recommendations) is read and checked before any
+    job; a URL is checked when downloaded, by the PGx call."""
+    from tailorseq.pgx.cpic import load_cpic_file
+
+    given = config["pgx"]["recommendations"]
+    if given and not is_url(given):
+        try:
+            load_cpic_file(given)
+        except TailorseqError as error:
+            raise WorkflowError(f"pgx.recommendations: {error}") from None
+
+
 def pgx_definition_files() -> list[str]:
     """The allele definition files: inputs, so that changed definitions redo the PGx steps."""
     return json_files(config["pgx"]["definitions"], "alleles")
@@ -534,6 +556,13 @@ def pgx_phenotype_files() -> list[str]:
     """The configured PharmCAT phenotype files; none when pypgx's tables are used."""
     phenotypes = config["pgx"]["phenotypes"]
     return json_files(phenotypes) if phenotypes else []
+
+
+def pgx_recommendations() -> list[str]:
+    """The configured CPIC recommendation file (its cached download for a URL); none when
+    pypgx's tables are used."""
+    given = config["pgx"]["recommendations"]
+    return [knowledge_source("pgx_recommendations")] if given else []
 
 
 def pgx_outside_calls(wildcards) -> list[str]:

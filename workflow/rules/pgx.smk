@@ -37,6 +37,7 @@ if pgx_enabled():
             definitions=pgx_definition_files(),
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,
+            recommendations=pgx_recommendations(),
         output:
             json=f"{pgx_file('{pid}')}.json",
             tsv=f"{pgx_file('{pid}')}.tsv",
@@ -55,6 +56,7 @@ if pgx_enabled():
             sample=sample_name,
             sex=sex_of_pid,
             phenotypes=pgx_phenotypes_folder,
+            recommendations=config["pgx"]["recommendations"],
         script:
             "../../scripts/pgx.py"
 

@@ -21,13 +21,14 @@ reported, as PharmCAT does in this mode (its top-candidate filter does not apply
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 from tailorseq.pgx.definitions import GeneDefinition, Variant, allele_matches, name_key
+from tailorseq.pgx.phasing import Block, strand_pairs
 
 JOINER = " + "
-#: Above this many heterozygous positions in unphased input the strands are not enumerated.
+#: Above this many independently ordered blocks (`phasing.py`; an unphased heterozygous position
+#: is one) the strands are not enumerated.
 MAX_UNPHASED_HETEROZYGOUS = 16
 
 
@@ -134,24 +135,6 @@ def strand_matches(
     return result
 
 
-def _strand_pairs(genotypes: list[tuple[str, str]], phased: bool):
-    """Complementary strand pairs the genotypes allow (each unordered pair once)."""
-    if phased:
-        yield tuple(g[0] for g in genotypes), tuple(g[1] for g in genotypes)
-        return
-    het = [k for k, (a, b) in enumerate(genotypes) if a != b]
-    if not het:
-        strand = tuple(g[0] for g in genotypes)
-        yield strand, strand
-        return
-    # fix the first heterozygous position to avoid listing each pair twice
-    for choice in itertools.product((0, 1), repeat=len(het) - 1):
-        flip = dict(zip(het, (0, *choice), strict=True))
-        one = tuple(g[flip.get(k, 0)] for k, g in enumerate(genotypes))
-        two = tuple(g[1 - flip[k]] if k in flip else g[1] for k, g in enumerate(genotypes))
-        yield one, two
-
-
 def haplotype_order(name: str):
     """Within a diplotype: named alleles, then bare partials, then bracketed combinations."""
     rank = 2 if name.startswith("[") else 1 if name.startswith("g.") else 0
@@ -162,10 +145,10 @@ def combination_diplotypes(
     definition: GeneDefinition,
     present: list[int],
     genotypes: list[tuple[str, ...]],
-    phased: bool,
+    blocks: list[Block],
 ) -> tuple[dict[tuple[str, ...], int], list[str]]:
     """Diplotypes (haplotype names, in display order) with a score (the named alleles' own cells
-    summed), and warnings."""
+    summed), and warnings. `blocks`: the heterozygous positions phased together (`phasing.py`)."""
     variants = [definition.variants[i] for i in present]
     reference, cores = _cores(definition, present)
     score_of = {c.name: len(c.cells) for c in cores}
@@ -178,11 +161,10 @@ def combination_diplotypes(
             found[(match.name,)] = sum(score_of.get(a, 0) for a in match.alleles)
         return found, warnings
     pairs_in = [(g[0], g[1]) if len(g) == 2 else (g[0], g[0]) for g in genotypes]
-    het = sum(a != b for a, b in pairs_in)
-    if not phased and het > MAX_UNPHASED_HETEROZYGOUS:
+    if len(blocks) > MAX_UNPHASED_HETEROZYGOUS:
         warnings.append(
-            f"combination search skipped: {het} unphased heterozygous positions "
-            f"(limit {MAX_UNPHASED_HETEROZYGOUS})"
+            f"combination search skipped: {len(blocks)} heterozygous positions or phase sets "
+            f"of unknown relative phase (limit {MAX_UNPHASED_HETEROZYGOUS})"
         )
         return {}, warnings
     cache: dict[tuple[str, ...], list[StrandMatch]] = {}
@@ -193,7 +175,7 @@ def combination_diplotypes(
         return cache[strand]
 
     found: dict[tuple[str, ...], int] = {}
-    for one, two in _strand_pairs(pairs_in, phased):
+    for one, two in strand_pairs(pairs_in, blocks):
         for m1 in matches(one):
             for m2 in matches(two):
                 key = tuple(sorted((m1.name, m2.name), key=haplotype_order))

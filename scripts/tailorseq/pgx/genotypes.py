@@ -11,6 +11,8 @@ Conventions, as PharmCAT's VCF reader and preprocessor expect them:
   (e.g. `CATAT>CAT` for the definitions' `CA>C` style) is recognised after trimming that suffix;
   an allele the definitions do not know is kept as is ("undocumented") and matches no named allele,
   except for the genes PharmCAT reads undocumented variation as reference for;
+- a `|` genotype's FORMAT/PS (phase set) is kept: genotypes are phased together only within one
+  phase set (see `phasing.py`);
 - the REF column must agree with the definitions' reference: a handful of disagreements are
   warnings (those positions become missing), many are an error (wrong genome build).
 """
@@ -60,6 +62,7 @@ class PositionCall:
     phased: bool = False
     undocumented: tuple[str, ...] = ()
     half_missing: bool = False  # `0/.`: one allele called, the other not (counts as missing)
+    phase_set: int | None = None  # FORMAT/PS of a `|` genotype (None: no PS, or `.`)
 
     @property
     def missing(self) -> bool:
@@ -191,7 +194,7 @@ def _read(path, definitions, wanted, sample) -> SampleGenotypes:
                     f"{variant.label}: VCF REF {record.ref}, definitions {variant.ref}"
                 )
                 continue
-            call = _position_call(record, chosen, definition, variant)
+            call = _position_call(record, chosen, definition, variant, path)
             previous = result.calls.get(key)
             if previous is None or _prefer(call, previous):
                 result.calls[key] = call
@@ -240,7 +243,7 @@ def _prefer(new: PositionCall, old: PositionCall) -> bool:
 
 
 def _position_call(
-    record, sample: str, definition: GeneDefinition, variant: Variant
+    record, sample: str, definition: GeneDefinition, variant: Variant, path: str
 ) -> PositionCall:
     data = record.samples[sample]
     gt = data.get("GT")
@@ -260,9 +263,28 @@ def _position_call(
             undocumented.append(raw)
             allele = variant.ref if definition.gene in UNDOCUMENTED_AS_REFERENCE else raw
         alleles.append(allele)
+    phased = bool(data.phased) and len(alleles) == 2
     return PositionCall(
         variant,
         tuple(alleles),
-        phased=bool(data.phased) and len(alleles) == 2,
+        phased=phased,
         undocumented=tuple(undocumented),
+        phase_set=_phase_set(record, data, variant, path) if phased else None,
     )
+
+
+def _phase_set(record, data, variant: Variant, path: str) -> int | None:
+    """The genotype's FORMAT/PS, None when the record has none or it is `.`."""
+    if "PS" not in record.format:
+        return None
+    value = data.get("PS")
+    if value in (None, "."):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            path,
+            f"{variant.label}: FORMAT/PS is {value!r}, not a phase-set number",
+            "write PS as an integer (VCF 4.2: the position of the phase set's first variant)",
+        ) from None

@@ -3,7 +3,8 @@ documented behaviour and test expectations (PharmCAT's `NamedAlleleMatcher.callL
 `DpydHapB3Matcher` and `LowestFunctionGeneCaller` were read, not copied).
 
 Matching (`call_lowest_function`):
-- *effectively phased* input (phased, haploid, or at most one heterozygous position): each strand
+- *effectively phased* input (haploid, or at most one block of heterozygous positions phased
+  together, see `phasing.py`: phased, or phase sets, or one heterozygous position): each strand
   is explained on its own by the named alleles it carries, without filling definitions in with
   the reference: none -> `Reference`, one -> that allele, several -> a combination
   `[c.61C>T + c.2846A>T]` (as in research mode, whatever `find_combinations` says); every pairing
@@ -17,7 +18,8 @@ Matching (`call_lowest_function`):
   intronic only -> `c.1129-5923C>G` (where the definitions have it), exonic only with the
   intronic position missing -> HapB3 with a warning, exonic only with the intronic reference ->
   nothing, with a warning (the intronic variant is the causal one). Unphased, the two positions'
-  allele counts are compared the same way. The HapB3 call is then merged into each strand
+  allele counts are compared the same way, unless the two positions share a phase set (FORMAT/PS):
+  then per strand, as PharmCAT does. The HapB3 call is then merged into each strand
   (`[c.61C>T + c.1129-5923C>G, c.1236G>A (HapB3)]`) or appended to the list.
 
 Phenotype (`lowest_function_haplotypes`): the two lowest-function haplotypes decide, as CPIC's
@@ -26,8 +28,8 @@ lowest-activity allele of each strand, and of several diplotypes the one with th
 (unknown activity counts as 2, as PharmCAT does); for a list, the two lowest-activity alleles
 (ties by name). RYR1 ranks alleles whose function says "Malignant" first.
 
-Not done (as PharmCAT does it): phase sets (`PS`), and DPWG's preference among equally low
-alleles (we order ties by name).
+Not done (as PharmCAT does it): DPWG's preference among equally low alleles (we order ties by
+name).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 
 from tailorseq.pgx.combinations import JOINER, haplotype_order, hgvs
 from tailorseq.pgx.definitions import GeneDefinition, allele_matches, name_key
+from tailorseq.pgx.phasing import phase_blocks, share_phase_set
 
 LOWEST_FUNCTION_GENES = frozenset({"DPYD", "RYR1"})
 HAPB3 = "c.1129-5923C>G, c.1236G>A (HapB3)"
@@ -136,6 +139,15 @@ def _unphased_hapb3(info: _HapB3, genotypes, warnings: set[str]) -> list[str]:
     return [HAPB3] * n_intron
 
 
+def _hapb3_unphased_gene(info: _HapB3, genotypes, calls, warnings: set[str]) -> list[str]:
+    """HapB3 in a gene that is not effectively phased: per strand when its two positions share a
+    phase set (as PharmCAT does), else from allele counts."""
+    if None not in (info.intron, info.exon) and share_phase_set(calls, info.intron, info.exon):
+        strands = (tuple(g[0] for g in genotypes), tuple(g[1] for g in genotypes))
+        return [h for strand in strands if (h := _strand_hapb3(info, strand, warnings))]
+    return _unphased_hapb3(info, genotypes, warnings)
+
+
 @dataclass(frozen=True)
 class _Core:
     name: str
@@ -211,10 +223,9 @@ def call_lowest_function(definition, calls, present, genotypes, result) -> None:
     skip_k = {k for k, i in enumerate(present) if i in hapb3_idx}
     cores = _cores(definition, present, hapb3_idx, info is not None)
     warnings: set[str] = set()
-    phased = all(calls[i].phased for i in present)
-    haploid = all(len(calls[i].alleles) == 1 for i in present)
-    het = sum(a != b for a, b in genotypes)
-    result.phased = phased or haploid
+    present_calls = [calls[i] for i in present]
+    haploid = all(len(c.alleles) == 1 for c in present_calls)
+    result.phased = all(c.phased for c in present_calls) or haploid
     ref_score = _score(definition, present, definition.reference_allele.name)
     scores = {c.name: len(c.cells) for c in cores}
     if info is not None:
@@ -225,7 +236,8 @@ def call_lowest_function(definition, calls, present, genotypes, result) -> None:
         named = [p for p in parts if not p.startswith("g.")]
         return sum(scores.get(p, 0) for p in named) if named else ref_score
 
-    if phased or haploid or het <= 1:
+    result.effectively_phased = haploid or len(phase_blocks(present_calls)) <= 1
+    if result.effectively_phased:
         strands = [tuple(g[0] for g in genotypes)]
         if not haploid:
             strands.append(tuple(g[1] for g in genotypes))
@@ -252,7 +264,7 @@ def call_lowest_function(definition, calls, present, genotypes, result) -> None:
         )
         result.mode = "lowest-function diplotype"
     else:
-        hapb3 = _unphased_hapb3(info, genotypes, warnings) if info else []
+        hapb3 = _hapb3_unphased_gene(info, genotypes, present_calls, warnings) if info else []
         matched = []
         for core in cores:
             if all(

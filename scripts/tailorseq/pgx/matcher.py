@@ -8,8 +8,10 @@ What it does, as PharmCAT does it (PharmCAT's code was read, not copied):
   so `*2` means "the `*2` variants and reference elsewhere".
 - A named allele matches a sample strand when every cell agrees (null = anything, IUPAC codes
   match any of their bases).
-- Phased input has two strands; unphased input has every strand the genotypes allow. A diplotype
-  is a pair of named alleles matching complementary strands (same allele twice needs two strands).
+- Phased input has two strands; unphased input has every strand the genotypes allow; with VCF
+  phase sets (FORMAT/PS), genotypes are phased within each set and unphased across sets
+  (`phasing.py`). A diplotype is a pair of named alleles matching complementary strands (same
+  allele twice needs two strands).
 - Score of a diplotype: the sum of its two alleles' scores, where an allele loses one point for
   each IUPAC ("wobble") position at which its strand carries the reference base; the best pairing
   of strands counts. Diplotypes are ranked by score; `top_candidate_only` keeps the top-scoring
@@ -29,8 +31,8 @@ What it does, as PharmCAT does it (PharmCAT's code was read, not copied):
   mode), and so do we; in research mode, and for the lowest-function genes (whose PharmCAT path
   has no such check), the position counts as missing.
 
-Not done here (reported as such): phase sets (input counts as phased only when every present
-position is phased), and research mode's naming of a half-missing position (`g.<pos>?`).
+Not done here (reported as such): research mode's naming of a half-missing position
+(`g.<pos>?`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from tailorseq.pgx.definitions import (
 )
 from tailorseq.pgx.genotypes import PositionCall
 from tailorseq.pgx.lowest_function import call_lowest_function, is_lowest_function_gene
+from tailorseq.pgx.phasing import order_units, phase_blocks, phase_set_count
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,9 @@ class GeneCall:
     diplotypes: list[Diplotype] = field(default_factory=list)
     matched_haplotypes: list[str] = field(default_factory=list)
     missing_positions: list[Variant] = field(default_factory=list)
-    phased: bool = False
+    phased: bool = False  # every position `|` (or haploid), as PharmCAT's `phased`
+    #: at most two sample strands (one block of phased-together heterozygous positions)
+    effectively_phased: bool = False
     undocumented: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     mode: str = "exact"  # "combination" when research mode found combination/partial alleles
@@ -118,29 +123,35 @@ def _penalty(candidate: _Candidate, k: int, allele: str, variant: Variant) -> in
     return 1 if candidate.wobble[k] and allele == variant.ref else 0
 
 
-def _pair_score_phased(h1, h2, strands, variants) -> int | None:
-    best = None
-    for s1, s2 in (strands, strands[::-1]):
-        if all(allele_matches(c, a) for c, a in zip(h1.cells, s1, strict=True)) and all(
-            allele_matches(c, a) for c, a in zip(h2.cells, s2, strict=True)
-        ):
-            score = h1.score + h2.score
-            score -= sum(_penalty(h1, k, a, variants[k]) for k, a in enumerate(s1))
-            score -= sum(_penalty(h2, k, a, variants[k]) for k, a in enumerate(s2))
-            best = score if best is None else max(best, score)
-    return best
+def _fits_strand(h: _Candidate, genotypes, unit: list[int], first: int) -> bool:
+    """Whether `h` agrees with the `first` allele (0 or 1) of every position of one unit."""
+    return all(allele_matches(h.cells[k], genotypes[k][first]) for k in unit)
 
 
-def _pair_score_unphased(h1, h2, genotypes, variants) -> int | None:
+def _matches_some_strand(h: _Candidate, genotypes, units: list[list[int]]) -> bool:
+    """Whether `h` fits at least one strand the phase units allow."""
+    return all(_fits_strand(h, genotypes, unit, 0) or _fits_strand(h, genotypes, unit, 1)
+               for unit in units)  # fmt: skip
+
+
+def _pair_score(h1, h2, genotypes, variants, units: list[list[int]]) -> int | None:
+    """Score of h1 and h2 on complementary strands, each unit of positions taken in its better
+    fitting order (None when no order fits)."""
     score = h1.score + h2.score
-    for k, (a, b) in enumerate(genotypes):
-        options = []
-        for x, y in ((a, b), (b, a)):
-            if allele_matches(h1.cells[k], x) and allele_matches(h2.cells[k], y):
-                options.append(_penalty(h1, k, x, variants[k]) + _penalty(h2, k, y, variants[k]))
-        if not options:
+    for unit in units:
+        penalties = [
+            sum(
+                _penalty(h1, k, genotypes[k][first], variants[k])
+                + _penalty(h2, k, genotypes[k][1 - first], variants[k])
+                for k in unit
+            )
+            for first in (0, 1)
+            if _fits_strand(h1, genotypes, unit, first)
+            and _fits_strand(h2, genotypes, unit, 1 - first)
+        ]
+        if not penalties:
             return None
-        score -= min(options)
+        score -= min(penalties)
     return score
 
 
@@ -197,42 +208,31 @@ def match_gene(
     candidates = _candidates(definition, present, assume_reference)
     haploid = all(len(g) == 1 for g in genotypes)
     genotypes = [g if len(g) == 2 else (g[0], g[0]) for g in genotypes]
-    phased = all(calls[i].phased for i in present)
-    result.phased = phased or haploid
-    strands = (tuple(g[0] for g in genotypes), tuple(g[1] for g in genotypes))
+    present_calls = [calls[i] for i in present]
+    blocks = phase_blocks(present_calls)
+    units = order_units(genotypes, blocks)
+    result.phased = all(c.phased for c in present_calls) or haploid
+    sets = phase_set_count(present_calls)
+    if sets > 1:
+        result.warnings.append(
+            f"phased genotypes in {sets} phase sets (FORMAT/PS): phased within each set only"
+        )
 
     # alleles that match at least one strand the genotypes allow
-    if phased or haploid:
-        matched = [
-            h
-            for h in candidates
-            if any(
-                all(allele_matches(c, a) for c, a in zip(h.cells, s, strict=True)) for s in strands
-            )
-        ]
-    else:
-        matched = [
-            h
-            for h in candidates
-            if all(
-                allele_matches(c, a) or allele_matches(c, b)
-                for c, (a, b) in zip(h.cells, genotypes, strict=True)
-            )
-        ]
+    matched = [h for h in candidates if _matches_some_strand(h, genotypes, units)]
     result.matched_haplotypes = sorted({h.name for h in matched}, key=name_key)
 
     diplotypes: dict[tuple[str, ...], int] = {}
     if haploid:
         for h in matched:
-            score = h.score - sum(_penalty(h, k, a, variants[k]) for k, a in enumerate(strands[0]))
+            score = h.score - sum(
+                _penalty(h, k, g[0], variants[k]) for k, g in enumerate(genotypes)
+            )
             diplotypes[(h.name,)] = max(score, diplotypes.get((h.name,), score))
     else:
         for x, h1 in enumerate(matched):
             for h2 in matched[x:]:
-                if phased:
-                    score = _pair_score_phased(h1, h2, strands, variants)
-                else:
-                    score = _pair_score_unphased(h1, h2, genotypes, variants)
+                score = _pair_score(h1, h2, genotypes, variants, units)
                 if score is None:
                     continue
                 key = tuple(sorted((h1.name, h2.name), key=name_key))
@@ -242,7 +242,7 @@ def match_gene(
         (Diplotype(names, score) for names, score in diplotypes.items()),
         key=lambda d: (-d.score, [name_key(n) for n in d.haplotypes]),
     )
-    effectively_phased = phased or haploid or sum(a != b for a, b in genotypes) <= 1
+    effectively_phased = result.effectively_phased = haploid or len(blocks) <= 1
     if top_candidate_only and ranked:
         top = [d for d in ranked if d.score == ranked[0].score]
         if not effectively_phased and len(top) > 1:
@@ -256,7 +256,7 @@ def match_gene(
     result.diplotypes = ranked
     if find_combinations and not ranked:
         own = [calls[i].alleles for i in present]
-        found, warnings = combination_diplotypes(definition, present, own, phased)
+        found, warnings = combination_diplotypes(definition, present, own, blocks)
         result.warnings.extend(warnings)
         if found:
             result.mode = "combination"

@@ -12,7 +12,8 @@ with the guideline and `recommendation: null`. pypgx carries no per-recommendati
 classification (CPIC's strong/moderate/optional; checked for 0.27.0: the recommendation table has
 only Drug/Gene/Phenotype/Recommendation columns, the cpic table only gene-drug levels), and the
 PharmCAT folder we read holds definitions and phenotype files only (no guideline annotations):
-`classification` is null and the CPIC level of the gene-drug pair is given instead.
+`classification` is null and the CPIC level of the gene-drug pair is given instead. A CPIC
+recommendation file (`cpic.py`, `--recommendations`, config `pgx.recommendations`) gives it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from dataclasses import dataclass, field
 
 from tailorseq.pgx import pypgx_tables
 
+NO_CLASSIFICATION = (
+    "pypgx's tables carry no CPIC classification (strong/moderate/optional) per recommendation: "
+    "give a CPIC recommendation file (--recommendations, config pgx.recommendations) for it"
+)
 #: CPIC levels for which drugs without a recommendation text are still listed.
 LISTED_LEVELS = frozenset({"A", "B"})
 
@@ -39,6 +44,13 @@ class Recommendation:
     classification: str | None = None
     needs: list[str] = field(default_factory=list)
     note: str | None = None
+    # from a CPIC recommendation file (`cpic.py`):
+    guideline_name: str | None = None
+    implications: dict[str, str] = field(default_factory=dict)
+    population: str | None = None
+    lookup_key: dict[str, str] = field(default_factory=dict)
+    comments: str | None = None
+    cpic_version: str | None = None
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], {})} | {
@@ -62,7 +74,10 @@ class RecommendationTables:
         self.genes_with_text = {r["Gene1"] for r in self.rows} | {
             r["Gene2"] for r in self.rows if r["Gene2"]
         }
-        self.info = pypgx_tables.source_info() | {"tables": ["cpic-table", "recommendation-table"]}
+        self.info = pypgx_tables.source_info() | {
+            "tables": ["cpic-table", "recommendation-table"],
+            "note": NO_CLASSIFICATION,
+        }
 
     def _guideline(self, rec: Recommendation, genes: list[str]) -> Recommendation:
         for gene in genes:

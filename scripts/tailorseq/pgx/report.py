@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tailorseq.errors import InputError
 from tailorseq.pgx import pypgx_tables
+from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.definitions import knowledge_version, load_definitions
 from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
 from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
@@ -50,6 +51,7 @@ def gene_json(call: GeneCall) -> dict:
         "source": MATCHER_SOURCE,
         "called": call.called,
         "phased": call.phased,
+        "effectively_phased": call.effectively_phased,
         "mode": call.mode,
         "diplotypes": [
             {"name": d.name, "haplotypes": list(d.haplotypes), "score": d.score}
@@ -184,6 +186,39 @@ def pypgx_extra_definitions(
     return extra, pypgx_tables.source_info() | {"genes": sorted(extra)}
 
 
+def recommendation_source(cpic_file: Path | str | None, cpic_source: str | None):
+    """The CPIC recommendation file when given (read and checked now, before any compute), else
+    pypgx's tables."""
+    if cpic_file:
+        return CpicRecommendations(cpic_file, cpic_source)
+    from tailorseq.pgx.recommendations import RecommendationTables
+
+    return RecommendationTables()
+
+
+def gene_results(calls, gene_phenotypes, outside, outside_phenotypes) -> dict[str, GeneResult]:
+    """Each gene's phenotype, activity score and haplotypes (of its one diplotype, or the
+    outside call's) as CPIC lookups use them."""
+    results = {}
+    for gene, phenotype in gene_phenotypes.items():
+        diplotypes = calls[gene].diplotypes
+        haplotypes = diplotypes[0].haplotypes if len(diplotypes) == 1 else ()
+        results[gene] = GeneResult(phenotype.phenotype, phenotype.activity_score, haplotypes)
+    for gene, call in outside.items():
+        phenotype = outside_phenotypes[gene]
+        results[gene] = GeneResult(
+            phenotype.phenotype, phenotype.activity_score, tuple(call.haplotypes)
+        )
+    return results
+
+
+def recommend(recommender, results: dict[str, GeneResult]):
+    """The recommender's recommendations (pypgx's tables look phenotypes up only)."""
+    if isinstance(recommender, CpicRecommendations):
+        return recommender.recommend(results)
+    return recommender.recommend({gene: r.phenotype for gene, r in results.items()})
+
+
 def run_pgx(
     vcf: Path,
     definitions_dir: Path,
@@ -200,6 +235,8 @@ def run_pgx(
     recommendations: bool = True,
     extra_definitions: dict | None = None,
     find_combinations: bool = False,
+    cpic_file: Path | str | None = None,
+    cpic_source: str | None = None,
 ) -> dict:
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
@@ -209,9 +246,13 @@ def run_pgx(
     diplotype fits, combination (`[*6 + *28]`) and partial (`*2 + g.94781859G>A`) alleles.
 
     `extra_definitions`: more GeneDefinitions by gene (default: MT-RNR1 from pypgx's allele
-    table when the definitions lack it and pypgx is installed)."""
+    table when the definitions lack it and pypgx is installed).
+
+    `cpic_file`: a CPIC recommendation file (PharmCAT's drugs.json format) whose recommendations,
+    with their classification, replace pypgx's; `cpic_source`: where it came from (its URL)."""
     if sex is not None and sex not in SEXES:
         raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
+    recommender = recommendation_source(cpic_file, cpic_source) if recommendations else None
     definitions = load_definitions(definitions_dir, genes)
     if not genes:
         definitions = {g: d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES}
@@ -262,13 +303,10 @@ def run_pgx(
         "warnings": genotypes.warnings,
         "genes": genes_json,
     }
-    if recommendations:
-        from tailorseq.pgx.recommendations import RecommendationTables
-
-        tables = RecommendationTables()
-        by_gene = {g: p.phenotype for g, p in {**gene_phenotypes, **outside_phenotypes}.items()}
-        knowledge["recommendations"] = tables.info
-        result["recommendations"] = [r.to_json() for r in tables.recommend(by_gene)]
+    if recommender:
+        results = gene_results(calls, gene_phenotypes, outside, outside_phenotypes)
+        knowledge["recommendations"] = recommender.info
+        result["recommendations"] = [r.to_json() for r in recommend(recommender, results)]
     if out_json:
         _atomic_write(Path(out_json), json.dumps(result, indent=1) + "\n")
     if out_tsv:

@@ -221,8 +221,7 @@ def pgx_section(sample: SampleFiles | None) -> dict[str, Any]:
                 "cpic_level": rec.get("cpic_level"),
                 "classification": rec.get("classification"),
                 "guideline": rec.get("guideline"),
-                "note": rec.get("note")
-                or (f"also needs {', '.join(rec['needs'])}" if rec.get("needs") else None),
+                "note": drug_note(rec),
             }
         )
     drugs.sort(key=lambda d: (d["action"] != "change advised", d["cpic_level"] or "Z", d["drug"]))
@@ -242,6 +241,17 @@ def pgx_section(sample: SampleFiles | None) -> dict[str, Any]:
         },
         "warnings": document.get("warnings", []),
     }
+
+
+def drug_note(rec: dict) -> str | None:
+    """A drug row's caveat: the recommendation's note, the gene it also needs, or the population
+    it is for (CPIC files have several per drug, e.g. adults and children)."""
+    if rec.get("note"):
+        return rec["note"]
+    if rec.get("needs"):
+        return f"also needs {', '.join(rec['needs'])}"
+    population = rec.get("population")
+    return f"population: {population}" if population and population != "general" else None
 
 
 def _version(info: dict | None) -> str | None:
