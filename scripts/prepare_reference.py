@@ -6,6 +6,7 @@ from pathlib import Path
 from tailorseq.errors import InputError
 from tailorseq.files import stderr_to
 from tailorseq.genome import materialize
+from tailorseq.refcache import record_checksums
 from tailorseq.reference import build_problems, load_builds, read_contigs
 
 
@@ -28,6 +29,7 @@ if __name__ == "__main__":
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
             prepare(Path(rule.input[0]), Path(rule.output.fasta), rule.params.build)
+            record_checksums([Path(path) for path in rule.output], rule.rule)
     else:
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--source", type=Path, required=True)

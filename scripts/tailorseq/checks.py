@@ -1,11 +1,14 @@
 """Check before compute: everything wrong with a run's config, sheets, input files, reference and
-tools, found before any job starts and reported together as one numbered list.
+tools, found before any job starts and reported together as one numbered list; and whether
+the run fits on its disks.
 
-Nothing here writes a file.
+Two side effects, both in cache_dir: FASTQ scans are cached, and reference cache files that no
+longer match their recorded checksums are removed so that the run rebuilds them.
 """
 
 import os
 import stat
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
@@ -16,8 +19,17 @@ from typing import Any
 import yaml
 
 from tailorseq import tools
+from tailorseq.diskspace import (
+    SPACE_FIX,
+    Space,
+    cache_need,
+    full_disk_message,
+    results_need,
+    space_per_filesystem,
+)
 from tailorseq.errors import InputError
-from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, scan_fastq
+from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
+from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
     build_problems,
@@ -41,6 +53,7 @@ from tailorseq.tools import ToolVersion
 
 CONFIG = "config"
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
+SCAN_CACHE = "fastq_scans.json"
 
 
 # ---------------------------------------------------------------- config
@@ -108,15 +121,23 @@ class Findings:
     contigs: dict[str, int] | None = None
     scans: dict[FastqKey, FastqScan] = field(default_factory=dict)
     scan_seconds: float = 0.0
+    scans_reused: int = 0
     tools: list[ToolVersion] = field(default_factory=list)
+    space: list[Space] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
 
     def unit_problem(self, unit: Unit, problem: str, fix: str) -> None:
         """Record a problem found in one of a unit's files, at its units.tsv row."""
         self.problems.append(InputError(self.units_label, problem, fix, unit.row))
 
 
-def inspect_run(config: dict[str, Any], workdir: Path, *, check_tools: bool = True) -> Findings:
-    """Run every check; a config that breaks its schema stops here, anything else is collected."""
+def inspect_run(
+    config: dict[str, Any], workdir: Path, *, check_tools: bool = True, cores: int | None = None
+) -> Findings:
+    """Run every check; a config that breaks its schema stops here, anything else is collected.
+
+    `cores` (of the run) tells how many units may be aligned at once, for the space estimate.
+    """
     problems = config_problems(config)
     if problems:
         raise Problems(problems)
@@ -124,20 +145,31 @@ def inspect_run(config: dict[str, Any], workdir: Path, *, check_tools: bool = Tr
     samples_tsv, units_tsv = workdir / config["samples"], workdir / config["units"]
     sheet, sheet_problems = parse_sheets(samples_tsv, units_tsv)
     findings = Findings(config, sheet, str(samples_tsv), str(units_tsv), sheet_problems)
+    findings.repaired = verify_cache(reference_dir(config, workdir))
     readable_units = _check_unit_files(findings)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
-    _scan_fastqs(findings, [u for u in readable_units if not u.is_bam])
+    scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:
         findings.tools, tool_problems = tools.check_tools(tools.required_tools(config))
         findings.problems += tool_problems
+    _check_space(findings, workdir, readable_units, cores)
+    if not findings.problems:  # a refused run writes nothing
+        _save_scans(findings, scans)
     return findings
 
 
-def preflight(config: dict[str, Any], workdir: Path, *, check_tools: bool = True) -> SampleSheet:
-    """Check everything before compute; the sample sheet, or `Problems` listing all problems."""
-    findings = inspect_run(config, workdir, check_tools=check_tools)
+def preflight(
+    config: dict[str, Any], workdir: Path, *, check_tools: bool = True, cores: int | None = None
+) -> SampleSheet:
+    """Check everything before compute; the sample sheet, or `Problems` listing all problems.
+
+    Repairs of the reference cache are announced on stderr.
+    """
+    findings = inspect_run(config, workdir, check_tools=check_tools, cores=cores)
+    for message in findings.repaired:
+        print(f"tailorseq: {message}", file=sys.stderr)
     if findings.problems:
         raise Problems(findings.problems)
     return findings.sheet
@@ -208,9 +240,11 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
 # ---------------------------------------------------------------- FASTQ
 
 
-def _scan_fastqs(findings: Findings, units: list[Unit]) -> None:
-    """Scan every FASTQ in parallel; report broken files and pairs that do not agree."""
+def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCache:
+    """Scan every FASTQ in parallel (or reuse earlier scans); report broken files and pairs
+    that do not agree. Returns the scans, to be saved for the next run."""
     limit = findings.config["checks"]["full_fastq_scan_max_mb"]
+    cache = ScanCache(workdir / findings.config["cache_dir"] / SCAN_CACHE)
     jobs = {
         (unit.sample, unit.unit, column): path
         for unit in units
@@ -218,8 +252,9 @@ def _scan_fastqs(findings: Findings, units: list[Unit]) -> None:
     }
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), os.cpu_count() or 1))) as pool:
-        futures = {key: pool.submit(scan_fastq, path, limit) for key, path in jobs.items()}
+        futures = {key: pool.submit(cache.scan, path, limit) for key, path in jobs.items()}
     findings.scan_seconds = time.perf_counter() - start
+    findings.scans_reused = cache.reused
     for unit in units:
         for column in ("fq1", "fq2"):
             try:
@@ -232,6 +267,15 @@ def _scan_fastqs(findings: Findings, units: list[Unit]) -> None:
             if not scan.complete:
                 findings.notes.append(_sampled_note(unit, column, scan, limit))
         _check_pair(findings, unit)
+    return cache
+
+
+def _save_scans(findings: Findings, cache: ScanCache) -> None:
+    """Keep the FASTQ scans for the next run; a cache that cannot be written is only a note."""
+    try:
+        cache.save()
+    except OSError as error:
+        findings.notes.append(f"FASTQ scans not cached in {cache.path}: {error.strerror}")
 
 
 def _sampled_note(unit: Unit, column: str, scan: FastqScan, limit: float) -> str:
@@ -277,6 +321,33 @@ def _check_bam_headers(findings: Findings, units: list[Unit]) -> None:
             findings.unit_problem(unit, f"bam {bam} {problem}", fix)
 
 
+# ---------------------------------------------------------------- disk space
+
+
+def _check_space(findings: Findings, workdir: Path, units: list[Unit], cores: int | None) -> None:
+    """Estimate the run's disk space from its inputs; too little free space is a problem."""
+    config = findings.config
+    if not config["checks"]["disk_space"]:
+        findings.notes.append("disk space not checked (checks.disk_space: false)")
+        return
+    per_sample: dict[str, list[int]] = {}
+    for unit in units:
+        size = sum(path.stat().st_size for path in unit.files.values())
+        per_sample.setdefault(unit.sample, []).append(size)
+    results = results_need(list(per_sample.values()), cores)
+    cache = reference_dir(config, workdir)
+    bases = sum(findings.contigs.values()) if findings.contigs else 0
+    if not findings.contigs:
+        findings.notes.append("the reference cache's size is not in the disk space estimate")
+    cached = cache_need(bases, config["aligner"], cache)
+    findings.space = space_per_filesystem(workdir, results, cache, cached)
+    findings.problems += [
+        InputError(str(space.where), f"not enough disk space: {space.describe()}", SPACE_FIX)
+        for space in findings.space
+        if not space.enough
+    ]
+
+
 # ---------------------------------------------------------------- config file and summary
 
 
@@ -301,9 +372,9 @@ def read_configfile(configfile: Path) -> dict[str, Any]:
     return config
 
 
-def check_configfile(configfile: Path, workdir: Path) -> str:
+def check_configfile(configfile: Path, workdir: Path, cores: int | None = None) -> str:
     """Run every check for a config file; a printable summary, or `Problems` with all problems."""
-    findings = inspect_run(read_configfile(configfile), workdir)
+    findings = inspect_run(read_configfile(configfile), workdir, cores=cores)
     if findings.problems:
         raise Problems(findings.problems)
     return summarize(findings, configfile)
@@ -326,7 +397,9 @@ def summarize(findings: Findings, configfile: Path) -> str:
         f"alignment: {config['alignment']['format']}",
         *_tool_lines(findings.tools),
         *_fastq_lines(findings, units),
+        *(f"disk space: {space.describe()}" for space in findings.space),
     ]
+    lines += [f"repaired: {message}" for message in findings.repaired]
     lines += [f"note: {note}" for note in findings.notes]
     return "\n".join(lines)
 
@@ -372,10 +445,19 @@ def _fastq_lines(findings: Findings, units: list[Unit]) -> list[str]:
         return []
     scanned = [scan for scan in findings.scans.values() if scan.complete]
     megabytes = sum(scan.size_mb for scan in scanned)
-    speed = megabytes / findings.scan_seconds if findings.scan_seconds else 0.0
+    reused = f", {findings.scans_reused} unchanged since an earlier scan" * bool(
+        findings.scans_reused
+    )
     return [
         "FASTQ:",
         *lines,
-        f"FASTQ scan: {len(scanned)} files, {megabytes:,.1f} MB read completely in "
-        f"{findings.scan_seconds:.2f} s ({speed:,.0f} MB/s)",
+        f"FASTQ scan: {len(scanned)} files, {megabytes:,.1f} MB read completely{reused}, in "
+        f"{findings.scan_seconds:.2f} s",
     ]
+
+
+def report_full_disk(folders: list[Path]) -> None:
+    """After a failed run, say on stderr when its disk is full (Snakemake's `onerror`)."""
+    message = full_disk_message(folders)
+    if message:
+        print(f"tailorseq: {message}", file=sys.stderr)

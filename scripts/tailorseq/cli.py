@@ -10,7 +10,7 @@ from tailorseq.errors import TailorseqError
 def _check(args: argparse.Namespace) -> None:
     from tailorseq.checks import check_configfile
 
-    print(check_configfile(Path(args.configfile), workdir=Path(args.directory)))
+    print(check_configfile(Path(args.configfile), Path(args.directory), args.cores))
 
 
 def _demo(args: argparse.Namespace) -> None:
@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run every pre-compute check of a run's config")
     check.add_argument("--configfile", required=True, help="the run's config YAML")
     check.add_argument("--directory", default=".", help="working directory paths are relative to")
+    check.add_argument(
+        "--cores",
+        type=int,
+        help="cores the run will use: with 8 or more, lanes are aligned side by side and need "
+        "disk space at the same time (default 1)",
+    )
     check.set_defaults(func=_check)
 
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")

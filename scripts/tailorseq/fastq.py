@@ -1,10 +1,14 @@
 """FASTQ checks before compute: format of the first records, full read counts, truncation.
 
 A full scan streams the file through zlib in 4 MiB blocks and counts newlines, so it costs one
-decompression pass (about 100 MB/s of gzip per core) and no per-record Python work.
+decompression pass (about 100 MB/s of gzip per core) and no per-record Python work. Its result is
+cached (`ScanCache`) while the file's size and modification time stay the same.
 """
 
 import gzip
+import hashlib
+import json
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -195,3 +199,61 @@ def _count_lines_gzip(path: Path) -> tuple[int, bytes]:
     if in_member:
         raise FastqError(f"{_TRUNCATED} after {offset / MB:,.1f} MB", _RECOPY)
     return lines, last
+
+
+# ---------------------------------------------------------------- scan cache
+
+
+class ScanCache:
+    """Scans of earlier runs, kept in cache_dir so that a rerun does not read every FASTQ again.
+
+    An entry is keyed by a hash of the file's absolute path (the cache names no sample's file)
+    and is used only while the file's size and modification time are unchanged. Files that
+    failed a check are never cached.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries = self._load()
+        self.reused = 0
+        self.changed = False
+
+    def _load(self) -> dict[str, dict]:
+        """The saved entries; none when the file is missing or unreadable."""
+        try:
+            entries = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def scan(self, path: Path, full_scan_max_mb: float) -> FastqScan:
+        """The cached scan of `path` if it still applies, else a fresh `scan_fastq`."""
+        key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+        info = path.stat()
+        stamp = {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
+        size_mb = info.st_size / MB
+        entry = self.entries.get(key)
+        if entry and _still_applies(entry, stamp, size_mb <= full_scan_max_mb):
+            self.reused += 1
+            return FastqScan(path, size_mb, entry["first_read"], entry["reads"])
+        scan = scan_fastq(path, full_scan_max_mb)
+        self.entries[key] = {**stamp, "first_read": scan.first_read, "reads": scan.reads}
+        self.changed = True
+        return scan
+
+    def save(self) -> None:
+        """Write the entries in one rename, owner and group only (OSError when it cannot)."""
+        if not self.changed:
+            return
+        self.path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(self.entries, handle)
+        os.replace(partial, self.path)
+
+
+def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:
+    """True when the file is unchanged and the entry is as complete as a scan now would be."""
+    unchanged = all(entry.get(name) == value for name, value in stamp.items())
+    return unchanged and (entry.get("reads") is not None or not full_scan)

@@ -3,6 +3,8 @@
 import gzip
 import os
 import pathlib
+from collections import namedtuple
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,9 +27,13 @@ from tailorseq.checks import (
     read_configfile,
     summarize,
 )
+from tailorseq.diskspace import cache_need, full_disk_message, results_need
 from tailorseq.errors import InputError
+from tailorseq.refcache import record_checksums, reference_dir
 from tailorseq.sheets import Problems
 from tailorseq.tools import TOOLS
+
+Usage = namedtuple("Usage", "total used free")
 
 GOOD_VERSIONS = {
     "bwa": "Program: bwa\nVersion: 0.7.17-r1188",
@@ -77,7 +83,9 @@ def test_check_configfile_summarizes_the_run(
     assert "2 contigs, 1,500 bp (chr1, chr2)" in summary
     assert f"bwa 0.7.17-r1188 ({tools / 'bwa'})" in summary and "mosdepth 0.3.3" in summary
     assert "g1/lane1: 12 read pairs" in summary
-    assert "FASTQ scan: 6 files" in summary and "MB/s" in summary
+    assert "FASTQ scan: 6 files" in summary
+    assert "disk space: the run needs about 12.0 MB, " in summary
+    assert summary.endswith(f"free in {project.root}")
 
 
 def test_large_fastq_is_only_sampled_and_the_summary_says_so(project: Project) -> None:
@@ -380,3 +388,100 @@ def test_missing_tool_is_reported_with_the_rest(
     assert message.startswith("2 problems to fix before the run can start:\n  1. ")
     assert "does not exist" in message
     assert "  2. PATH: tool 'fastp' was not found. Fix: apt-get install fastp" in message
+
+
+# ---------------------------------------------------------------- disk space
+
+
+def test_results_need_counts_kept_files_and_the_units_aligned_at_once() -> None:
+    # kept 1.01x of every input byte, 2 MB per sample, 6 MB per run; with 16 cores two units
+    # are aligned at once: the 2 GB one (trimmed + sort spill 2.25x) and the 100 MB one (1.05x).
+    need = results_need([[100_000_000], [50_000_000, 2_000_000_000]], cores=16)
+    assert need == round(1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.25 * 2e9 + 1.05 * 1e8)
+    assert results_need([[100_000_000], [50_000_000, 2_000_000_000]], cores=2) == round(
+        1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.25 * 2e9
+    )
+
+
+def test_cache_need_counts_only_what_is_not_built(tmp_path: Path) -> None:
+    assert cache_need(1_000_000, "bwa", tmp_path) == round((1.02 + 1.75) * 1e6)
+    assert cache_need(1_000_000, "minimap2", tmp_path) == round((1.02 + 2.91) * 1e6)
+    for suffix in ("", ".amb", ".ann", ".bwt", ".pac", ".sa"):
+        (tmp_path / f"genome.fa{suffix}").touch()
+    assert cache_need(1_000_000, "bwa", tmp_path) == 0
+    assert cache_need(1_000_000, "minimap2", tmp_path) == round(2.91 * 1e6)
+
+
+def small_disk(free: int) -> Callable[[Path], Usage]:
+    """A stand-in for shutil.disk_usage reporting `free` bytes (the real disk is not full)."""
+    return lambda path: Usage(10 * free, 9 * free, free)
+
+
+def test_too_little_free_space_stops_the_run_with_the_fix(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tailorseq.diskspace.shutil.disk_usage", small_disk(5_000_000))
+    problem = project.only_problem()
+    assert problem.startswith(f"{project.root}: not enough disk space: the run needs about 12.0 MB")
+    assert f"5.0 MB free in {project.root}" in problem
+    assert "Fix: free space there, or point the run elsewhere" in problem and "cache_dir" in problem
+
+
+def test_space_already_used_by_the_run_counts_as_free(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tailorseq.diskspace.shutil.disk_usage", small_disk(5_000_000))
+    (project.root / "results").mkdir()
+    (project.root / "results" / "old.bam").write_bytes(b"x" * 8_000_000)
+    assert project.problems() == []
+
+
+def test_disk_space_check_can_be_turned_off(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tailorseq.diskspace.shutil.disk_usage", small_disk(5_000_000))
+    project.config["checks"] = {"disk_space": False}
+    assert project.problems() == []
+    findings = inspect_run(project.config, project.root, check_tools=False)
+    assert "disk space not checked (checks.disk_space: false)" in findings.notes
+
+
+def test_full_disk_message_names_the_folder_and_the_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert full_disk_message([tmp_path]) is None  # the test machine's disk has room
+    monkeypatch.setattr("tailorseq.diskspace.shutil.disk_usage", small_disk(4_096))
+    message = full_disk_message([tmp_path / "run"])
+    assert message is not None
+    assert f"{tmp_path / 'run'} has 4.1 kB free" in message
+    assert message.endswith("then rerun the same command with --rerun-incomplete")
+
+
+# ---------------------------------------------------------------- caches
+
+
+def test_second_check_reuses_the_fastq_scans_until_a_file_changes(project: Project) -> None:
+    first = inspect_run(project.config, project.root, check_tools=False)
+    assert first.scans_reused == 0 and first.problems == []
+    second = inspect_run(project.config, project.root, check_tools=False)
+    assert second.scans_reused == 6
+    assert {k: s.reads for k, s in second.scans.items()} == {
+        k: s.reads for k, s in first.scans.items()
+    }
+    write_fastq(data(project, "g1_R2.fq.gz"), 5, mate=2, prefix="g1")
+    third = inspect_run(project.config, project.root, check_tools=False)
+    assert third.scans_reused == 5
+    assert "fq1 has 12 reads but fq2 has 5" in str(third.problems[0])
+
+
+def test_check_removes_a_damaged_cached_index(project: Project) -> None:
+    folder = reference_dir(load_config(project.config), project.root)
+    folder.mkdir(parents=True)
+    bwt = folder / "genome.fa.bwt"
+    bwt.write_bytes(b"index" * 100)
+    record_checksums([bwt], "bwa_index")
+    bwt.write_bytes(b"INDEX" * 100)
+    findings = inspect_run(project.config, project.root, check_tools=False)
+    assert len(findings.repaired) == 1 and str(bwt) in findings.repaired[0]
+    assert not bwt.exists()
+    assert "repaired: damaged reference cache file" in summarize(findings, Path("run.yaml"))

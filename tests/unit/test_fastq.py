@@ -8,7 +8,14 @@ import pysam
 import pytest
 from preflight_helpers import fastq_text, write_fastq
 
-from tailorseq.fastq import FastqError, check_first_records, count_reads, mate_name, scan_fastq
+from tailorseq.fastq import (
+    FastqError,
+    ScanCache,
+    check_first_records,
+    count_reads,
+    mate_name,
+    scan_fastq,
+)
 
 
 def fastq_error(path: Path, limit_mb: float = 1024) -> str:
@@ -130,3 +137,40 @@ def test_iupac_and_lower_case_bases_are_fine(tmp_path: Path) -> None:
 )
 def test_mate_names(header: bytes, name: str) -> None:
     assert mate_name(header) == name
+
+
+# ---------------------------------------------------------------- scan cache
+
+
+def test_scan_cache_reuses_unchanged_files_and_names_none(tmp_path: Path) -> None:
+    fastq = write_fastq(tmp_path / "P17-blood_R1.fq.gz", 37)
+    cache = ScanCache(tmp_path / "cache" / "scans.json")
+    assert cache.scan(fastq, 1024).reads == 37 and cache.reused == 0
+    cache.save()
+    stored = (tmp_path / "cache" / "scans.json").read_text()
+    assert "P17" not in stored and "37" in stored
+    assert (tmp_path / "cache" / "scans.json").stat().st_mode & 0o777 == 0o640
+
+    again = ScanCache(tmp_path / "cache" / "scans.json")
+    assert again.scan(fastq, 1024) == scan_fastq(fastq, 1024) and again.reused == 1
+
+
+def test_scan_cache_rescans_a_changed_file_and_never_keeps_a_broken_one(tmp_path: Path) -> None:
+    fastq = write_fastq(tmp_path / "r.fq.gz", 37)
+    cache = ScanCache(tmp_path / "scans.json")
+    cache.scan(fastq, 1024)
+    write_fastq(fastq, 12)
+    assert cache.scan(fastq, 1024).reads == 12 and cache.reused == 0
+    fastq.write_bytes(fastq.read_bytes()[:-20])
+    with pytest.raises(FastqError, match="truncated"):
+        cache.scan(fastq, 1024)
+    with pytest.raises(FastqError, match="truncated"):
+        cache.scan(fastq, 1024)
+
+
+def test_sampled_scan_is_redone_when_the_limit_allows_a_full_one(tmp_path: Path) -> None:
+    fastq = write_fastq(tmp_path / "r.fq", 20)
+    cache = ScanCache(tmp_path / "scans.json")
+    assert cache.scan(fastq, 0).reads is None
+    assert cache.scan(fastq, 0).reads is None and cache.reused == 1
+    assert cache.scan(fastq, 1024).reads == 20 and cache.reused == 1

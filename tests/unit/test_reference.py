@@ -1,6 +1,8 @@
 """Reference checks: contigs from .fai or FASTA, build lengths, BAM headers, BED files."""
 
 import csv
+import json
+import os
 from pathlib import Path
 
 import pysam
@@ -8,6 +10,13 @@ import pytest
 from preflight_helpers import write_bam, write_fai, write_fasta
 
 from tailorseq.errors import InputError
+from tailorseq.refcache import (
+    manifest_path,
+    record_checksums,
+    reference_dir,
+    reference_id,
+    verify_cache,
+)
 from tailorseq.reference import (
     BUILDS_TSV,
     AlignmentHeader,
@@ -161,3 +170,55 @@ def test_bed_problems_are_capped(tmp_path: Path) -> None:
     bed = tmp_path / "t.bed"
     bed.write_text("chrZ\t1\t2\n" * 100)
     assert len(bed_problems(bed, {"chr1": 1000})) == 5
+
+
+# ---------------------------------------------------------------- reference cache checksums
+
+
+def built_index(folder: Path) -> list[Path]:
+    """Two small 'index' files and their manifest, as bwa_index records them."""
+    folder.mkdir()
+    files = [folder / "genome.fa.bwt", folder / "genome.fa.sa"]
+    for number, path in enumerate(files):
+        path.write_bytes(bytes(range(256)) * (number + 2))
+    record_checksums(files, "bwa_index")
+    return files
+
+
+def test_intact_cache_passes_and_a_touched_file_is_rehashed_once(tmp_path: Path) -> None:
+    files = built_index(tmp_path / "ref")
+    assert verify_cache(tmp_path / "ref") == []
+    os.utime(files[0], ns=(1, 1))  # new time, same content: hashed, found equal, re-recorded
+    assert verify_cache(tmp_path / "ref") == []
+    manifest = json.loads(manifest_path(tmp_path / "ref", "bwa_index").read_text())
+    assert manifest["genome.fa.bwt"]["mtime_ns"] == 1
+    assert all(path.exists() for path in files)
+
+
+def test_changed_content_removes_every_file_the_rule_built(tmp_path: Path) -> None:
+    files = built_index(tmp_path / "ref")
+    files[1].write_bytes(files[1].read_bytes()[::-1])  # same size, other content
+    messages = verify_cache(tmp_path / "ref")
+    assert messages == [
+        f"damaged reference cache file: {files[1]} has content changed since it was built "
+        "(sha256 differs). Removed the files built with it (genome.fa.bwt, genome.fa.sa) so "
+        "that this run rebuilds them"
+    ]
+    assert not any(path.exists() for path in files)
+    assert not manifest_path(tmp_path / "ref", "bwa_index").exists()
+
+
+def test_truncated_file_is_caught_by_its_size(tmp_path: Path) -> None:
+    files = built_index(tmp_path / "ref")
+    files[0].write_bytes(files[0].read_bytes()[:100])
+    assert "genome.fa.bwt has size 100 bytes, 512 when built" in verify_cache(tmp_path / "ref")[0]
+
+
+def test_reference_cache_folder_is_keyed_by_build_and_resolved_source(tmp_path: Path) -> None:
+    config = {"cache_dir": "cache", "reference": {"build": "demo", "fasta": "ref/genome.fa"}}
+    absolute = {**config, "reference": {"build": "demo", "fasta": str(tmp_path / "ref/genome.fa")}}
+    assert reference_id(config, tmp_path) == reference_id(absolute, Path("/"))
+    assert reference_id(config, tmp_path).startswith("demo-")
+    assert reference_dir(config, tmp_path).parent == tmp_path / "cache" / "reference"
+    url = {**config, "reference": {"build": "GRCh38", "fasta": "https://example.org/g.fa.gz"}}
+    assert reference_id(url, tmp_path) == reference_id(url, Path("/elsewhere"))

@@ -6,10 +6,11 @@ from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
 from tailorseq.alignment import aligner_read_group
-from tailorseq.checks import preflight
+from tailorseq.checks import preflight, report_full_disk
 from tailorseq.errors import TailorseqError
 from tailorseq.pseudonym import lab_secret, pseudonym
 from tailorseq.reference import is_url
+from tailorseq.refcache import reference_id
 from tailorseq.sheets import load_sheets
 
 # Results, logs and cache are for the lab's group only.
@@ -23,9 +24,19 @@ def uses_conda() -> bool:
 
 
 if workflow.is_main_process:
-    SHEET = preflight(config, Path.cwd(), check_tools=not uses_conda())
+    SHEET = preflight(
+        config,
+        Path.cwd(),
+        check_tools=not uses_conda(),
+        cores=workflow.resource_settings.cores,
+    )
 else:
     SHEET = load_sheets(Path(config["samples"]), Path(config["units"]))
+
+
+onerror:
+    report_full_disk([Path.cwd(), Path(config["cache_dir"])])
+
 
 SECRET = lab_secret()
 PID = {name: pseudonym(name, SECRET) for name in SHEET.samples}
@@ -49,10 +60,7 @@ wildcard_constraints:
 # Reference cache: keyed by build and source, reused by every run that names the same fasta.
 REF_SOURCE = config["reference"]["fasta"]
 REF_IS_URL = is_url(REF_SOURCE)
-REF_KEY = REF_SOURCE if REF_IS_URL else str(Path(REF_SOURCE).resolve())
-REF_ID = (
-    f"{config['reference']['build']}-{hashlib.sha1(REF_KEY.encode()).hexdigest()[:8]}"
-)
+REF_ID = reference_id(config, Path.cwd())
 REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
 ALIGNMENT_EXT = config["alignment"]["format"]

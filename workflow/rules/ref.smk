@@ -1,3 +1,10 @@
+# Index builders record their outputs' checksums (tailorseq.refcache), so that a run can detect
+# a damaged cached index before using it.
+RECORD_CHECKSUMS = (
+    f"{sys.executable} {Path(workflow.basedir).parent / 'scripts/record_checksums.py'}"
+)
+
+
 if REF_IS_URL:
 
     rule download_reference:
@@ -45,8 +52,10 @@ rule bwa_index:
     resources:
         mem_mb=8000,
         runtime=180,
+    params:
+        record=RECORD_CHECKSUMS,
     shell:
-        "bwa index {input} 2> {log}"
+        "(bwa index {input} && {params.record} --name bwa_index {output}) 2> {log}"
 
 
 rule minimap2_index:
@@ -64,8 +73,11 @@ rule minimap2_index:
     resources:
         mem_mb=16000,
         runtime=60,
+    params:
+        record=RECORD_CHECKSUMS,
     shell:
-        "minimap2 -x sr -t {threads} -d {output} {input} 2> {log}"
+        "(minimap2 -x sr -t {threads} -d {output} {input}"
+        " && {params.record} --name minimap2_index {output}) 2> {log}"
 
 
 rule scatter_regions:
