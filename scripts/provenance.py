@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tailorseq.files import stderr_to
 from tailorseq.provenance import manifest
+from tailorseq.pseudonym import replace_ids
 from tailorseq.report.knowledge import knowledge_versions, run_started
 from tailorseq.tools import TOOLS
 
@@ -22,8 +23,10 @@ def write_provenance(
     outputs: list[str],
     out: Path,
     workdir: Path = Path("."),
+    renames: dict[str, str] | None = None,
 ) -> dict:
-    """Build the manifest and write it atomically."""
+    """Build the manifest and write it atomically, with each id of `renames` (lab id ->
+    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths."""
     paths = {key: knowledge.get(key) for key in ("clinvar_summary", "pgx_document", "gene_list")}
     versions = knowledge_versions(
         knowledge.get("reference", {}),
@@ -44,7 +47,8 @@ def write_provenance(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    text = json.dumps(document, indent=2, default=str)
+    partial.write_text(replace_ids(text, renames or {}) + "\n")
     partial.replace(out)
     return document
 
@@ -62,6 +66,7 @@ if __name__ == "__main__":
                 list(rule.input.units),
                 list(rule.input.outputs),
                 Path(rule.output[0]),
+                renames=dict(rule.params.renames),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)

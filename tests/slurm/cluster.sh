@@ -98,7 +98,7 @@ JobAcctGatherFrequency=30
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=$NODE
 AccountingStoragePort=$DBD_PORT
-AccountingStoreFlags=job_comment
+AccountingStoreFlags=job_comment,job_script
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 SchedulerParameters=sched_interval=2,bf_interval=5

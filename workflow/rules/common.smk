@@ -8,10 +8,19 @@ from snakemake.settings.types import DeploymentMethod
 from tailorseq.alignment import aligner_read_group
 from tailorseq.checks import preflight, report_full_disk
 from tailorseq.errors import TailorseqError
-from tailorseq.pseudonym import lab_secret, pseudonym
+from tailorseq.pseudonym import (
+    check_mapping_path,
+    lab_secret,
+    mapping_rows,
+    patient_pseudonym,
+    pseudonym,
+    pseudonymised_sheet,
+    public_names,
+    write_mapping,
+)
 from tailorseq.reference import is_url
 from tailorseq.refcache import reference_id
-from tailorseq.sheets import load_sheets
+from tailorseq.sheets import SampleSheet, load_sheets
 
 # Results, logs and cache are for the lab's group only.
 os.umask(0o027)
@@ -39,7 +48,40 @@ onerror:
 
 
 SECRET = lab_secret()
-PID = {name: pseudonym(name, SECRET) for name in SHEET.samples}
+
+
+def outputs_sheet(sheet: SampleSheet) -> SampleSheet:
+    """The sheet under the names every output carries: the lab's ids, or with
+    privacy.pseudonymise_outputs their pseudonyms. Decided here once, so that no output
+    (paths, headers, VCF columns, reports, MultiQC) can name a sample or patient otherwise.
+    The submitting process first records the pseudonyms in the lab's owner-only mapping file.
+    """
+    if not config["privacy"]["pseudonymise_outputs"]:
+        return sheet
+    if workflow.is_main_process:
+        mapping = Path(config["privacy"]["mapping"])
+        try:
+            check_mapping_path(mapping, Path("results"))
+            write_mapping(mapping, mapping_rows(sheet, SECRET))
+        except TailorseqError as error:
+            raise WorkflowError(str(error)) from None
+    return pseudonymised_sheet(sheet, SECRET)
+
+
+LAB_SHEET = SHEET
+SHEET = outputs_sheet(LAB_SHEET)
+# lab id -> the name outputs carry, for samples and patients
+PUBLIC_NAME = public_names(LAB_SHEET, SHEET)
+# Working paths always use the hash of the lab's id, whatever the outputs are named.
+PID = {PUBLIC_NAME[name]: pseudonym(name, SECRET) for name in LAB_SHEET.samples}
+PATIENT_PSEUDONYM = {
+    PUBLIC_NAME[row.patient]: patient_pseudonym(row.patient, SECRET)
+    for row in LAB_SHEET.samples.values()
+}
+config["pgx"]["outside_calls"] = {
+    PUBLIC_NAME.get(name, name): path
+    for name, path in config["pgx"]["outside_calls"].items()
+}
 SAMPLE = {pid: name for name, pid in PID.items()}
 if len(SAMPLE) != len(PID):
     raise WorkflowError("two samples share a pseudonym: set another TAILORSEQ_SECRET")
@@ -148,7 +190,8 @@ def fastq_unit_names(wildcards) -> dict[str, str]:
 
 
 def sample_name(wildcards) -> str:
-    """The real sample id behind a pseudonym; used only inside local jobs and files."""
+    """The sample's name in outputs (its id, or its pseudonym: outputs_sheet) behind a {pid};
+    used only inside local jobs and files."""
     return SAMPLE[wildcards.pid]
 
 
@@ -217,7 +260,7 @@ def joint_column(wildcards) -> int:
 
 
 def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
-    """(pseudonym, real name) for every sample and unit, so the lab's report shows real names."""
+    """(pseudonym, name in outputs) for every sample and unit, for MultiQC's --replace-names."""
     pairs = []
     for name, units in UID.items():
         # MultiQC replaces substrings in order: units (pid.uid) before their sample (pid).
@@ -233,10 +276,26 @@ def targets_bed() -> list[str]:
     return [config["targets"]] if config["targets"] else []
 
 
+def staged_sample_file(pid: str, role: str) -> str:
+    """A per-sample file of the user's (role targets.bed or outside_calls.tsv) linked under the
+    sample's pseudonym by a local rule: a cluster job lists its inputs on its command line.
+    """
+    return f"work/{pid}/input/{pid}.{role}"
+
+
+def sample_file_source(wildcards) -> str:
+    """The user's file behind a staged per-sample file: the sheet's targets BED of the sample,
+    or its PGx outside calls (config pgx.outside_calls)."""
+    name = SAMPLE[wildcards.pid]
+    if wildcards.role == "targets.bed":
+        return str(SHEET.samples[name].targets)
+    return config["pgx"]["outside_calls"][name]
+
+
 def sample_targets(wildcards) -> list[str]:
-    """Coverage QC targets of a sample: its own BED from the sheet, else the config's."""
+    """Coverage QC targets of a sample: its own BED from the sheet (staged), else the config's."""
     own = SHEET.samples[SAMPLE[wildcards.pid]].targets
-    return [str(own)] if own else targets_bed()
+    return [staged_sample_file(wildcards.pid, "targets.bed")] if own else targets_bed()
 
 
 def targets_option(flag: str):
@@ -574,9 +633,10 @@ def pgx_recommendations() -> list[str]:
 
 
 def pgx_outside_calls(wildcards) -> list[str]:
-    """The {pid} sample's outside-call TSV (CYP2D6, HLA), when config names one."""
-    path = config["pgx"]["outside_calls"].get(SAMPLE[wildcards.pid])
-    return [path] if path else []
+    """The {pid} sample's outside-call TSV (CYP2D6, HLA, staged), when config names one."""
+    if SAMPLE[wildcards.pid] not in config["pgx"]["outside_calls"]:
+        return []
+    return [staged_sample_file(wildcards.pid, "outside_calls.tsv")]
 
 
 def sex_of_pid(wildcards) -> str:

@@ -3,6 +3,7 @@
 localrules:
     stage_fastq,
     stage_bam,
+    stage_sample_file,
 
 
 rule stage_fastq:
@@ -26,6 +27,21 @@ rule stage_bam:
         bam=temp("work/{pid}/input/{pid}.{uid}.bam"),
     log:
         "logs/stage_bam/{pid}.{uid}.log",
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/stage_unit.py"
+
+
+rule stage_sample_file:
+    input:
+        sample_file_source,
+    output:
+        staged_sample_file("{pid}", "{role}"),
+    log:
+        "logs/stage_sample_file/{pid}.{role}.log",
+    wildcard_constraints:
+        role=r"targets\.bed|outside_calls\.tsv",
     conda:
         "../../envs/python.yaml"
     script:

@@ -147,5 +147,6 @@ rule provenance:
         "../../envs/report.yaml"
     params:
         knowledge=provenance_knowledge(),
+        renames=provenance_renames(),
     script:
         "../../scripts/provenance.py"

@@ -3,7 +3,6 @@
 from tailorseq import __version__ as PIPELINE_VERSION
 
 REPORT_CONFIG = config.get("report", {})
-REPORT_SECRET_PREFIX = "patient:"
 
 
 def patients() -> list[str]:
@@ -14,11 +13,6 @@ def patients() -> list[str]:
 def patient_samples(patient: str) -> list:
     """The sheet's samples of one patient."""
     return [s for s in SHEET.samples.values() if s.patient == patient]
-
-
-def patient_pseudonym(patient: str) -> str:
-    """A patient's stable pseudonym for the report header ('p' and 10 hex digits)."""
-    return "p" + pseudonym(REPORT_SECRET_PREFIX + patient, SECRET)[1:]
 
 
 def gene_coverage_enabled() -> bool:
@@ -114,8 +108,8 @@ def report_inputs(wildcards) -> list[str]:
 
 
 def report_pseudonym(wildcards) -> str:
-    """Params function: the patient's pseudonym."""
-    return patient_pseudonym(wildcards.patient)
+    """Params function: the patient's pseudonym (common.smk's PATIENT_PSEUDONYM)."""
+    return PATIENT_PSEUDONYM[wildcards.patient]
 
 
 def report_options() -> dict:
@@ -161,7 +155,7 @@ def mqc_counts_inputs() -> list[str]:
 
 
 def report_sample_names() -> dict[str, str]:
-    """Pseudonym -> the lab's sample name, for MultiQC custom content written by a local rule."""
+    """Pseudonym -> the sample's name in outputs, for MultiQC custom content (a local rule)."""
     return dict(SAMPLE)
 
 
@@ -191,6 +185,12 @@ def provenance_inputs() -> list[str]:
     if not REF_IS_URL:
         files.append(REF_SOURCE)
     return files
+
+
+def provenance_renames() -> dict[str, str]:
+    """Lab id -> pseudonym of each sample and patient when outputs are pseudonymised (else
+    none): the manifest replaces them in the paths the user gave (e.g. FASTQ names)."""
+    return {lab: public for lab, public in PUBLIC_NAME.items() if lab != public}
 
 
 def provenance_knowledge() -> dict:
