@@ -78,6 +78,9 @@ rule fastp:
         " --length_required {params.min_length} --thread {threads}"
         " --json {output.json} --html {output.html} --report_title {wildcards.pid}.{wildcards.uid}"
         " 2> {log}"
+        # fastp exits 0 when a full disk cut its outputs short: a truncated gzip must fail here,
+        # or a rerun would align the reads that happened to fit.
+        " && gzip --test {output.r1} {output.r2} 2>> {log}"
 
 
 rule samtools_stats:
