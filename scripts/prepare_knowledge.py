@@ -3,13 +3,13 @@ to the reference's, REF checked, normalised (split, left-aligned), bgzipped and 
 ClinVar, also a copy without the gene list's genes (for samples without consent)."""
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 from tailorseq.annotation import exclude_genes, prepare, write_summary
 from tailorseq.files import stderr_to
 from tailorseq.findings import load_gene_list
+from tailorseq.provenance import sha256
 
 
 def prepare_knowledge(
@@ -31,20 +31,11 @@ def prepare_knowledge(
     if kind == "clinvar" and gene_list and no_secondary:
         genes = load_gene_list(gene_list).genes
         counts["kept_without_gene_list_genes"] = exclude_genes(out, no_secondary, genes)
-    counts["sha256"] = sha256_of(source)
+    counts["sha256"] = sha256(source)
     if given and given != str(source):
         counts["file"] = str(source)
     write_summary(counts, given or str(source), summary)
     return counts
-
-
-def sha256_of(path: Path) -> str:
-    """The file's SHA-256 (hex)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 if __name__ == "__main__":

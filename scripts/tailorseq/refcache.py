@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tailorseq.provenance import sha256
 from tailorseq.reference import is_url
 
-HASH_BLOCK = 8 << 20
 MANIFESTS = "checksums"
 
 
@@ -30,15 +30,6 @@ def reference_id(config: dict[str, Any], workdir: Path) -> str:
 def reference_dir(config: dict[str, Any], workdir: Path) -> Path:
     """The cache folder of the run's reference (relative paths are under `workdir`)."""
     return workdir / config["cache_dir"] / "reference" / reference_id(config, workdir)
-
-
-def sha256(path: Path) -> str:
-    """The file's sha256, read in large blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(HASH_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def manifest_path(folder: Path, name: str) -> Path:

@@ -36,7 +36,6 @@ Without a tumour type nothing can be tier I. Tumour-agnostic indications ("solid
 
 import csv
 import gzip
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -48,6 +47,7 @@ import pysam
 
 from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
+from tailorseq.provenance import sha256
 from tailorseq.reference import standard_name
 from tailorseq.somatic.tmb import consequence_of, is_coding
 
@@ -402,7 +402,7 @@ def load_curated(path: Path) -> tuple[list[Entry], dict]:
     version = {
         "path": str(path),
         "version": notes.get("version", ""),
-        "sha256": sha256_of(path),
+        "sha256": sha256(path),
         "entries": len(entries),
     }
     return entries, version
@@ -476,7 +476,7 @@ def load_civic(path: Path, curated: list[Entry], record: Path | None = None) -> 
         entries.append(entry)
     version = {
         "path": str(path),
-        "sha256": sha256_of(path),
+        "sha256": sha256(path),
         "entries": len(entries),
         "predictive_not_matchable": skipped,
     }
@@ -548,15 +548,6 @@ def civic_entry(
     else:
         entry.rule = "allele"
     return entry
-
-
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def download_civic(url: str, out: Path, record: Path) -> dict:
