@@ -10,7 +10,7 @@ profile's job groups, for comparison; --samples 0 runs the demo's own sheet.
 Needs root (it starts the cluster when it is not up, and stops it afterwards in that case) and
 the generated demo (`python -m tailorseq demo`).
 
-    .venv/bin/python bench/slurm_load.py --samples 24          # ~15 min on 2 cores
+    .venv/bin/python bench/slurm_load.py --samples 24          # ~11 min on 2 cores
     .venv/bin/python bench/slurm_load.py --samples 0 --no-groups
 """
 
