@@ -10,14 +10,16 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import DEMO, demo_run, snakemake, write_tsv
+from helpers import DEMO, ROOT, demo_run, snakemake, write_tsv
 from tailorseq.demo import load_plan
+from tailorseq.provenance import sha256
 
 pytestmark = pytest.mark.integration
 
 GERMLINE = ("demo1", "demo2", "demo3-normal")
 #: Seconds the PGx step (force-genotyping + matching + phenotypes) may take per demo sample.
 MAX_PGX_SECONDS = 10.0
+CPIC_FILE = ROOT / "tests" / "fixtures" / "cpic" / "drugs.json"
 
 
 def pgx_json(workdir: Path, sample: str) -> dict:
@@ -130,7 +132,8 @@ def test_pgx_step_speed(demo_results: Path) -> None:
 def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_path: Path):
     """demo2's alignment without the reads over TPMT rs1142345 (one of its *3A positions),
     given as a BAM unit: that position is an explicit no-call and listed as missing. The same
-    run takes CYP2D6 as an outside call from pgx.outside_calls."""
+    run takes CYP2D6 as an outside call from pgx.outside_calls, and CPIC's recommendations with
+    their classification from pgx.recommendations (real records of PharmCAT's drugs.json)."""
     source = demo_results / "results" / "demo2" / "demo2.bam"
     planted = json.loads((DEMO / "expected" / "summary.json").read_text())["samples"]["demo2"]
     position = next(v for v in planted["pgx_variants"] if v["id"] == "rs1142345")
@@ -159,7 +162,7 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
         tmp_path,
         samples=str(samples),
         units=str(units),
-        pgx={"outside_calls": {"uncovered": str(outside)}},
+        pgx={"outside_calls": {"uncovered": str(outside)}, "recommendations": str(CPIC_FILE)},
     )
     snakemake(tmp_path, config, "results/uncovered/uncovered.pgx.json")
 
@@ -172,6 +175,11 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
     cyp2d6 = pgx_tsv(tmp_path, "uncovered")["CYP2D6"]  # the outside call, marked as such
     assert (cyp2d6["diplotype"], cyp2d6["source"]) == ("*1/*4", "outside call")
     assert cyp2d6["phenotype"] == "Intermediate Metabolizer"
+    clopidogrel = next(r for r in document["recommendations"] if r["drug"] == "clopidogrel")
+    assert clopidogrel["genes"] == {"CYP2C19": "Poor Metabolizer"}
+    assert clopidogrel["classification"] == "Strong"
+    assert clopidogrel["recommendation"].startswith("Alternative antiplatelet therapy")
+    assert document["knowledge"]["recommendations"]["sha256"] == sha256(CPIC_FILE)
     pid = pid_of(document)
     with pysam.VariantFile(str(tmp_path / "work" / pid / "pgx" / f"{pid}.pgx.vcf.gz")) as vcf:
         record = next(r for r in vcf if r.id == "rs1142345")
