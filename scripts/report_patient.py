@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tailorseq.files import stderr_to
+from tailorseq.files import stderr_to, write_atomic
 from tailorseq.findings import load_gene_list
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.provenance import config_hash, git_commit
@@ -65,10 +65,7 @@ def write_report(
 ) -> dict:
     """Assemble, write the JSON, render the HTML."""
     document = assemble(patient, pseudonym, samples, tumours, settings)
-    out_json.parent.mkdir(parents=True, exist_ok=True)
-    partial = out_json.with_name(out_json.name + ".partial")
-    partial.write_text(json.dumps(document, indent=2) + "\n")
-    partial.replace(out_json)
+    write_atomic(out_json, json.dumps(document, indent=2) + "\n")
     write_html(document, out_html)
     return document
 

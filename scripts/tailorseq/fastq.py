@@ -8,13 +8,14 @@ cached (`ScanCache`) while the file's size and modification time stay the same.
 import gzip
 import hashlib
 import json
-import os
 import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from tailorseq.files import write_atomic
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000
@@ -246,11 +247,7 @@ class ScanCache:
         if not self.changed:
             return
         self.path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
-        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(self.entries, handle)
-        os.replace(partial, self.path)
+        write_atomic(self.path, json.dumps(self.entries), mode=0o640)
 
 
 def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:

@@ -38,6 +38,21 @@ def publish(source: Path, destination: Path) -> None:
     os.replace(partial, destination)
 
 
+def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:
+    """Write `text` to `path` in one rename, so that a reader never sees part of it.
+
+    `mode` (before the umask) is the new file's permission, e.g. 0o600 for an owner-only file;
+    the partial file is always created anew, so it never inherits an older file's permission.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link, or a copy where the file system cannot link (another device)."""
     try:

@@ -20,6 +20,7 @@ from typing import TextIO
 from urllib.parse import unquote
 
 from tailorseq.errors import InputError
+from tailorseq.files import write_atomic
 
 CANONICAL_TAGS = ("MANE_Select", "Ensembl_canonical", "appris_principal", "CCDS")
 _VERSION = re.compile(r"^(ENS[A-Z]*\d+)\.\d+((?:_PAR_Y)?)$")
@@ -362,9 +363,7 @@ def convert(
             lines.append(_transcript_line(transcript, gene, contig).line())
             lines += [part.line() for part in _part_lines(transcript, contig)]
         lines.append("###")
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_text("\n".join(lines) + "\n")
-    partial.replace(out)
+    write_atomic(out, "\n".join(lines) + "\n")
     return choices
 
 

@@ -4,6 +4,7 @@ with `privacy.pseudonymise_outputs`, any output that leaves the lab."""
 import csv
 import hashlib
 import hmac
+import io
 import os
 import re
 import secrets
@@ -11,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tailorseq.errors import TailorseqError
+from tailorseq.files import write_atomic
 from tailorseq.sheets import SampleSheet
 
 SECRET_ENV = "TAILORSEQ_SECRET"
@@ -104,14 +106,9 @@ def write_mapping(path: Path, rows: list[tuple[str, str, str]]) -> None:
     """Merge rows into the mapping file: owner-only (0600), no duplicates, replaced at once."""
     merged = merged_mapping(read_mapping(path), rows, path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.partial")
-    if partial.exists():
-        partial.unlink()
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerows([MAPPING_HEADER, *merged])
-    os.replace(partial, path)
+    text = io.StringIO()
+    csv.writer(text, delimiter="\t", lineterminator="\n").writerows([MAPPING_HEADER, *merged])
+    write_atomic(path, text.getvalue(), mode=0o600)
 
 
 def check_mapping_path(path: Path, results: Path) -> None:

@@ -9,11 +9,11 @@ per GB). The files of a manifest with a mismatch are removed, so Snakemake rebui
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tailorseq.files import write_atomic
 from tailorseq.provenance import sha256
 from tailorseq.reference import is_url
 
@@ -53,11 +53,7 @@ def record_checksums(files: list[Path], name: str) -> Path:
 def _write_manifest(path: Path, entries: dict[str, dict[str, Any]]) -> Path:
     """Write a manifest in one rename, owner and group only."""
     path.parent.mkdir(mode=0o750, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(entries, handle, indent=1, sort_keys=True)
-    os.replace(partial, path)
+    write_atomic(path, json.dumps(entries, indent=1, sort_keys=True), mode=0o640)
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
-from tailorseq.files import link_absolute, publish, stderr_to
+from tailorseq.files import link_absolute, publish, stderr_to, write_atomic
 from tailorseq.genome import materialize
 from tailorseq.pseudonym import lab_secret, pseudonym
 
@@ -28,6 +28,20 @@ def test_publish_hard_links_and_replaces(tmp_path: Path) -> None:
     publish(source, destination)
     assert destination.read_bytes() == b"rerun"
     assert not list(destination.parent.glob(".*partial"))
+
+
+def test_write_atomic_replaces_with_a_fresh_file_of_the_given_mode(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "mapping.tsv"
+    stale = path.parent / f".{path.name}.{os.getpid()}.partial"
+    stale.parent.mkdir()
+    stale.write_text("left by a killed writer")
+    stale.chmod(0o644)
+    write_atomic(path, "a\tb\n", mode=0o600)
+    assert path.read_text() == "a\tb\n"
+    assert path.stat().st_mode & 0o777 == 0o600  # not the stale partial's 0644
+    write_atomic(path, "c\n", mode=0o600)
+    assert path.read_text() == "c\n"
+    assert not list(path.parent.glob(".*partial"))
 
 
 def test_publish_copies_what_is_not_an_alignment(tmp_path: Path) -> None:

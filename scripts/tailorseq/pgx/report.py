@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from tailorseq.errors import InputError
+from tailorseq.files import write_atomic
 from tailorseq.pgx import pypgx_tables
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.definitions import knowledge_version, load_definitions
@@ -308,7 +309,7 @@ def run_pgx(
         knowledge["recommendations"] = recommender.info
         result["recommendations"] = [r.to_json() for r in recommend(recommender, results)]
     if out_json:
-        _atomic_write(Path(out_json), json.dumps(result, indent=1) + "\n")
+        write_atomic(Path(out_json), json.dumps(result, indent=1) + "\n")
     if out_tsv:
         rows = [tsv_row(c, gene_phenotypes.get(g)) for g, c in calls.items() if g not in outside]
         for gene, call in sorted(outside.items()):
@@ -316,12 +317,5 @@ def run_pgx(
             rows.append([gene, call.diplotype or "", phenotype.phenotype or "",
                          _score_text(phenotype.activity_score), "", OUTSIDE_SOURCE])  # fmt: skip
         lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(r) for r in rows]
-        _atomic_write(Path(out_tsv), "\n".join(lines) + "\n")
+        write_atomic(Path(out_tsv), "\n".join(lines) + "\n")
     return result
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    partial.replace(path)

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from tailorseq.files import write_atomic
 from tailorseq.report import plots
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "resources" / "templates"
@@ -64,6 +65,4 @@ def render(report: dict[str, Any], templates: Path = TEMPLATES) -> str:
 
 def write_html(report: dict[str, Any], out: Path, templates: Path = TEMPLATES) -> None:
     """Write the HTML atomically."""
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(render(report, templates), encoding="utf-8")
-    partial.replace(out)
+    write_atomic(out, render(report, templates))
