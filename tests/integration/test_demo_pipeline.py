@@ -56,7 +56,10 @@ def test_units_are_merged_with_one_read_group_each(demo_results: Path) -> None:
 
 
 def test_tumour_is_aligned_but_not_germline_called(demo_results: Path) -> None:
-    assert (demo_results / "results/demo3-tumor/demo3-tumor.bam.bai").exists()
+    bam_path = demo_results / "results/demo3-tumor/demo3-tumor.bam"
+    with pysam.AlignmentFile(str(bam_path)) as bam:  # indexed: mapped counts come from the .bai
+        assert {group["SM"] for group in bam.header.to_dict()["RG"]} == {"demo3-tumor"}
+        assert bam.mapped > 0.95 * (bam.mapped + bam.unmapped)
     assert not (demo_results / "results/demo3-tumor/demo3-tumor.vcf.gz").exists()
 
 
