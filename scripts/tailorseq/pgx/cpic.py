@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tailorseq.errors import InputError
-from tailorseq.pgx.recommendations import Recommendation
+from tailorseq.pgx.phenotype import as_number
+from tailorseq.pgx.recommendations import Recommendation, same_text
 from tailorseq.provenance import sha256
 
 NO_RESULT = re.compile(r"no (?:(?P<allele>\S+) )?result", re.IGNORECASE)
@@ -58,17 +59,6 @@ class GeneResult:
         return called or bool(self.haplotypes)
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().lower() == b.strip().lower()
-
-
 def carries(haplotypes: tuple[str, ...], allele: str) -> bool:
     """Whether one of the haplotypes is `allele` (`*57:01`), possibly written with its gene
     (`HLA-B*57:01`) or at a higher resolution (`*57:01:01`)."""
@@ -89,7 +79,7 @@ def _score_fit(key: str, score: float | None) -> tuple[int, float] | None:
     if score is None:
         return None
     if key.startswith(AT_LEAST):
-        threshold = _number(key[len(AT_LEAST) :])
+        threshold = as_number(key[len(AT_LEAST) :])
         return (THRESHOLD, threshold) if threshold is not None and score >= threshold else None
     return (EXACT, 0.0) if abs(score - float(key)) < 1e-9 else None
 
@@ -104,12 +94,12 @@ def key_fit(key: str, result: GeneResult | None) -> tuple[int, float] | None:
         return None
     if status := ALLELE_STATUS.fullmatch(key):
         return (EXACT, 0.0) if _allele_status_fit(status, result) else None
-    if key.startswith(AT_LEAST) or _number(key) is not None:
+    if key.startswith(AT_LEAST) or as_number(key) is not None:
         return _score_fit(key, result.activity_score)
-    if _same(key, NOT_APPLICABLE):
-        indeterminate = result.activity_score is None and _same(result.phenotype, INDETERMINATE)
+    if same_text(key, NOT_APPLICABLE):
+        indeterminate = result.activity_score is None and same_text(result.phenotype, INDETERMINATE)
         return (EXACT, 0.0) if indeterminate else None
-    return (EXACT, 0.0) if _same(key, result.phenotype) else None
+    return (EXACT, 0.0) if same_text(key, result.phenotype) else None
 
 
 def recommendation_fit(lookup: dict[str, str], results: dict[str, GeneResult]):
@@ -190,7 +180,7 @@ def _pmids(drug: dict) -> list[str]:
 
 def _text(value: str | None) -> str | None:
     """CPIC's `n/a` placeholders as None."""
-    return None if value is None or _same(value, NOT_APPLICABLE) else value
+    return None if value is None or same_text(value, NOT_APPLICABLE) else value
 
 
 def _sample_genes(genes, results: dict[str, GeneResult]) -> dict[str, str | None]:

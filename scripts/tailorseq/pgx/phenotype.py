@@ -91,7 +91,8 @@ class GenePhenotype:
         }
 
 
-def _float(value) -> float | None:
+def as_number(value) -> float | None:
+    """`value` as a number (activity scores, lookup keys); None when it is not one."""
     if value is None:
         return None
     try:
@@ -201,7 +202,7 @@ def pypgx_source() -> PhenotypeSource:
     for row in pypgx_tables.table("allele-table"):
         knowledge = gene(row["Gene"])
         knowledge.functions[row["StarAllele"]] = row["Function"]
-        knowledge.activity[row["StarAllele"]] = _float(row["ActivityScore"])
+        knowledge.activity[row["StarAllele"]] = as_number(row["ActivityScore"])
         if row["StarAllele"] == "MALE":
             knowledge.haploid_partner = "MALE"
     for row in pypgx_tables.table("diplotype-table"):
@@ -231,7 +232,7 @@ def pharmcat_source(folder: Path | str) -> PhenotypeSource:
             knowledge.uses_activity = bool(raw.get("activityValues"))
             for allele in raw.get("namedAlleles") or []:
                 knowledge.functions[allele["name"]] = allele.get("functionValue")
-                knowledge.activity[allele["name"]] = _float(allele.get("activityValue"))
+                knowledge.activity[allele["name"]] = as_number(allele.get("activityValue"))
             for entry in raw.get("diplotypes") or []:
                 key = tuple(
                     sorted(n for n, count in entry["diplotypekey"].items() for _ in range(count))

@@ -59,7 +59,8 @@ class Recommendation:
         }
 
 
-def _same(a: str | None, b: str | None) -> bool:
+def same_text(a: str | None, b: str | None) -> bool:
+    """Both given and equal, ignoring case and surrounding spaces (phenotype names)."""
     return a is not None and b is not None and a.strip().lower() == b.strip().lower()
 
 
@@ -97,7 +98,7 @@ class RecommendationTables:
         result: list[Recommendation] = []
         for row in self.rows:
             gene1, gene2 = row["Gene1"], row["Gene2"]
-            if not _same(phenotypes.get(gene1), row["Phenotype1"]):
+            if not same_text(phenotypes.get(gene1), row["Phenotype1"]):
                 continue
             if gene2 is None:
                 rec = Recommendation(row["Drug"], {gene1: phenotypes[gene1]}, row["Recommendation"])
@@ -111,7 +112,7 @@ class RecommendationTables:
                 )
                 if any(r.drug == rec.drug and r.needs == [gene2] for r in result):
                     continue
-            elif _same(phenotypes[gene2], row["Phenotype2"]):
+            elif same_text(phenotypes[gene2], row["Phenotype2"]):
                 rec = Recommendation(
                     row["Drug"],
                     {gene1: phenotypes[gene1], gene2: phenotypes[gene2]},
