@@ -81,7 +81,10 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
             "fasta": str(demo / "genome.fa"),
             "gff3": str(demo / "genes.gff3"),
         },
-        "annotation": {"clinvar": str(demo / "clinvar.vcf")},
+        "annotation": {
+            "clinvar": str(demo / "clinvar.vcf"),
+            "population": str(demo / "population.vcf"),
+        },
         "pgx": {"definitions": str(demo / "pgx" / "definitions")},
     }
     for key, value in overrides.items():

@@ -27,7 +27,7 @@ class Call:
 
 
 def genotype_text(sample_record) -> str:
-    """`0/1`-style genotype, unphased, sorted; `./.` when missing."""
+    """`0/1`-style genotype, unphased, sorted (haploid: `1`); `./.` when missing."""
     alleles = sample_record["GT"]
     if alleles is None or None in alleles:
         return "./."
@@ -35,13 +35,14 @@ def genotype_text(sample_record) -> str:
 
 
 def calls(vcf: Path, sample: str | None = None) -> list[Call]:
-    """Every non-reference genotype of `sample` (default: the first) as Calls."""
+    """Every non-reference genotype of `sample` (default: the first) as Calls; a haploid `0`
+    and a missing `.` (no copy, e.g. a female's chrY) are not calls."""
     records = []
     with pysam.VariantFile(str(vcf)) as handle:
         name = sample or next(iter(handle.header.samples))
         for record in handle:
             genotype = genotype_text(record.samples[name])
-            if genotype in ("0/0", "./."):
+            if genotype == "./." or not any(record.samples[name]["GT"]):
                 continue
             for alt in record.alts or ():
                 records.append(

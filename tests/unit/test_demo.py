@@ -108,9 +108,19 @@ def test_plan_is_consistent(plan: Plan) -> None:
         "BRCA1",
         "EGFR",
         "KRAS",
+        "UGT1A1",
+        "HFE",
+        "TTR",
+        "chrX",
+        "chrY",
+        "chrM",
     ]
-    assert all(20_000 <= contig.length <= 40_000 for contig in plan.contigs)
-    assert sum(contig.length for contig in plan.contigs) <= 300_000
+    assert all(10_000 <= contig.length <= 40_000 for contig in plan.contigs)
+    assert sum(contig.length for contig in plan.contigs) <= 360_000
+    sex = {c.name: (c.ploidy("female"), c.ploidy("male")) for c in plan.contigs}
+    assert (sex["chrX"], sex["chrY"], sex["chrM"], sex["HFE"]) == ((2, 1), (0, 1), (1, 1), (2, 2))
+    assert plan.contig("chrM").copy_depth("male") == 6.0  # one copy at 3x the autosomal depth
+    assert plan.contig("chrX").copy_depth("male") == 1.0  # one copy: half the autosomal depth
 
 
 def test_a_plan_naming_an_unknown_allele_is_refused(tmp_path: Path) -> None:
@@ -146,6 +156,7 @@ def test_every_output_is_written(demo: Path) -> None:
         "genome.fa.fai",
         "genes.gff3",
         "clinvar.vcf",
+        "population.vcf",
         "samples.tsv",
         "units.tsv",
         "expected/germline.vcf",
@@ -166,7 +177,7 @@ def test_every_output_is_written(demo: Path) -> None:
     }
     pgx = {"pgx/definitions/SOURCE"} | {
         f"pgx/definitions/{gene}_translation.json"
-        for gene in ("CYP2C19", "CYP2C9", "DPYD", "TPMT", "SLCO1B1")
+        for gene in ("CYP2C19", "CYP2C9", "DPYD", "TPMT", "SLCO1B1", "UGT1A1", "G6PD", "MT-RNR1")
     }
     assert names == expected | reads | pgx
 
@@ -187,7 +198,7 @@ def test_genome_is_random_at_about_41_percent_gc(genome: dict[str, str]) -> None
 def test_planted_positions_carry_the_grch38_reference(plan: Plan, genome: dict[str, str]) -> None:
     facts = [(v.gene, v.grch38) for v in plan.pgx_variants]
     facts += [(v.gene, v.grch38) for v in plan.coding_variants if v.grch38]
-    assert len(facts) == 11
+    assert len(facts) == 15
     for contig_name, allele in facts:
         contig = plan.contig(contig_name)
         assert contig.chrom == allele.chrom
@@ -207,7 +218,11 @@ def test_truth_has_the_planted_genotypes(demo: Path) -> None:
         "rs1800460": ("TPMT*3A", "0|0", "0|1", "0|0"),
         "rs1142345": ("TPMT*3A", "0|0", "0|1", "0|0"),
         "rs4149056": ("SLCO1B1*5", "0|0", "0|0", "0|1"),
+        "rs9332131": ("CYP2C9*6", "0|0", "0|0", "0|1"),
+        "rs3064744": ("UGT1A1*28", "0|0", "1|1", "0|0"),
         "rs80357914": ("BRCA1:p.Glu23ValfsTer17", "0|1", "1|0", "0|0"),
+        "rs1800562": ("HFE:p.Cys282Tyr", "1|1", "0|0", "0|1"),
+        "rs76992529": ("TTR:p.Val142Ile", "0|1", "0|0", "0|0"),
     }
     for rsid, (label, *genotypes) in expected.items():
         site = by_id[rsid]
@@ -218,6 +233,68 @@ def test_truth_has_the_planted_genotypes(demo: Path) -> None:
     assert labels["PLANTED=BRCA1:p.Val250Ile"] == "0|1"
     frameshift = by_id["rs80357914"]
     assert (frameshift["ref"], frameshift["alt"]) == ("ACT", "A")
+    assert (by_id["rs3064744"]["ref"], by_id["rs3064744"]["alt"]) == ("C", "CAT")  # (TA)7
+    assert (by_id["rs9332131"]["ref"], by_id["rs9332131"]["alt"]) == ("GA", "G")
+
+
+def test_the_ugt1a1_tata_box_carries_the_grch38_repeat(
+    plan: Plan, genome: dict[str, str], demo: Path
+) -> None:
+    """GRCh38 A(TA)6TAA after the anchor C of rs3064744; demo2's reads show A(TA)7TAA only."""
+    anchor = plan.contig("UGT1A1").to_demo(233760233)
+    assert genome["UGT1A1"][anchor - 1 : anchor + 16] == "C" + "A" + "TA" * 6 + "TAA"
+    flank = genome["UGT1A1"][anchor - 9 : anchor]
+    after = genome["UGT1A1"][anchor + 16 : anchor + 24]
+    seven, six = (flank + "A" + "TA" * n + "TAA" + after for n in (7, 6))
+    for sample, carrier in (("demo2", True), ("demo1", False)):
+        reads = sample_bases(demo, sample)
+        found = [sum(k in r or revcomp(k) in r for r in reads) for k in (seven, six)]
+        assert (found[0] >= 3 and found[1] == 0) if carrier else (found[0] == 0 and found[1] >= 3)
+
+
+def test_sex_chromosomes_follow_the_patients_sex(demo: Path) -> None:
+    """A male's chrX and chrY are haploid (`1`/`0`), a female has two chrX and no chrY (`.`);
+    chrM is haploid for everyone."""
+    _, records = vcf_records(demo / "expected" / "germline.vcf")
+    ploidy = {"chrX": (2, 1, 2), "chrY": (0, 1, 0), "chrM": (1, 1, 1)}
+    seen = set()
+    for record in records:
+        if record[0] in ploidy:
+            seen.add(record[0])
+            genotypes = record[9:]
+            sizes = tuple(0 if gt == "." else len(gt.split("|")) for gt in genotypes)
+            assert sizes == ploidy[record[0]], record[:5]
+    assert seen == set(ploidy)
+    summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+    assert summary["demo2"]["copies"] == {"chrX": 1, "chrY": 1, "chrM": 1}
+    assert summary["demo1"]["copies"] == {"chrX": 2, "chrY": 0, "chrM": 1}
+    assert summary["demo2"]["background"]["haploid"] > summary["demo1"]["background"]["haploid"]
+
+
+def reads_per_kb(demo: Path, sample: str, genome: dict[str, str]) -> dict[str, float]:
+    """Reads per kb of HFE (an autosome), chrX, chrY and chrM: reads whose first 31 bases
+    occur in the contig (either strand)."""
+    owner = {}
+    for contig in ("HFE", "chrX", "chrY", "chrM"):
+        sequence = genome[contig]
+        for i in range(len(sequence) - 30):
+            owner[sequence[i : i + 31]] = owner[revcomp(sequence[i : i + 31])] = contig
+    counts = dict.fromkeys(("HFE", "chrX", "chrY", "chrM"), 0)
+    for read in sample_bases(demo, sample):
+        contig = owner.get(read[:31])
+        if contig:
+            counts[contig] += 1
+    return {contig: 1000 * n / len(genome[contig]) for contig, n in counts.items()}
+
+
+def test_reads_follow_the_copy_number_of_each_contig(demo: Path, genome: dict[str, str]) -> None:
+    """Male: chrX at half the autosomal depth, chrY present; female: no chrY read at all, chrX
+    at the autosomal depth; chrM at about 3x the autosomal depth in both."""
+    for sample, x_ratio, has_y in (("demo2", 0.5, True), ("demo1", 1.0, False)):
+        depth = reads_per_kb(demo, sample, genome)
+        assert 0.75 * x_ratio < depth["chrX"] / depth["HFE"] < 1.3 * x_ratio
+        assert 2.4 < depth["chrM"] / depth["HFE"] < 3.6
+        assert (depth["chrY"] / depth["HFE"] > 0.35) if has_y else depth["chrY"] == 0
 
 
 def test_truth_is_sorted_and_normalized(demo: Path, plan: Plan, genome: dict[str, str]) -> None:
@@ -262,7 +339,7 @@ def test_background_follows_the_rules(demo: Path, plan: Plan, genome: dict[str, 
     summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
     for sample in ("demo1", "demo2", "demo3-normal"):
         background = summary[sample]["background"]
-        assert 80 <= background["snv"] <= 140 and 10 <= background["indel"] <= 30
+        assert 80 <= background["snv"] <= 170 and 10 <= background["indel"] <= 35
         assert 0.2 < background["hom"] / (background["snv"] + background["indel"]) < 0.5
     positions: dict[str, list[int]] = {}
     for contig, pos in truth:
@@ -315,7 +392,13 @@ def transcript(gff: str, genome: dict[str, str], gene: str) -> tuple[str, list[s
 
 def test_gene_models_translate_and_splice(demo: Path, genome: dict[str, str]) -> None:
     gff = (demo / "genes.gff3").read_text()
-    codons = {"EGFR": (858, "CTG"), "KRAS": (12, "GGT"), "BRCA1": (23, "GAG")}
+    codons = {
+        "EGFR": (858, "CTG"),
+        "KRAS": (12, "GGT"),
+        "BRCA1": (23, "GAG"),
+        "HFE": (282, "TGC"),
+        "TTR": (142, "GTC"),
+    }
     for gene, (number, codon) in codons.items():
         cds, introns = transcript(gff, genome, gene)
         protein = "".join(CODON_TABLE[cds[i : i + 3]] for i in range(0, len(cds), 3))
@@ -391,7 +474,12 @@ def test_summary_states_the_expected_findings(demo: Path) -> None:
         "DPYD": "*1/*1",
         "TPMT": "*1/*3A",
         "SLCO1B1": "*1/*1",
+        "UGT1A1": "*28/*28",
     }
+    assert summary["demo2"]["pgx_phenotypes"] == {"UGT1A1": "Poor Metabolizer"}
+    assert summary["demo2"]["sex"] == "male"
+    assert summary["demo3-normal"]["pgx"]["CYP2C9"] == "*1/*6"
+    assert summary["demo3-normal"]["pgx_phenotypes"] == {"CYP2C9": "Intermediate Metabolizer"}
     assert summary["demo3-tumor"]["pgx"]["SLCO1B1"] == "*1/*5"
     assert summary["demo3-normal"]["pgx"]["CYP2C19"] == "*1/*17"
     coding = {c["id"]: (c["clinvar"], c["genotype"]) for c in summary["demo1"]["germline_coding"]}
@@ -399,7 +487,11 @@ def test_summary_states_the_expected_findings(demo: Path) -> None:
         "BRCA1-E23fs": ("Pathogenic", "0|1"),
         "BRCA1-L200L": ("Benign", "1|0"),
         "BRCA1-V250I": ("Uncertain significance", "0|1"),
+        "HFE-C282Y": ("Pathogenic", "1|1"),
+        "TTR-V142I": ("Pathogenic", "0|1"),
     }
+    demo3 = {c["id"]: c["genotype"] for c in summary["demo3-normal"]["germline_coding"]}
+    assert demo3 == {"HFE-C282Y": "0|1"}
     assert summary["demo2"]["secondary_findings"] is False
     tumour = summary["demo3-tumor"]
     assert tumour["somatic_coding_snvs"] == 6 and tumour["purity"] == 0.6
@@ -714,6 +806,13 @@ def test_an_extra_base_that_contradicts_a_planted_one_is_refused(tmp_path: Path)
         generate_demo(tmp_path, seed=SEED, coverage_scale=0.01, extra_ref_bases=[star3])
 
 
+def trim_suffix(ref: str, alt: str) -> tuple[str, str]:
+    """A VCF allele pair without the trailing bases they share (keeping one base each)."""
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    return ref, alt
+
+
 @pytest.mark.shared
 def test_plan_pgx_facts_match_pharmcat(plan: Plan) -> None:
     folder = SHARED / "pharmcat" / "definition" / "alleles"
@@ -723,12 +822,11 @@ def test_plan_pgx_facts_match_pharmcat(plan: Plan) -> None:
         definition = json.loads((folder / f"{variant.gene}_translation.json").read_text())
         found = {v["rsid"]: v for v in definition["variants"]}[variant.id]
         allele = variant.grch38
-        assert (found["chromosome"], found["position"], found["ref"]) == (
-            allele.chrom,
-            allele.pos,
-            allele.ref,
-        )
-        assert allele.alt in found["alts"]
+        assert (found["chromosome"], found["position"]) == (allele.chrom, allele.pos)
+        spelled = {  # PharmCAT's (ref, alt) with the shared trailing bases removed
+            trim_suffix(found["ref"], alt) for alt in found["alts"]
+        }
+        assert (allele.ref, allele.alt) in spelled, variant.id
     for gene, alleles in plan.star_alleles.items():
         definition = json.loads((folder / f"{gene}_translation.json").read_text())
         rsids = [v["rsid"] for v in definition["variants"]]
@@ -748,7 +846,40 @@ def test_plan_pgx_facts_match_pharmcat(plan: Plan) -> None:
                 rsid
                 for rsid in in_window
                 if alts[rsid] != definition["variants"][rsids.index(rsid)]["ref"]
-                and len(alts[rsid]) == 1
-                and alts[rsid] in "ACGT"
+                and re.fullmatch("[ACGT]+", alts[rsid])
             }
             assert defined == set(members), f"{gene}{name}"
+
+
+@pytest.mark.shared
+def test_plan_phenotypes_match_pharmcat(plan: Plan) -> None:
+    folder = SHARED / "pharmcat" / "phenotype"
+    if not folder.is_dir():
+        pytest.skip("needs ../shared/data/pharmcat")
+    for gene, diplotypes in plan.phenotypes.items():
+        table = json.loads((folder / f"{gene}.json").read_text())["diplotypes"]
+        for diplotype, phenotype in diplotypes.items():
+            assert next(d for d in table if d["diplotype"] == diplotype)["generesult"] == phenotype
+
+
+@needs_bcftools
+def test_knowledge_vcfs_classify_and_count_the_findings_variants(
+    demo: Path, tmp_path: Path
+) -> None:
+    """ClinVar P records for HFE C282Y and TTR V142I; their population AF (above the 1%
+    findings cut-off) and a common benign BRCA1 variant's reach POP_AF through the pipeline's
+    own preparation of annotation.population."""
+    from tailorseq.annotation import prepare
+
+    _, clinvar = vcf_records(demo / "clinvar.vcf")
+    records = {r[2]: (r[0], r[3], r[4], r[7]) for r in clinvar}
+    assert records["9"][:3] == ("HFE", "G", "A") and "CLNSIG=Pathogenic;" in records["9"][3]
+    assert records["13425"][:3] == ("TTR", "G", "A") and "GENEINFO=TTR:7276" in records["13425"][3]
+    prepare(demo / "population.vcf", demo / "genome.fa", tmp_path / "pop.vcf.gz", "population")
+    with pysam.VariantFile(str(tmp_path / "pop.vcf.gz")) as vcf:
+        pop_af = {(r.chrom, r.ref, r.alts[0]): r.info["POP_AF"][0] for r in vcf}
+    assert pop_af == {
+        ("BRCA1", "C", "T"): pytest.approx(0.31),
+        ("HFE", "G", "A"): pytest.approx(0.06),
+        ("TTR", "G", "A"): pytest.approx(0.0173),
+    }

@@ -2,8 +2,9 @@
 
 `generate_demo(out_dir, seed)` writes, from `resources/demo_plan.yaml` alone:
 genome.fa(.fai) (with the plan's microsatellites), genes.gff3, clinvar.vcf (ClinVar-style
-records of the classified variants), pgx/definitions/*_translation.json (PharmCAT-format allele
-definitions on the demo's coordinates, see `tailorseq.demo.pgx`),
+records of the classified variants), population.vcf (gnomAD-style allele frequencies),
+pgx/definitions/*_translation.json (PharmCAT-format allele definitions on the demo's
+coordinates, see `tailorseq.demo.pgx`),
 reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
 expected/{germline.vcf,somatic.vcf,microsatellites.tsv,summary.json}. The same seed gives the
 same bytes. A tumour's somatic alleles (SNVs, shortened microsatellites) are each carried by
@@ -27,6 +28,7 @@ from tailorseq.demo.microsatellites import (
 )
 from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
 from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
+from tailorseq.demo.population import write_population
 from tailorseq.demo.reads import simulate_pairs, write_units
 from tailorseq.demo.sequence import stream
 from tailorseq.demo.truth import write_sheets, write_truth
@@ -82,13 +84,16 @@ def _write_reads(
     units = {}
     run = 0
     for patient in plan.patients:
-        patient_haplotypes = haplotypes(reference, sites, patient.id)
+        patient_haplotypes = haplotypes(plan, reference, sites, patient)
+        copy_depth = {contig.name: contig.copy_depth(patient.sex) for contig in plan.contigs}
         for sample in patient.samples:
             run += 1
             coverage = plan.reads.coverage[sample.kind] * coverage_scale
             alleles = tumour[patient.id] if sample.kind == "tumor" else []
             rng = stream(seed, "reads", sample.name)
-            pairs = simulate_pairs(patient_haplotypes, alleles, coverage, plan.reads, rng)
+            pairs = simulate_pairs(
+                patient_haplotypes, alleles, coverage, plan.reads, rng, copy_depth
+            )
             units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
     return units
 
@@ -129,6 +134,7 @@ def generate_demo(
     write_gff3(plan, layouts, out_dir)
     write_definitions(out_dir, pgx_definitions, pgx_source)
     write_clinvar(out_dir, plan, alleles)
+    write_population(out_dir, plan, alleles)
     units = _write_reads(out_dir, plan, seed, reference, sites, tumour, coverage_scale)
     write_sheets(out_dir, plan, units)
     write_truth(out_dir, plan, seed, sites, somatic, layouts, microsatellites, unstable)

@@ -30,8 +30,24 @@ REVIEW = {
         "Hereditary_breast_ovarian_cancer_syndrome",
         "demo",
     ),
+    # Variation ids and significance as in the issue (ClinVar VCV000000009, VCV000013425); the
+    # review status is ClinVar's wording for several concordant submitters with criteria, not
+    # re-checked against a ClinVar release offline.
+    "HFE-C282Y": (
+        "9",
+        "criteria_provided,_multiple_submitters,_no_conflicts",
+        "Hemochromatosis_type_1",
+        "ClinVar_VCV000000009",  # NM_000410.4:c.845G>A p.Cys282Tyr, rs1800562
+    ),
+    "TTR-V142I": (
+        "13425",
+        "criteria_provided,_multiple_submitters,_no_conflicts",
+        "Amyloidosis,_hereditary_transthyretin-related",
+        "ClinVar_VCV000013425",  # NM_000371.4:c.424G>A p.Val142Ile (V122I), rs76992529
+    ),
 }
-GENE_IDS = {"BRCA1": "672"}  # NCBI Gene ids (source: NCBI Gene)
+# NCBI Gene ids (source: NCBI Gene: BRCA1 672, HFE 3077, TTR 7276)
+GENE_IDS = {"BRCA1": "672", "HFE": "3077", "TTR": "7276"}
 
 HEADER = [
     "##fileformat=VCFv4.1",

@@ -218,7 +218,8 @@ def gff3_lines(layout: GeneLayout) -> list[str]:
 def build_reference(
     plan: Plan, seed: int, extra: Iterable[RefBase] = ()
 ) -> tuple[Reference, dict[str, GeneLayout]]:
-    """The demo reference with gene models and planted PGx reference bases forced in.
+    """The demo reference with gene models, planted PGx reference bases and the plan's known
+    GRCh38 sequence (`context`) forced in.
 
     `extra` bases (e.g. every PharmCAT-defining position of a window) are forced last; they
     change no random draw, so everything else stays as it would be without them.
@@ -233,6 +234,9 @@ def build_reference(
         contig = plan.contig(variant.gene)
         position = contig.to_demo(variant.grch38.pos)
         reference.force(contig.name, position, variant.grch38.ref, variant.id)
+    for item in plan.context:
+        position = plan.contig(item.contig).to_demo(item.grch38)
+        reference.force(item.contig, position, item.bases, f"GRCh38 context ({item.source})")
     for base in extra:
         reference.force(base.contig, base.pos, base.ref, f"extra base {base.contig}:{base.pos}")
     return reference, layouts

@@ -102,6 +102,7 @@ def plant_microsatellites(
     slots = [
         (contig, start)
         for contig in plan.contigs
+        if contig.autosomal  # the same copies in tumour and normal of either sex
         for start in range(spec.spacing, contig.length - spec.spacing, spec.spacing)
     ]
     rng = stream(seed, "microsatellites")

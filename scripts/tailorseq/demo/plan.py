@@ -12,6 +12,7 @@ from tailorseq.errors import InputError
 DEFAULT_PLAN = Path(__file__).resolve().parents[3] / "resources" / "demo_plan.yaml"
 GENOTYPE = re.compile(r"^[01]\|[01]$")
 KINDS = ("germline", "normal", "tumor")
+SEXES = ("female", "male")
 DNA = re.compile(r"^[ACGT]*$")
 
 
@@ -23,11 +24,27 @@ class Contig:
     chrom: str
     start: int
     end: int
+    copies: dict[str, int] | None = None  # copies per sex; None: an autosome (2 in both)
+    depth: float | None = None  # depth as a multiple of the autosomal depth (chrM)
 
     @property
     def length(self) -> int:
         """Number of bases."""
         return self.end - self.start + 1
+
+    @property
+    def autosomal(self) -> bool:
+        """Two copies in both sexes at the autosomal depth."""
+        return self.copies is None and self.depth is None
+
+    def ploidy(self, sex: str) -> int:
+        """Copies of this contig in a patient of `sex`."""
+        return 2 if self.copies is None else self.copies[sex]
+
+    def copy_depth(self, sex: str) -> float:
+        """The depth of each copy as a multiple of one autosomal copy's depth."""
+        copies = self.ploidy(sex)
+        return 1.0 if self.depth is None or copies == 0 else 2 * self.depth / copies
 
     def to_demo(self, grch38_pos: int) -> int:
         """The demo position of a GRCh38 position inside the window."""
@@ -41,6 +58,25 @@ class Quiet:
     contig: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """Known GRCh38 sequence forced into a contig from a GRCh38 position (with its source)."""
+
+    contig: str
+    grch38: int
+    bases: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PopulationAf:
+    """A gnomAD-style population record of a planted coding variant (INFO AF fields)."""
+
+    variant: str
+    af: dict[str, float]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -187,12 +223,15 @@ class Plan:
 
     gc_content: float
     contigs: tuple[Contig, ...]
+    context: tuple[Context, ...]
     quiet: tuple[Quiet, ...]
     genes: tuple[Gene, ...]
     pgx_variants: tuple[PgxVariant, ...]
     coding_variants: tuple[CodingVariant, ...]
     star_alleles: dict[str, dict[str, tuple[str, ...]]]
     pharmcat_names: dict[str, dict[str, str]]
+    phenotypes: dict[str, dict[str, str]]
+    population: tuple[PopulationAf, ...]
     patients: tuple[Patient, ...]
     background: Background
     microsatellites: Microsatellites
@@ -269,6 +308,7 @@ def parse_plan(data: dict[str, Any]) -> Plan:
     return Plan(
         gc_content=data["gc_content"],
         contigs=tuple(Contig(**contig) for contig in data["contigs"]),
+        context=tuple(Context(**item) for item in data.get("context", [])),
         quiet=tuple(Quiet(**span) for span in data["quiet"]),
         genes=tuple(_gene(dict(gene)) for gene in data["genes"]),
         pgx_variants=tuple(
@@ -281,6 +321,8 @@ def parse_plan(data: dict[str, Any]) -> Plan:
             for gene, alleles in data["star_alleles"].items()
         },
         pharmcat_names=data.get("pharmcat_names", {}),
+        phenotypes=data.get("phenotypes", {}),
+        population=tuple(PopulationAf(**item) for item in data.get("population", [])),
         patients=tuple(_patient(dict(patient)) for patient in data["patients"]),
         background=_build(Background, data["background"]),
         microsatellites=_build(Microsatellites, data["microsatellites"]),
@@ -293,6 +335,10 @@ def plan_problems(plan: Plan) -> list[str]:
     problems = []
     contigs = {contig.name: contig for contig in plan.contigs}
     coding = {variant.id: variant for variant in plan.coding_variants}
+    problems += _contig_problems(plan)
+    for item in plan.population:
+        if item.variant not in coding or not all(0 <= af <= 1 for af in item.af.values()):
+            problems.append(f"population {item.variant}: needs a coding variant, 0 <= AF <= 1")
     for variant in plan.pgx_variants:
         contig = contigs.get(variant.gene)
         allele = variant.grch38
@@ -316,6 +362,26 @@ def plan_problems(plan: Plan) -> list[str]:
     return problems
 
 
+def _contig_problems(plan: Plan) -> list[str]:
+    """Copies per sex and depth of the contigs; known sequence inside its contig's window."""
+    problems = []
+    for contig in plan.contigs:
+        copies = contig.copies or {sex: 2 for sex in SEXES}
+        if set(copies) != set(SEXES) or not all(0 <= n <= 2 for n in copies.values()):
+            problems.append(f"contig {contig.name}: copies needs female and male, each 0-2")
+        if contig.depth is not None and contig.depth <= 0:
+            problems.append(f"contig {contig.name}: depth must be positive")
+    names = {contig.name: contig for contig in plan.contigs}
+    for item in plan.context:
+        contig = names.get(item.contig)
+        end = item.grch38 + len(item.bases) - 1
+        if contig is None or not contig.start <= item.grch38 <= end <= contig.end:
+            problems.append(f"context {item.contig}:{item.grch38}: outside every contig")
+        if not item.bases or not DNA.match(item.bases):
+            problems.append(f"context {item.contig}:{item.grch38}: bases must be upper-case DNA")
+    return problems
+
+
 def _microsatellite_problems(spec: Microsatellites) -> list[str]:
     problems = []
     if not all(DNA.match(unit) and 1 <= len(unit) <= 2 for unit in spec.units):
@@ -330,6 +396,8 @@ def _microsatellite_problems(spec: Microsatellites) -> list[str]:
 
 def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVariant]) -> list[str]:
     problems = []
+    if patient.sex not in SEXES:
+        problems.append(f"{patient.id}: sex must be one of {SEXES}")
     for gene, pair in patient.pgx.items():
         known = {"*1", *plan.star_alleles.get(gene, {})}
         if len(pair) != 2 or not set(pair) <= known:

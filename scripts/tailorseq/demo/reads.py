@@ -168,14 +168,17 @@ def sequence_reads(
 
 
 def simulate_pairs(
-    haplotypes: dict[str, tuple[Haplotype, Haplotype]],
+    haplotypes: dict[str, tuple[Haplotype, ...]],
     tumour: list[TumourAllele],
     coverage: float,
     spec: ReadSpec,
     rng: np.random.Generator,
+    copy_depth: dict[str, float],
 ) -> ReadPairs:
-    """Read pairs over every contig at `coverage`, half from each haplotype, in random order;
-    each tumour allele on exactly its fraction of the fragments read over it."""
+    """Read pairs over every contig, in random order. `coverage` is the autosomal depth;
+    `copy_depth` gives, per contig, each copy's depth relative to one autosomal copy (half the
+    autosomal depth), so a male's single chrX gets half the autosomal depth. Each tumour allele
+    is on exactly its fraction of the fragments read over it."""
     check_apart(tumour, spec)
     width = spec.read_length
     adapters = (spec.adapter_r1, spec.adapter_r2)
@@ -189,7 +192,10 @@ def simulate_pairs(
             (
                 h,
                 draw_fragments(
-                    h.sequence, round(coverage * len(h.sequence) / (4 * width)), spec, rng
+                    h.sequence,
+                    round(coverage * copy_depth[contig] * len(h.sequence) / (4 * width)),
+                    spec,
+                    rng,
                 ),
             )
             for h in pair

@@ -34,6 +34,11 @@ def _vcf_header(plan: Plan, info: list[str], samples: list[str]) -> list[str]:
     return [*lines, "\t".join(columns)]
 
 
+def genotype_text(genotype: tuple[int, ...]) -> str:
+    """A phased VCF genotype with one allele per copy: `0|1`, haploid `1`, no copy `.`."""
+    return "|".join(map(str, genotype)) or "."
+
+
 def _vcf_line(variant: Variant, info: str, genotypes: list[str]) -> str:
     fields = [
         variant.contig,
@@ -57,7 +62,7 @@ def germline_vcf(plan: Plan, sites: list[GermlineSite]) -> str:
     ]
     lines = _vcf_header(plan, info, [sample.name for sample, _ in samples])
     for site in sorted(sites, key=lambda s: sort_key(plan, s.variant)):
-        genotypes = ["{}|{}".format(*site.genotypes[patient.id]) for _, patient in samples]
+        genotypes = [genotype_text(site.genotypes[patient.id]) for _, patient in samples]
         label = site.variant.label
         lines.append(_vcf_line(site.variant, f"PLANTED={label}" if label else "", genotypes))
     return "\n".join(lines) + "\n"
@@ -169,14 +174,22 @@ def _germline_summary(plan: Plan, patient: Patient, sites: list[GermlineSite]) -
         for c in [plan.coding(variant_id)]
     ]
     background = [s for s in carried if not s.variant.label]
+    diplotypes = _diplotypes(plan, patient)
     return {
-        "pgx": _diplotypes(plan, patient),
+        "sex": patient.sex,
+        "copies": {c.name: c.ploidy(patient.sex) for c in plan.contigs if not c.autosomal},
+        "pgx": diplotypes,
+        "pgx_phenotypes": {
+            gene: plan.phenotypes[gene][diplotype]
+            for gene, diplotype in diplotypes.items()
+            if diplotype in plan.phenotypes.get(gene, {})
+        },
         "pgx_variants": [
             {
                 "id": s.variant.id,
                 "allele": s.variant.label,
                 **_where(s.variant),
-                "genotype": "{}|{}".format(*s.genotypes[patient.id]),
+                "genotype": genotype_text(s.genotypes[patient.id]),
             }
             for s in carried
             if s.variant.id in {v.id for v in plan.pgx_variants}
@@ -185,7 +198,8 @@ def _germline_summary(plan: Plan, patient: Patient, sites: list[GermlineSite]) -
         "background": {
             "snv": sum(s.variant.is_snv for s in background),
             "indel": sum(not s.variant.is_snv for s in background),
-            "hom": sum(all(s.genotypes[patient.id]) for s in background),
+            "hom": sum(s.genotypes[patient.id] == (1, 1) for s in background),
+            "haploid": sum(s.genotypes[patient.id] == (1,) for s in background),
         },
         "germline_variants": len(carried),
     }

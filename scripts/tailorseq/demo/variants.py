@@ -6,11 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from tailorseq.demo.genome import GeneLayout, Reference
-from tailorseq.demo.plan import Background, CodingVariant, Contig, Plan
+from tailorseq.demo.plan import Background, CodingVariant, Contig, Patient, Plan
 from tailorseq.demo.sequence import BASE_INDEX, longest_run, stream
 from tailorseq.errors import TailorseqError
 
-Genotype = tuple[int, int]
+Genotype = tuple[int, ...]  # one allele per copy of the contig (0, 1 or 2 copies)
 FLANK = 10  # bases either side checked for homopolymers
 SLIDE = 20  # a candidate that is not clean where drawn moves right by up to this many bases
 
@@ -127,7 +127,8 @@ def planted_alleles(
 
 
 def planted_germline(plan: Plan, alleles: dict[str, Variant]) -> list[GermlineSite]:
-    """Planted germline variants with every patient's genotype (star alleles set per haplotype)."""
+    """Planted germline variants with every patient's genotype (star alleles set per haplotype),
+    one allele per copy of the contig the patient has (a male's chrX: one)."""
     carried: dict[str, dict[str, list[int]]] = {}
     for patient in plan.patients:
         for gene, pair in patient.pgx.items():
@@ -136,13 +137,21 @@ def planted_germline(plan: Plan, alleles: dict[str, Variant]) -> list[GermlineSi
                     carried.setdefault(variant_id, {}).setdefault(patient.id, [0, 0])[hap] = 1
         for variant_id, genotype in patient.germline.items():
             carried.setdefault(variant_id, {})[patient.id] = [int(genotype[0]), int(genotype[2])]
-    return [
-        GermlineSite(
-            alleles[variant_id],
-            {p.id: tuple(carried[variant_id].get(p.id, (0, 0))) for p in plan.patients},
-        )
-        for variant_id in carried
-    ]
+    sites = []
+    for variant_id, by_patient in carried.items():
+        variant = alleles[variant_id]
+        genotypes = {}
+        for patient in plan.patients:
+            genotype = by_patient.get(patient.id, [0, 0])
+            copies = plan.contig(variant.contig).ploidy(patient.sex)
+            if any(genotype[copies:]):
+                raise TailorseqError(
+                    f"demo: {patient.id} ({patient.sex}) has {copies} copies of "
+                    f"{variant.contig}: {variant_id} cannot be on haplotype 2"
+                )
+            genotypes[patient.id] = tuple(genotype[:copies])
+        sites.append(GermlineSite(variant, genotypes))
+    return sites
 
 
 def somatic_sites(plan: Plan, alleles: dict[str, Variant]) -> dict[str, list[SomaticSite]]:
@@ -233,13 +242,16 @@ def _first_clean(
     return None
 
 
-def _genotype(u: float, carrier: float) -> Genotype:
-    """Homozygous with probability carrier/3, each heterozygous phase carrier/3."""
+def _genotype(u: float, carrier: float, copies: int = 2) -> Genotype:
+    """Diploid: homozygous with probability carrier/3, each heterozygous phase carrier/3.
+    With fewer copies, the first `copies` alleles of that draw (haploid: carrier 2/3)."""
     if u < carrier / 3:
-        return (1, 1)
-    if u < 2 * carrier / 3:
-        return (0, 1)
-    return (1, 0) if u < carrier else (0, 0)
+        genotype = (1, 1)
+    elif u < 2 * carrier / 3:
+        genotype = (0, 1)
+    else:
+        genotype = (1, 0) if u < carrier else (0, 0)
+    return genotype[:copies]
 
 
 def contig_background(
@@ -251,6 +263,7 @@ def contig_background(
     blocked changes nothing but the candidates it blocks.
     """
     spec, patients = plan.background, [patient.id for patient in plan.patients]
+    copies = [contig.ploidy(patient.sex) for patient in plan.patients]
     rng = stream(seed, "background", contig.name)
     rate = (spec.snv_per_kb + spec.indel_per_kb) / spec.carrier_fraction
     count = round(contig.length / 1000 * rate)
@@ -268,8 +281,8 @@ def contig_background(
     for i in np.argsort(draws["position"], kind="stable"):
         index = int(draws["position"][i])
         genotypes = {
-            p: _genotype(u, spec.carrier_fraction)
-            for p, u in zip(patients, draws["carrier"][i], strict=True)
+            p: _genotype(u, spec.carrier_fraction, n)
+            for p, u, n in zip(patients, draws["carrier"][i], copies, strict=True)
         }
         found = _first_clean(text, index, draws, i, spec, blocked)
         if found is None or found[0] < free_from or not any(map(any, genotypes.values())):
@@ -296,17 +309,18 @@ def background_sites(
 
 
 def haplotypes(
-    reference: Reference, sites: list[GermlineSite], patient: str
-) -> dict[str, tuple[Haplotype, Haplotype]]:
-    """A patient's two haplotypes of every contig (germline variants applied)."""
+    plan: Plan, reference: Reference, sites: list[GermlineSite], patient: Patient
+) -> dict[str, tuple[Haplotype, ...]]:
+    """A patient's haplotypes of every contig, one per copy (germline variants applied): two of
+    an autosome, one of a male's chrX and chrY, none of a female's chrY, one chrM."""
     result = {}
     for contig, sequence in reference.sequences.items():
         on_contig = sorted(
             (site for site in sites if site.variant.contig == contig), key=lambda s: s.variant.pos
         )
-        pair = []
-        for hap in (0, 1):
-            carried = [site.variant for site in on_contig if site.genotypes[patient][hap]]
+        copies = []
+        for hap in range(plan.contig(contig).ploidy(patient.sex)):
+            carried = [site.variant for site in on_contig if site.genotypes[patient.id][hap]]
             pieces, cursor = [], 0
             for variant in carried:
                 pieces += [
@@ -316,6 +330,6 @@ def haplotypes(
                 cursor = variant.pos - 1 + len(variant.ref)
             pieces.append(sequence[cursor:])
             shifts = tuple((v.pos, len(v.alt) - len(v.ref)) for v in carried if not v.is_snv)
-            pair.append(Haplotype(np.concatenate(pieces), shifts))
-        result[contig] = (pair[0], pair[1])
+            copies.append(Haplotype(np.concatenate(pieces), shifts))
+        result[contig] = tuple(copies)
     return result
