@@ -42,7 +42,9 @@ def _event(ref: str, alt: str) -> str:
     short, long_ = sorted((ref, alt), key=len)
     if len(short) == len(long_) or not long_.startswith(short[:1]):
         return ""
-    return long_[len(short) :] if long_.startswith(short) else long_[1 : 1 + len(long_) - len(short)]
+    return (
+        long_[len(short) :] if long_.startswith(short) else long_[1 : 1 + len(long_) - len(short)]
+    )
 
 
 @dataclasses.dataclass
