@@ -7,12 +7,11 @@ with bwa, force-genotyped, and each position's genotype is asserted."""
 
 import dataclasses
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
-import pysam
 import pytest
+from pgx_reads import align, simulate, write_reference
 
 from tailorseq.pgx.definitions import GeneDefinition, load_definitions
 from tailorseq.pgx.force_genotype import force_genotype
@@ -20,9 +19,7 @@ from tailorseq.pgx.force_genotype import force_genotype
 PHARMCAT = Path("/work/shared/data/pharmcat/definition/alleles")
 CONTIG = "synth"
 FLANK = 350
-READ_LENGTH = 150
 DEPTH = 20  # per haplotype
-ERROR_RATE = 0.002
 SEED = 11
 pytestmark = [
     pytest.mark.skipif(not PHARMCAT.is_dir(), reason=f"PharmCAT definitions absent ({PHARMCAT})"),
@@ -97,46 +94,11 @@ def _haplotype(synthetic: Synthetic, alt_index: int) -> str:
     return sequence
 
 
-def _reads(haplotype: str, rng: np.random.Generator, prefix: str) -> list[str]:
-    """Single-end reads (both strands) at DEPTH with substitution errors, as FASTQ lines."""
-    count = len(haplotype) * DEPTH // READ_LENGTH
-    complement = str.maketrans("ACGT", "TGCA")
-    lines = []
-    for i, start in enumerate(rng.integers(0, len(haplotype) - READ_LENGTH, count)):
-        bases = np.array(list(haplotype[start : start + READ_LENGTH]))
-        errors = rng.random(READ_LENGTH) < ERROR_RATE
-        bases[errors] = rng.choice(list("ACGT"), errors.sum())
-        read = "".join(bases)
-        if rng.random() < 0.5:
-            read = read.translate(complement)[::-1]
-        lines.append(f"@{prefix}{i}\n{read}\n+\n{'I' * READ_LENGTH}\n")
-    return lines
-
-
-def _align(fasta: Path, reads: list[str], out: Path) -> Path:
-    fastq = out.with_suffix(".fq")
-    fastq.write_text("".join(reads))
-    bam = out.with_suffix(".bam")
-    align = subprocess.Popen(
-        ["bwa", "mem", "-t", "2", "-R", "@RG\\tID:s\\tSM:s", str(fasta), str(fastq)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    subprocess.run(["samtools", "sort", "-o", str(bam), "-"], stdin=align.stdout, check=True,
-                   capture_output=True)  # fmt: skip
-    align.wait()
-    pysam.index(str(bam))
-    return bam
-
-
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> tuple[Synthetic, Path]:
     out = tmp_path_factory.mktemp("indels")
     data = _synthetic(np.random.default_rng(SEED))
-    fasta = out / "synth.fa"
-    fasta.write_text(f">{CONTIG}\n{data.sequence}\n")
-    pysam.faidx(str(fasta))
-    subprocess.run(["bwa", "index", str(fasta)], check=True, capture_output=True)
-    return data, fasta
+    return data, write_reference(out / "synth.fa", {CONTIG: data.sequence})
 
 
 def test_repeat_context_makes_the_aligner_spell_ugt1a1_differently(synthetic):
@@ -153,7 +115,8 @@ def test_every_indel_position_is_genotyped_from_reads(synthetic, tmp_path, zygos
     rng = np.random.default_rng(SEED + alt_index * 2 + (zygosity == "hom"))
     alt = _haplotype(data, alt_index)
     other = alt if zygosity == "hom" else data.sequence
-    bam = _align(fasta, _reads(alt, rng, "a") + _reads(other, rng, "b"), tmp_path / "reads")
+    reads = simulate(alt, rng, "a", DEPTH) + simulate(other, rng, "b", DEPTH)
+    bam = align(fasta, reads, tmp_path / "reads")
     calls = force_genotype(bam, fasta, data.definitions, tmp_path / "out.vcf")
     got = {c.site.pos: c for c in calls}
     wrong = []
