@@ -155,3 +155,35 @@ def test_a_no_call_reason_reaches_the_genes_json(reference, tmp_path):
         {"chromosome": "chr2", "position": POS, "rsid": "rs3064744", "reason": "UndefinedAllele"}
     ]
     assert any("rs3064744" in w and "UndefinedAllele" in w for w in result["warnings"])
+
+
+@pytest.mark.parametrize("same_strand", [True, False])
+def test_a_substitution_inside_the_repeat_window_is_genotyped_with_it(tmp_path, same_strand):
+    """A single-base defining position 2 bases past the repeat joins the repeat's locus: both
+    positions come back right whether the two alleles are on one haplotype or on two."""
+    snv = POS + 1 + 14 + 2  # the G of AAG after the repeat
+    assert CONTIG[snv - 1] == "G"
+    definition = _definition("chr2")
+    moved = Variant("chr2", snv, "rs0000002", "G", ("T",))
+    definition = GeneDefinition(
+        "UGT1A1", "chr2", "test", "1", "test", (definition.variants[0], moved),
+        tuple(NamedAllele(a.name, a.id, (a.alleles[0], None), a.reference)
+              for a in definition.named_alleles),
+    )  # fmt: skip
+    reference = write_reference(tmp_path / "ref.fa", {"chr2": CONTIG})
+
+    def with_snv(sequence: str, tas: int) -> str:
+        at = snv - 1 + 2 * (tas - 7)
+        assert sequence[at] == "G"
+        return sequence[:at] + "T" + sequence[at + 1 :]
+
+    haplotypes = (
+        [with_snv(_contig(8), 8), _contig(7)]
+        if same_strand
+        else [_contig(8), with_snv(_contig(7), 7)]
+    )
+    rng = np.random.default_rng(3)
+    reads = [r for i, h in enumerate(haplotypes) for r in simulate(h, rng, f"h{i}_", 15)]
+    bam = align(reference, reads, tmp_path / "reads")
+    calls = force_genotype(bam, reference, [definition], tmp_path / "o.vcf")
+    assert [(c.site.pos, c.gt, c.ft) for c in calls] == [(POS, "0/2", "PASS"), (snv, "0/1", "PASS")]
