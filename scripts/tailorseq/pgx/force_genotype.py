@@ -171,17 +171,13 @@ def _site_call(site: Site, called, min_depth: int, min_gq: int, no_call: str) ->
     if gq is None:
         gq = pl_gq
     ad_raw = sample.get("AD")
-    # the record's alleles -> the site's spelling (bcftools may trim or pad differently)
+    # the record's alleles -> the site's (single bases: one spelling; `<*>` is none of them)
     alleles = (site.ref, *site.alts)
-    mapping = {}
-    for index, allele in enumerate((record.ref, *(record.alts or ()))):
-        if allele == "<*>":
-            continue
-        spelled = (
-            allele + site.ref[len(record.ref) :] if len(record.ref) < len(site.ref) else allele
-        )
-        if spelled in alleles:
-            mapping[index] = alleles.index(spelled)
+    mapping = {
+        index: alleles.index(allele)
+        for index, allele in enumerate((record.ref, *(record.alts or ())))
+        if allele in alleles
+    }
     ad = None
     if ad_raw is not None and None not in ad_raw:
         ad = [0] * len(alleles)
