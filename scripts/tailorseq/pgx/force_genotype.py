@@ -4,15 +4,22 @@ PharmCAT needs a VCF with every defining position present and reads an absent po
 no-call; a variant caller's VCF leaves reference sites out. So the PGx step genotypes the reads
 at every position of the definitions itself:
 
-    bcftools mpileup -f REF -R positions -a AD,DP -q MAPQ -Q BASEQ BAM
-      | bcftools call -m -C alleles -T alleles.tsv.gz -f GQ
+- single-base substitutions by a constrained pileup call,
 
-(`-C alleles` constrains the call to the definitions' REF/ALT alleles, so reference calls are
-emitted too). Then one record per defining position is written, in the definitions' spelling
-(REF and ALT as the definitions have them): the called genotype, or an explicit no-call `./.`
-when the depth is below `min_depth`, the genotype quality below `min_gq`, or no read covers the
-position (FORMAT/FT says which: `LowDepth`, `LowGQ`, `NoCoverage`, `RefMismatch`) - never a
-silent reference call. FORMAT/DP, AD and GQ are kept per position.
+      bcftools mpileup -f REF -R positions -a AD,DP -q MAPQ -Q BASEQ BAM
+        | bcftools call -m -C alleles -T alleles.tsv.gz -f GQ [--ploidy-file]
+
+  (`-C alleles` constrains the call to the definitions' REF/ALT alleles, so reference calls are
+  emitted too);
+- indels and multi-base substitutions (and single-base positions inside their windows) by the
+  reads' haplotype sequence over the locus (`tailorseq.pgx.haplotypes`): a pileup caller's
+  spelling of a repeat indel cannot be matched to the definition's, and a constrained call then
+  falls back to the reference (UGT1A1 *28 came out `*1/*1`).
+
+Then one record per defining position is written, in the definitions' spelling (REF and ALT as
+the definitions have them): the called genotype (haploid on `haploid_contigs`), or an explicit
+no-call `./.` with FORMAT/FT saying why (`sites.NO_CALL_REASONS`) - never a silent reference
+call. FORMAT/DP, AD and GQ are kept per position.
 """
 
 from __future__ import annotations
@@ -21,7 +28,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pysam
@@ -29,33 +35,13 @@ import pysam
 from tailorseq.errors import InputError
 from tailorseq.pgx.definitions import GeneDefinition
 from tailorseq.pgx.genotypes import WRONG_BUILD_FRACTION, normalize_contig
+from tailorseq.pgx.haplotypes import build_loci, genotype_locus, read_evidence
+from tailorseq.pgx.sites import NO_CALL_REASONS, Site, SiteCall
 
 DEFAULT_MIN_DEPTH = 8
 DEFAULT_MIN_GQ = 20
 DEFAULT_MIN_MAPQ = 20
 DEFAULT_MIN_BASEQ = 13
-NO_CALL_REASONS = ("LowDepth", "LowGQ", "NoCoverage", "NoCall", "RefMismatch")
-
-
-@dataclass
-class Site:
-    """One defining position on the reference's contig names, with all alleles defined there."""
-
-    contig: str
-    pos: int
-    ref: str
-    alts: list[str]
-    rsid: str | None = None
-
-
-@dataclass
-class SiteCall:
-    site: Site
-    gt: str  # e.g. 0/1, ./.
-    dp: int
-    ad: list[int] | None
-    gq: int | None
-    ft: str
 
 
 def _sites(definitions: Iterable[GeneDefinition], fasta: pysam.FastaFile) -> list[Site]:
@@ -105,8 +91,16 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def _called(
-    bam: Path, fasta_path: Path, sites: list[Site], work: Path, min_mapq: int, min_baseq: int
+    bam: Path,
+    fasta_path: Path,
+    sites: list[Site],
+    work: Path,
+    thresholds: tuple[int, int],
+    haploid: set[str],
 ) -> dict[tuple[str, int], tuple]:
+    """bcftools' constrained call at single-base `sites` (haploid on the `haploid` contigs):
+    (record, GQ from mpileup's PL) by position."""
+    min_mapq, min_baseq = thresholds
     regions = work / "positions.tsv"
     regions.write_text("".join(f"{s.contig}\t{s.pos}\t{s.pos}\n" for s in sites))
     alleles = work / "alleles.tsv.gz"
@@ -118,11 +112,12 @@ def _called(
     _run([
         "bcftools", "mpileup", "--no-version", "-f", str(fasta_path), "-R", str(regions),
         "-a", "FORMAT/AD,FORMAT/DP", "-q", str(min_mapq), "-Q", str(min_baseq),
-        "-d", "100000", "-Ou", "-o", str(pileup), str(bam),
+        "-I", "-d", "100000", "-Ou", "-o", str(pileup), str(bam),
     ])  # fmt: skip
     _run([
         "bcftools", "call", "--no-version", "-m", "-C", "alleles", "-T", str(alleles),
-        "-a", "GQ", "-Ov", "-o", str(called), str(pileup),
+        "-a", "GQ", *_ploidy_options(pileup, haploid, work), "-Ov", "-o", str(called),
+        str(pileup),
     ])  # fmt: skip
     quiet = pysam.set_verbosity(0)
     try:
@@ -146,16 +141,29 @@ def _called(
     return records
 
 
+def _ploidy_options(pileup: Path, haploid: set[str], work: Path) -> list[str]:
+    """bcftools call's options making the `haploid` contigs haploid (none when there are none):
+    a ploidy file for a sex code of our own, given to the pileup's sample."""
+    if not haploid:
+        return []
+    with pysam.VariantFile(str(pileup)) as handle:
+        samples = list(handle.header.samples)
+    ploidy = "".join(f"{c}\t1\t2147483647\tH\t1\n" for c in sorted(haploid)) + "*\t*\t*\tH\t2\n"
+    return [
+        "--ploidy-file", _write(work / "ploidy.tsv", ploidy),
+        "-S", _write(work / "sex.tsv", "".join(f"{s}\tH\n" for s in samples)),
+    ]  # fmt: skip
+
+
 def _write(path: Path, text: str) -> str:
     path.write_text(text)
     return str(path)
 
 
-def _site_call(site: Site, called, min_depth: int, min_gq: int, mismatch: bool) -> SiteCall:
-    if mismatch:
-        return SiteCall(site, "./.", 0, None, None, "RefMismatch")
+def _site_call(site: Site, called, min_depth: int, min_gq: int, no_call: str) -> SiteCall:
+    """A single-base site's call from bcftools' record (None: no record, no read)."""
     if called is None:
-        return SiteCall(site, "./.", 0, None, None, "NoCoverage")
+        return SiteCall(site, no_call, 0, None, None, "NoCoverage")
     record, pl_gq = called
     sample = record.samples[0]
     dp = sample.get("DP") or 0
@@ -163,17 +171,13 @@ def _site_call(site: Site, called, min_depth: int, min_gq: int, mismatch: bool) 
     if gq is None:
         gq = pl_gq
     ad_raw = sample.get("AD")
-    # the record's alleles -> the site's spelling (bcftools may trim or pad differently)
+    # the record's alleles -> the site's (single bases: one spelling; `<*>` is none of them)
     alleles = (site.ref, *site.alts)
-    mapping = {}
-    for index, allele in enumerate((record.ref, *(record.alts or ()))):
-        if allele == "<*>":
-            continue
-        spelled = (
-            allele + site.ref[len(record.ref) :] if len(record.ref) < len(site.ref) else allele
-        )
-        if spelled in alleles:
-            mapping[index] = alleles.index(spelled)
+    mapping = {
+        index: alleles.index(allele)
+        for index, allele in enumerate((record.ref, *(record.alts or ())))
+        if allele in alleles
+    }
     ad = None
     if ad_raw is not None and None not in ad_raw:
         ad = [0] * len(alleles)
@@ -182,13 +186,13 @@ def _site_call(site: Site, called, min_depth: int, min_gq: int, mismatch: bool) 
                 ad[mapping[index]] += count
     gt = sample.get("GT") or (None,)
     if dp == 0:
-        return SiteCall(site, "./.", 0, ad, gq, "NoCoverage")
+        return SiteCall(site, no_call, 0, ad, gq, "NoCoverage")
     if dp < min_depth:
-        return SiteCall(site, "./.", dp, ad, gq, "LowDepth")
+        return SiteCall(site, no_call, dp, ad, gq, "LowDepth")
     if gq is None or gq < min_gq:
-        return SiteCall(site, "./.", dp, ad, gq, "LowGQ")
+        return SiteCall(site, no_call, dp, ad, gq, "LowGQ")
     if any(i is None or i not in mapping for i in gt):
-        return SiteCall(site, "./.", dp, ad, gq, "NoCall")
+        return SiteCall(site, no_call, dp, ad, gq, "NoCall")
     return SiteCall(site, "/".join(str(mapping[i]) for i in gt), dp, ad, gq, "PASS")
 
 
@@ -211,13 +215,16 @@ def force_genotype(
     min_gq: int = DEFAULT_MIN_GQ,
     min_mapq: int = DEFAULT_MIN_MAPQ,
     min_baseq: int = DEFAULT_MIN_BASEQ,
+    haploid_contigs: Iterable[str] = (),
 ) -> list[SiteCall]:
     """Write a single-sample VCF (bgzipped and indexed when it ends in .gz) with one record at
-    every defining position of `definitions` on `reference`; return the per-site calls."""
+    every defining position of `definitions` on `reference`; return the per-site calls.
+    `haploid_contigs` (any naming, `X` or `chrX`) get haploid genotypes (a male's X, chrM)."""
     bam, reference, out_vcf = Path(bam), Path(reference), Path(out_vcf)
     for tool in ("bcftools",):
         if not shutil.which(tool):
             raise InputError(tool, "is not on PATH", "install bcftools (>= 1.16)")
+    haploid_names = {normalize_contig(c) for c in haploid_contigs}
     with pysam.FastaFile(str(reference)) as fasta:
         sites = _sites(definitions, fasta)
         if not sites:
@@ -228,37 +235,55 @@ def force_genotype(
             )
         mismatches = _check_reference(sites, fasta, str(reference))
         contigs = [(n, fasta.get_reference_length(n)) for n in fasta.references]
+        haploid = {n for n, _ in contigs if normalize_contig(n) in haploid_names}
+        loci, single = build_loci([s for s in sites if (s.contig, s.pos) not in mismatches], fasta)
     name = _sample_name(bam, reference, sample)
+    calls: dict[tuple[str, int], SiteCall] = {
+        key: SiteCall(s, _no_call(s.contig in haploid), 0, None, None, "RefMismatch")
+        for s in sites
+        if (key := (s.contig, s.pos)) in mismatches
+    }
     with tempfile.TemporaryDirectory(prefix="pgx-force-") as tmp:
-        usable = [s for s in sites if (s.contig, s.pos) not in mismatches]
-        records = _called(bam, reference, usable, Path(tmp), min_mapq, min_baseq)
-        calls = [
-            _site_call(
-                s,
-                records.get((s.contig, s.pos)),
-                min_depth,
-                min_gq,
-                (s.contig, s.pos) in mismatches,
-            )
-            for s in sites
-        ]
-    _write_vcf(out_vcf, name, contigs, calls, min_depth, min_gq)
-    return calls
+        records = (
+            _called(bam, reference, single, Path(tmp), (min_mapq, min_baseq), haploid)
+            if single
+            else {}
+        )
+    for s in single:
+        no_call = _no_call(s.contig in haploid)
+        call = _site_call(s, records.get((s.contig, s.pos)), min_depth, min_gq, no_call)
+        calls[(s.contig, s.pos)] = call
+    with pysam.AlignmentFile(str(bam), reference_filename=str(reference)) as alignments:
+        for locus in loci:
+            evidence = read_evidence(alignments, locus, min_mapq)
+            ploidy = 1 if locus.contig in haploid else 2
+            for call in genotype_locus(
+                locus, evidence, ploidy=ploidy, min_depth=min_depth, min_gq=min_gq
+            ):
+                calls[(call.site.contig, call.site.pos)] = call
+    ordered = [calls[(s.contig, s.pos)] for s in sites]
+    _write_vcf(out_vcf, name, contigs, ordered, min_depth, min_gq)
+    return ordered
+
+
+def _no_call(haploid: bool) -> str:
+    return "." if haploid else "./."
 
 
 def _write_vcf(path: Path, sample: str, contigs, calls: list[SiteCall], min_depth, min_gq):
     header = [
         "##fileformat=VCFv4.2",
-        "##source=tailorseq.pgx.force_genotype (bcftools mpileup | bcftools call -m -C alleles)",
+        "##source=tailorseq.pgx.force_genotype (single-base: bcftools mpileup | bcftools call "
+        "-m -C alleles; indels and multi-base: read haplotypes, tailorseq.pgx.haplotypes)",
         f"##tailorseq_pgx_thresholds=min_depth:{min_depth},min_gq:{min_gq}",
         *(f"##contig=<ID={n},length={length}>" for n, length in contigs),
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (./. = no call)">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype (./. or . = no call)">',
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth used by the caller">',
         '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Reads per allele">',
         '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
-        *(f'##FILTER=<ID={f},Description="no-call: {f}">' for f in NO_CALL_REASONS),
+        *(f'##FILTER=<ID={f},Description="no-call: {d}">' for f, d in NO_CALL_REASONS.items()),
         '##FORMAT=<ID=FT,Number=1,Type=String,Description="PASS, or why the genotype is a '
-        'no-call: LowDepth, LowGQ, NoCoverage, NoCall, RefMismatch">',
+        f'no-call: {", ".join(NO_CALL_REASONS)}">',
         "\t".join(
             ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", sample]
         ),

@@ -63,6 +63,7 @@ class PositionCall:
     undocumented: tuple[str, ...] = ()
     half_missing: bool = False  # `0/.`: one allele called, the other not (counts as missing)
     phase_set: int | None = None  # FORMAT/PS of a `|` genotype (None: no PS, or `.`)
+    reason: str | None = None  # a missing genotype's FORMAT/FT (why it is a no-call), if given
 
     @property
     def missing(self) -> bool:
@@ -248,7 +249,13 @@ def _position_call(
     data = record.samples[sample]
     gt = data.get("GT")
     if not gt or any(i is None for i in gt):
-        return PositionCall(variant, None, half_missing=any(i is not None for i in gt or ()))
+        reason = data.get("FT") if "FT" in record.format else None
+        return PositionCall(
+            variant,
+            None,
+            half_missing=any(i is not None for i in gt or ()),
+            reason=reason if reason not in (None, "PASS", ".") else None,
+        )
     vcf_alleles = (record.ref, *(record.alts or ()))
     alleles: list[str] = []
     undocumented: list[str] = []

@@ -72,6 +72,8 @@ class GeneCall:
     diplotypes: list[Diplotype] = field(default_factory=list)
     matched_haplotypes: list[str] = field(default_factory=list)
     missing_positions: list[Variant] = field(default_factory=list)
+    #: why each missing position has no genotype (the VCF's FORMAT/FT), by position label
+    missing_reasons: dict[str, str] = field(default_factory=dict)
     phased: bool = False  # every position `|` (or haploid), as PharmCAT's `phased`
     #: at most two sample strands (one block of phased-together heterozygous positions)
     effectively_phased: bool = False
@@ -168,6 +170,13 @@ def match_gene(
     result = GeneCall(gene=definition.gene)
     present = [i for i, call in enumerate(calls) if not call.missing]
     result.missing_positions = [calls[i].variant for i, c in enumerate(calls) if c.missing]
+    result.missing_reasons = {c.variant.label: c.reason for c in calls if c.missing and c.reason}
+    if result.missing_reasons:
+        result.warnings.append(
+            "no genotype at "
+            + ", ".join(f"{label} ({reason})" for label, reason in result.missing_reasons.items())
+            + ": alleles defined there cannot be called"
+        )
     result.undocumented = [
         f"{c.variant.label}: {','.join(c.undocumented)}" for c in calls if c.undocumented
     ]

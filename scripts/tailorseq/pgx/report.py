@@ -61,7 +61,12 @@ def gene_json(call: GeneCall) -> dict:
         "matched_haplotypes": call.matched_haplotypes,
         **({"haplotype_matches": call.haplotype_matches} if call.haplotype_matches else {}),
         "missing_positions": [
-            {"chromosome": v.chromosome, "position": v.position, "rsid": v.rsid}
+            {
+                "chromosome": v.chromosome,
+                "position": v.position,
+                "rsid": v.rsid,
+                "reason": call.missing_reasons.get(v.label, "no genotype in the VCF"),
+            }
             for v in call.missing_positions
         ],
         "undocumented_alleles": call.undocumented,

@@ -1,0 +1,51 @@
+"""Small read simulation and bwa alignment for the PGx genotyping tests: single-end reads from
+known haplotype sequences (both strands, substitution errors), aligned to a FASTA."""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pysam
+
+READ_LENGTH = 150
+ERROR_RATE = 0.002
+
+
+def simulate(haplotype: str, rng: np.random.Generator, prefix: str, depth: int) -> list[str]:
+    """FASTQ records of reads drawn from `haplotype` at about `depth`."""
+    count = len(haplotype) * depth // READ_LENGTH
+    complement = str.maketrans("ACGT", "TGCA")
+    records = []
+    for i, start in enumerate(rng.integers(0, len(haplotype) - READ_LENGTH, count)):
+        bases = np.array(list(haplotype[start : start + READ_LENGTH]))
+        errors = rng.random(READ_LENGTH) < ERROR_RATE
+        bases[errors] = rng.choice(list("ACGT"), errors.sum())
+        read = "".join(bases)
+        if rng.random() < 0.5:
+            read = read.translate(complement)[::-1]
+        records.append(f"@{prefix}{i}\n{read}\n+\n{'I' * READ_LENGTH}\n")
+    return records
+
+
+def write_reference(path: Path, contigs: dict[str, str]) -> Path:
+    """A FASTA of `contigs`, faidx- and bwa-indexed."""
+    path.write_text("".join(f">{name}\n{sequence}\n" for name, sequence in contigs.items()))
+    pysam.faidx(str(path))
+    subprocess.run(["bwa", "index", str(path)], check=True, capture_output=True)
+    return path
+
+
+def align(fasta: Path, reads: list[str], out: Path) -> Path:
+    """`reads` aligned with bwa mem into a sorted, indexed BAM (sample `s`)."""
+    fastq = out.with_suffix(".fq")
+    fastq.write_text("".join(reads))
+    bam = out.with_suffix(".bam")
+    aligner = subprocess.Popen(
+        ["bwa", "mem", "-t", "2", "-R", "@RG\\tID:s\\tSM:s", str(fasta), str(fastq)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    subprocess.run(["samtools", "sort", "-o", str(bam), "-"], stdin=aligner.stdout, check=True,
+                   capture_output=True)  # fmt: skip
+    aligner.wait()
+    pysam.index(str(bam))
+    return bam
