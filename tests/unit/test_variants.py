@@ -10,7 +10,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import shared
+from helpers import demo_dir, shared
 from tailorseq.gff import Model, convert, read_models
 from tailorseq.variants import Names, coding_change, name, one_letter, protein_change
 
@@ -212,3 +212,27 @@ def test_real_brca1_insertion_anywhere_in_its_repeat_is_the_same_dup(brca1) -> N
             assert coding_change(model, "ref_brca1", where, ref_base, alt, genome_file.fetch) == (
                 "c.5266dup"
             )
+
+
+# ---------------------------------------------------------------- the demo (generated)
+
+
+def test_demo_brca1_and_egfr_names() -> None:
+    demo = demo_dir()
+    models = read_models(demo / "genes.gff3", ["BRCA1-201", "EGFR-201"])
+    brca1, egfr = models["BRCA1-201"], models["EGFR-201"]
+    assert brca1.strand == "-" and egfr.strand == "+"
+    with pysam.FastaFile(str(demo / "genome.fa")) as genome_file:
+        get = genome_file.fetch
+        # c.66-69 AGAG is genomic 24028-24031 CTCT: both records are c.68_69del
+        assert get("BRCA1", 24026, 24031) == "ACTCT"
+        assert coding_change(brca1, "BRCA1", 24027, "ACT", "A", get) == "c.68_69del"
+        assert coding_change(brca1, "BRCA1", 24029, "TCT", "T", get) == "c.68_69del"
+        assert get("BRCA1", 24093, 24096) == "CAT"  # the ATG, on the minus strand
+        assert coding_change(brca1, "BRCA1", 24096, "T", "C", get) == "c.1A>G"
+        # bcftools csq's fields for EGFR c.2573T>G on the demo genome
+        fields = ["missense", "EGFR", "EGFR-201", "protein_coding", "+", "858L>858R", "21822T>G"]
+        names = name("EGFR", 21822, "T", "G", fields, egfr, get)
+    assert (names.transcript, names.hgvsc, names.hgvsp, names.hgvsp_short) == (
+        "EGFR-201", "c.2573T>G", "p.Leu858Arg", "p.L858R",
+    )  # fmt: skip
