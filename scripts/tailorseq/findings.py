@@ -249,9 +249,7 @@ def read_calls(
             for index, alt in enumerate(record.alts or (), start=1):
                 if index not in gt:
                     continue
-                calls.append(
-                    _call(record, sample, gt, index, alt, info, canonical, models, fetch)
-                )
+                calls.append(_call(record, sample, gt, index, alt, info, canonical, models, fetch))
     return calls
 
 
