@@ -25,9 +25,12 @@ crossing one); a name that cannot be written is '' (never a guess).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+import pysam
 
 from tailorseq.gff import Model
 
@@ -270,3 +273,24 @@ def name(
         hgvsc=coding_change(model, contig, pos, ref, alt, fetch),
         hgvsp=protein_change(fields[0], fields[5], protein),
     )
+
+
+def name_vcf(
+    vcf: Path, models: dict[str, Model], canonical: Iterable[str], fetch: Fetch
+) -> dict[tuple[str, int, str, str], Names]:
+    """Names of every ALT allele of a csq-annotated VCF by (contig, pos, ref, alt), on the
+    BCSQ entry of a canonical transcript (else the allele's first entry)."""
+    canonical = set(canonical)
+    found = {}
+    with pysam.VariantFile(str(vcf)) as handle:
+        if "BCSQ" not in handle.header.info:
+            return found
+        for record in handle:
+            entries = [bcsq_fields(e) for e in record.info.get("BCSQ") or () if e[:1] != "@"]
+            if not entries:
+                continue
+            chosen = next((f for f in entries if f[2] in canonical), entries[0])
+            for alt in record.alts or ():
+                key = (record.chrom, record.pos, record.ref, alt)
+                found[key] = name(*key, chosen, models.get(chosen[2]), fetch)
+    return found

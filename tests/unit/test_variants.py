@@ -12,7 +12,14 @@ import pytest
 
 from helpers import demo_dir, shared
 from tailorseq.gff import Model, convert, read_models
-from tailorseq.variants import Names, coding_change, name, one_letter, protein_change
+from tailorseq.variants import (
+    Names,
+    coding_change,
+    name,
+    name_vcf,
+    one_letter,
+    protein_change,
+)
 
 needs_bcftools = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
 
@@ -234,5 +241,31 @@ def test_demo_brca1_and_egfr_names() -> None:
         fields = ["missense", "EGFR", "EGFR-201", "protein_coding", "+", "858L>858R", "21822T>G"]
         names = name("EGFR", 21822, "T", "G", fields, egfr, get)
     assert (names.transcript, names.hgvsc, names.hgvsp, names.hgvsp_short) == (
+        "EGFR-201", "c.2573T>G", "p.Leu858Arg", "p.L858R",
+    )  # fmt: skip
+
+
+@needs_bcftools
+def test_somatic_alleles_of_an_annotated_vcf_are_named(tmp_path: Path) -> None:
+    """EGFR L858R as bcftools csq annotates it on the demo genome."""
+    demo = demo_dir()
+    vcf = tmp_path / "somatic.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=EGFR>\n##contig=<ID=KRAS>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\n"
+        "EGFR\t21822\t.\tT\tG\t.\tPASS\t.\tGT\t0/1\n"
+    )
+    annotated = tmp_path / "somatic.csq.vcf"
+    subprocess.run(
+        ["bcftools", "csq", "-f", str(demo / "genome.fa"), "-g", str(demo / "genes.gff3"),
+         "-p", "a", "-o", str(annotated), str(vcf)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    models = read_models(demo / "genes.gff3", ["EGFR-201"])
+    with pysam.FastaFile(str(demo / "genome.fa")) as genome_file:
+        names = name_vcf(annotated, models, ["EGFR-201"], genome_file.fetch)
+    found = names[("EGFR", 21822, "T", "G")]
+    assert (found.transcript, found.hgvsc, found.hgvsp, found.hgvsp_short) == (
         "EGFR-201", "c.2573T>G", "p.Leu858Arg", "p.L858R",
     )  # fmt: skip
