@@ -5,6 +5,8 @@ import argparse
 import json
 from pathlib import Path
 
+import pysam
+
 from tailorseq.files import stderr_to
 from tailorseq.findings import Settings, load_gene_list, read_calls, report, write_outputs
 from tailorseq.gff import read_choices, read_models
@@ -14,6 +16,7 @@ def find(
     vcf: Path,
     gff3: Path,
     canonical: Path,
+    reference: Path,
     gene_list: Path,
     clinvar_summary: Path | None,
     consent: bool,
@@ -26,7 +29,8 @@ def find(
     calls = None
     if consent:
         choices = read_choices(canonical)
-        calls = read_calls(vcf, choices, read_models(gff3, choices))
+        with pysam.FastaFile(str(reference)) as genome:  # indel names: the 3' rule and dup
+            calls = read_calls(vcf, choices, read_models(gff3, choices), genome.fetch)
     release = json.loads(clinvar_summary.read_text()) if clinvar_summary else None
     if release is not None:
         keys = ("source", "file_date", "sha256", "kept", "records")
@@ -44,6 +48,7 @@ if __name__ == "__main__":
                 Path(rule.input.vcf),
                 Path(rule.input.gff3),
                 Path(rule.input.canonical),
+                Path(rule.input.ref),
                 Path(rule.input.gene_list),
                 Path(rule.input.clinvar[0]) if rule.input.clinvar else None,
                 bool(rule.params.consent),
@@ -56,6 +61,7 @@ if __name__ == "__main__":
         parser.add_argument("--vcf", type=Path, required=True, help="annotated VCF")
         parser.add_argument("--gff3", type=Path, required=True, help="prepared GFF3")
         parser.add_argument("--canonical", type=Path, required=True, help="transcript table")
+        parser.add_argument("--reference", type=Path, required=True, help="indexed FASTA")
         parser.add_argument("--gene-list", type=Path, required=True)
         parser.add_argument("--clinvar-summary", type=Path, help="prepared ClinVar's JSON")
         parser.add_argument("--consent", choices=["yes", "no"], required=True)
@@ -66,6 +72,6 @@ if __name__ == "__main__":
         args = parser.parse_args()
         settings = Settings(args.min_review_stars, args.max_population_af)
         find(
-            args.vcf, args.gff3, args.canonical, args.gene_list, args.clinvar_summary,
-            args.consent == "yes", settings, args.json, args.tsv,
+            args.vcf, args.gff3, args.canonical, args.reference, args.gene_list,
+            args.clinvar_summary, args.consent == "yes", settings, args.json, args.tsv,
         )  # fmt: skip

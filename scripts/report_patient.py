@@ -9,13 +9,17 @@ import argparse
 import json
 from pathlib import Path
 
+import pysam
+
 from tailorseq.files import stderr_to, write_atomic
 from tailorseq.findings import load_gene_list
+from tailorseq.gff import read_choices, read_models
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.provenance import config_hash, git_commit
 from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
 from tailorseq.report.qc import Thresholds
 from tailorseq.report.render import write_html
+from tailorseq.variants import name_vcf
 
 ROLES = ("stats", "mosdepth", "pgx", "pgx_vcf", "findings", "gene_regions", "gene_thresholds")
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -89,7 +93,17 @@ def samples_from(entries: list[dict]) -> list[SampleFiles]:
     return result
 
 
-def tumours_from(entries: list[dict]) -> list[TumourFiles]:
+def somatic_names(vcf: str | None, genes: dict | None) -> dict:
+    """HGVS names of a pair's annotated somatic alleles (needs the gene models and genome)."""
+    if not vcf or not genes:
+        return {}
+    canonical = read_choices(Path(genes["canonical"]))
+    models = read_models(Path(genes["gff3"]), canonical)
+    with pysam.FastaFile(genes["genome"]) as genome:
+        return name_vcf(Path(vcf), models, canonical, genome.fetch)
+
+
+def tumours_from(entries: list[dict], genes: dict | None = None) -> list[TumourFiles]:
     return [
         TumourFiles(
             e["tumor"],
@@ -97,6 +111,7 @@ def tumours_from(entries: list[dict]) -> list[TumourFiles]:
             Path(e["biomarkers"]) if e.get("biomarkers") else None,
             Path(e["summary"]) if e.get("summary") else None,
             Path(e["actionable"]) if e.get("actionable") else None,
+            somatic_names(e.get("vcf"), genes),
         )
         for e in entries
     ]
@@ -110,7 +125,7 @@ if __name__ == "__main__":
                 rule.wildcards.patient,
                 rule.params.pseudonym,
                 samples_from(rule.params.samples),
-                tumours_from(rule.params.tumours),
+                tumours_from(rule.params.tumours, rule.params.options.get("genes")),
                 settings_from(dict(rule.params.options), rule.config),
                 Path(rule.output.json),
                 Path(rule.output.html),

@@ -19,7 +19,6 @@ absent from ClinVar or there without review stars; in AR genes only with a secon
 
 import csv
 import json
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import pysam
 
 from tailorseq.errors import InputError
 from tailorseq.gff import Choice, Model
+from tailorseq.variants import Fetch, bcsq_fields, name
 
 GENE_LIST = Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv"
 LOF = frozenset({"frameshift", "stop_gained", "splice_donor", "splice_acceptor", "start_lost"})
@@ -54,12 +54,6 @@ NO_CONSENT = (
     "not assessed: the sample has no consent to secondary findings "
     "(samples.tsv secondary_findings = no)"
 )
-AA3 = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "E": "Glu", "Q": "Gln",
-    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
-}  # fmt: skip
-COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
 
 # ---------------------------------------------------------------- the gene list
@@ -209,93 +203,42 @@ def _text(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
-def protein_change(consequence: str, amino_acids: str) -> str:
-    """HGVS-like p. notation from csq's amino-acid field ('' when it cannot be written)."""
-    terms = set(consequence.lstrip("*").split("&"))
-    match = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)([A-Z*]*))?", amino_acids)
-    if not match:
-        return ""
-    start, ref, _, alt = int(match[1]), match[2], match[3], match[4] or ""
-    if match[3] is None:
-        return f"p.{AA3.get(ref[0], '?')}{start}=" if "synonymous" in terms else ""
-    if "frameshift" in terms:
-        index = next((i for i, (a, b) in enumerate(zip(ref, alt, strict=False)) if a != b), 0)
-        if index >= len(alt):
-            return f"p.{AA3.get(ref[0], '?')}{start}fs"
-        stop = alt.find("*", index)
-        ter = f"Ter{stop - index + 1}" if stop >= 0 else "Ter?"
-        return f"p.{AA3[ref[index]]}{start + index}{AA3[alt[index]]}fs{ter}"
-    if "start_lost" in terms:
-        return "p.Met1?"
-    if len(ref) == 1 and len(alt) == 1:
-        return f"p.{AA3.get(ref, '?')}{start}{AA3.get(alt, '?')}"
-    return ""
-
-
-def coding_change(model: Model | None, pos: int, ref: str, alt: str) -> str:
-    """HGVS-like c. notation on a transcript model (no 3' shifting, no dup detection)."""
-    if model is None:
-        return ""
-    minus = model.strand == "-"
-
-    def strand(seq: str) -> str:
-        return seq.translate(COMPLEMENT)[::-1] if minus else seq
-
-    if len(ref) == 1 and len(alt) == 1:
-        where = model.c_position(pos)
-        return f"c.{where}{strand(ref)}>{strand(alt)}" if where else ""
-    if len(ref) > len(alt) and alt and ref.startswith(alt):  # deletion after the anchor base
-        first, last = pos + len(alt), pos + len(ref) - 1
-        ends = [model.c_position(first), model.c_position(last)]
-        if None in ends:
-            return ""
-        a, b = (ends[1], ends[0]) if minus else (ends[0], ends[1])
-        return f"c.{a}del" if a == b else f"c.{a}_{b}del"
-    if len(alt) > len(ref) and ref and alt.startswith(ref):  # insertion after the anchor
-        left, right = model.c_position(pos + len(ref) - 1), model.c_position(pos + len(ref))
-        if left is None or right is None:
-            return ""
-        a, b = (right, left) if minus else (left, right)
-        return f"c.{a}_{b}ins{strand(alt[len(ref) :])}"
-    ends = [model.c_position(pos), model.c_position(pos + len(ref) - 1)]
-    if None in ends:
-        return ""
-    a, b = (ends[1], ends[0]) if minus else (ends[0], ends[1])
-    return f"c.{a}_{b}delins{strand(alt)}"
-
-
 def _consequence(
     record: pysam.VariantRecord,
     alt: str,
     canonical: dict[str, Choice],
     models: dict[str, Model],
+    fetch: Fetch | None,
 ) -> Consequence | None:
     """The csq consequence on a canonical transcript (else the first one) for this record."""
     entries = []
     for item in record.info.get("BCSQ", ()) if "BCSQ" in record.header.info else ():
         if item.startswith("@"):
             continue
-        fields = (item.split("|") + [""] * 7)[:7]
-        entries.append(fields)
+        entries.append(bcsq_fields(item))
     if not entries:
         return None
     chosen = next((f for f in entries if f[2] in canonical), entries[0])
-    hgvsc = coding_change(models.get(chosen[2]), record.pos, record.ref, alt)
+    names = name(record.chrom, record.pos, record.ref, alt, chosen, models.get(chosen[2]), fetch)
     return Consequence(
         consequence=chosen[0],
         gene=chosen[1],
         transcript=chosen[2],
         biotype=chosen[3],
         amino_acids=chosen[5],
-        hgvsc=hgvsc,
-        hgvsp=protein_change(chosen[0], chosen[5]),
+        hgvsc=names.hgvsc,
+        hgvsp=names.hgvsp,
     )
 
 
 def read_calls(
-    vcf: Path, canonical: dict[str, Choice] | None = None, models: dict[str, Model] | None = None
+    vcf: Path,
+    canonical: dict[str, Choice] | None = None,
+    models: dict[str, Model] | None = None,
+    fetch: Fetch | None = None,
 ) -> list[Call]:
-    """Every ALT allele the (first) sample carries, with ClinVar, POP_AF and consequence."""
+    """Every ALT allele the (first) sample carries, with ClinVar, POP_AF and consequence
+    (indels are named in c. only with the reference's `fetch`: tailorseq.variants)."""
     canonical, models = canonical or {}, models or {}
     calls = []
     with pysam.VariantFile(str(vcf)) as handle:
@@ -306,11 +249,11 @@ def read_calls(
             for index, alt in enumerate(record.alts or (), start=1):
                 if index not in gt:
                     continue
-                calls.append(_call(record, sample, gt, index, alt, info, canonical, models))
+                calls.append(_call(record, sample, gt, index, alt, info, canonical, models, fetch))
     return calls
 
 
-def _call(record, sample, gt, index, alt, info, canonical, models) -> Call:
+def _call(record, sample, gt, index, alt, info, canonical, models, fetch) -> Call:
     copies = sum(allele == index for allele in gt)
     zygosity = "hemi" if len(gt) == 1 else ("hom" if copies == len(gt) else "het")
     sep = "|" if sample.phased else "/"
@@ -331,7 +274,7 @@ def _call(record, sample, gt, index, alt, info, canonical, models) -> Call:
         zygosity=zygosity,
         depth=depth,
         allele_fraction=fraction,
-        consequence=_consequence(record, alt, canonical, models),
+        consequence=_consequence(record, alt, canonical, models, fetch),
     )
     if "CLNSIG" in info and record.info.get("CLNSIG") is not None:
         status = _text(record.info.get("CLNREVSTAT"))

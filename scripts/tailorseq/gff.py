@@ -15,6 +15,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote
@@ -406,28 +407,47 @@ class Model:
     exons: tuple[tuple[int, int], ...]
     cds: tuple[tuple[int, int], ...]
 
-    def _coding_bases(self) -> list[int]:
-        bases = [pos for start, end in self.cds for pos in range(start, end + 1)]
-        return bases if self.strand == "+" else bases[::-1]
+    @cached_property
+    def _transcript_bases(self) -> tuple[list[int], dict[int, int], int, int]:
+        """Exonic bases 5'->3', their index, and the indexes of the first and last CDS base."""
+        spans = self.exons or self.cds
+        bases = [pos for start, end in spans for pos in range(start, end + 1)]
+        if self.strand == "-":
+            bases.reverse()
+        index = {base: number for number, base in enumerate(bases)}
+        ends = (self.cds[0][0], self.cds[-1][1]) if self.cds else (0, 0)
+        first, last = (ends[1], ends[0]) if self.strand == "-" else ends
+        return bases, index, index.get(first, -1), index.get(last, -1)
+
+    def _exonic(self, number: int) -> str:
+        """c. position of the transcript's `number`th exonic base (0-based): '-12', '68', '*30'."""
+        _, _, first, last = self._transcript_bases
+        if number < first:
+            return f"-{first - number}"
+        if number > last:
+            return f"*{number - last}"
+        return str(number - first + 1)
 
     def c_position(self, pos: int) -> str | None:
-        """The c. position of a genomic base: '68', or '80+1' / '81-2' in an intron."""
-        coding = self._coding_bases()
-        index = {base: number for number, base in enumerate(coding, start=1)}
+        """The c. position of a genomic base (HGVS numbering): '68'; '80+1' / '81-2' in an
+        intron (nearest exon; the middle base of an odd intron takes '+'); '-12' in the 5' UTR;
+        '*30' after the stop codon. None outside the transcript or without a CDS."""
+        bases, index, first, last = self._transcript_bases
+        if first < 0 or last < 0:
+            return None
         if pos in index:
-            return str(index[pos])
-        if not coding or not self.cds[0][0] <= pos <= self.cds[-1][1]:
+            return self._exonic(index[pos])
+        lo, hi = min(bases), max(bases)
+        if not lo < pos < hi:
             return None
-        # intronic: the nearest exonic coding base, with the offset along the transcript
-        before = max((b for b in coding if b < pos), default=None)
-        after = min((b for b in coding if b > pos), default=None)
-        if before is None or after is None:
-            return None
-        if self.strand == "+":
-            left, right = (index[before], pos - before), (index[after], after - pos)
-            return f"{left[0]}+{left[1]}" if left[1] <= right[1] else f"{right[0]}-{right[1]}"
-        up, down = (index[after], after - pos), (index[before], pos - before)
-        return f"{up[0]}+{up[1]}" if up[1] <= down[1] else f"{down[0]}-{down[1]}"
+        before = max(b for b in bases if b < pos)
+        after = min(b for b in bases if b > pos)
+        # upstream / downstream exonic base along the transcript, and the distances to them
+        up, down = (before, after) if self.strand == "+" else (after, before)
+        up_gap, down_gap = abs(pos - up), abs(pos - down)
+        if up_gap <= down_gap:
+            return f"{self._exonic(index[up])}+{up_gap}"
+        return f"{self._exonic(index[down])}-{down_gap}"
 
 
 def read_models(gff: Path, wanted: Iterable[str]) -> dict[str, Model]:

@@ -89,6 +89,14 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     assert (pair["tumor"], pair["normal"]) == ("demo3-tumor", "demo3-normal")
     changes = {(m["gene"], m["protein_change"]) for m in pair["mutations"]}
     assert {("EGFR", "858L>858R"), ("KRAS", "12G>12C")} <= changes
+    named = {(m["gene"], m["transcript"], m["hgvsc"], m["hgvsp"], m["hgvsp_short"])
+             for m in pair["mutations"]}  # fmt: skip
+    assert ("EGFR", "EGFR-201", "c.2573T>G", "p.Leu858Arg", "p.L858R") in named
+    assert ("KRAS", "KRAS-201", "c.34G>T", "p.Gly12Cys", "p.G12C") in named
+    egfr = next(v for v in pair["actionable"]["variants"] if v["gene"] == "EGFR")
+    assert (egfr["transcript"], egfr["hgvsp"]) == ("EGFR-201", "p.Leu858Arg")
+    page = html(demo_results, "patient3")
+    assert "p.Leu858Arg (p.L858R)" in page and "EGFR-201:c.2573T&gt;G" in page
     assert pair["tmb"]["assessed"]
     # Purity 0.6: a clonal heterozygous change is expected at 0.30.
     assert {m["expected_vaf"] for m in pair["mutations"]} == {0.3}

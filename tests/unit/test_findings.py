@@ -13,14 +13,11 @@ from tailorseq.findings import (
     Consequence,
     Settings,
     classify,
-    coding_change,
     load_gene_list,
-    protein_change,
     report,
     review_stars,
     write_outputs,
 )
-from tailorseq.gff import Model
 
 GENES = load_gene_list()
 SETTINGS = Settings(min_review_stars=1, max_population_af=0.01)
@@ -219,32 +216,3 @@ def test_outputs_carry_the_evidence(tmp_path: Path) -> None:
     rows = [line.split("\t") for line in (tmp_path / "f.tsv").read_text().splitlines()[1:]]
     assert [row[0] for row in rows[1:]] == ["finding", "for_review"]
     assert rows[1][rows[0].index("stars")] == "3"
-
-
-@pytest.mark.parametrize(
-    ("consequence", "amino_acids", "expected"),
-    [
-        ("missense", "250V>250I", "p.Val250Ile"),
-        ("synonymous", "200L", "p.Leu200="),
-        ("stop_gained", "100R>100*", "p.Arg100Ter"),
-        ("frameshift", "23ELIKEPVSTKCD>23VSHLSGVDQGTCLHKV*", "p.Glu23ValfsTer17"),
-        ("start_lost", "1M>1I", "p.Met1?"),
-        ("inframe_deletion", "10KL>10K", ""),
-    ],
-)
-def test_protein_change(consequence: str, amino_acids: str, expected: str) -> None:
-    assert protein_change(consequence, amino_acids) == expected
-
-
-def test_coding_change_on_both_strands() -> None:
-    # minus strand: CDS 1-80 at 24096..24017 (demo BRCA1 exon 1), exon 2 CDS at 22016..21697
-    minus = Model("T", "-", ((21697, 22016), (24017, 24216)), ((21697, 22016), (24017, 24096)))
-    assert coding_change(minus, 24027, "ACT", "A") == "c.68_69del"
-    assert coding_change(minus, 24096, "C", "T") == "c.1G>A"
-    assert coding_change(minus, 24016, "C", "A") == "c.80+1G>T"
-    plus = Model("T", "+", ((100, 200), (300, 400)), ((150, 200), (300, 350)))
-    assert coding_change(plus, 150, "A", "G") == "c.1A>G"
-    assert coding_change(plus, 201, "G", "T") == "c.51+1G>T"
-    assert coding_change(plus, 299, "G", "T") == "c.52-1G>T"
-    assert coding_change(plus, 160, "A", "AT") == "c.11_12insT"
-    assert coding_change(None, 160, "A", "G") == ""

@@ -23,6 +23,7 @@ from tailorseq.report.mqc import write_counts
 from tailorseq.report.plots import coverage_chart, vaf_chart
 from tailorseq.report.qc import Thresholds, judge, overall, sample_qc
 from tailorseq.report.render import render, show
+from tailorseq.variants import Names
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "resources" / "report.schema.json").read_text())
@@ -242,6 +243,9 @@ def test_no_pgx_and_no_findings_files(tmp_path: Path) -> None:
     assert "Coverage per gene was not assessed" in html
 
 
+EGFR = Names("EGFR-201", "c.2573T>G", "p.Leu858Arg")  # tailorseq.variants' names of L858R
+
+
 def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
     normal = germline(tmp_path)
     normal.kind = "normal"
@@ -291,7 +295,7 @@ def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
         "P5",
         "p3333333333",
         [normal, tumour],
-        [TumourFiles("T1", "S1", biomarkers, summary)],
+        [TumourFiles("T1", "S1", biomarkers, summary, names={("chr7", 1, "T", "G"): EGFR})],
         Settings(),
     )
     validate(report)
@@ -300,7 +304,8 @@ def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
     assert pair["tmb"]["tmb_high"] and not pair["actionable"]["assessed"]
     html = render(report)
     assert_clean(html)
-    assert "858L&gt;858R" in html and "<svg" in html and "MSI scoring is not implemented" in html
+    assert "p.Leu858Arg (p.L858R)" in html and "EGFR-201:c.2573T&gt;G" in html
+    assert "<svg" in html and "MSI scoring is not implemented" in html
     assert "tumour mutational burden) is high" in html
 
 

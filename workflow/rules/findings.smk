@@ -6,6 +6,8 @@ if annotation_enabled():
             index=f"{annotated_vcf('{pid}')}.tbi",
             gff3=prepared_gff3(),
             canonical=prepared_gff3().replace(".gff3", ".canonical.tsv"),
+            ref=GENOME,
+            fai=f"{GENOME}.fai",
             gene_list=GENE_LIST,
             clinvar=clinvar_summary(),
         output:

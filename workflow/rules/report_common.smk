@@ -66,6 +66,7 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
         if "somatic_biomarkers" in globals() and annotation_enabled():
             entry["biomarkers"] = somatic_biomarkers(pid)
             entry["summary"] = f"work/{pid}/somatic/{pid}.somatic.json"
+            entry["vcf"] = somatic_annotated_vcf(pid)
         if "somatic_actionable" in globals() and annotation_enabled():
             entry["actionable"] = f"{somatic_actionable(pid)}.json"
         pairs.append(entry)
@@ -102,9 +103,25 @@ def report_inputs(wildcards) -> list[str]:
     ]
     for pair in patient_tumours(wildcards.patient):
         files += [
-            pair[key] for key in ("biomarkers", "summary", "actionable") if key in pair
+            pair[key]
+            for key in ("biomarkers", "summary", "actionable", "vcf")
+            if key in pair
         ]
+        if "vcf" in pair:
+            files += [*report_gene_models().values(), f"{GENOME}.fai"]
     return files
+
+
+def report_gene_models() -> dict[str, str]:
+    """The gene models and genome that name somatic variants in HGVS (tailorseq.variants)."""
+    if not annotation_enabled():
+        return {}
+    gff3 = prepared_gff3()
+    return {
+        "gff3": gff3,
+        "canonical": gff3.replace(".gff3", ".canonical.tsv"),
+        "genome": GENOME,
+    }
 
 
 def report_pseudonym(wildcards) -> str:
@@ -124,6 +141,7 @@ def report_options() -> dict:
             "fasta": config["reference"]["fasta"],
         },
         "version": PIPELINE_VERSION,
+        "genes": report_gene_models() or None,
     }
 
 

@@ -87,6 +87,8 @@ class TumourFiles:
     biomarkers: Path | None = None
     summary: Path | None = None
     actionable: Path | None = None
+    #: HGVS names of the pair's somatic alleles by (contig, pos, ref, alt): variants.name_vcf
+    names: dict = field(default_factory=dict)
 
 
 def _load(path: Path | None) -> dict[str, Any] | None:
@@ -381,6 +383,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
         purity = document.get("purity", pair["purity"])
         for mutation in mutations:
             mutation["expected_vaf"], mutation["vaf_reading"] = vaf_reading(mutation["vaf"], purity)
+            mutation |= hgvs_names(tumour.names, mutation)
         actionable = _load(tumour.actionable) or document.get("actionable")
         pairs.append(
             pair
@@ -401,7 +404,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
                     )
                 },
                 "msi": document.get("msi") or {"assessed": False, "reason": "not reported"},
-                "actionable": _actionable(actionable),
+                "actionable": _actionable(actionable, tumour.names),
                 "statement": f"{len(mutations)} somatic coding mutation(s) in {tumour.tumor}"
                 f" (against {tumour.normal}).",
             }
@@ -433,7 +436,21 @@ def vaf_reading(vaf: float | None, purity: float | None) -> tuple[float | None, 
     return expected, "consistent with a clonal heterozygous change"
 
 
-def _actionable(actionable: Any) -> dict[str, Any]:
+def hgvs_names(names: dict, variant: dict[str, Any]) -> dict[str, str | None]:
+    """A somatic variant's transcript and HGVS names (None when not named)."""
+    key = (variant.get("contig"), variant.get("pos"), variant.get("ref"), variant.get("alt"))
+    found = names.get(key)
+    if found is None:
+        return dict.fromkeys(("transcript", "hgvsc", "hgvsp", "hgvsp_short"))
+    return {
+        "transcript": found.transcript,
+        "hgvsc": found.hgvsc or None,
+        "hgvsp": found.hgvsp or None,
+        "hgvsp_short": found.hgvsp_short or None,
+    }
+
+
+def _actionable(actionable: Any, names: dict | None = None) -> dict[str, Any]:
     if not actionable:
         return {
             "assessed": False,
@@ -452,6 +469,7 @@ def _actionable(actionable: Any) -> dict[str, Any]:
             "tier": v.get("tier"),
             "drugs": list(v.get("drugs") or []),
             "evidence": v.get("evidence") or _evidence(v),
+            **(hgvs_names(names, v) if names and v.get("kind") != "biomarker" else {}),
         }
         for v in variants
     ]
