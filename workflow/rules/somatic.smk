@@ -94,6 +94,7 @@ rule somatic_msi:
         runtime=120,
     params:
         settings=config["somatic"],
+        purity=somatic_purity,
     script:
         "../../scripts/somatic_msi.py"
 
@@ -172,8 +173,7 @@ if annotation_enabled():
         conda:
             "../../envs/python.yaml"
         params:
-            min_depth=config["somatic"]["tmb_min_depth"],
-            tmb_high=config["somatic"]["tmb_high"],
+            settings=config["somatic"],
             purity=somatic_purity,
         script:
             "../../scripts/somatic_biomarkers.py"
