@@ -11,15 +11,16 @@ from tailorseq.somatic.tmb import TmbSettings
 
 
 def biomarkers(
-    vcf: Path,
-    callable_file: Path,
+    vcf: Path | None,
+    callable_file: Path | None,
     summary: Path | None,
     settings: TmbSettings,
     purity: float | None,
     out: Path,
     msi: Path | None = None,
 ) -> dict:
-    """Compute and write the biomarkers document."""
+    """Compute and write the biomarkers document (no VCF and callable file: no gene annotation,
+    TMB not assessed)."""
     pair = json.loads(summary.read_text()) if summary else None
     msi_document = json.loads(msi.read_text()) if msi else None
     document = declared.document(vcf, callable_file, settings, purity, pair, msi_document)
@@ -31,9 +32,10 @@ if __name__ == "__main__":
     if "snakemake" in globals():
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
+            annotated = rule.input.get("vcf")
             biomarkers(
-                Path(rule.input.vcf),
-                Path(rule.input.callable),
+                Path(annotated) if annotated else None,
+                Path(rule.input.callable) if annotated else None,
                 Path(rule.input.summary),
                 TmbSettings.from_config(rule.params.settings),
                 rule.params.purity,
@@ -43,8 +45,8 @@ if __name__ == "__main__":
     else:
         defaults = TmbSettings()
         parser = argparse.ArgumentParser(description=__doc__)
-        parser.add_argument("--vcf", type=Path, required=True, help="annotated somatic VCF")
-        parser.add_argument("--callable", type=Path, required=True)
+        parser.add_argument("--vcf", type=Path, help="annotated somatic VCF (none: no TMB)")
+        parser.add_argument("--callable", type=Path, help="callable coding bases (with --vcf)")
         parser.add_argument("--summary", type=Path)
         parser.add_argument("--min-depth", type=int, default=defaults.min_depth)
         parser.add_argument("--tmb-high", type=float, default=defaults.cutoff)

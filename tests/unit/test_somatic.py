@@ -356,6 +356,10 @@ def test_biomarkers_document_is_declared_and_validated(tmp_path: Path) -> None:
     document = biomarkers_document(vcf, callable_file, TmbSettings(), purity=0.6)
     assert document["purity"] == 0.6 and document["tmb"]["status"] == "not assessed"
     assert document["msi"]["status"] == "not assessed" and document["msi"]["reason"]
+    without = biomarkers_document(None, None, TmbSettings(), purity=None)
+    assert without["tmb"]["status"] == "not assessed" and not without["tmb"]["assessed"]
+    assert without["tmb"]["reason"].startswith("no gene annotation (reference.gff3)")
+    assert "not an FDA-approved test" in without["tmb"]["fda_statement"]
     broken = document | {"tmb": document["tmb"] | {"status": "TMB-high"}}
     with pytest.raises(ValueError, match="tmb/status"):
         biomarkers_validate(broken, "b.json")

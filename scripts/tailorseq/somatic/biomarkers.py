@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 
 from tailorseq.files import write_atomic
-from tailorseq.somatic.tmb import TmbSettings, tmb_section
+from tailorseq.somatic.tmb import TmbSettings, tmb_section, without_annotation
 
 SCHEMA = Path(__file__).resolve().parents[3] / "resources" / "biomarkers.schema.json"
 
@@ -31,19 +31,22 @@ def msi_not_scored() -> dict:
 
 
 def document(
-    vcf: Path,
-    callable_file: Path,
+    vcf: Path | None,
+    callable_file: Path | None,
     settings: TmbSettings,
     purity: float | None = None,
     pair_summary: dict | None = None,
     msi: dict | None = None,
 ) -> dict:
-    """The biomarkers document of a pair, validated."""
+    """The biomarkers document of a pair, validated; without an annotated VCF and callable
+    coding bases (no gene annotation) TMB is not assessed."""
     result = {
         "tumor": (pair_summary or {}).get("tumor"),
         "normal": (pair_summary or {}).get("normal"),
         "purity": purity,
-        "tmb": tmb_section(vcf, callable_file, settings),
+        "tmb": tmb_section(vcf, callable_file, settings)
+        if vcf is not None and callable_file is not None
+        else without_annotation(settings),
         "msi": msi if msi is not None else msi_not_scored(),
     }
     if pair_summary is not None:

@@ -216,6 +216,43 @@ def status_of(count: int, callable_bases: int, settings: TmbSettings) -> dict:
     }
 
 
+def common_fields(settings: TmbSettings) -> dict:
+    """The fields every `tmb` part carries: definition, floors, cut-offs, FDA statement."""
+    return {
+        "definition": DEFINITION.format(
+            dp_min=settings.dp_min,
+            af_min=settings.af_min,
+            min_depth=settings.min_depth,
+            min_territory=f"{settings.min_territory:,}",
+        ),
+        "min_territory": settings.min_territory,
+        "min_depth": settings.min_depth,
+        "floors": {
+            "min_depth": settings.dp_min,
+            "min_vaf": settings.af_min,
+            "source": FLOORS_SOURCE,
+        },
+        "cutoff": settings.cutoff,
+        "fda_statement": FDA_STATEMENT,
+    }
+
+
+def without_annotation(settings: TmbSettings) -> dict:
+    """The `tmb` part of a run without gene annotation: coding territory and consequences are
+    unknown, so TMB is not assessed."""
+    return {
+        "status": "not assessed",
+        "assessed": False,
+        "tmb_high": False,
+        "mutations_per_mb": None,
+        "reason": "no gene annotation (reference.gff3) was given, so the coding territory and"
+        " the mutations' consequences are unknown",
+        "caveat": None,
+        **common_fields(settings),
+        "mutations": [],
+    }
+
+
 def tmb_section(vcf: Path, callable_file: Path, settings: TmbSettings) -> dict:
     """The `tmb` part of a pair's biomarkers document (see tailorseq.somatic.biomarkers)."""
     mutations = coding_mutations(vcf)
@@ -233,25 +270,11 @@ def tmb_section(vcf: Path, callable_file: Path, settings: TmbSettings) -> dict:
         **result,
         "assessed": result["status"] != "not assessed",
         "tmb_high": result["status"] == "high",
-        "definition": DEFINITION.format(
-            dp_min=settings.dp_min,
-            af_min=settings.af_min,
-            min_depth=settings.min_depth,
-            min_territory=f"{settings.min_territory:,}",
-        ),
         "coding_mutations": len(counted),
         "snvs": types["snv"],
         "indels": types["indel"],
         "callable_coding_bases": callable_bases,
         "coding_bases": sizes["cds_bases"],
-        "min_territory": settings.min_territory,
-        "min_depth": settings.min_depth,
-        "floors": {
-            "min_depth": settings.dp_min,
-            "min_vaf": settings.af_min,
-            "source": FLOORS_SOURCE,
-        },
-        "cutoff": settings.cutoff,
-        "fda_statement": FDA_STATEMENT,
+        **common_fields(settings),
         "mutations": mutations,
     }
