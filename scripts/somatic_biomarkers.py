@@ -1,29 +1,30 @@
-"""A tumour/normal pair's biomarkers JSON: TMB over callable coding sequence, and the pair's MSI
-score (scripts/somatic_msi.py) merged in."""
+"""A tumour/normal pair's biomarkers JSON (resources/biomarkers.schema.json): TMB over callable
+coding sequence, and the pair's MSI document (scripts/somatic_msi.py) merged in."""
 
 import argparse
 import json
 from pathlib import Path
 
 from tailorseq.files import stderr_to
-from tailorseq.somatic.tmb import tmb
+from tailorseq.somatic import biomarkers as declared
+from tailorseq.somatic.tmb import TmbSettings
 
 
 def biomarkers(
-    vcf: Path,
-    callable_file: Path,
+    vcf: Path | None,
+    callable_file: Path | None,
     summary: Path | None,
-    min_depth: int,
-    cutoff: float,
+    settings: TmbSettings,
     purity: float | None,
     out: Path,
     msi: Path | None = None,
 ) -> dict:
-    """Compute and write the biomarkers document."""
+    """Compute and write the biomarkers document (no VCF and callable file: no gene annotation,
+    TMB not assessed)."""
     pair = json.loads(summary.read_text()) if summary else None
     msi_document = json.loads(msi.read_text()) if msi else None
-    document = tmb(vcf, callable_file, min_depth, cutoff, purity, pair, msi_document)
-    out.write_text(json.dumps(document, indent=2) + "\n")
+    document = declared.document(vcf, callable_file, settings, purity, pair, msi_document)
+    declared.write(document, out)
     return document
 
 
@@ -31,35 +32,35 @@ if __name__ == "__main__":
     if "snakemake" in globals():
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
+            annotated = rule.input.get("vcf")
             biomarkers(
-                Path(rule.input.vcf),
-                Path(rule.input.callable),
+                Path(annotated) if annotated else None,
+                Path(rule.input.callable) if annotated else None,
                 Path(rule.input.summary),
-                rule.params.min_depth,
-                rule.params.tmb_high,
+                TmbSettings.from_config(rule.params.settings),
                 rule.params.purity,
                 Path(rule.output[0]),
                 Path(rule.input.msi),
             )
     else:
+        defaults = TmbSettings()
         parser = argparse.ArgumentParser(description=__doc__)
-        parser.add_argument("--vcf", type=Path, required=True, help="annotated somatic VCF")
-        parser.add_argument("--callable", type=Path, required=True)
+        parser.add_argument("--vcf", type=Path, help="annotated somatic VCF (none: no TMB)")
+        parser.add_argument("--callable", type=Path, help="callable coding bases (with --vcf)")
         parser.add_argument("--summary", type=Path)
-        parser.add_argument("--min-depth", type=int, default=10)
-        parser.add_argument("--tmb-high", type=float, default=10.0)
+        parser.add_argument("--min-depth", type=int, default=defaults.min_depth)
+        parser.add_argument("--tmb-high", type=float, default=defaults.cutoff)
+        parser.add_argument("--min-territory", type=int, default=defaults.min_territory)
+        parser.add_argument("--tmb-dp-min", type=int, default=defaults.dp_min)
+        parser.add_argument("--tmb-af-min", type=float, default=defaults.af_min)
         parser.add_argument("--purity", type=float)
         parser.add_argument("--msi", type=Path, help="MSI JSON of scripts/somatic_msi.py")
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
-        document = biomarkers(
-            args.vcf,
-            args.callable,
-            args.summary,
-            args.min_depth,
-            args.tmb_high,
-            args.purity,
-            args.out,
-            args.msi,
+        settings = TmbSettings(
+            args.min_depth, args.tmb_high, args.min_territory, args.tmb_dp_min, args.tmb_af_min
         )
-        print(json.dumps(document["tmb"], indent=2))
+        document = biomarkers(
+            args.vcf, args.callable, args.summary, settings, args.purity, args.out, args.msi
+        )
+        print(json.dumps({k: v for k, v in document["tmb"].items() if k != "mutations"}, indent=2))

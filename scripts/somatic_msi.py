@@ -9,7 +9,15 @@ from tailorseq.files import stderr_to
 from tailorseq.somatic.msi import msi
 
 
-def run(tumor: Path, normal: Path, reference: Path, settings: dict, out: Path, sites: Path) -> dict:
+def run(
+    tumor: Path,
+    normal: Path,
+    reference: Path,
+    settings: dict,
+    out: Path,
+    sites: Path,
+    purity: float | None = None,
+) -> dict:
     """Score the pair and write its MSI document and site table."""
     document = msi(
         tumor,
@@ -22,6 +30,7 @@ def run(tumor: Path, normal: Path, reference: Path, settings: dict, out: Path, s
         fdr=settings["msi_fdr"],
         min_sites=settings["msi_min_sites"],
         sites_tsv=sites,
+        purity=purity,
     )
     out.write_text(json.dumps(document, indent=2) + "\n")
     return document
@@ -39,13 +48,17 @@ if __name__ == "__main__":
                 rule.params.settings,
                 Path(rule.output.json),
                 Path(rule.output.sites),
+                rule.params.purity,
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--tumor", type=Path, required=True, help="tumour BAM/CRAM")
         parser.add_argument("--normal", type=Path, required=True, help="normal BAM/CRAM")
         parser.add_argument("--reference", type=Path, required=True, help="indexed FASTA")
-        parser.add_argument("--msi-high", type=float, default=20.0)
+        parser.add_argument(
+            "--msi-high", type=float, help="MSI-high cut-off (%%); default: the method's, 3.5"
+        )
+        parser.add_argument("--purity", type=float, help="tumour purity (for the purity note)")
         parser.add_argument("--min-coverage", type=int, default=20)
         parser.add_argument("--min-mapq", type=int, default=20)
         parser.add_argument("--flank", type=int, default=5)
@@ -62,5 +75,7 @@ if __name__ == "__main__":
             "msi_fdr": args.fdr,
             "msi_min_sites": args.min_sites,
         }
-        document = run(args.tumor, args.normal, args.reference, settings, args.out, args.sites)
+        document = run(
+            args.tumor, args.normal, args.reference, settings, args.out, args.sites, args.purity
+        )
         print(json.dumps({k: v for k, v in document.items() if k != "unstable"}, indent=2))

@@ -97,7 +97,10 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     assert (egfr["transcript"], egfr["hgvsp"]) == ("EGFR-201", "p.Leu858Arg")
     page = html(demo_results, "patient3")
     assert "p.Leu858Arg (p.L858R)" in page and "EGFR-201:c.2573T&gt;G" in page
-    assert pair["tmb"]["assessed"]
+    tmb, msi = pair["tmb"], pair["msi"]
+    assert tmb["status"] == "not assessed" and tmb["mutations_per_mb"] is None
+    assert tmb["reason"].startswith(f"only {tmb['callable_coding_bases']:,} callable coding bases")
+    assert msi["status"] == "MSI-high" and msi["score"] >= msi["cutoff"] == 3.5
     # Purity 0.6: a clonal heterozygous change is expected at 0.30.
     assert {m["expected_vaf"] for m in pair["mutations"]} == {0.3}
     assert all(m["vaf_reading"] for m in pair["mutations"])
@@ -109,6 +112,17 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     page = html(demo_results, "patient3")
     assert "858L&gt;858R" in page and "Variant allele fraction" in page
     assert "osimertinib" in page.lower() and "Expected if clonal" in page
+    # TMB not assessed with its reason, no rate; MSI-high with score, sites and cut-off.
+    tmb_html = page.split('data-biomarker="tmb"')[1].split("</p>")[0]
+    assert 'data-status="not assessed"' in tmb_html and tmb["reason"] in tmb_html
+    assert "mutations/Mb (" not in tmb_html and "not an FDA-approved test" in tmb_html
+    msi_html = page.split('data-biomarker="msi"')[1].split("</p>")[0]
+    assert 'data-status="MSI-high"' in msi_html and f"score {msi['score']}%" in msi_html
+    assert f"of {msi['sites_used']} microsatellites used" in msi_html
+    assert "MSI-high at &ge; 3.5%" in msi_html and "Niu B et al." in msi_html
+    patient = page.split('data-section="patient"')[1]
+    assert "tumour mutational burden) could not be measured reliably" in patient
+    assert "it is MSI-high" in patient
     for other in ("patient1", "patient2"):
         assert not report(demo_results, other)["tumour"]["present"]
 

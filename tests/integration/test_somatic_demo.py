@@ -141,9 +141,15 @@ def test_tmb_counts_the_planted_coding_snvs_the_panel_leaves(demo_results: Path)
     # Non-coding MSI deletions do not count; the panel's coding SNV no longer does.
     assert tmb["coding_mutations"] == tumour["somatic_coding_snvs"] - 1
     assert tmb["callable_coding_bases"] == summary()["cds_bases"]
-    expected = tmb["coding_mutations"] / (tmb["callable_coding_bases"] / 1e6)
-    assert tmb["mutations_per_mb"] == pytest.approx(expected, abs=1e-3)
-    assert tmb["tmb_high"] is True
+    # A few thousand callable coding bases are far below the 1 Mb minimum: TMB is not assessed,
+    # with the reason, and no rate is given (6 mutations there would read as ~1,300 per Mb).
+    assert tmb["callable_coding_bases"] < tmb["min_territory"] == 1_000_000
+    assert tmb["status"] == "not assessed" and tmb["mutations_per_mb"] is None
+    assert tmb["tmb_high"] is False and tmb["assessed"] is False
+    assert tmb["reason"].startswith(f"only {tmb['callable_coding_bases']:,} callable coding bases")
+    assert "one mutation more or less moves the rate by" in tmb["caveat"]
+    assert tmb["floors"] == {"min_depth": 0, "min_vaf": 0.0, "source": tmb["floors"]["source"]}
+    assert "not an FDA-approved test" in tmb["fda_statement"]
     assert {m["protein_change"] for m in tmb["mutations"]} >= {"858L>858R", "12G>12C"}
     assert "130E>130K" not in {m["protein_change"] for m in tmb["mutations"]}
     assert document["purity"] == 0.6
@@ -155,7 +161,9 @@ def test_msi_high_at_the_planted_unstable_fraction(demo_results: Path) -> None:
     truth = summary()["samples"][TUMOUR]["msi"]
     assert msi["sites_found"] >= truth["microsatellites"] == 80
     assert msi["sites_used"] >= msi["min_sites"] == 50
-    assert msi["assessed"] is True and msi["msi_high"] is True and msi["cutoff"] == 20
+    assert msi["status"] == "MSI-high" and msi["assessed"] is True and msi["msi_high"] is True
+    assert msi["cutoff"] == 3.5 and "Niu" in msi["cutoff_source"]  # MSIsensor's paired cut-off
+    assert "Tumour purity 0.6" in msi["purity_note"]
     # Every unstable call is a planted unstable site (the stable ones and the genome's own
     # few microsatellites are not). Sites without 20 spanning fragments in the 30x normal are
     # not used; that sampling moves the score by a few points from the planted 40%.

@@ -9,7 +9,6 @@ import pysam
 import pytest
 
 from helpers import run_config, shared, snakemake, write_tsv
-from tailorseq.pseudonym import lab_secret, pseudonym
 
 pytestmark = pytest.mark.integration
 
@@ -52,18 +51,18 @@ def somatic_target(name: str) -> list[str]:
     return [f"results/{name}/{name}.somatic.vcf.gz", f"results/{name}/{name}.somatic.vcf.gz.tbi"]
 
 
-def msi_document() -> str:
-    """The pair's MSI JSON under the tumour's pseudonym (without reference.gff3 there is no
-    biomarkers JSON to carry it)."""
-    pid = pseudonym("dev-tumor", lab_secret())
-    return f"work/{pid}/somatic/{pid}.msi.json"
+def biomarkers(workdir: Path) -> dict:
+    """The pair's published biomarkers JSON (MSI; TMB not assessed without reference.gff3)."""
+    return json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
 
 
 @pytest.fixture(scope="module")
 def somatic_dev(tmp_path_factory) -> Path:
-    """One run of the somatic path and MSI on chr20-somatic-dev (minimap2 index included)."""
+    """One run of the somatic path and biomarkers on chr20-somatic-dev (minimap2 index
+    included)."""
     workdir = tmp_path_factory.mktemp("somatic-dev")
-    snakemake(workdir, somatic_dev_run(workdir), *somatic_target(PATIENT), msi_document())
+    biomarkers_json = f"results/{PATIENT}/{PATIENT}.biomarkers.json"
+    snakemake(workdir, somatic_dev_run(workdir), *somatic_target(PATIENT), biomarkers_json)
     return workdir
 
 
@@ -146,10 +145,22 @@ def test_somatic_vcf_has_both_samples_depths_and_vaf(somatic_dev: Path) -> None:
 
 
 def test_the_simulated_pair_is_microsatellite_stable(somatic_dev: Path) -> None:
-    msi = json.loads((somatic_dev / msi_document()).read_text())
-    # The pair was simulated without microsatellite instability: MSS over enough sites.
+    msi = biomarkers(somatic_dev)["msi"]
+    # The pair was simulated without microsatellite instability: MSS over enough sites, below
+    # MSIsensor's paired cut-off of 3.5%.
     assert msi["sites_used"] >= msi["min_sites"] == 50 and msi["assessed"] is True
-    assert msi["msi_high"] is False and msi["score"] < 5 < msi["cutoff"]
+    assert msi["status"] == "MSS" and msi["msi_high"] is False
+    assert msi["score"] < msi["cutoff"] == 3.5 and "Niu" in msi["cutoff_source"]
+    assert "Tumour purity 0.6" in msi["purity_note"]
+
+
+def test_tmb_is_not_assessed_without_gene_annotation(somatic_dev: Path) -> None:
+    # No GFF3 for GRCh37 chr20 here: the coding territory is unknown (and the simulated 0.5 Mb
+    # could not reach the 1 Mb minimum anyway), so TMB is not assessed, with the reason.
+    tmb = biomarkers(somatic_dev)["tmb"]
+    assert tmb["status"] == "not assessed" and tmb["mutations_per_mb"] is None
+    assert tmb["reason"].startswith("no gene annotation (reference.gff3)")
+    assert tmb["tmb_high"] is False and tmb["mutations"] == []
 
 
 def test_dream_false_positive_loci_give_at_most_two_pass_calls(tmp_path: Path) -> None:

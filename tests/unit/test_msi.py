@@ -8,16 +8,23 @@ import pysam
 import pytest
 
 from somatic_biomarkers import biomarkers
+from tailorseq.somatic.biomarkers import load
 from tailorseq.somatic.msi import (
+    METHOD_NAME,
+    METHODS,
     Site,
     benjamini_hochberg,
     chi_square_sf,
     chi_square_test,
+    cutoff_of,
     find_microsatellites,
     is_primitive,
     msi,
+    purity_note,
     repeat_length,
+    status_of,
 )
+from tailorseq.somatic.tmb import TmbSettings
 
 READ_LENGTH = 100
 # Repeats planted in unique sequence: 0-based start, unit, copies.
@@ -203,6 +210,7 @@ def test_stable_pair_scores_zero(tmp_path: Path, reference: Path) -> None:
     assert document["assessed"] is True
     assert document["sites_used"] == 3 and document["unstable_sites"] == 0
     assert document["score"] == 0.0 and document["msi_high"] is False
+    assert document["status"] == "MSS" and document["cutoff"] == 3.5
 
 
 def test_shifted_repeat_lengths_in_the_tumour_are_unstable(tmp_path: Path, reference: Path) -> None:
@@ -228,6 +236,7 @@ def test_low_coverage_sites_are_not_used(tmp_path: Path, reference: Path) -> Non
     assert document["sites_used"] == 0 and document["score"] is None
     assert document["assessed"] is False and document["msi_high"] is False
     assert "only 0 microsatellite(s)" in document["reason"]
+    assert document["status"] == "not assessed"
 
 
 def test_too_few_sites_reports_the_score_without_a_status(tmp_path: Path, reference: Path):
@@ -237,6 +246,7 @@ def test_too_few_sites_reports_the_score_without_a_status(tmp_path: Path, refere
     assert document["sites_used"] == 3 and document["unstable_sites"] == 2
     assert document["assessed"] is False and document["msi_high"] is False
     assert "at least 50 are needed" in document["reason"]
+    assert document["status"] == "not assessed" and document["score"] == pytest.approx(66.67)
 
 
 def test_a_fragment_counts_once_and_low_mapq_reads_not_at_all(
@@ -270,8 +280,48 @@ def test_biomarkers_merge_the_msi_document(tmp_path: Path) -> None:
     callable_file = tmp_path / "callable.tsv"
     callable_file.write_text("cds_bases\t5000\ncallable_bases\t4000\n")
     msi_json = tmp_path / "msi.json"
-    msi_json.write_text(json.dumps({"assessed": True, "score": 1.5, "sites_used": 200}))
+    scored = {
+        "status": "MSS",
+        "assessed": True,
+        "msi_high": False,
+        "score": 1.5,
+        "reason": None,
+        "sites_used": 200,
+        "cutoff": 3.5,
+        "cutoff_source": METHODS[METHOD_NAME][1],
+        "method_name": METHOD_NAME,
+        "purity_note": purity_note(0.6),
+    }
+    msi_json.write_text(json.dumps(scored))
     out = tmp_path / "biomarkers.json"
-    document = biomarkers(vcf, callable_file, None, 10, 10.0, None, out, msi_json)
-    assert document["msi"] == {"assessed": True, "score": 1.5, "sites_used": 200}
-    assert json.loads(out.read_text())["msi"]["sites_used"] == 200
+    document = biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)
+    assert document["msi"] == scored
+    assert load(out)["msi"]["sites_used"] == 200
+    msi_json.write_text(json.dumps(scored | {"status": "MSS", "cutoff": None}))
+    with pytest.raises(ValueError, match="msi/cutoff"):
+        biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)
+
+
+def test_the_cut_off_is_the_methods_unless_configured(tmp_path: Path, reference: Path) -> None:
+    # One of three sites unstable: 33% is MSI-high at MSIsensor's 3.5% and at 20%; MSS at 50%.
+    tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2, 0, -2, 1]}, sample="t")
+    normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
+    default = msi(tumor, normal, reference, min_sites=3, purity=0.6)
+    assert default["score"] == pytest.approx(100 / 3, abs=0.01)
+    assert (default["status"], default["cutoff"]) == ("MSI-high", 3.5)
+    assert "Niu" in default["cutoff_source"] and "Bioinformatics 2014" in default["cutoff_source"]
+    assert default["method_name"] == "MSIsensor paired chi-square" and default["reason"] is None
+    assert "purity 0.6" in default["purity_note"] and "40%" in default["purity_note"]
+    configured = msi(tumor, normal, reference, cutoff=50.0, min_sites=3)
+    assert (configured["status"], configured["cutoff"]) == ("MSS", 50.0)
+    assert configured["assessed"] and not configured["msi_high"]
+    assert "somatic.msi_high" in configured["cutoff_source"]
+    assert "purity was not given" in configured["purity_note"]
+
+
+def test_status_of_each_case() -> None:
+    assert status_of(3.5, 50, 50, 3.5) == "MSI-high"
+    assert status_of(3.49, 50, 50, 3.5) == "MSS"
+    assert status_of(80.0, 49, 50, 3.5) == "not assessed"
+    assert status_of(None, 0, 1, 3.5) == "not assessed"
+    assert cutoff_of(None) == METHODS[METHOD_NAME] and METHODS[METHOD_NAME][0] == 3.5

@@ -3,6 +3,7 @@ resources/report.schema.json), and its HTML rendering, with every missing piece 
 (no consent, gene not called, no tumour, no PGx), never as an empty table or `None`."""
 
 import gzip
+import html as html_module
 import json
 import re
 from pathlib import Path
@@ -23,6 +24,10 @@ from tailorseq.report.mqc import write_counts
 from tailorseq.report.plots import coverage_chart, vaf_chart
 from tailorseq.report.qc import Thresholds, judge, overall, sample_qc
 from tailorseq.report.render import render, show
+from tailorseq.somatic.msi import METHOD_NAME, cutoff_of, purity_note
+from tailorseq.somatic.msi import status_of as msi_status_of
+from tailorseq.somatic.tmb import FDA_STATEMENT, TmbSettings
+from tailorseq.somatic.tmb import status_of as tmb_status_of
 from tailorseq.variants import Names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,7 +251,64 @@ def test_no_pgx_and_no_findings_files(tmp_path: Path) -> None:
 EGFR = Names("EGFR-201", "c.2573T>G", "p.Leu858Arg")  # tailorseq.variants' names of L858R
 
 
-def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
+EGFR_L858R = {
+    "gene": "EGFR",
+    "contig": "chr7",
+    "pos": 1,
+    "ref": "T",
+    "alt": "G",
+    "type": "snv",
+    "consequence": "missense",
+    "protein_change": "858L>858R",
+    "vaf": 0.31,
+    "depth": 60,
+    "counted": True,
+}
+
+
+def tmb_part(count: int, callable_bases: int) -> dict:
+    """A TMB part as tailorseq.somatic.tmb states it, for `count` mutations over the bases."""
+    settings = TmbSettings()
+    result = tmb_status_of(count, callable_bases, settings)
+    return result | {
+        "assessed": result["status"] != "not assessed",
+        "tmb_high": result["status"] == "high",
+        "definition": "PASS coding mutations per Mb of callable coding sequence",
+        "coding_mutations": count,
+        "callable_coding_bases": callable_bases,
+        "min_territory": settings.min_territory,
+        "floors": {"min_depth": 0, "min_vaf": 0.0, "source": "PCGR"},
+        "cutoff": settings.cutoff,
+        "fda_statement": FDA_STATEMENT,
+        "mutations": [EGFR_L858R],
+    }
+
+
+def msi_part(unstable: int, used: int, min_sites: int = 50) -> dict:
+    """An MSI part as tailorseq.somatic.msi states it."""
+    score = 100 * unstable / used if used else None
+    cutoff, source = cutoff_of(None)
+    status = msi_status_of(score, used, min_sites, cutoff)
+    return {
+        "status": status,
+        "assessed": status != "not assessed",
+        "msi_high": status == "MSI-high",
+        "score": round(score, 2) if score is not None else None,
+        "reason": f"only {used} microsatellite(s) used; at least {min_sites} are needed"
+        if status == "not assessed"
+        else None,
+        "sites_found": used + 5,
+        "sites_used": used,
+        "unstable_sites": unstable,
+        "cutoff": cutoff,
+        "cutoff_source": source,
+        "method_name": METHOD_NAME,
+        "purity_note": purity_note(0.6),
+    }
+
+
+def tumour_report(tmp_path: Path, tmb: dict, msi: dict) -> dict:
+    """The report of a patient with a tumour/normal pair whose biomarkers are `tmb` and `msi`."""
     normal = germline(tmp_path)
     normal.kind = "normal"
     tumour = SampleFiles(
@@ -257,37 +319,8 @@ def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
         stats=normal.stats,
         mosdepth=normal.mosdepth,
     )
-    biomarkers = write_json(
-        tmp_path / "b.json",
-        {
-            "tumor": "T1",
-            "normal": "S1",
-            "purity": 0.6,
-            "tmb": {
-                "assessed": True,
-                "mutations_per_mb": 12.5,
-                "coding_mutations": 2,
-                "callable_coding_bases": 160000,
-                "cutoff": 10,
-                "tmb_high": True,
-                "definition": "d",
-                "mutations": [
-                    {
-                        "gene": "EGFR",
-                        "contig": "chr7",
-                        "pos": 1,
-                        "ref": "T",
-                        "alt": "G",
-                        "type": "snv",
-                        "consequence": "missense",
-                        "protein_change": "858L>858R",
-                        "vaf": 0.31,
-                    }
-                ],
-            },
-            "msi": {"assessed": False, "reason": "MSI scoring is not implemented yet"},
-        },
-    )
+    document = {"tumor": "T1", "normal": "S1", "purity": 0.6, "tmb": tmb, "msi": msi}
+    biomarkers = write_json(tmp_path / "b.json", document)
     summary = write_json(
         tmp_path / "s.json", {"concordance": {"fraction": 0.5, "verdict": "0.5 of 10"}}
     )
@@ -299,14 +332,81 @@ def test_tumour_section_with_biomarkers(tmp_path: Path) -> None:
         Settings(),
     )
     validate(report)
+    return report
+
+
+def biomarker_text(html: str, name: str) -> tuple[str, str]:
+    """(data-status, text) of the report's paragraph on biomarker `name` (tmb or msi)."""
+    found = re.search(
+        rf'data-biomarker="{name}" data-status="([^"]+)">(.*?)</p>', html, flags=re.DOTALL
+    )
+    assert found, f"no {name} paragraph"
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", found.group(2)))
+    return found.group(1), re.sub(r"\s+", " ", text)
+
+
+def test_tumour_section_tmb_high_and_msi_not_assessed(tmp_path: Path) -> None:
+    report = tumour_report(tmp_path, tmb_part(25, 2_500_000), msi_part(2, 10))
     assert report["qc"]["status"] == "fail"  # a possible swap fails QC
     pair = report["tumour"]["pairs"][0]
-    assert pair["tmb"]["tmb_high"] and not pair["actionable"]["assessed"]
+    assert pair["tmb"]["status"] == "high" and not pair["actionable"]["assessed"]
     html = render(report)
     assert_clean(html)
     assert "p.Leu858Arg (p.L858R)" in html and "EGFR-201:c.2573T&gt;G" in html
-    assert "<svg" in html and "MSI scoring is not implemented" in html
-    assert "tumour mutational burden) is high" in html
+    assert "<svg" in html
+    status, tmb = biomarker_text(html, "tmb")
+    assert status == "high" and "TMB: high, 10 mutations/Mb" in tmb
+    assert "25 counted coding mutations over 2,500,000 callable coding bases" in tmb
+    assert "Poisson standard error 2.0 mutations/Mb" in tmb and "not an FDA-approved test" in tmb
+    status, msi = biomarker_text(html, "msi")
+    assert status == "not assessed" and "only 10 microsatellite(s) used" in msi
+    assert "score 20.0% over 10 sites, too few to judge" in msi
+    patient = html.split('data-section="patient"')[1]
+    assert "tumour mutational burden) is high" in patient
+    assert "(microsatellite instability, MSI) could not be measured" in patient
+
+
+def test_tumour_section_tmb_not_assessed_and_msi_high(tmp_path: Path) -> None:
+    # The demo's situation: 6 mutations over 4,626 callable coding bases; 27 of 69 sites.
+    report = tumour_report(tmp_path, tmb_part(6, 4_626), msi_part(27, 69))
+    pair = report["tumour"]["pairs"][0]
+    assert pair["tmb"]["status"] == "not assessed" and pair["tmb"]["mutations_per_mb"] is None
+    limits = [item["text"] for item in report["limitations"] if item["topic"] == "tumour"]
+    assert any(text.startswith("TMB of T1 not assessed: only 4,626") for text in limits)
+    html = render(report)
+    assert_clean(html)
+    status, tmb = biomarker_text(html, "tmb")
+    assert status == "not assessed"
+    assert "TMB: not assessed: only 4,626 callable coding bases, fewer than the 1,000,000" in tmb
+    assert "mutations/Mb (" not in tmb and "1297" not in html and "1,297" not in html
+    status, msi = biomarker_text(html, "msi")
+    assert status == "MSI-high" and "MSI: MSI-high: score 39.13% (27 unstable of 69" in msi
+    assert "MSI-high at ≥ 3.5% (MSIsensor paired chi-square; cut-off: Niu B et al." in msi
+    assert "Tumour purity 0.6" in msi and "dilute" in msi
+    patient = html.split('data-section="patient"')[1]
+    assert "could not be measured reliably: the test read too little of your genes" in patient
+    assert "(4,626 letters of DNA where at least 1,000,000 are needed)" in patient
+    assert "it is MSI-high" in patient
+
+
+def test_tumour_section_tmb_not_high_and_mss(tmp_path: Path) -> None:
+    report = tumour_report(tmp_path, tmb_part(12, 4_000_000), msi_part(1, 120))
+    html = render(report)
+    assert_clean(html)
+    status, tmb = biomarker_text(html, "tmb")
+    assert status == "not high" and "TMB: not high, 3 mutations/Mb" in tmb
+    assert "less than twice" not in tmb
+    status, msi = biomarker_text(html, "msi")
+    assert status == "MSS" and "score 0.83% (1 unstable of 120 microsatellites used)" in msi
+    assert "MSI-high at ≥ 3.5%" in msi
+    patient = html.split('data-section="patient"')[1]
+    assert "is not high" in patient and "are stable in the tumour" in patient
+
+
+def test_an_undeclared_biomarkers_document_is_refused(tmp_path: Path) -> None:
+    tmb = tmb_part(6, 4_626) | {"status": "TMB-high"}
+    with pytest.raises(ValueError, match="tmb/status"):
+        tumour_report(tmp_path, tmb, msi_part(27, 69))
 
 
 def test_tumour_without_somatic_results(tmp_path: Path) -> None:

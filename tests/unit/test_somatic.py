@@ -6,6 +6,8 @@ from pathlib import Path
 import pysam
 import pytest
 
+from tailorseq.somatic.biomarkers import document as biomarkers_document
+from tailorseq.somatic.biomarkers import validate as biomarkers_validate
 from tailorseq.somatic.caller import call, events_nearby
 from tailorseq.somatic.concordance import Concordance, SampleSwap
 from tailorseq.somatic.model import (
@@ -19,7 +21,15 @@ from tailorseq.somatic.model import (
     strand_bias,
     tumor_lod,
 )
-from tailorseq.somatic.tmb import cds_intervals, consequence_of, is_coding, tmb
+from tailorseq.somatic.tmb import (
+    FDA_STATEMENT,
+    TmbSettings,
+    cds_intervals,
+    consequence_of,
+    is_coding,
+    status_of,
+    tmb_section,
+)
 
 SETTINGS = Settings()
 
@@ -261,25 +271,95 @@ def test_coding_consequences() -> None:
     assert not is_coding("intron") and not is_coding("5_prime_utr")
 
 
-def test_tmb_counts_pass_coding_mutations_over_callable_megabases(tmp_path: Path) -> None:
+MUTATIONS_VCF = (
+    "##fileformat=VCFv4.2\n##contig=<ID=g,length=1000>\n"
+    '##FILTER=<ID=LowVAF,Description="x">\n'
+    '##INFO=<ID=BCSQ,Number=.,Type=String,Description="x">\n'
+    '##FORMAT=<ID=AF,Number=A,Type=Float,Description="x">\n'
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="x">\n'
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\tN\n"
+    "g\t10\t.\tC\tT\t.\tPASS\tBCSQ=missense|G|G-201|protein_coding|+|4A>4V|10C>T\tAF:DP\t0.3:40\t0:30\n"
+    "g\t20\t.\tC\tT\t.\tPASS\tBCSQ=intron|G|G-201|protein_coding\tAF:DP\t0.3:40\t0:30\n"
+    "g\t30\t.\tC\tT\t.\tLowVAF\tBCSQ=missense|G|G-201|protein_coding|+|9A>9V|30C>T\tAF:DP\t0.01:40\t0:30\n"
+    "g\t40\t.\tCA\tC\t.\tPASS\tBCSQ=frameshift|G|G-201|protein_coding|+|12K|40CA>C\tAF:DP\t0.3:15\t0:30\n"
+    "g\t50\t.\tG\tA\t.\tPASS\tBCSQ=synonymous|G|G-201|protein_coding|+|15L|50G>A\tAF:DP\t0.04:50\t0:30\n"
+)
+
+
+def tmb_inputs(tmp_path: Path, callable_bases: int) -> tuple[Path, Path]:
+    """The VCF above (3 PASS coding mutations: depth 40 VAF 0.3, depth 15 VAF 0.3, depth 50 VAF
+    0.04) and a callable-bases file."""
     vcf = tmp_path / "somatic.vcf"
-    vcf.write_text(
-        "##fileformat=VCFv4.2\n##contig=<ID=g,length=1000>\n"
-        '##FILTER=<ID=LowVAF,Description="x">\n'
-        '##INFO=<ID=BCSQ,Number=.,Type=String,Description="x">\n'
-        '##FORMAT=<ID=AF,Number=A,Type=Float,Description="x">\n'
-        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tT\tN\n"
-        "g\t10\t.\tC\tT\t.\tPASS\tBCSQ=missense|G|G-201|protein_coding|+|4A>4V|10C>T\tAF\t0.3\t0\n"
-        "g\t20\t.\tC\tT\t.\tPASS\tBCSQ=intron|G|G-201|protein_coding\tAF\t0.3\t0\n"
-        "g\t30\t.\tC\tT\t.\tLowVAF\tBCSQ=missense|G|G-201|protein_coding|+|9A>9V|30C>T\tAF\t0.01\t0\n"
-        "g\t40\t.\tCA\tC\t.\tPASS\tBCSQ=frameshift|G|G-201|protein_coding|+|12K|40CA>C\tAF\t0.3\t0\n"
-    )
+    vcf.write_text(MUTATIONS_VCF)
     callable_file = tmp_path / "callable.tsv"
-    callable_file.write_text("cds_bases\t5000\ncallable_bases\t4000\n")
-    document = tmb(vcf, callable_file, 10, 10.0, purity=0.6)
-    assert document["tmb"]["coding_mutations"] == 2
-    assert document["tmb"]["snvs"] == 1 and document["tmb"]["indels"] == 1
-    assert document["tmb"]["mutations_per_mb"] == pytest.approx(2 / 0.004)
-    assert document["tmb"]["tmb_high"] is True
-    assert document["tmb"]["callable_coding_bases"] == 4000
-    assert document["msi"]["assessed"] is False
+    sizes = f"cds_bases\t{callable_bases + 1000}\ncallable_bases\t{callable_bases}\n"
+    callable_file.write_text(sizes)
+    return vcf, callable_file
+
+
+def test_tmb_counts_pass_coding_mutations_over_callable_megabases(tmp_path: Path) -> None:
+    vcf, callable_file = tmb_inputs(tmp_path, 1_500_000)
+    tmb = tmb_section(vcf, callable_file, TmbSettings(cutoff=2.0))
+    assert tmb["status"] == "high" and tmb["assessed"] and tmb["tmb_high"]
+    assert tmb["coding_mutations"] == 3 and (tmb["snvs"], tmb["indels"]) == (2, 1)
+    assert tmb["mutations_per_mb"] == pytest.approx(3 / 1.5)
+    assert tmb["reason"] is None and tmb["callable_coding_bases"] == 1_500_000
+    # 1.5 Mb is under twice the 1 Mb minimum: the caveat says the value is uncertain.
+    assert "Poisson standard error 1.2 mutations/Mb" in tmb["caveat"]
+    assert "less than twice the 1 Mb minimum" in tmb["caveat"]
+    assert tmb["fda_statement"] == FDA_STATEMENT and "not an FDA-approved test" in FDA_STATEMENT
+
+
+def test_tmb_below_the_minimum_territory_is_not_assessed(tmp_path: Path) -> None:
+    # The demo's situation: a handful of mutations over a few thousand callable bases.
+    vcf, callable_file = tmb_inputs(tmp_path, 4_626)
+    tmb = tmb_section(vcf, callable_file, TmbSettings())
+    assert tmb["status"] == "not assessed" and not tmb["assessed"] and not tmb["tmb_high"]
+    assert tmb["mutations_per_mb"] is None
+    assert "only 4,626 callable coding bases, fewer than the 1,000,000 needed" in tmb["reason"]
+    assert "moves the rate by 216 mutations/Mb" in tmb["caveat"]
+    assert tmb["coding_mutations"] == 3  # the counts stay: what was seen, not a rate
+
+
+def test_tmb_territory_threshold_is_inclusive_and_configurable() -> None:
+    assert status_of(10, 1_000_000, TmbSettings())["status"] == "high"
+    assert status_of(9, 1_000_000, TmbSettings())["status"] == "not high"
+    assert status_of(10, 999_999, TmbSettings())["status"] == "not assessed"
+    small_panel = TmbSettings(min_territory=100_000)
+    assert status_of(1, 100_000, small_panel)["status"] == "high"  # 10 per Mb
+    assert "twice" not in status_of(40, 4_000_000, TmbSettings())["caveat"]
+
+
+def test_tmb_floors_leave_low_depth_and_low_vaf_mutations_uncounted(tmp_path: Path) -> None:
+    vcf, callable_file = tmb_inputs(tmp_path, 2_000_000)
+    tmb = tmb_section(vcf, callable_file, TmbSettings(dp_min=20, af_min=0.05))
+    assert tmb["coding_mutations"] == 1 and tmb["mutations_per_mb"] == pytest.approx(0.5)
+    reasons = {m["pos"]: m.get("not_counted_because") for m in tmb["mutations"]}
+    assert reasons == {10: None, 40: "tumour depth 15 < 20", 50: "allele fraction 0.04 < 0.05"}
+    assert tmb["floors"]["min_depth"] == 20 and tmb["floors"]["min_vaf"] == 0.05
+    assert "PCGR" in tmb["floors"]["source"]
+    assert "tumour depth >= 20 and allele fraction >= 0.05" in tmb["definition"]
+    assert "at least 1,000,000 callable coding bases" in tmb["definition"]
+
+
+def test_tmb_settings_come_from_the_config_schema_defaults() -> None:
+    import yaml
+
+    schema = yaml.safe_load(Path("workflow/schemas/config.schema.yaml").read_text())
+    somatic = {k: v["default"] for k, v in schema["properties"]["somatic"]["properties"].items()}
+    assert TmbSettings.from_config(somatic) == TmbSettings()
+    assert somatic["msi_high"] is None  # the method's cut-off
+
+
+def test_biomarkers_document_is_declared_and_validated(tmp_path: Path) -> None:
+    vcf, callable_file = tmb_inputs(tmp_path, 4_626)
+    document = biomarkers_document(vcf, callable_file, TmbSettings(), purity=0.6)
+    assert document["purity"] == 0.6 and document["tmb"]["status"] == "not assessed"
+    assert document["msi"]["status"] == "not assessed" and document["msi"]["reason"]
+    without = biomarkers_document(None, None, TmbSettings(), purity=None)
+    assert without["tmb"]["status"] == "not assessed" and not without["tmb"]["assessed"]
+    assert without["tmb"]["reason"].startswith("no gene annotation (reference.gff3)")
+    assert "not an FDA-approved test" in without["tmb"]["fda_statement"]
+    broken = document | {"tmb": document["tmb"] | {"status": "TMB-high"}}
+    with pytest.raises(ValueError, match="tmb/status"):
+        biomarkers_validate(broken, "b.json")

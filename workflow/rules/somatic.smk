@@ -94,6 +94,7 @@ rule somatic_msi:
         runtime=120,
     params:
         settings=config["somatic"],
+        purity=somatic_purity,
     script:
         "../../scripts/somatic_msi.py"
 
@@ -159,28 +160,8 @@ if annotation_enabled():
             " && tabix --preset vcf {output.vcf} && touch -r {output.vcf} {output.index})"
             " 2> {log}"
 
-    rule somatic_biomarkers:
-        input:
-            vcf=somatic_annotated_vcf("{pid}"),
-            callable="work/{pid}/somatic/{pid}.callable.tsv",
-            summary="work/{pid}/somatic/{pid}.somatic.json",
-            msi=somatic_msi("{pid}"),
-        output:
-            somatic_biomarkers("{pid}"),
-        log:
-            "logs/somatic_biomarkers/{pid}.log",
-        conda:
-            "../../envs/python.yaml"
-        params:
-            min_depth=config["somatic"]["tmb_min_depth"],
-            tmb_high=config["somatic"]["tmb_high"],
-            purity=somatic_purity,
-        script:
-            "../../scripts/somatic_biomarkers.py"
-
     localrules:
         publish_somatic_annotation,
-        publish_biomarkers,
 
     rule publish_somatic_annotation:
         input:
@@ -200,16 +181,41 @@ if annotation_enabled():
         script:
             "../../scripts/publish.py"
 
-    rule publish_biomarkers:
-        input:
-            somatic_published_source(somatic_biomarkers),
-        output:
-            somatic_published("{patient}", "{name}", ".biomarkers.json"),
-        log:
-            "logs/publish_biomarkers/{patient}.{name}.log",
-        wildcard_constraints:
-            **somatic_patterns(),
-        conda:
-            "../../envs/python.yaml"
-        script:
-            "../../scripts/publish.py"
+
+# Biomarkers of every pair: MSI always, TMB when the build has a gene annotation (otherwise TMB
+# is "not assessed" with that reason).
+rule somatic_biomarkers:
+    input:
+        unpack(somatic_tmb_inputs),
+        summary="work/{pid}/somatic/{pid}.somatic.json",
+        msi=somatic_msi("{pid}"),
+    output:
+        somatic_biomarkers("{pid}"),
+    log:
+        "logs/somatic_biomarkers/{pid}.log",
+    conda:
+        "../../envs/python.yaml"
+    params:
+        settings=config["somatic"],
+        purity=somatic_purity,
+    script:
+        "../../scripts/somatic_biomarkers.py"
+
+
+localrules:
+    publish_biomarkers,
+
+
+rule publish_biomarkers:
+    input:
+        somatic_published_source(somatic_biomarkers),
+    output:
+        somatic_published("{patient}", "{name}", ".biomarkers.json"),
+    log:
+        "logs/publish_biomarkers/{patient}.{name}.log",
+    wildcard_constraints:
+        **somatic_patterns(),
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/publish.py"

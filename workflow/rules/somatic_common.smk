@@ -102,12 +102,11 @@ def somatic_patterns() -> dict[str, str]:
 
 def somatic_outputs() -> list[str]:
     """Everything the somatic stage publishes for every tumour/normal pair."""
-    suffixes = [".somatic.vcf.gz", ".somatic.vcf.gz.tbi"]
+    suffixes = [".somatic.vcf.gz", ".somatic.vcf.gz.tbi", ".biomarkers.json"]
     if annotation_enabled():
         suffixes += [
             ".somatic.annotated.vcf.gz",
             ".somatic.annotated.vcf.gz.tbi",
-            ".biomarkers.json",
             ".actionable.json",
             ".actionable.tsv",
         ]
@@ -156,6 +155,16 @@ def somatic_tumor_type(wildcards) -> str | None:
 
 
 # ---------------------------------------------------------------- MSI
+def somatic_tmb_inputs(wildcards) -> dict[str, str]:
+    """The annotated VCF and callable coding bases TMB needs; none without gene annotation."""
+    if not annotation_enabled():
+        return {}
+    return {
+        "vcf": somatic_annotated_vcf(wildcards.pid),
+        "callable": f"work/{wildcards.pid}/somatic/{wildcards.pid}.callable.tsv",
+    }
+
+
 def somatic_msi(pid: str) -> str:
     """A pair's MSI score JSON (merged into its biomarkers JSON)."""
     return f"work/{pid}/somatic/{pid}.msi.json"

@@ -14,6 +14,7 @@ from tailorseq.report import SCHEMA_ID
 from tailorseq.report.coverage import pgx_coverage, pgx_position_depths, read_gene_coverage
 from tailorseq.report.plain import patient_summary
 from tailorseq.report.qc import Thresholds, judge, overall, sample_qc
+from tailorseq.somatic.biomarkers import load as load_biomarkers
 
 #: Words of a CPIC recommendation that advise a change from the usual prescription.
 CHANGE_WORDS = (
@@ -89,6 +90,38 @@ class TumourFiles:
     actionable: Path | None = None
     #: HGVS names of the pair's somatic alleles by (contig, pos, ref, alt): variants.name_vcf
     names: dict = field(default_factory=dict)
+
+
+# The biomarkers document's fields the report carries (tailorseq.somatic.biomarkers).
+TMB_FIELDS = (
+    "status",
+    "reason",
+    "assessed",
+    "tmb_high",
+    "mutations_per_mb",
+    "coding_mutations",
+    "callable_coding_bases",
+    "min_territory",
+    "cutoff",
+    "definition",
+    "floors",
+    "caveat",
+    "fda_statement",
+)
+MSI_FIELDS = (
+    "status",
+    "reason",
+    "assessed",
+    "msi_high",
+    "score",
+    "sites_used",
+    "sites_found",
+    "unstable_sites",
+    "cutoff",
+    "cutoff_source",
+    "method_name",
+    "purity_note",
+)
 
 
 def _load(path: Path | None) -> dict[str, Any] | None:
@@ -336,7 +369,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
     by_name = {s.name: s for s in samples}
     pairs = []
     for tumour in tumours:
-        document = _load(tumour.biomarkers)
+        document = load_biomarkers(tumour.biomarkers) if tumour.biomarkers else None
         sample = by_name.get(tumour.tumor)
         pair: dict[str, Any] = {
             "tumor": tumour.tumor,
@@ -351,7 +384,11 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
                     "assessed": False,
                     "mutations": [],
                     "tmb": None,
-                    "msi": {"assessed": False, "reason": "somatic results were not produced"},
+                    "msi": {
+                        "status": "not assessed",
+                        "assessed": False,
+                        "reason": "somatic results were not produced",
+                    },
                     "actionable": {
                         "assessed": False,
                         "variants": [],
@@ -391,19 +428,8 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
                 "assessed": True,
                 "purity": purity,
                 "mutations": mutations,
-                "tmb": {
-                    k: tmb.get(k)
-                    for k in (
-                        "assessed",
-                        "mutations_per_mb",
-                        "coding_mutations",
-                        "callable_coding_bases",
-                        "cutoff",
-                        "tmb_high",
-                        "definition",
-                    )
-                },
-                "msi": document.get("msi") or {"assessed": False, "reason": "not reported"},
+                "tmb": {k: tmb.get(k) for k in TMB_FIELDS},
+                "msi": {k: document["msi"].get(k) for k in MSI_FIELDS},
                 "actionable": _actionable(actionable, tumour.names),
                 "statement": f"{len(mutations)} somatic coding mutation(s) in {tumour.tumor}"
                 f" (against {tumour.normal}).",
@@ -579,6 +605,9 @@ def limitations(report: dict[str, Any], settings: Settings) -> list[dict[str, st
     hereditary = report["hereditary"]
     add("hereditary", HEREDITARY_LIMITS if hereditary["assessed"] else hereditary["statement"])
     for pair in report["tumour"]["pairs"]:
+        tmb = pair.get("tmb") or {}
+        if tmb.get("status") == "not assessed":
+            add("tumour", f"TMB of {pair['tumor']} not assessed: {tmb['reason']}.")
         msi = pair.get("msi") or {}
         if not msi.get("assessed"):
             reason = msi.get("reason", "not reported")

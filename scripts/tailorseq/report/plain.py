@@ -121,12 +121,7 @@ def tumour_paragraphs(tumour: dict[str, Any]) -> list[str]:
             f"We compared your tumour with your normal tissue and found {len(pair['mutations'])}"
             " change(s) in the tumour's genes" + (f" ({_join(genes)})" if genes else "") + "."
         )
-        tmb = pair.get("tmb") or {}
-        if tmb.get("assessed"):
-            text += (
-                " The number of changes per part of the genome (the tumour mutational burden)"
-                + (" is high." if tmb.get("tmb_high") else " is not high.")
-            )
+        text += tmb_sentence(pair.get("tmb") or {}) + msi_sentence(pair.get("msi") or {})
         paragraphs.append(text)
         if pair["actionable"]["assessed"] and pair["actionable"]["variants"]:
             paragraphs.append("Some of these changes are linked to specific cancer medicines.")
@@ -134,6 +129,34 @@ def tumour_paragraphs(tumour: dict[str, Any]) -> list[str]:
         "Your cancer doctor will explain whether these results change your treatment options."
     )
     return paragraphs
+
+
+def tmb_sentence(tmb: dict[str, Any]) -> str:
+    """The tumour mutational burden in plain words, or why it was not measured."""
+    burden = " The number of changes per part of the genome (the tumour mutational burden)"
+    if tmb.get("status") in ("high", "not high"):
+        return burden + f" is {tmb['status']}."
+    if tmb.get("status") != "not assessed":
+        return ""
+    bases, needed = tmb.get("callable_coding_bases"), tmb.get("min_territory")
+    if bases is not None and needed is not None and bases < needed:
+        return (
+            burden + " could not be measured reliably: the test read too little of your genes"
+            f" ({bases:,} letters of DNA where at least {needed:,} are needed) to count it."
+        )
+    return burden + f" could not be measured: {tmb.get('reason') or 'not reported'}."
+
+
+def msi_sentence(msi: dict[str, Any]) -> str:
+    """Microsatellite instability in plain words, or why it was not measured."""
+    repeats = " Short repeated stretches of DNA (microsatellite instability, MSI)"
+    if msi.get("status") == "MSI-high":
+        return repeats + " have changed length in the tumour: it is MSI-high."
+    if msi.get("status") == "MSS":
+        return repeats + " are stable in the tumour."
+    if msi.get("status") == "not assessed":
+        return repeats + f" could not be measured: {msi.get('reason') or 'not reported'}."
+    return ""
 
 
 def qc_paragraph(qc: dict[str, Any]) -> str:

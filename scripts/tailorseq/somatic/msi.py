@@ -18,11 +18,16 @@ code, no MSIsensor code or site list):
    (MSIsensor's coverage threshold, 20 for exomes). Pearson's chi-square test of the 2 x K
    table of length counts (tumour vs normal) gives a p-value per used site; Benjamini-Hochberg
    q-values over the used sites; a site is unstable when q < `fdr` (MSIsensor: FDR 0.05).
-4. Score. Unstable sites as a percentage of the sites used. MSI-high at a score >= the cutoff
-   (default 20 %: MSIsensor2's recommended cutoff, "msi high: msi score >= 20%", niu-lab/msisensor2
-   README; MSIsensor-ct reports 20 % as a stable MSI/MSS threshold. The paired-exome cutoff of
-   the original MSIsensor paper was 3.5 %: a cutoff depends on the assay and needs validation).
+4. Score. Unstable sites as a percentage of the sites used. MSI-high at a score >= the cut-off
+   of the method in use (`METHODS`): for this paired tumour/normal chi-square method, MSIsensor's
+   3.5 % (Niu et al. 2014: "MSI score cutoff of 3.5%" separated MSI-high from MSS among TCGA
+   paired exomes). The 20 % often quoted is the cut-off of the tumour-only tools (MSIsensor2's
+   README "msi high: msi score >= 20%", MSIsensor-ct) and does not apply to this score. A
+   configured cut-off (somatic.msi_high) replaces the method's and is reported as the run's.
    With fewer than `min_sites` sites used the score is reported but MSI is not assessed.
+5. Purity. Normal cells in the tumour sample carry the normal's repeat lengths: a low-purity
+   tumour dilutes the shifted lengths, loses unstable calls and scores lower. The document says
+   so with the purity given (`purity_note`); an MSS result at low purity does not exclude MSI.
 """
 
 from __future__ import annotations
@@ -44,6 +49,19 @@ SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail
 # CIGAR operations consuming the query / the reference (M I D N S H P = X).
 QUERY_OPS = {0, 1, 4, 7, 8}
 REF_OPS = {0, 2, 3, 7, 8}
+
+STATUSES = ("MSI-high", "MSS", "not assessed")
+
+# Method name -> (MSI-high cut-off in % unstable sites, its source).
+METHODS = {
+    "MSIsensor paired chi-square": (
+        3.5,
+        "Niu B et al. MSIsensor: microsatellite instability detection using paired tumor-normal"
+        " sequence data. Bioinformatics 2014;30(7):1015-1016 (PMID 24371154): MSI-high at a"
+        " score >= 3.5%",
+    ),
+}
+METHOD_NAME = "MSIsensor paired chi-square"
 
 METHOD = (
     "MSIsensor-like: tandem repeats of 1-6 bp units (mononucleotide >= 10, others >= 5 copies,"
@@ -354,19 +372,49 @@ def site_row(result: SiteResult) -> dict:
     }
 
 
+def purity_note(purity: float | None) -> str:
+    """What the tumour's purity does to the score (normal cells dilute unstable lengths)."""
+    effect = (
+        " carry the normal repeat lengths and dilute the tumour's shifted ones, so a low-purity"
+        " tumour scores lower and an MSS result does not exclude MSI-high"
+    )
+    if purity is None:
+        return "Tumour purity was not given: normal cells in the tumour sample" + effect + "."
+    return (
+        f"Tumour purity {purity:g}: about {1 - purity:.0%} of the tumour sample's fragments come"
+        " from normal cells, which" + effect + "."
+    )
+
+
+def cutoff_of(configured: float | None) -> tuple[float, str]:
+    """The MSI-high cut-off and its source: the configured one, else the method's."""
+    if configured is not None:
+        return configured, "set by the run's config (somatic.msi_high)"
+    return METHODS[METHOD_NAME]
+
+
+def status_of(score: float | None, used: int, min_sites: int, cutoff: float) -> str:
+    """MSI-high, MSS, or not assessed (fewer than `min_sites` sites used)."""
+    if score is None or used < min_sites:
+        return "not assessed"
+    return "MSI-high" if score >= cutoff else "MSS"
+
+
 def msi(
     tumor_bam: Path,
     normal_bam: Path,
     reference: Path,
-    cutoff: float = 20.0,
+    cutoff: float | None = None,
     min_coverage: int = 20,
     min_mapq: int = 20,
     flank: int = 5,
     fdr: float = 0.05,
     min_sites: int = 50,
     sites_tsv: Path | None = None,
+    purity: float | None = None,
 ) -> dict:
-    """The MSI document of a pair: score, sites used and unstable, status at `cutoff`."""
+    """The MSI document of a pair: status, score, sites used and unstable, the cut-off of the
+    method (or the configured one) with its source, and the effect of purity."""
     results, found = score_sites(
         tumor_bam, normal_bam, reference, min_coverage, min_mapq, flank, fdr
     )
@@ -378,21 +426,29 @@ def msi(
         header = [*site_row(SiteResult(Site("", 0, 0, "", "", ""))), "used"]
         lines = ["\t".join(header)] + ["\t".join(str(v) for v in row.values()) for row in rows]
         sites_tsv.write_text("\n".join(lines) + "\n")
+    threshold, source = cutoff_of(cutoff)
+    status = status_of(score, len(used), min_sites, threshold)
     document: dict = {
-        "assessed": len(used) >= min_sites and len(used) > 0,
+        "status": status,
+        "assessed": status != "not assessed",
+        "msi_high": status == "MSI-high",
         "score": round(score, 2) if score is not None else None,
         "sites_found": found,
         "sites_used": len(used),
         "unstable_sites": len(unstable),
-        "msi_high": score is not None and len(used) >= min_sites and score >= cutoff,
-        "cutoff": cutoff,
+        "cutoff": threshold,
+        "cutoff_source": source,
+        "method_name": METHOD_NAME,
         "min_sites": min_sites,
         "min_coverage": min_coverage,
         "fdr": fdr,
         "method": METHOD.format(flank=flank, fdr=fdr, min_coverage=min_coverage),
+        "purity": purity,
+        "purity_note": purity_note(purity),
+        "reason": None,
         "unstable": [site_row(r) for r in unstable[:100]],
     }
-    if not document["assessed"]:
+    if status == "not assessed":
         document["reason"] = (
             f"only {len(used)} microsatellite(s) had >= {min_coverage} spanning fragments in both"
             f" samples ({found} found in the covered reference); at least {min_sites} are needed"
