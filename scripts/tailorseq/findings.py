@@ -529,6 +529,7 @@ def _by_inheritance(
 # ---------------------------------------------------------------- outputs
 
 
+DEFAULT_CALLABLE = Callable()
 TSV_COLUMNS = (
     "list", "gene", "inheritance", "zygosity", "genotype", "contig", "pos", "ref", "alt",
     "transcript", "hgvsc", "hgvsp", "consequence", "clinvar_id", "significance",
@@ -544,7 +545,7 @@ def report(
     settings: Settings,
     clinvar_release: dict[str, Any] | None,
     coverage: dict[str, dict[str, Any]] | None,
-    rule: Callable = Callable(),
+    rule: Callable = DEFAULT_CALLABLE,
 ) -> dict[str, Any]:
     """The findings document of one sample (nothing assessed without consent); `coverage` is
     the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`). Its

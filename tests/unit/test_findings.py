@@ -312,8 +312,18 @@ def test_outputs_carry_the_evidence_and_review_items_go_to_a_lab_only_file(
 
 CALLABLE = Callable(min_depth=20, min_fraction=0.95, min_mapq=20)
 COVERAGE = {
-    "BRCA1": {"gene": "BRCA1", "cds_bases": 5592, "mean_depth": 41.0, "fraction_at_min_depth": 0.99},
-    "BRCA2": {"gene": "BRCA2", "cds_bases": 10257, "mean_depth": 9.5, "fraction_at_min_depth": 0.31},
+    "BRCA1": {
+        "gene": "BRCA1",
+        "cds_bases": 5592,
+        "mean_depth": 41.0,
+        "fraction_at_min_depth": 0.99,
+    },
+    "BRCA2": {
+        "gene": "BRCA2",
+        "cds_bases": 10257,
+        "mean_depth": 9.5,
+        "fraction_at_min_depth": 0.31,
+    },
     "CFTR": {"gene": "CFTR", "cds_bases": 4443, "mean_depth": 40.0, "fraction_at_min_depth": 1.0},
 }
 
