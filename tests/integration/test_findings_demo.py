@@ -1,5 +1,6 @@
 """Annotation and hereditary findings on the demo: demo1's BRCA1 frameshift is reported, its
-benign and VUS BRCA1 variants are not, and demo2 (no consent) has no finding in any output."""
+benign and VUS BRCA1 variants are not, BRCA1 is the one listed gene assessed (the demo's
+annotation has no other listed gene), and demo2 (no consent) has no finding in any output."""
 
 import json
 from pathlib import Path
@@ -31,7 +32,17 @@ def test_demo1_has_the_brca1_frameshift_finding(demo_results: Path) -> None:
     assert finding["consequence"]["hgvsp"] == "p.Glu23ValfsTer17"
     assert finding["clinvar"]["variation_id"] == "17662" and finding["clinvar"]["stars"] == 3
     assert finding["zygosity"] == "het" and 0.2 < finding["allele_fraction"] < 0.8
-    assert document["for_review"] == []
+    assert document["needs_confirmation"] == [] and "for_review" not in document
+    review = (demo_results / "results" / "demo1" / "demo1.findings.review.tsv").read_text()
+    assert review.startswith("# for lab review only") and review.count("\n") == 2
+    # What was examined: BRCA1's CDS at >= 20x (MAPQ >= 20) over >= 95%; the rest named.
+    (brca1,) = document["genes_assessed"]
+    assert brca1["gene"] == "BRCA1" and brca1["fraction_callable"] >= 0.95
+    assert brca1["cds_bases"] == 1353 and brca1["mean_depth"] >= 20  # BRCA1-201, 5 CDS parts
+    assert document["callable"] == {"min_depth": 20, "min_fraction": 0.95, "min_mapq": 20}
+    reasons = {g["gene"]: g["reason"] for g in document["genes_not_assessed"]}
+    assert len(reasons) == 80 and "BRCA1" not in reasons
+    assert set(reasons.values()) == {"no coding sequence in the gene annotation of this reference"}
     records = annotated(demo_results, "demo1")
     assert records[19997].info["CLNSIG"] == ("Benign",)  # annotated, not reported
     assert records[19849].info["CLNSIG"] == ("Uncertain_significance",)
@@ -43,10 +54,12 @@ def test_demo1_has_the_brca1_frameshift_finding(demo_results: Path) -> None:
 def test_demo2_without_consent_has_no_finding_anywhere(demo_results: Path) -> None:
     document = findings(demo_results, "demo2")
     assert document["assessed"] is False and "no consent" in document["status"]
-    assert document["findings"] == [] and document["for_review"] == []
+    assert document["findings"] == [] and document["genes_assessed"] == []
+    assert {g["reason"] for g in document["genes_not_assessed"]} == {document["status"]}
     records = annotated(demo_results, "demo2")
     assert 24027 in records  # the variant is called ...
     assert not any("CLNSIG" in r.info for r in records.values())  # ... but never classified
     folder = demo_results / "results" / "demo2"
-    tsv = (folder / "demo2.findings.tsv").read_text()
-    assert "BRCA1" not in tsv and "Pathogenic" not in tsv
+    for name in ("demo2.findings.tsv", "demo2.findings.review.tsv"):
+        tsv = (folder / name).read_text()
+        assert "BRCA1" not in tsv and "Pathogenic" not in tsv
