@@ -26,18 +26,18 @@ def find(
     rule: Callable,
     outputs: tuple[Path, Path, Path],
 ) -> dict:
-    """Classify the sample's calls (when it consented) and write the three outputs;
-    `coverage` is mosdepth's regions and thresholds over the genes' CDS."""
+    """Classify the sample's calls and coverage (when it consented) and write the three
+    outputs; `coverage` is mosdepth's regions and thresholds over the genes' CDS."""
     genes = load_gene_list(gene_list)
-    calls = None
+    calls, per_gene = None, None
     if consent:
         choices = read_choices(canonical)
         calls = read_calls(vcf, choices, read_models(gff3, choices))
+        per_gene = read_gene_coverage(*coverage, rule.min_depth, rule.min_fraction)
     release = json.loads(clinvar_summary.read_text()) if clinvar_summary else None
     if release is not None:
         keys = ("source", "file_date", "sha256", "kept", "records")
         release = {key: release.get(key) for key in keys}
-    per_gene = read_gene_coverage(*coverage, rule.min_depth, rule.min_fraction)
     name = vcf.name.split(".")[0]
     document = report(name, consent, calls, genes, settings, release, per_gene, rule)
     write_outputs(document, *outputs)
