@@ -283,7 +283,7 @@ def test_no_negative_when_no_gene_was_assessed(tmp_path: Path) -> None:
     validate(report)
     statement = report["hereditary"]["statement"]
     assert "No pathogenic" not in statement
-    assert "None of the 81 genes (ACMG SF v3.2) could be assessed" in statement
+    assert "No gene of the 81 genes (ACMG SF v3.2) could be assessed:" in statement
     patient = " ".join(
         " ".join(t["paragraphs"]) for t in report["patient_summary"] if t["topic"] == "hereditary"
     )

@@ -327,7 +327,7 @@ def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
         )
     else:
         parts.append(
-            f"None of the {total} genes ({name}) could be assessed, so no negative result is given."
+            f"No gene of the {total} genes ({name}) could be assessed: no negative result is given."
         )
     if missing:
         parts.append(
