@@ -207,7 +207,8 @@ def matches(workdir: Path, pid: str, sample: str) -> dict:
         "with_consequence": with_csq,
         "clinvar_matches": clinvar,
         "findings": len(document["findings"]),
-        "for_review": len(document["for_review"]),
+        "needs_confirmation": len(document.get("needs_confirmation", [])),
+        "for_review": counts.get("for_review", 0),  # listed in the lab-only review TSV
         "not_reported_benign": counts.get("not_reported_benign", 0),
         "not_reported_vus": counts.get("not_reported_vus", 0),
     }

@@ -1,5 +1,7 @@
-"""Hereditary (secondary) findings of one sample from its annotated VCF: findings.json and
-findings.tsv. Without consent nothing is assessed and both files say so."""
+"""Hereditary (secondary) findings of one sample from its annotated VCF and its coverage over
+the genes' CDS: findings.json and findings.tsv (findings, calls that need confirmation, genes
+assessed or not with the reason) and the lab-only findings.review.tsv (loss-of-function
+variants absent from ClinVar). Without consent nothing is assessed and all files say so."""
 
 import argparse
 import json
@@ -9,7 +11,9 @@ import pysam
 
 from tailorseq.files import stderr_to
 from tailorseq.findings import Settings, load_gene_list, read_calls, report, write_outputs
+from tailorseq.gene_assessment import Callable
 from tailorseq.gff import read_choices, read_models
+from tailorseq.report.coverage import read_gene_coverage
 
 
 def find(
@@ -19,24 +23,28 @@ def find(
     reference: Path,
     gene_list: Path,
     clinvar_summary: Path | None,
+    coverage: tuple[Path, Path],
     consent: bool,
     settings: Settings,
-    out_json: Path,
-    out_tsv: Path,
+    rule: Callable,
+    outputs: tuple[Path, Path, Path],
 ) -> dict:
-    """Classify the sample's calls (when it consented) and write both outputs."""
+    """Classify the sample's calls and coverage (when it consented) and write the three
+    outputs; `coverage` is mosdepth's regions and thresholds over the genes' CDS."""
     genes = load_gene_list(gene_list)
-    calls = None
+    calls, per_gene = None, None
     if consent:
         choices = read_choices(canonical)
         with pysam.FastaFile(str(reference)) as genome:  # indel names: the 3' rule and dup
             calls = read_calls(vcf, choices, read_models(gff3, choices), genome.fetch)
+        per_gene = read_gene_coverage(*coverage, rule.min_depth, rule.min_fraction)
     release = json.loads(clinvar_summary.read_text()) if clinvar_summary else None
     if release is not None:
         keys = ("source", "file_date", "sha256", "kept", "records")
         release = {key: release.get(key) for key in keys}
-    document = report(vcf.name.split(".")[0], consent, calls, genes, settings, release)
-    write_outputs(document, out_json, out_tsv)
+    name = vcf.name.split(".")[0]
+    document = report(name, consent, calls, genes, settings, release, per_gene, rule)
+    write_outputs(document, *outputs)
     return document
 
 
@@ -51,10 +59,15 @@ if __name__ == "__main__":
                 Path(rule.input.ref),
                 Path(rule.input.gene_list),
                 Path(rule.input.clinvar[0]) if rule.input.clinvar else None,
+                (Path(rule.input.coverage_regions), Path(rule.input.coverage_thresholds)),
                 bool(rule.params.consent),
                 Settings(rule.params.min_review_stars, rule.params.max_population_af),
-                Path(rule.output.json),
-                Path(rule.output.tsv),
+                Callable(
+                    rule.params.min_callable_depth,
+                    rule.params.min_callable_fraction,
+                    rule.params.min_mapq,
+                ),
+                (Path(rule.output.json), Path(rule.output.tsv), Path(rule.output.review)),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -64,14 +77,24 @@ if __name__ == "__main__":
         parser.add_argument("--reference", type=Path, required=True, help="indexed FASTA")
         parser.add_argument("--gene-list", type=Path, required=True)
         parser.add_argument("--clinvar-summary", type=Path, help="prepared ClinVar's JSON")
+        parser.add_argument(
+            "--coverage", type=Path, nargs=2, required=True, metavar=("REGIONS", "THRESHOLDS"),
+            help="mosdepth --by <CDS BED> --thresholds outputs (.regions/.thresholds.bed.gz)",
+        )  # fmt: skip
         parser.add_argument("--consent", choices=["yes", "no"], required=True)
         parser.add_argument("--min-review-stars", type=int, default=1)
         parser.add_argument("--max-population-af", type=float, default=0.01)
+        parser.add_argument("--min-callable-depth", type=int, default=20)
+        parser.add_argument("--min-callable-fraction", type=float, default=0.95)
+        parser.add_argument("--min-mapq", type=int, default=20, help="the coverage's --mapq")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
+        parser.add_argument("--review-tsv", type=Path, required=True, help="lab-only review list")
         args = parser.parse_args()
-        settings = Settings(args.min_review_stars, args.max_population_af)
         find(
             args.vcf, args.gff3, args.canonical, args.reference, args.gene_list,
-            args.clinvar_summary, args.consent == "yes", settings, args.json, args.tsv,
+            args.clinvar_summary, tuple(args.coverage), args.consent == "yes",
+            Settings(args.min_review_stars, args.max_population_af),
+            Callable(args.min_callable_depth, args.min_callable_fraction, args.min_mapq),
+            (args.json, args.tsv, args.review_tsv),
         )  # fmt: skip

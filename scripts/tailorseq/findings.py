@@ -7,17 +7,29 @@ What is a finding (each rule has its unit test):
 - ClinVar classifies it Pathogenic, Likely pathogenic or Pathogenic/Likely pathogenic with at
   least `min_review_stars` review stars; conflicting, uncertain, benign or low-penetrance
   classifications are never findings;
-- its population allele frequency (POP_AF) is not above `max_population_af`;
-- the call passed the caller's filters (FILTER PASS);
+- the population allele frequency (POP_AF) does not exclude it: frequency filtering applies
+  only to variants that are NOT ClinVar P/LP with the required stars, as CPSR does (its
+  ACMG BA1/BS1 frequency criteria classify non-ClinVar variants only; CPSR documentation,
+  "Variant classification", sigven/cpsr) and as ClinGen's BA1 exception list shows is needed
+  (Ghosh R et al., Updated recommendation for the benign stand-alone ACMG/AMP criterion, Hum
+  Mutat 2018;39(11):1525-1530: pathogenic variants above 5% in a population). So HFE
+  p.Cys282Tyr (~6% in Europeans) and TTR p.Val142Ile (~3.5% in people of African ancestry)
+  are findings; a common variant without such a classification is excluded;
 - its zygosity fits the gene's inheritance: AD and XL any carrier; AR homozygous, or two or
-  more P/LP heterozygous variants in the gene (phase unknown, so the note says "possible").
+  more P/LP heterozygous variants in the gene (phase unknown, so the note says "possible");
+- the call passed the caller's filters (FILTER PASS); a P/LP call that did not (LowDepth,
+  LowQual) is listed as "needs confirmation" (orthogonal test), never dropped silently.
 
-For review (never mixed with findings): loss-of-function variants (frameshift, stop gained,
-splice donor/acceptor, start lost) in genes where loss of function is the known mechanism,
-absent from ClinVar or there without review stars; in AR genes only with a second hit.
+For review (lab only, a separate file, never in the clinician's report): loss-of-function
+variants (frameshift, stop gained, splice donor/acceptor, start lost) in genes where loss of
+function is the known mechanism, absent from ClinVar or there without review stars, rare and
+PASS; in AR genes only with a second hit.
+
+Which listed genes were assessed at all (callable coverage) is `tailorseq.gene_assessment`.
 """
 
 import csv
+import io
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -27,6 +39,8 @@ from typing import Any
 import pysam
 
 from tailorseq.errors import InputError
+from tailorseq.files import write_atomic
+from tailorseq.gene_assessment import Callable, assess_genes
 from tailorseq.gff import Choice, Model
 from tailorseq.variants import Fetch, bcsq_fields, name
 
@@ -307,11 +321,22 @@ class Settings:
 
 @dataclass
 class Result:
-    """Findings and review items of one sample."""
+    """Findings, P/LP calls that need confirmation, and (lab-only) review items of a sample."""
 
     findings: list[dict] = field(default_factory=list)
+    needs_confirmation: list[dict] = field(default_factory=list)
     for_review: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, calls: list[Call], entry: GeneEntry, note: str, settings: Settings) -> None:
+        """Report calls that together make one finding: confirmed only if all passed the
+        caller's filters, else all need confirmation."""
+        failed = sorted({c.filter for c in calls if c.filter != "PASS"})
+        if failed:
+            note = f"needs confirmation (FILTER {', '.join(failed)}); {note}".rstrip("; ")
+            self.needs_confirmation += [_evidence(c, entry, note, settings) for c in calls]
+        else:
+            self.findings += [_evidence(c, entry, note, settings) for c in calls]
 
 
 def _fits_restriction(call: Call, entry: GeneEntry) -> bool:
@@ -326,8 +351,29 @@ def _fits_restriction(call: Call, entry: GeneEntry) -> bool:
     return False
 
 
-def _evidence(call: Call, entry: GeneEntry, note: str = "") -> dict[str, Any]:
+def _is_plp(call: Call, settings: Settings) -> bool:
+    """ClinVar P/LP with at least the required review stars."""
+    return (
+        call.clinvar is not None
+        and call.clinvar.kind == "plp"
+        and call.clinvar.stars >= settings.min_review_stars
+    )
+
+
+def _is_common(call: Call, settings: Settings) -> bool:
+    return call.pop_af is not None and call.pop_af > settings.max_population_af
+
+
+def _evidence(
+    call: Call, entry: GeneEntry, note: str = "", settings: Settings | None = None
+) -> dict[str, Any]:
     """Everything a reviewer needs about one reported variant."""
+    if settings is not None and _is_common(call, settings):
+        common = (
+            f"population allele frequency {call.pop_af:g} (above {settings.max_population_af:g})"
+            " does not exclude it: ClinVar classifies it P/LP"
+        )
+        note = f"{note}; {common}" if note else common
     return {
         "gene": entry.gene,
         "contig": call.contig,
@@ -348,7 +394,8 @@ def _evidence(call: Call, entry: GeneEntry, note: str = "") -> dict[str, Any]:
 
 
 def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
-    """Split a consenting sample's calls into findings and review items (module docstring)."""
+    """Split a consenting sample's calls into findings, calls that need confirmation and
+    review items (module docstring)."""
     result = Result()
     counts: dict[str, int] = defaultdict(int)
     plp: dict[str, list[Call]] = defaultdict(list)
@@ -361,19 +408,20 @@ def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
         if entry is None:
             continue
         counts["in_listed_genes"] += 1
-        if call.pop_af is not None and call.pop_af > settings.max_population_af:
+        if not _fits_restriction(call, entry):
+            counts["excluded_restriction"] += 1
+            continue
+        if _is_plp(call, settings):
+            plp[entry.gene].append(call)
+            continue
+        if _is_common(call, settings):
             counts["excluded_common"] += 1
             continue
         if call.filter != "PASS":
             counts["excluded_filter"] += 1
             continue
-        if not _fits_restriction(call, entry):
-            counts["excluded_restriction"] += 1
-            continue
         kind = call.clinvar.kind if call.clinvar else None
-        if kind == "plp" and call.clinvar.stars >= settings.min_review_stars:
-            plp[entry.gene].append(call)
-        elif (
+        if (
             entry.lof_mechanism
             and call.consequence is not None
             and call.consequence.is_lof
@@ -383,23 +431,28 @@ def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
         elif kind is not None:
             counts[f"not_reported_{kind}"] += 1
     for gene in sorted(set(plp) | set(lof)):
-        entry = genes.genes[gene]
-        _by_inheritance(entry, plp[gene], lof[gene], result)
+        _by_inheritance(genes.genes[gene], plp[gene], lof[gene], result, settings)
     counts["findings"] = len(result.findings)
+    counts["needs_confirmation"] = len(result.needs_confirmation)
     counts["for_review"] = len(result.for_review)
     result.counts = dict(counts)
     return result
 
 
-def _by_inheritance(entry: GeneEntry, plp: list[Call], lof: list[Call], result: Result) -> None:
+def _by_inheritance(
+    entry: GeneEntry, plp: list[Call], lof: list[Call], result: Result, settings: Settings
+) -> None:
     """Report a gene's candidates whose zygosity fits its inheritance."""
     if entry.inheritance != "AR":
-        result.findings += [_evidence(c, entry) for c in plp]
+        for call in plp:
+            result.add([call], entry, "", settings)
         result.for_review += [
             _evidence(c, entry, "loss of function, not classified in ClinVar") for c in lof
         ]
         return
-    result.findings += [_evidence(c, entry, "homozygous") for c in plp if c.zygosity == "hom"]
+    for call in plp:
+        if call.zygosity == "hom":
+            result.add([call], entry, "homozygous", settings)
     result.for_review += [
         _evidence(c, entry, "loss of function, homozygous, not classified in ClinVar")
         for c in lof
@@ -409,7 +462,7 @@ def _by_inheritance(entry: GeneEntry, plp: list[Call], lof: list[Call], result: 
     het_lof = [c for c in lof if c.zygosity != "hom"]
     if len(het_plp) >= 2:
         note = f"possible compound heterozygote ({len(het_plp)} P/LP variants, phase unknown)"
-        result.findings += [_evidence(c, entry, note) for c in het_plp]
+        result.add(het_plp, entry, note, settings)
         het_plp = []
     if het_lof and len(het_plp) + len(het_lof) >= 2:
         note = "possible compound heterozygote with an unclassified loss-of-function variant"
@@ -419,6 +472,7 @@ def _by_inheritance(entry: GeneEntry, plp: list[Call], lof: list[Call], result: 
 # ---------------------------------------------------------------- outputs
 
 
+DEFAULT_CALLABLE = Callable()
 TSV_COLUMNS = (
     "list", "gene", "inheritance", "zygosity", "genotype", "contig", "pos", "ref", "alt",
     "transcript", "hgvsc", "hgvsp", "consequence", "clinvar_id", "significance",
@@ -433,26 +487,37 @@ def report(
     genes: GeneList,
     settings: Settings,
     clinvar_release: dict[str, Any] | None,
+    coverage: dict[str, dict[str, Any]] | None,
+    rule: Callable = DEFAULT_CALLABLE,
 ) -> dict[str, Any]:
-    """The findings document of one sample (nothing assessed without consent)."""
+    """The findings document of one sample (nothing assessed without consent); `coverage` is
+    the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`). Its
+    `for_review` items are written to the lab-only file only (`write_outputs`)."""
     document: dict[str, Any] = {
-        "schema": "tailorseq-findings/1",
+        "schema": "tailorseq-findings/2",
         "sample": pid,
         "consent": consent,
         "assessed": consent,
         "gene_list": {"name": genes.name, "source": genes.source, "genes": len(genes.genes)},
         "clinvar": clinvar_release,
         "settings": asdict(settings),
+        "callable": asdict(rule),
     }
     if not consent:
         document["status"] = NO_CONSENT
-        document["findings"], document["for_review"] = [], []
+        document["genes_assessed"] = []
+        document["genes_not_assessed"] = [{"gene": g, "reason": NO_CONSENT} for g in genes.genes]
+        document["findings"], document["needs_confirmation"], document["for_review"] = [], [], []
         return document
     result = classify(calls or [], genes, settings)
     document["status"] = "assessed"
     if clinvar_release is None:
         document["status"] += " without ClinVar (annotation.clinvar not configured)"
+    document["genes_assessed"], document["genes_not_assessed"] = assess_genes(
+        genes.genes, coverage, rule
+    )
     document["findings"] = result.findings
+    document["needs_confirmation"] = result.needs_confirmation
     document["for_review"] = result.for_review
     document["counts"] = result.counts
     return document
@@ -475,13 +540,31 @@ def _row(kind: str, item: dict[str, Any]) -> list[Any]:
     ]  # fmt: skip
 
 
-def write_outputs(document: dict[str, Any], json_path: Path, tsv_path: Path) -> None:
-    """findings.json and findings.tsv (a status comment, a header, one row per item)."""
-    json_path.write_text(json.dumps(document, indent=2) + "\n")
-    with tsv_path.open("w", newline="") as handle:
-        handle.write(f"# {document['status']}\n")
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(TSV_COLUMNS)
-        for kind in ("findings", "for_review"):
-            for item in document[kind]:
-                writer.writerow(_row(kind.rstrip("s") if kind == "findings" else kind, item))
+REVIEW_STATUS = (
+    "for lab review only, not reported: loss-of-function variants absent from ClinVar or"
+    " there without review stars, in genes where loss of function is the disease mechanism"
+)
+
+
+def _write_tsv(path: Path, status: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+    text = io.StringIO()
+    text.write(f"# {status}\n")
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(TSV_COLUMNS)
+    writer.writerows(_row(kind, item) for kind, item in rows)
+    write_atomic(path, text.getvalue())
+
+
+def write_outputs(
+    document: dict[str, Any], json_path: Path, tsv_path: Path, review_path: Path
+) -> None:
+    """findings.json and findings.tsv (findings and calls that need confirmation), and the
+    lab-only review TSV with the document's `for_review` items, which the JSON leaves out."""
+    reported = {key: value for key, value in document.items() if key != "for_review"}
+    write_atomic(json_path, json.dumps(reported, indent=2) + "\n")
+    rows = [("finding", item) for item in document["findings"]]
+    rows += [("needs_confirmation", item) for item in document["needs_confirmation"]]
+    _write_tsv(tsv_path, document["status"], rows)
+    review = [("for_review", item) for item in document["for_review"]]
+    status = REVIEW_STATUS if document["assessed"] else document["status"]
+    _write_tsv(review_path, status, review)

@@ -5,6 +5,7 @@ The consequences of the called variants are the published protein changes on ENS
 reported as a finding: every classified variant is benign."""
 
 import json
+import re
 from pathlib import Path
 
 import pysam
@@ -174,7 +175,8 @@ def test_benign_clinvar_matches_are_annotated_and_never_reported(brca1_annotated
             (brca1_annotated / "results" / sample / f"{sample}.findings.json").read_text()
         )
         assert document["assessed"] is True and document["consent"] is True
-        assert document["findings"] == [] and document["for_review"] == []
+        assert document["findings"] == [] and document["needs_confirmation"] == []
+        assert "for_review" not in document  # lab-only: findings.review.tsv
         counts = document["counts"]
         assert counts["clinvar_matches"] == len(classified)
         passing = sum(r.filter.keys() == ["PASS"] for r in classified.values())
@@ -183,3 +185,33 @@ def test_benign_clinvar_matches_are_annotated_and_never_reported(brca1_annotated
         assert document["clinvar"]["kept"] == document["clinvar"]["records"] == 4
         tsv = (brca1_annotated / "results" / sample / f"{sample}.findings.tsv").read_text()
         assert tsv.splitlines()[0] == "# assessed" and len(tsv.splitlines()) == 2
+
+
+def test_brca1_at_low_coverage_is_not_assessed_and_no_negative_is_stated(
+    brca1_annotated: Path,
+) -> None:
+    """1000 Genomes low coverage (~7x): BRCA1's coding bases are far from 20x, so BRCA1 is
+    "not assessed" with its coverage, and neither report claims a negative."""
+    for sample in SAMPLES:
+        document = json.loads(
+            (brca1_annotated / "results" / sample / f"{sample}.findings.json").read_text()
+        )
+        assert document["genes_assessed"] == []
+        reasons = {g["gene"]: g for g in document["genes_not_assessed"]}
+        assert len(reasons) == 81
+        brca1 = reasons["BRCA1"]
+        assert brca1["cds_bases"] >= 5589  # BRCA1-001's 1,863 codons and the stop
+        assert 3 < brca1["mean_depth"] < 15 and brca1["fraction_callable"] < 0.2
+        assert re.fullmatch(
+            r"\d+% of coding bases at >= 20x \(mapping quality >= 20\); needs >= 95%",
+            brca1["reason"],
+        )
+        assert brca1["reason"].startswith(f"{brca1['fraction_callable']:.0%}")
+        others = {g["reason"] for name, g in reasons.items() if name != "BRCA1"}
+        assert others == {"no coding sequence in the gene annotation of this reference"}
+        report = json.loads(
+            (brca1_annotated / "results" / sample / f"{sample}.report.json").read_text()
+        )
+        statement = report["hereditary"]["statement"]
+        assert "No gene of the 81 genes (ACMG SF v3.2) could be assessed:" in statement
+        assert "No pathogenic" not in statement

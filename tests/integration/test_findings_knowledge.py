@@ -1,6 +1,7 @@
 """Knowledge sources end to end on the demo: ClinVar and the gene models given by URL are
 downloaded into the cache with their release date recorded, and a population-frequency VCF
-keeps a common variant out of the findings while a rare one stays reported."""
+keeps a common benign variant out of the findings while a ClinVar-pathogenic one stays reported,
+common or rare (frequency filtering applies only to variants that are not ClinVar P/LP)."""
 
 import gzip
 import hashlib
@@ -108,7 +109,9 @@ def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: 
     assert record.info["BCSQ"][0].startswith("frameshift|BRCA1|BRCA1-201")
 
 
-def test_a_common_variant_is_not_a_finding_and_carries_its_population_af(tmp_path: Path) -> None:
+def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_excluded(
+    tmp_path: Path,
+) -> None:
     # AF 0.004 overall, 0.05 in one population: the highest counts, above the 0.01 default.
     vcf = population_vcf(
         tmp_path / "gnomad.vcf",
@@ -121,15 +124,20 @@ def test_a_common_variant_is_not_a_finding_and_carries_its_population_af(tmp_pat
     run(tmp_path, population=str(vcf))
     document = findings(tmp_path, "demo1")
     assert document["assessed"] is True and document["settings"]["max_population_af"] == 0.01
-    assert document["findings"] == [] and document["for_review"] == []
-    assert document["counts"]["excluded_common"] == 2  # the frameshift and the benign one
+    # ClinVar P (expert panel) is not subject to the frequency filter; the benign one is.
+    assert [(f["gene"], f["pos"]) for f in document["findings"]] == [("BRCA1", 24027)]
+    finding = document["findings"][0]
+    assert finding["population_af"] == pytest.approx(0.05)
+    assert "population allele frequency 0.05 (above 0.01) does not exclude it" in finding["note"]
+    assert document["counts"]["excluded_common"] == 1  # the benign synonymous variant
     record = annotated(tmp_path, "demo1", 24027)
     assert record.info["POP_AF"] == pytest.approx((0.05,))
-    assert record.info["CLNSIG"] == ("Pathogenic",)  # still annotated, only not reported
+    assert record.info["CLNSIG"] == ("Pathogenic",)
     assert annotated(tmp_path, "demo1", 19997).info["POP_AF"] == pytest.approx((0.31,))
     assert "POP_AF" not in annotated(tmp_path, "demo1", 19849).info  # absent from the VCF
     tsv = (tmp_path / "results" / "demo1" / "demo1.findings.tsv").read_text()
-    assert "c.68_69del" not in tsv and "\nfinding\t" not in tsv
+    (row,) = [line.split("\t") for line in tsv.splitlines() if line.startswith("finding\t")]
+    assert "c.68_69del" in row
     (summary,) = (tmp_path / "cache" / "annotation").glob("*/population-*.json")
     summary = json.loads(summary.read_text())
     assert summary["source"] == str(vcf) and (summary["records"], summary["kept"]) == (3, 3)

@@ -13,6 +13,7 @@ import pytest
 from findings import find
 from prepare_knowledge import prepare_knowledge
 from tailorseq.findings import Settings
+from tailorseq.gene_assessment import Callable
 
 pytestmark = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
 
@@ -71,10 +72,11 @@ def test_findings_json_carries_the_release(knowledge, tmp_path):
         tmp_path / "genes.canonical.tsv",
         Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv",
         summary,
+        (tmp_path / "genes.regions.bed.gz", tmp_path / "genes.thresholds.bed.gz"),  # not read
         False,
         Settings(),
-        tmp_path / "out.json",
-        tmp_path / "out.tsv",
+        Callable(),
+        (tmp_path / "out.json", tmp_path / "out.tsv", tmp_path / "out.review.tsv"),
     )
     assert document["clinvar"] == {
         "source": "file:///c.vcf",

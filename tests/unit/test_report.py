@@ -6,11 +6,14 @@ import gzip
 import html as html_module
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from tailorseq.errors import InputError
+from tailorseq.findings import load_gene_list
 from tailorseq.report.assemble import (
     SampleFiles,
     Settings,
@@ -81,18 +84,38 @@ def pgx_document(called: bool = True, phenotype: str = "Poor Metabolizer") -> di
     }
 
 
-def findings_document(consent: bool, findings: list | None = None) -> dict:
-    document = {
-        "schema": "tailorseq-findings/1",
+def findings_document(
+    consent: bool, findings: list | None = None, needs_confirmation: list | None = None
+) -> dict:
+    """A findings document as tailorseq.findings writes it: BRCA1 assessed, the list's
+    other genes not (no coding sequence, or BRCA2's coverage)."""
+    genes = list(load_gene_list().genes)
+    not_assessed = [
+        {"gene": g, "reason": "no coding sequence in the gene annotation of this reference"}
+        for g in genes
+        if g not in ("BRCA1", "BRCA2")
+    ]
+    not_assessed.insert(
+        0,
+        {
+            "gene": "BRCA2",
+            "reason": "31% of coding bases at >= 20x (mapping quality >= 20); needs >= 95%",
+        },
+    )
+    return {
+        "schema": "tailorseq-findings/2",
         "sample": "s0",
         "consent": consent,
         "assessed": consent,
         "gene_list": {"name": "ACMG SF v3.2", "source": "x", "genes": 81},
         "clinvar": {"source": "clinvar.vcf", "file_date": "20250101", "sha256": "0"},
+        "callable": {"min_depth": 20, "min_fraction": 0.95, "min_mapq": 20},
+        "genes_assessed": [{"gene": "BRCA1", "fraction_callable": 0.99}] if consent else [],
+        "genes_not_assessed": not_assessed if consent else [],
         "findings": findings or [],
-        "for_review": [],
+        "needs_confirmation": needs_confirmation or [],
+        "counts": {"findings": len(findings or []), "for_review": 2},
     }
-    return document
 
 
 BRCA1 = {
@@ -219,6 +242,58 @@ def test_no_consent_says_so_and_shows_nothing(tmp_path: Path) -> None:
     assert_clean(html)
     assert "did not consent" in html
     assert "chose not to receive results about inherited disease risk" in html
+
+
+def test_hereditary_negative_covers_only_the_assessed_genes(tmp_path: Path) -> None:
+    lowdepth = {**BRCA1, "gene": "MSH2", "filter": "LowDepth", "note": "needs confirmation"}
+    sample = germline(tmp_path)
+    sample.findings = write_json(
+        tmp_path / "n.findings.json", findings_document(True, [], needs_confirmation=[lowdepth])
+    )
+    report = assemble("P4", "p2222222222", [sample], [], Settings())
+    validate(report)
+    hereditary = report["hereditary"]
+    assert hereditary["genes_assessed"] == ["BRCA1"]
+    assert len(hereditary["genes_not_assessed"]) == 80
+    assert "for_review" not in hereditary  # lab-only: never in the clinician's report
+    statement = hereditary["statement"]
+    negative = "No pathogenic or likely pathogenic variant found in the 1 assessed gene(s): BRCA1"
+    assert statement.startswith(negative)
+    assert "1 of 81 genes (ACMG SF v3.2) were assessed" in statement
+    assert (
+        "80 gene(s) were not assessed" in statement
+        and "81 genes" not in statement.split("assessed gene(s)")[0]
+    )
+    assert "1 pathogenic or likely pathogenic call(s) did not pass" in statement
+    assert [v["gene"] for v in hereditary["needs_confirmation"]] == ["MSH2"]
+    html = render(report)
+    assert_clean(html)
+    section = unescape(text_of(html.split('data-section="hereditary"')[1].split("</section>")[0]))
+    assert "Needs confirmation" in section and "MSH2" in section
+    assert "Genes not assessed (80)" in section
+    assert "31% of coding bases at >= 20x (mapping quality >= 20); needs >= 95%: BRCA2" in section
+    assert "no coding sequence in the gene annotation of this reference: APC, BMPR1A" in section
+    patient = text_of(html.split('data-section="patient"')[1])
+    assert "We could check 1 of 81 genes" in patient
+    assert "80 of the 81 genes could not be checked well enough (BRCA2, APC," in patient
+    assert "needs a confirmation test" in patient
+
+
+def test_no_negative_when_no_gene_was_assessed(tmp_path: Path) -> None:
+    document = findings_document(True)
+    document["genes_not_assessed"].insert(0, {"gene": "BRCA1", "reason": "2% of coding bases"})
+    document["genes_assessed"] = []
+    sample = germline(tmp_path)
+    sample.findings = write_json(tmp_path / "z.findings.json", document)
+    report = assemble("P5", "p3333333333", [sample], [], Settings())
+    validate(report)
+    statement = report["hereditary"]["statement"]
+    assert "No pathogenic" not in statement
+    assert "No gene of the 81 genes (ACMG SF v3.2) could be assessed:" in statement
+    patient = " ".join(
+        " ".join(t["paragraphs"]) for t in report["patient_summary"] if t["topic"] == "hereditary"
+    )
+    assert "found no change" not in patient and "could not read any of the 81 genes" in patient
 
 
 def test_gene_not_called_is_stated_with_its_reason(tmp_path: Path) -> None:
@@ -449,8 +524,11 @@ def test_gene_bed_and_coverage(tmp_path: Path) -> None:
     with gzip.open(regions, "wt") as handle:
         handle.write("c1\t10\t100\tGENE1|1\t30.0\nc1\t200\t300\tGENE1|2\t5.0\n")
     with gzip.open(thresholds, "wt") as handle:
-        handle.write("#chrom\tstart\tend\tregion\t20X\n")
-        handle.write("c1\t10\t100\tGENE1|1\t90\nc1\t200\t300\tGENE1|2\t10\n")
+        handle.write("#chrom\tstart\tend\tregion\t10X\t20X\n")
+        handle.write("c1\t10\t100\tGENE1|1\t90\t90\nc1\t200\t300\tGENE1|2\t100\t10\n")
+    assert read_gene_coverage(regions, thresholds, 10, 0.9)["GENE1"]["adequate"]
+    with pytest.raises(InputError, match="30X"):
+        read_gene_coverage(regions, thresholds, 30, 0.9)
     gene = read_gene_coverage(regions, thresholds, 20, 0.9)["GENE1"]
     assert gene["cds_bases"] == 190 and not gene["adequate"]
     assert gene["low_regions"] == [
@@ -480,7 +558,7 @@ def test_multiqc_counts(tmp_path: Path) -> None:
     out = tmp_path / "counts_mqc.tsv"
     write_counts(sorted(tmp_path.glob("*.json")), out, {"s1": "S1"})
     rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
-    assert rows[1:] == [["S1", "1", "0", "1", "1", "0"], ["s2", "NA", "NA", "NA", "NA", "NA"]]
+    assert rows[1:] == [["S1", "1", "0", "1", "1", "2"], ["s2", "NA", "NA", "NA", "NA", "NA"]]
     assert "# plot_type: 'table'" in out.read_text()
 
 

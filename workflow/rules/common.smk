@@ -527,6 +527,17 @@ def findings_file(pid: str) -> str:
     return f"work/{pid}/{pid}.findings"
 
 
+def findings_coverage(wildcards) -> dict[str, str]:
+    """Input function: the {pid} sample's coverage over the genes' CDS (report.smk's
+    gene_coverage rule, at MAPQ >= calling.min_mapq), which decides the genes assessed.
+    """
+    prefix = gene_coverage_prefix(wildcards.pid)
+    return {
+        "coverage_regions": f"{prefix}.regions.bed.gz",
+        "coverage_thresholds": f"{prefix}.thresholds.bed.gz",
+    }
+
+
 def annotation_outputs() -> list[str]:
     """Published annotation and findings of every germline sample."""
     if not annotation_enabled():
@@ -538,6 +549,7 @@ def annotation_outputs() -> list[str]:
             ".annotated.vcf.gz.tbi",
             ".findings.json",
             ".findings.tsv",
+            ".findings.review.tsv",
         ):
             outputs.append(published(sample.sample, suffix))
     return outputs

@@ -2,6 +2,7 @@ if annotation_enabled():
 
     rule findings:
         input:
+            unpack(findings_coverage),
             vcf=annotated_vcf("{pid}"),
             index=f"{annotated_vcf('{pid}')}.tbi",
             gff3=prepared_gff3(),
@@ -13,6 +14,7 @@ if annotation_enabled():
         output:
             json=f"{findings_file('{pid}')}.json",
             tsv=f"{findings_file('{pid}')}.tsv",
+            review=f"{findings_file('{pid}')}.review.tsv",
         log:
             "logs/findings/{pid}.log",
         benchmark:
@@ -23,6 +25,9 @@ if annotation_enabled():
             consent=consent_of_pid,
             min_review_stars=config["findings"]["min_review_stars"],
             max_population_af=config["findings"]["max_population_af"],
+            min_callable_depth=config["findings"]["min_callable_depth"],
+            min_callable_fraction=config["findings"]["min_callable_fraction"],
+            min_mapq=config["calling"]["min_mapq"],
         script:
             "../../scripts/findings.py"
 
@@ -33,9 +38,11 @@ if annotation_enabled():
         input:
             json=published_source(findings_file, ".json"),
             tsv=published_source(findings_file, ".tsv"),
+            review=published_source(findings_file, ".review.tsv"),
         output:
             json=published("{sample}", ".findings.json"),
             tsv=published("{sample}", ".findings.tsv"),
+            review=published("{sample}", ".findings.review.tsv"),
         log:
             "logs/publish_findings/{sample}.log",
         conda:

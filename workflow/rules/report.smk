@@ -94,10 +94,11 @@ if gene_coverage_enabled():
             runtime=60,
         params:
             prefix=gene_coverage_prefix("{pid}"),
-            min_depth=REPORT_CONFIG["min_depth"],
+            thresholds=gene_coverage_thresholds(),
+            min_mapq=config["calling"]["min_mapq"],
         shell:
             "mosdepth --threads {threads} --no-per-base --fasta {input.ref}"
-            " --by {input.bed} --thresholds {params.min_depth}"
+            " --by {input.bed} --thresholds {params.thresholds} --mapq {params.min_mapq}"
             " {params.prefix} {input.aln} 2> {log}"
 
 

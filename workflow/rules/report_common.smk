@@ -26,8 +26,16 @@ def gene_bed() -> str:
 
 
 def gene_coverage_prefix(pid: str) -> str:
-    """mosdepth's output prefix of a sample's coverage over the genes' CDS."""
+    """mosdepth's output prefix of a sample's coverage over the genes' CDS (reads of mapping
+    quality >= calling.min_mapq: what the caller sees), read by the report and findings.
+    """
     return f"work/{pid}/qc/{pid}.genes"
+
+
+def gene_coverage_thresholds() -> str:
+    """mosdepth --thresholds: the report's depth and the findings' callable depth."""
+    depths = {REPORT_CONFIG["min_depth"], config["findings"]["min_callable_depth"]}
+    return ",".join(str(depth) for depth in sorted(depths))
 
 
 def is_germline(sample) -> bool:

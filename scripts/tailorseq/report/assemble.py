@@ -296,7 +296,17 @@ def _version(info: dict | None) -> str | None:
 
 
 def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
-    base = {"findings": [], "for_review": [], "gene_list": None, "clinvar": None}
+    """Findings and P/LP calls that need confirmation; a negative is stated only for the
+    genes assessed (callable coverage, tailorseq.gene_assessment) and the others are named.
+    Variants for lab review (findings.review.tsv) are never part of the report."""
+    base = {
+        "findings": [],
+        "needs_confirmation": [],
+        "genes_assessed": [],
+        "genes_not_assessed": [],
+        "gene_list": None,
+        "clinvar": None,
+    }
     if sample is None or sample.findings is None:
         return base | {
             "assessed": False,
@@ -315,24 +325,58 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
             " consent to secondary findings. Nothing was looked at in"
             " the secondary-findings genes.",
         }
-    findings = [_finding(item) for item in document.get("findings", [])]
-    for_review = [_finding(item) for item in document.get("for_review", [])]
-    genes = gene_list.get("genes") if gene_list else "the listed"
-    statement = (
-        f"{len(findings)} pathogenic or likely pathogenic variant(s) found in {genes} genes"
-        f" ({gene_list.get('name') if gene_list else 'gene list'})."
-        if findings
-        else f"No pathogenic or likely pathogenic variant found in {genes} genes"
-        f" ({gene_list.get('name') if gene_list else 'gene list'})."
-    )
-    if not clinvar:
-        statement += " ClinVar was not configured: only variants for review are listed."
-    return common | {
+    section = common | {
         "assessed": True,
-        "statement": statement,
-        "findings": findings,
-        "for_review": for_review,
+        "findings": [_finding(item) for item in document["findings"]],
+        "needs_confirmation": [_finding(item) for item in document["needs_confirmation"]],
+        "genes_assessed": [g["gene"] for g in document["genes_assessed"]],
+        "genes_not_assessed": [
+            {"gene": g["gene"], "reason": g["reason"]} for g in document["genes_not_assessed"]
+        ],
     }
+    return section | {"statement": hereditary_statement(section, document["callable"])}
+
+
+def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
+    """What was found, and a negative only over the genes assessed."""
+    name = (section["gene_list"] or {}).get("name", "gene list")
+    assessed, missing = section["genes_assessed"], section["genes_not_assessed"]
+    total = len(assessed) + len(missing)
+    found = len(section["findings"])
+    parts = [
+        f"{found} pathogenic or likely pathogenic variant(s) found in the {name} genes."
+        if found
+        else None
+    ]
+    if assessed:
+        examined = (
+            f"{len(assessed)} of {total} genes ({name}) were assessed (>= "
+            f"{rule['min_fraction']:.0%} of coding bases at >= {rule['min_depth']}x, mapping"
+            f" quality >= {rule['min_mapq']})"
+        )
+        parts.append(
+            f"{examined}; no other pathogenic or likely pathogenic variant was found in them."
+            if found
+            else f"No pathogenic or likely pathogenic variant found in the {len(assessed)}"
+            f" assessed gene(s): {', '.join(assessed)} ({examined})."
+        )
+    else:
+        parts.append(
+            f"No gene of the {total} genes ({name}) could be assessed: no negative result is given."
+        )
+    if missing:
+        parts.append(
+            f"{len(missing)} gene(s) were not assessed (listed with reasons): a variant there"
+            " may have been missed."
+        )
+    if section["needs_confirmation"]:
+        parts.append(
+            f"{len(section['needs_confirmation'])} pathogenic or likely pathogenic call(s)"
+            " did not pass the caller's quality filters and need confirmation."
+        )
+    if not section["clinvar"]:
+        parts.append("ClinVar was not configured: no variant could be classified.")
+    return " ".join(part for part in parts if part)
 
 
 def _finding(item: dict[str, Any]) -> dict[str, Any]:

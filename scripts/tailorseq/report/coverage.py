@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from tailorseq.errors import InputError
 from tailorseq.gff import read_features, read_genes
 
 
@@ -48,17 +49,34 @@ def _rows(path: Path):
                 yield line.rstrip("\n").split("\t")
 
 
+def _threshold_column(thresholds: Path, min_depth: int) -> int:
+    """The column of mosdepth's thresholds file that counts bases at >= min_depth."""
+    with gzip.open(thresholds, "rt") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+    wanted = f"{min_depth}X"
+    if wanted not in header:
+        raise InputError(
+            str(thresholds),
+            f"has no {wanted} column (columns: {', '.join(header[4:])})",
+            f"run mosdepth with --thresholds including {min_depth}",
+        )
+    return header.index(wanted)
+
+
 def read_gene_coverage(
     regions: Path, thresholds: Path, min_depth: int, min_fraction: float
 ) -> dict[str, dict[str, Any]]:
     """Per gene: CDS bases, mean depth, fraction of bases at >= min_depth, and the CDS parts
-    below `min_fraction` at that depth (mosdepth `--by BED --thresholds min_depth` outputs)."""
+    below `min_fraction` at that depth (mosdepth `--by BED --thresholds ...` outputs; the
+    thresholds must include min_depth)."""
     means = {tuple(row[:4]): float(row[4]) for row in _rows(regions)}
+    column = _threshold_column(thresholds, min_depth)
     genes: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"bases": 0, "depth_sum": 0.0, "covered": 0, "low_regions": []}
     )
     for row in _rows(thresholds):
-        contig, start, end, name, covered = row[0], int(row[1]), int(row[2]), row[3], int(row[4])
+        contig, start, end, name = row[0], int(row[1]), int(row[2]), row[3]
+        covered = int(row[column])
         gene = name.split("|")[0]
         size = end - start
         entry = genes[gene]

@@ -34,7 +34,7 @@ def counts(pgx: dict | None, findings: dict | None) -> list[str]:
         row[2] = str(sum(1 for r in pgx.get("recommendations", []) if r.get("recommendation")))
     if findings is not None and findings.get("assessed"):
         row[3] = str(len(findings.get("findings", [])))
-        row[4] = str(len(findings.get("for_review", [])))
+        row[4] = str(findings.get("counts", {}).get("for_review", 0))  # lab-only review file
     return row
 
 

@@ -85,13 +85,6 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
                 " not look for them. You can talk to your doctor if you change your mind."
             ]
         return ["Inherited disease risk was not assessed in this analysis."]
-    if not hereditary["findings"]:
-        return [
-            f"We looked at {(hereditary['gene_list'] or {}).get('genes', 'a list of')}"
-            " genes linked to serious inherited conditions that can be prevented or treated,"
-            " and found no change known to cause disease. This lowers, but does not rule"
-            " out, an inherited risk: tell your doctor about your family history."
-        ]
     paragraphs = []
     for finding in hereditary["findings"]:
         condition = finding.get("condition") or "a hereditary condition"
@@ -101,10 +94,38 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
             " have or will get this condition, but it matters for your health care and may"
             " matter for your blood relatives."
         )
-    paragraphs.append(
-        "Please ask your doctor about genetic counselling to discuss what this"
-        " means for you and your family."
-    )
+    assessed, missing = hereditary["genes_assessed"], hereditary["genes_not_assessed"]
+    total = len(assessed) + len(missing)
+    if not assessed:
+        paragraphs.append(
+            f"We could not read any of the {total} genes linked to serious inherited conditions"
+            " well enough to say whether they carry another change known to cause disease."
+        )
+    elif not hereditary["findings"]:
+        paragraphs.append(
+            f"We could check {len(assessed)} of {total} genes linked to serious inherited"
+            " conditions that can be prevented or treated, and found no change known to cause"
+            " disease in them. This lowers, but does not rule out, an inherited risk: tell"
+            " your doctor about your family history."
+        )
+    if missing and assessed:
+        paragraphs.append(
+            f"{len(missing)} of the {total} genes could not be checked well enough"
+            f" ({', '.join(g['gene'] for g in missing)}), so we cannot say anything about them."
+        )
+    elif missing:
+        paragraphs.append(f"These genes were: {', '.join(g['gene'] for g in missing)}.")
+    if hereditary["needs_confirmation"]:
+        paragraphs.append(
+            "We may have seen a change known to cause disease, but the data were not clear"
+            " enough: it needs a confirmation test before it means anything. Your doctor will"
+            " tell you about it."
+        )
+    if hereditary["findings"] or hereditary["needs_confirmation"]:
+        paragraphs.append(
+            "Please ask your doctor about genetic counselling to discuss what this"
+            " means for you and your family."
+        )
     return paragraphs
 
 
