@@ -83,6 +83,7 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
         },
         "annotation": {"clinvar": str(demo / "clinvar.vcf")},
         "pgx": {"definitions": str(demo / "pgx" / "definitions")},
+        "somatic": {"oncotree": str(demo / "oncotree.tsv")},
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(settings.get(key), dict):

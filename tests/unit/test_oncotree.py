@@ -6,6 +6,7 @@ import json
 import pytest
 from actionability_helpers import ONCOTREE
 
+from tailorseq.demo.oncotree import write_oncotree
 from tailorseq.somatic.knowledge import KnowledgeError
 from tailorseq.somatic.oncotree import applies, load_oncotree, parse_indication
 
@@ -112,3 +113,11 @@ def test_a_file_that_is_not_oncotree_is_refused(tmp_path) -> None:
     (tmp_path / "other.tsv").write_text("gene\tdrug\nEGFR\tosimertinib\n")
     with pytest.raises(KnowledgeError, match="not an OncoTree tree file"):
         load_oncotree(tmp_path / "other.tsv")
+
+
+def test_the_demo_subset_is_real_oncotree_rows_and_resolves_the_demo_tumour(tmp_path, tree):
+    write_oncotree(tmp_path)
+    demo = load_oncotree(tmp_path / "oncotree.tsv")
+    assert demo.find("lung adenocarcinoma").code == "LUAD"
+    assert demo.lineage("LUAD") == ["LUAD", "NSCLC", "LUNG", "TISSUE"]
+    assert all(node == tree.nodes[code] for code, node in demo.nodes.items())

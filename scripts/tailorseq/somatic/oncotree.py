@@ -65,7 +65,8 @@ class OncoTree:
         """The node named by `given`; a KnowledgeError with a did-you-mean when there is none."""
         node = self.find(given)
         if node is None:
-            raise KnowledgeError(unknown_message(self, given, where))
+            problem, fix = unknown_tumour_type(self, given)
+            raise KnowledgeError(f"{where}: {problem}. Fix: {fix}")
         return node
 
     def lineage(self, code: str) -> list[str]:
@@ -81,15 +82,19 @@ class OncoTree:
         return sorted(code for code in codes if code not in self.nodes)
 
 
-def unknown_message(tree: OncoTree, given: str, where: str) -> str:
-    """An unknown tumour type, what was searched and the closest names."""
+def unknown_tumour_type(tree: OncoTree, given: str) -> tuple[str, str]:
+    """(problem, fix) of a tumour type OncoTree does not know, with the closest names."""
     near = tree.suggestions(given)
-    hint = f" Did you mean: {'; '.join(near)}?" if near else ""
-    return (
-        f"{where}: tumor_type {given!r} is neither an OncoTree code nor an OncoTree name "
-        f"(OncoTree file {tree.source}).{hint} Fix: write the tumour type as an OncoTree code "
-        "(e.g. LUAD) or name (e.g. Lung Adenocarcinoma), see https://oncotree.mskcc.org"
+    hint = f"; did you mean {' or '.join(near)}" if near else ""
+    problem = (
+        f"tumor_type {given!r} is neither an OncoTree code nor an OncoTree name "
+        f"(OncoTree file {tree.source}){hint}"
     )
+    fix = (
+        "write the tumour type as an OncoTree code (e.g. LUAD) or name (e.g. Lung "
+        "Adenocarcinoma), see https://oncotree.mskcc.org"
+    )
+    return problem, fix
 
 
 def applies(indication: Indication, tumour: TumourType | None, tree: OncoTree) -> bool:
