@@ -86,6 +86,7 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
             "population": str(demo / "population.vcf"),
         },
         "pgx": {"definitions": str(demo / "pgx" / "definitions")},
+        "somatic": {"oncotree": str(demo / "oncotree.tsv")},
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(settings.get(key), dict):

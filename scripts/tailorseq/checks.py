@@ -49,6 +49,8 @@ from tailorseq.sheets import (
     parse_sheets,
     schema_problems,
 )
+from tailorseq.somatic.knowledge import KnowledgeError
+from tailorseq.somatic.oncotree import load_oncotree, unknown_tumour_type
 from tailorseq.tools import ToolVersion
 
 CONFIG = "config"
@@ -149,6 +151,7 @@ def inspect_run(
     readable_units = _check_unit_files(findings)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
+    _check_tumour_types(findings, workdir)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:
@@ -238,6 +241,38 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
 
 
 # ---------------------------------------------------------------- FASTQ
+
+
+def _check_tumour_types(findings: Findings, workdir: Path) -> None:
+    """Every tumour's tumor_type is an OncoTree code or name of somatic.oncotree (a local file;
+    a URL's download is checked by the actionability step)."""
+    typed = [s for s in findings.sheet.samples.values() if s.tumor_type]
+    source = findings.config["somatic"]["oncotree"]
+    if not typed or is_url(source):
+        return
+    if not source:
+        for sample in typed:
+            findings.problems.append(
+                InputError(
+                    findings.samples_label,
+                    f"tumor_type {sample.tumor_type!r} is given but somatic.oncotree is not set, "
+                    "so it cannot be matched to any indication",
+                    "set somatic.oncotree to OncoTree's tree file (config/README.md)",
+                    sample.row,
+                )
+            )
+        return
+    try:
+        tree = load_oncotree(workdir / source)
+    except (OSError, KnowledgeError) as error:
+        findings.problems.append(
+            InputError(CONFIG, f"somatic.oncotree: {error}", "give a readable OncoTree file")
+        )
+        return
+    for sample in typed:
+        if tree.find(sample.tumor_type) is None:
+            problem, fix = unknown_tumour_type(tree, sample.tumor_type)
+            findings.problems.append(InputError(findings.samples_label, problem, fix, sample.row))
 
 
 def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCache:

@@ -485,3 +485,31 @@ def test_check_removes_a_damaged_cached_index(project: Project) -> None:
     assert len(findings.repaired) == 1 and str(bwt) in findings.repaired[0]
     assert not bwt.exists()
     assert "repaired: damaged reference cache file" in summarize(findings, Path("run.yaml"))
+
+
+# ---------------------------------------------------------------- tumour types (OncoTree)
+ONCOTREE_FIXTURE = (
+    pathlib.Path(__file__).parents[1] / "fixtures" / "oncotree" / "oncotree_subset.tsv"
+)
+
+
+@pytest.mark.parametrize("tumor_type", ["LUAD", "lung adenocarcinoma"])
+def test_an_oncotree_code_or_name_passes_the_checks(project: Project, tumor_type) -> None:
+    project.samples[1]["tumor_type"] = tumor_type
+    project.config["somatic"] = {"oncotree": str(ONCOTREE_FIXTURE)}
+    assert [p for p in project.problems() if "tumor_type" in p] == []
+
+
+def test_an_unknown_tumour_type_is_refused_with_a_did_you_mean(project: Project) -> None:
+    project.samples[1]["tumor_type"] = "breast carcinoma"
+    project.config["somatic"] = {"oncotree": str(ONCOTREE_FIXTURE)}
+    (problem,) = [p for p in project.problems() if "tumor_type" in p]
+    assert "samples.tsv, row 3" in problem  # t1: the second sample, below the header
+    assert "did you mean Invasive Breast Carcinoma (BRCA)" in problem
+    assert "Fix: write the tumour type as an OncoTree code" in problem
+
+
+def test_a_tumour_type_without_oncotree_is_refused(project: Project) -> None:
+    project.samples[1]["tumor_type"] = "LUAD"
+    (problem,) = [p for p in project.problems() if "tumor_type" in p]
+    assert "somatic.oncotree is not set" in problem

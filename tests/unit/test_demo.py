@@ -163,6 +163,7 @@ def test_every_output_is_written(demo: Path) -> None:
         "expected/somatic.vcf",
         "expected/microsatellites.tsv",
         "expected/summary.json",
+        "oncotree.tsv",
     }
     reads = {
         f"reads/{sample}_{unit}_R{mate}.fastq.gz"

@@ -1,22 +1,26 @@
 # Somatic actionability (functions in somatic_common.smk): a pair's PASS variants (gene +
 # protein change from bcftools csq, genomic allele) and biomarkers (TMB-high, MSI-high) matched
-# to the curated table and CIViC, with AMP/ASCO/CAP tiers; see
+# to the curated table and CIViC, tumour types on OncoTree, with AMP/ASCO/CAP tiers; see
 # scripts/tailorseq/somatic/actionability.py.
-if annotation_enabled() and is_url(CIVIC_SOURCE):
+if annotation_enabled() and any(is_url(s) for s in SOMATIC_KNOWLEDGE.values()):
 
-    rule download_civic:
+    rule download_somatic_knowledge:
         output:
-            tsv=civic_download(),
-            record=f"{civic_download()}.json",
+            file=f"{config['cache_dir']}/knowledge/{{name}}/{{name}}-{{key}}.{{ext}}",
+            record=f"{config['cache_dir']}/knowledge/{{name}}/{{name}}-{{key}}.{{ext}}.json",
         log:
-            "logs/download_civic/civic.log",
+            "logs/download_somatic_knowledge/{name}-{key}.{ext}.log",
+        wildcard_constraints:
+            name="civic|oncotree",
+            key="[0-9a-f]{8}",
+            ext="tsv|txt",
         retries: 2
         conda:
             "../../envs/python.yaml"
         params:
-            url=CIVIC_SOURCE,
+            url=lambda wildcards: SOMATIC_KNOWLEDGE[wildcards.name],
         script:
-            "../../scripts/download_civic.py"
+            "../../scripts/download_knowledge.py"
 
 
 if annotation_enabled():
@@ -26,8 +30,10 @@ if annotation_enabled():
             vcf=somatic_annotated_vcf("{pid}"),
             biomarkers=somatic_biomarkers("{pid}"),
             curated=ACTIONABLE_VARIANTS,
-            civic=civic_evidence(),
-            civic_record=civic_record(),
+            oncotree=somatic_knowledge_file("oncotree"),
+            oncotree_record=somatic_knowledge_record("oncotree"),
+            civic=somatic_knowledge_file("civic"),
+            civic_record=somatic_knowledge_record("civic"),
         output:
             json=f"{somatic_actionable('{pid}')}.json",
             tsv=f"{somatic_actionable('{pid}')}.tsv",

@@ -118,30 +118,40 @@ def somatic_outputs() -> list[str]:
 
 
 # ---------------------------------------------------------------- actionability
-# Knowledge: the curated table (resources/actionable_variants.tsv unless configured) and, when
-# somatic.civic is set, CIViC's evidence TSV (a URL is downloaded into the cache with its date).
+# Knowledge: the curated table (resources/actionable_variants.tsv unless configured), OncoTree's
+# tree (somatic.oncotree: tumour types) and, when somatic.civic is set, CIViC's evidence TSV; a
+# URL is downloaded once into the cache with its date and sha256.
 ACTIONABLE_VARIANTS = config["somatic"]["actionable_variants"] or str(
     Path(workflow.basedir).parent / "resources" / "actionable_variants.tsv"
 )
-CIVIC_SOURCE = config["somatic"]["civic"]
+SOMATIC_KNOWLEDGE = {
+    "civic": config["somatic"]["civic"],
+    "oncotree": config["somatic"]["oncotree"],
+}
+SOMATIC_KNOWLEDGE_SUFFIX = {"civic": "tsv", "oncotree": "txt"}
 
 
-def civic_download() -> str:
-    """The cached copy of the configured CIViC URL (its record: the same path + .json)."""
-    key = hashlib.sha1(CIVIC_SOURCE.encode()).hexdigest()[:8]
-    return f"{config['cache_dir']}/knowledge/civic/civic-{key}.tsv"
+def somatic_knowledge_download(name: str) -> str:
+    """The cached copy of a configured knowledge URL (its record: the same path + .json)."""
+    key = hashlib.sha1(SOMATIC_KNOWLEDGE[name].encode()).hexdigest()[:8]
+    return (
+        f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
+    )
 
 
-def civic_evidence() -> list[str]:
-    """The CIViC evidence TSV to match against, as an optional input list."""
-    if not CIVIC_SOURCE:
+def somatic_knowledge_file(name: str) -> list[str]:
+    """The knowledge file to read (a path, or the URL's cached copy), as an optional input."""
+    source = SOMATIC_KNOWLEDGE[name]
+    if not source:
         return []
-    return [civic_download()] if is_url(CIVIC_SOURCE) else [CIVIC_SOURCE]
+    return [somatic_knowledge_download(name)] if is_url(source) else [source]
 
 
-def civic_record() -> list[str]:
-    """The download record (URL, date, sha256) of a downloaded CIViC file."""
-    return [f"{civic_download()}.json"] if is_url(CIVIC_SOURCE) else []
+def somatic_knowledge_record(name: str) -> list[str]:
+    """The download record (URL, date, sha256) of a downloaded knowledge file."""
+    return (
+        [f"{somatic_knowledge_download(name)}.json"] if is_url(SOMATIC_KNOWLEDGE[name]) else []
+    )
 
 
 def somatic_actionable(pid: str) -> str:

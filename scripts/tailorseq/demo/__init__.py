@@ -26,6 +26,7 @@ from tailorseq.demo.microsatellites import (
     plant_microsatellites,
     unstable_sites,
 )
+from tailorseq.demo.oncotree import write_oncotree
 from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
 from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
 from tailorseq.demo.population import write_population
@@ -135,6 +136,7 @@ def generate_demo(
     write_definitions(out_dir, pgx_definitions, pgx_source)
     write_clinvar(out_dir, plan, alleles)
     write_population(out_dir, plan, alleles)
+    write_oncotree(out_dir)
     units = _write_reads(out_dir, plan, seed, reference, sites, tumour, coverage_scale)
     write_sheets(out_dir, plan, units)
     write_truth(out_dir, plan, seed, sites, somatic, layouts, microsatellites, unstable)

@@ -1,0 +1,128 @@
+"""The curated table: every row's source and date, its tier, its alleles (demo and GRCh38
+against the demo plan) and the refusal of malformed tables; the CIViC disease map."""
+
+import re
+from datetime import date
+
+import pytest
+import yaml
+from actionability_helpers import CURATED, ROOT
+
+from tailorseq.somatic.civic import load_disease_map
+from tailorseq.somatic.curated import load_curated
+from tailorseq.somatic.knowledge import Allele, KnowledgeError
+from tailorseq.somatic.tiers import amp_tier
+
+SOURCE = re.compile(r"FDA labels? [A-Z]{4,}|NCCN Guidelines|J Clin Oncol \d{4}")
+
+
+@pytest.fixture(scope="module")
+def entries() -> dict:
+    found, _ = load_curated(CURATED)
+    return {entry.ids[0]: entry for entry in found}
+
+
+def test_every_row_names_its_label_or_guideline_and_the_date_it_states(entries) -> None:
+    assert len(entries) == 30
+    for entry_id, entry in entries.items():
+        text = "; ".join(entry.sources)
+        assert SOURCE.search(text), entry_id
+        parts = [int(p) for p in entry.source_date.split("-")]
+        date(parts[0], *[*parts[1:], 1, 1][:2])  # a real (partial) date
+        assert entry.source_date in text or str(parts[0]) in text, entry_id
+        tier, level = amp_tier(entry.evidence_level, True)
+        assert entry.amp_tier == f"{tier}-{level}", entry_id
+        assert entry.drugs and (entry.indication.codes or entry.indication.classes), entry_id
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "drugs", "date_", "label"),
+    [
+        (
+            "braf-v600e-solid-dabrafenib-trametinib",
+            ["dabrafenib + trametinib"],
+            "2022-06-22",
+            "TAFINLAR",
+        ),
+        (
+            "braf-v600e-crc-encorafenib-cetuximab",
+            ["encorafenib + cetuximab"],
+            "2020-04-08",
+            "BRAFTOVI",
+        ),
+        (
+            "braf-v600k-melanoma-encorafenib-binimetinib",
+            ["encorafenib + binimetinib"],
+            "2018-06-27",
+            "MEKTOVI",
+        ),
+        ("kras-g12c-crc-adagrasib-cetuximab", ["adagrasib + cetuximab"], "2024-06-21", "KRAZATI"),
+        (
+            "kras-g12c-crc-sotorasib-panitumumab",
+            ["sotorasib + panitumumab"],
+            "2025-01-16",
+            "LUMAKRAS",
+        ),
+        ("egfr-t790m-nsclc-osimertinib", ["osimertinib"], "2015-11-13", "TAGRISSO"),
+        ("egfr-exon20ins-nsclc-amivantamab", ["amivantamab"], "2021-05-21", "RYBREVANT"),
+        ("egfr-l858r-nsclc-erlotinib", ["erlotinib"], "2013-05-14", "TARCEVA"),
+        ("kras-ras-crc-anti-egfr-resistance", ["cetuximab", "panitumumab"], "2017", "Sepulveda"),
+    ],
+)
+def test_issue_12_rows(entries, entry_id, drugs, date_, label) -> None:
+    entry = entries[entry_id]
+    assert entry.drugs == drugs and entry.source_date == date_
+    assert label in entry.sources[0] or label in "; ".join(entry.sources)
+
+
+def test_agnostic_and_colorectal_indications(entries) -> None:
+    agnostic = entries["braf-v600e-solid-dabrafenib-trametinib"].indication
+    assert agnostic.classes == {"solid"} and agnostic.excluded == {"COADREAD", "CMC"}
+    assert entries["msi-high-pembrolizumab"].indication.classes == {"solid"}
+    ras = entries["nras-ras-crc-anti-egfr-resistance"]
+    assert ras.rule == "codon" and ras.protein == {"G12", "G13", "A59", "Q61", "K117", "A146"}
+    assert ras.significance == "resistance" and ras.indication.codes == {"COADREAD", "CMC"}
+    assert entries["egfr-exon19del-nsclc-osimertinib"].region == (729, 761)
+    assert entries["braf-v600e-nsclc-dabrafenib-trametinib"].alleles["GRCh38"] == Allele(
+        "7", 140753336, "A", "T"
+    )
+
+
+def test_curated_demo_alleles_are_the_demo_plans_grch38_positions_shifted(entries) -> None:
+    plan = yaml.safe_load((ROOT / "resources" / "demo_plan.yaml").read_text())
+    starts = {contig["name"]: contig["start"] for contig in plan["contigs"]}
+    planted = {v["id"]: v for v in plan["variants"]["coding"]}
+    for entry_id, variant_id in (
+        ("egfr-l858r-nsclc-osimertinib", "EGFR-L858R"),
+        ("kras-g12c-nsclc-sotorasib", "KRAS-G12C"),
+    ):
+        grch38 = planted[variant_id]["grch38"]
+        gene = planted[variant_id]["gene"]
+        demo = Allele(gene, grch38["pos"] - starts[gene] + 1, grch38["ref"], grch38["alt"])
+        assert entries[entry_id].alleles["demo"] == demo
+        assert entries[entry_id].alleles["GRCh38"].pos == grch38["pos"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("\tamp_tier", "", "missing column"),
+        ("GRCh38:chr7:55191822:T:G", "chr7-55191822", "build:contig:pos:ref:alt"),
+        ("\t2018-04-18\n", "\t\n", "source_date"),
+        ("\tG12;G13;A59;Q61;K117;A146\t", "\t12;13\t", "list of codons"),
+    ],
+)
+def test_a_malformed_curated_table_is_refused(tmp_path, old, new, message) -> None:
+    text = CURATED.read_text()
+    assert old in text
+    (tmp_path / "bad.tsv").write_text(text.replace(old, new, 1))
+    with pytest.raises(KnowledgeError, match=message):
+        load_curated(tmp_path / "bad.tsv")
+
+
+def test_civic_diseases_map_by_doid_and_name() -> None:
+    diseases = load_disease_map()
+    assert diseases["DOID:1612"].codes == {"BREAST"} == diseases["breast cancer"].codes
+    assert diseases["DOID:3908"].codes == {"NSCLC"}
+    assert diseases["solid tumor"].classes == {"solid"}
+    assert diseases["DOID:162"].classes == {"any"}
