@@ -47,15 +47,20 @@ def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
     cyp = gene(document, "CYP2C19")
     assert (cyp["diplotype"], cyp["phenotype"]) == ("*2/*17", "Intermediate Metabolizer")
     findings = document["hereditary"]["findings"]
-    assert [(f["gene"], f["consequence"], f["hgvsp"]) for f in findings] == [
-        ("BRCA1", "frameshift", "p.Glu23ValfsTer17")
+    assert sorted((f["gene"], f["consequence"], f["hgvsp"]) for f in findings) == [
+        ("BRCA1", "frameshift", "p.Glu23ValfsTer17"),
+        ("HFE", "missense", "p.Cys282Tyr"),
+        ("TTR", "missense", "p.Val142Ile"),
     ]
+    assert sorted(document["hereditary"]["genes_assessed"]) == ["BRCA1", "HFE", "TTR"]
     page = html(demo_results, "patient1")
     for expected in (
         "*2/*17",
         "Intermediate Metabolizer",
         "BRCA1",
         "p.Glu23ValfsTer17",
+        "p.Cys282Tyr",
+        "p.Val142Ile",
         "No tumour sample was tested",
     ):
         assert expected in page
@@ -150,6 +155,6 @@ def test_multiqc_custom_content(demo_results: Path) -> None:
     rows = [line.split("\t") for line in table.read_text().splitlines()]
     assert rows[0][:2] == ["Sample", "PGx genes called"]
     by_sample = {row[0]: row for row in rows[1:]}
-    assert by_sample["demo1"][4] == "1" and by_sample["demo2"][4] == "NA"
+    assert by_sample["demo1"][4] == "3" and by_sample["demo2"][4] == "NA"
     page = (demo_results / "results/run/multiqc.html").read_text()
     assert "Pharmacogenomics and findings" in page
