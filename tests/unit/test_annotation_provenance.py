@@ -70,6 +70,7 @@ def test_findings_json_carries_the_release(knowledge, tmp_path):
         tmp_path / "s0123456789.annotated.vcf.gz",  # not read without consent
         tmp_path / "genes.gff3",
         tmp_path / "genes.canonical.tsv",
+        fasta,
         Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv",
         summary,
         (tmp_path / "genes.regions.bed.gz", tmp_path / "genes.thresholds.bed.gz"),  # not read

@@ -50,16 +50,29 @@ def demo(tmp_path_factory) -> Path:
     return out
 
 
+def _summary(demo: Path) -> dict[str, dict]:
+    return json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+
+
+def _haploid(demo: Path, sample: str) -> list[str]:
+    """The sample's one-copy contigs (a male's chrX and chrY, everyone's chrM)."""
+    return [contig for contig, n in _summary(demo)[sample]["copies"].items() if n == 1]
+
+
 def _expected(demo: Path) -> dict[str, dict[str, str]]:
-    """summary.json's star alleles in the definitions' names (DPYD *1 is `Reference` ...)."""
+    """summary.json's star alleles in the definitions' names (DPYD *1 is `Reference` ...);
+    G6PD and MT-RNR1 carry no planted allele: their reference, one name per copy."""
     plan = load_plan()
-    summary = json.loads((demo / "expected" / "summary.json").read_text())["samples"]
+    summary = _summary(demo)
     result = {}
     for sample in SAMPLES:
         result[sample] = {}
         for gene, diplotype in summary[sample]["pgx"].items():
             names = plan.pharmcat_names.get(gene, {})
             result[sample][gene] = "/".join(names.get(h, h) for h in diplotype.split("/"))
+        copies = summary[sample]["copies"]["chrX"]
+        result[sample]["G6PD"] = "/".join(["B (reference)"] * copies)
+        result[sample]["MT-RNR1"] = "Reference"
     return result
 
 
@@ -67,14 +80,15 @@ def _run(demo: Path, sample: str, tmp_path: Path, **kwargs) -> tuple[list, dict]
     folder = demo / "pgx" / "definitions"
     vcf = tmp_path / f"{sample}.pgx.vcf.gz"
     calls = force_genotype(demo / f"{sample}.bam", demo / "genome.fa",
-                           load_definitions(folder).values(), vcf, **kwargs)  # fmt: skip
+                           load_definitions(folder).values(), vcf,
+                           haploid_contigs=_haploid(demo, sample), **kwargs)  # fmt: skip
     return calls, run_pgx(vcf, folder, out_json=tmp_path / f"{sample}.json")
 
 
 def test_demo_definitions_are_on_the_demo_windows(demo: Path):
     folder = demo / "pgx" / "definitions"
     genes = sorted(p.name.split("_")[0] for p in folder.glob("*_translation.json"))
-    assert genes == ["CYP2C19", "CYP2C9", "DPYD", "SLCO1B1", "TPMT"]
+    assert genes == ["CYP2C19", "CYP2C9", "DPYD", "G6PD", "MT-RNR1", "SLCO1B1", "TPMT", "UGT1A1"]
     source = (folder / "SOURCE").read_text()
     assert ("pypgx" in source) == pypgx_available()
     lengths = dict(zip(*zip(*[(c.name, c.length) for c in load_plan().contigs], strict=True),
@@ -115,7 +129,7 @@ def test_phenotypes_and_drugs_from_the_reads(demo: Path, tmp_path: Path):
 
 def test_low_depth_is_an_explicit_no_call(demo: Path, tmp_path: Path):
     calls, result = _run(demo, "demo2", tmp_path, min_depth=1000)
-    assert {c.gt for c in calls} == {"./."} and {c.ft for c in calls} == {"LowDepth"}
+    assert {c.gt for c in calls} == {"./.", "."} and {c.ft for c in calls} == {"LowDepth"}
     assert all(c.dp > 0 for c in calls)
     for gene in result["genes"].values():
         assert gene["diplotypes"] == [] and gene["missing_positions"]
