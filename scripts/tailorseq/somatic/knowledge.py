@@ -19,30 +19,7 @@ from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
 from tailorseq.provenance import sha256
 from tailorseq.reference import standard_name
-
-AMINO_ACIDS = {
-    "Ala": "A",
-    "Arg": "R",
-    "Asn": "N",
-    "Asp": "D",
-    "Cys": "C",
-    "Gln": "Q",
-    "Glu": "E",
-    "Gly": "G",
-    "His": "H",
-    "Ile": "I",
-    "Leu": "L",
-    "Lys": "K",
-    "Met": "M",
-    "Phe": "F",
-    "Pro": "P",
-    "Ser": "S",
-    "Thr": "T",
-    "Trp": "W",
-    "Tyr": "Y",
-    "Val": "V",
-    "Ter": "*",
-}
+from tailorseq.variants import AA1
 
 
 class KnowledgeError(TailorseqError):
@@ -106,8 +83,8 @@ def protein_key(change: str) -> str | None:
     three = re.fullmatch(r"([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|\*)", text)
     if three:
         ref, pos, alt = three.groups()
-        if ref in AMINO_ACIDS and (alt == "*" or alt in AMINO_ACIDS):
-            ref, alt = AMINO_ACIDS[ref], AMINO_ACIDS.get(alt, "*")
+        if ref in AA1 and (alt == "*" or alt in AA1):
+            ref, alt = AA1[ref], AA1.get(alt, "*")
             return f"{ref}{pos}{alt}" if ref != alt else None
         return None
     one = re.fullmatch(r"([A-Z*])(\d+)([A-Z*])", text.upper())

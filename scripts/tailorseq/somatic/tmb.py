@@ -31,6 +31,7 @@ from pathlib import Path
 import pysam
 
 from tailorseq.gff import read_features
+from tailorseq.variants import bcsq_fields
 
 CODING_CONSEQUENCES = {
     "missense",
@@ -127,11 +128,8 @@ def read_callable(path: Path) -> dict[str, int]:
 
 def consequence_of(bcsq: str) -> tuple[str, str, str]:
     """(consequence, gene, protein change) of one BCSQ entry (consequence|gene|...|aa|...)."""
-    fields = bcsq.split("|")
-    consequence = fields[0].lstrip("@*")
-    gene = fields[1] if len(fields) > 1 else ""
-    change = fields[5] if len(fields) > 5 else ""
-    return consequence, gene, change
+    fields = bcsq_fields(bcsq)
+    return fields[0].lstrip("@*"), fields[1], fields[5]
 
 
 def is_coding(consequence: str) -> bool:
