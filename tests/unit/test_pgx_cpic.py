@@ -178,4 +178,5 @@ def test_report_shows_classification_and_population(cpic, tmp_path):
     html = render(report)
     assert_clean(html)
     assert "Strong" in html and "population: CBZ naive" in html
-    assert "CPIC's classification of each recommendation" in html
+    assert "The classification (Strong, Moderate, Optional, No recommendation) is CPIC's" in html
+    assert "where the data used has no flags it says so" in html

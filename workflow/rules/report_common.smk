@@ -123,6 +123,7 @@ def report_options() -> dict:
             "build": config["reference"]["build"],
             "fasta": config["reference"]["fasta"],
         },
+        "targets": config["targets"],
         "version": PIPELINE_VERSION,
     }
 
