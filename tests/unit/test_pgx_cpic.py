@@ -3,12 +3,11 @@
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from test_report import assert_clean, germline, pgx_document, validate
 
-from helpers import shared
+from helpers import CPIC_FILE, shared
 from tailorseq.cli import main
 from tailorseq.errors import InputError
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult, key_fit
@@ -17,8 +16,6 @@ from tailorseq.pgx.recommendations import NO_CLASSIFICATION
 from tailorseq.pgx.report import recommendation_source
 from tailorseq.report.assemble import Settings, assemble
 from tailorseq.report.render import render
-
-CPIC_FILE = Path(__file__).parents[1] / "fixtures" / "cpic" / "drugs.json"
 
 
 @pytest.fixture(scope="module")

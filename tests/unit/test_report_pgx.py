@@ -6,13 +6,11 @@ report of its example VCF."""
 import json
 from pathlib import Path
 
-from helpers import shared
+from helpers import CPIC_FILE, shared
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.report import run_pgx
 from tailorseq.report.pgx_section import drug_row
 from tailorseq.report.plain import pgx_paragraphs
-
-CPIC_FILE = Path(__file__).parents[1] / "fixtures" / "cpic" / "drugs.json"
 
 #: CPIC's record for atazanavir and a UGT1A1 normal metabolizer, with the flags PharmCAT's
 #: example report (v3.1.1, data 2025-11-05) shows for it.
