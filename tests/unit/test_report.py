@@ -432,7 +432,7 @@ def test_sections_left_empty_say_so(tmp_path: Path) -> None:
     assert "Not assessed: pharmacogenomics, hereditary findings" in summary
     assert "Nothing among the results assessed" in summary
     methods = section(html, "methods")
-    assert "Assay: not stated in the run's config (report.assay)" in methods
+    assert "Assay not stated in the run's config (report.assay)" in methods
     assert "No capture targets: the whole reference was analysed" in methods
     assert "not recorded by the report step" in methods
     assert "No knowledge source was used" in methods

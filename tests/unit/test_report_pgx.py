@@ -34,14 +34,10 @@ CLOPIDOGREL_NM = {
     "alternate_drug_available": False,
     "other_prescribing_guidance": False,
 }
-CLOPIDOGREL_PM = {
-    "drug": "clopidogrel",
+CLOPIDOGREL_PM = CLOPIDOGREL_NM | {
     "genes": {"CYP2C19": "Poor Metabolizer"},
     "recommendation": "Avoid standard dose clopidogrel if possible.",
-    "classification": "Strong",
-    "dosing_information": False,
     "alternate_drug_available": True,
-    "other_prescribing_guidance": False,
 }
 
 

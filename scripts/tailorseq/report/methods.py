@@ -154,7 +154,7 @@ def methods_section(
     """How the test was done."""
     return {
         "assay": settings.assay or None,
-        "assay_statement": settings.assay or f"Assay: {NOT_STATED} (report.assay).",
+        "assay_statement": settings.assay or f"{NOT_STATED} (report.assay)",
         "reference": {
             "build": settings.reference.get("build"),
             "fasta": settings.reference.get("fasta"),

@@ -73,7 +73,10 @@ def _medicine_rest(pgx: dict[str, Any]) -> str:
         and (d["classification"] or "").lower() in ("strong", "moderate")
     )
     unknown = sorted(d["drug"] for d in rest if not d["classification"])
-    text = f"{pgx['statement']} {len(rest)} other drug recommendation(s) in the section below."
+    text = (
+        f"{pgx['statement']} {len(rest)} drug recommendation(s) without a flagged Strong or"
+        " Moderate change, in the section below."
+    )
     if unflagged:
         text += (
             " Strong or Moderate recommendations whose change CPIC's data used does not flag"
@@ -107,7 +110,7 @@ def summary_section(report: dict[str, Any]) -> dict[str, Any]:
         + _hereditary_items(report["hereditary"])
     )
     rest = [
-        {"area": "quality", "text": f"Sample quality: {report['qc']['status']}."},
+        {"area": "quality", "text": f"{report['qc']['status']} (section Sample quality)."},
         {"area": "tumour", "text": report["tumour"]["statement"]},
         {"area": "medicines", "text": _medicine_rest(report["pharmacogenomics"])},
         {"area": "hereditary", "text": report["hereditary"]["statement"]},
