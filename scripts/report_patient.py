@@ -17,8 +17,10 @@ from tailorseq.gff import read_choices, read_models
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.provenance import config_hash, git_commit
 from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
+from tailorseq.report.methods import tools_found
 from tailorseq.report.qc import Thresholds
 from tailorseq.report.render import write_html
+from tailorseq.tools import required_tools
 from tailorseq.variants import name_vcf
 
 ROLES = ("stats", "mosdepth", "pgx", "pgx_vcf", "findings", "gene_regions", "gene_thresholds")
@@ -55,6 +57,12 @@ def settings_from(options: dict, config: dict | None) -> Settings:
             "commit": git_commit(REPOSITORY),
         },
         config_sha256=config_hash(config) if config is not None else None,
+        assay=report.get("assay", ""),
+        targets=options.get("targets") or "",
+        tools=tools_found(required_tools(config)) if config is not None else {},
+        laboratory=report.get("laboratory", ""),
+        sign_off=dict(report.get("sign_off") or {}),
+        use_statement=report.get("use_statement", ""),
     )
 
 

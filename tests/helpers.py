@@ -11,6 +11,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO = ROOT / "resources" / "demo"
+#: real CPIC records (PharmCAT's drugs.json, see tests/fixtures/cpic/README.md)
+CPIC_FILE = ROOT / "tests" / "fixtures" / "cpic" / "drugs.json"
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
 
@@ -85,7 +87,11 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
             "clinvar": str(demo / "clinvar.vcf"),
             "population": str(demo / "population.vcf"),
         },
-        "pgx": {"definitions": str(demo / "pgx" / "definitions")},
+        "pgx": {
+            "definitions": str(demo / "pgx" / "definitions"),
+            # by URL, as the default is: downloaded once into the cache, offline
+            "recommendations": CPIC_FILE.as_uri(),
+        },
         "somatic": {"oncotree": str(demo / "oncotree.tsv")},
     }
     for key, value in overrides.items():

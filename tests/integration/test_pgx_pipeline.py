@@ -10,7 +10,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import DEMO, ROOT, demo_run, snakemake, write_tsv
+from helpers import CPIC_FILE, DEMO, demo_run, snakemake, write_tsv
 from tailorseq.demo import load_plan
 from tailorseq.provenance import sha256
 
@@ -19,7 +19,6 @@ pytestmark = pytest.mark.integration
 GERMLINE = ("demo1", "demo2", "demo3-normal")
 #: Seconds the PGx step (force-genotyping + matching + phenotypes) may take per demo sample.
 MAX_PGX_SECONDS = 10.0
-CPIC_FILE = ROOT / "tests" / "fixtures" / "cpic" / "drugs.json"
 
 
 def pgx_json(workdir: Path, sample: str) -> dict:
@@ -80,17 +79,23 @@ def test_phenotypes_and_recommendations(demo_results: Path) -> None:
     assert "*2A" in dpyd["diplotypes"][0]["haplotypes"][1]
     assert dpyd["phenotype"]["phenotype"] == "Intermediate Metabolizer"
     assert dpyd["phenotype"]["activity_score"] == 1.0
-    drugs = {r["drug"]: r for r in demo1["recommendations"]}
-    for drug in ("fluorouracil", "capecitabine"):
-        assert drugs[drug]["genes"] == {"DPYD": "Intermediate Metabolizer"}
-        assert "Reduce starting dose" in drugs[drug]["recommendation"]
-        assert drugs[drug]["guideline"].startswith("https://cpicpgx.org/")
+    capecitabine = next(r for r in demo1["recommendations"] if r["drug"] == "capecitabine")
+    assert capecitabine["genes"] == {"DPYD": "Intermediate Metabolizer"}
+    assert capecitabine["lookup_key"] == {"DPYD": "1"}  # activity score 1.0
+    assert capecitabine["classification"] == "Strong"
+    assert capecitabine["recommendation"].startswith("Reduce starting dose by 50%")
+    assert capecitabine["guideline"].startswith("https://cpicpgx.org/")
+    # the CPIC file came by URL (file:// here), downloaded once into the cache, recorded
+    source = demo1["knowledge"]["recommendations"]
+    assert source["source"] == CPIC_FILE.as_uri() and source["sha256"] == sha256(CPIC_FILE)
+    assert "/download/pgx_recommendations-" in source["file"] and source["version"] == "v1.10"
 
     assert demo2["genes"]["CYP2C19"]["diplotypes"][0]["name"] == "*2/*2"
     assert demo2["genes"]["CYP2C19"]["phenotype"]["phenotype"] == "Poor Metabolizer"
     clopidogrel = next(r for r in demo2["recommendations"] if r["drug"] == "clopidogrel")
     assert clopidogrel["genes"]["CYP2C19"] == "Poor Metabolizer"
-    assert clopidogrel["recommendation"].startswith("Avoid")
+    assert clopidogrel["classification"] == "Strong"
+    assert clopidogrel["recommendation"].startswith("Alternative antiplatelet therapy")
     assert demo2["genes"]["TPMT"]["diplotypes"][0]["name"] == "*1/*3A"
     assert demo2["genes"]["TPMT"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
     tsv = pgx_tsv(demo_results, "demo2")

@@ -30,12 +30,15 @@ BROWSER_HOSTS = re.compile(
     r"|gstatic\.com|googleusercontent\.com)/"
 )
 SECTIONS = [
-    "1. Sample quality",
-    "2. Pharmacogenomics",
-    "3. Hereditary findings",
-    "4. Tumour",
-    "5. Limitations and provenance",
-    "6. Your results in plain language",
+    "1. Summary",
+    "2. Sample quality",
+    "3. Pharmacogenomics",
+    "4. Hereditary findings",
+    "5. Tumour",
+    "6. Methods",
+    "7. Limitations and provenance",
+    "8. Sign-off",
+    "9. Your results in plain language",
 ]
 
 
@@ -83,7 +86,7 @@ def test_loads_without_console_messages_or_requests(
     demo_results: Path, tmp_path: Path, patient: str
 ) -> None:
     dom, console, requests = load(tmp_path, page_of(demo_results, patient))
-    assert "Sample quality" in dom
+    assert "Summary" in dom and "Sample quality" in dom
     assert console == []
     assert requests == []
 
@@ -141,6 +144,6 @@ def test_print_to_pdf_has_every_section_on_its_own_page(
         for section in SECTIONS:
             if section in text:
                 first_page.setdefault(section, number)
-    assert list(first_page) == SECTIONS  # all six, in order
+    assert list(first_page) == SECTIONS  # all of them, in order
     starts = [first_page[s] for s in SECTIONS[1:]]
-    assert starts == sorted(set(starts))  # sections 2-6 each start a new page
+    assert starts == sorted(set(starts))  # every section after the first starts a new page

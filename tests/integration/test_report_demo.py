@@ -39,7 +39,10 @@ def test_reports_are_valid_and_clean(demo_results: Path, patient: str) -> None:
     page = html(demo_results, patient)
     text = re.sub(r"<[^>]+>", " ", page)
     assert "None" not in text and not re.search(r"<tbody>\s*</tbody>", page)
-    assert document["header"]["patient_pseudonym"] in page
+    identifier = document["header"]["identifier"]
+    assert identifier == patient and not document["header"]["pseudonymised"]
+    assert f"<title>tailorseq report {patient}</title>" in page
+    assert document["header"]["patient_pseudonym"] not in page  # one identifier
 
 
 def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
@@ -65,6 +68,16 @@ def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
     ):
         assert expected in page
     assert "We found a change in your BRCA1 gene" in page
+    summary = document["summary"]
+    assert ("hereditary", "BRCA1") in {
+        (a["area"], a["item"].split()[0]) for a in summary["action_now"]
+    }
+    methods = document["methods"]
+    assert {t["name"] for t in methods["tools"]} >= {"bwa", "bcftools", "samtools"}
+    assert "not found" not in " ".join(t["version"] for t in methods["tools"])
+    cpic = next(k for k in methods["knowledge"] if k["name"] == "CPIC recommendations")
+    assert cpic["version"] == "CPIC v1.10"
+    assert page.index('data-section="summary"') < page.index('data-section="qc"')
 
 
 def test_patient2_no_consent_and_poor_metabolizer(demo_results: Path) -> None:
@@ -77,7 +90,11 @@ def test_patient2_no_consent_and_poor_metabolizer(demo_results: Path) -> None:
         d for d in document["pharmacogenomics"]["drugs"] if d["drug"] == "clopidogrel"
     )
     assert clopidogrel["genes"] == {"CYP2C19": "Poor Metabolizer"}
-    assert clopidogrel["recommendation"] and clopidogrel["action"] == "change advised"
+    assert clopidogrel["recommendation"].startswith("Alternative antiplatelet therapy")
+    assert clopidogrel["classification"] == "Strong"
+    # CPIC's drugs.json (v1.10) carries no change flags: the row says so, nothing is read
+    assert clopidogrel["change"] == "not flagged" and not clopidogrel["act_now"]
+    assert "clopidogrel" in document["summary"]["other"][2]["text"]
     page = html(demo_results, "patient2")
     assert (
         "did not consent" in page
@@ -130,6 +147,10 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     assert "it is MSI-high" in patient
     for other in ("patient1", "patient2"):
         assert not report(demo_results, other)["tumour"]["present"]
+    tumour_now = {
+        a["item"].split()[0] for a in document["summary"]["action_now"] if a["area"] == "tumour"
+    }
+    assert {"EGFR", "KRAS"} <= tumour_now
 
 
 def test_provenance_manifest(demo_results: Path) -> None:

@@ -3,12 +3,11 @@
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from test_report import assert_clean, germline, pgx_document, validate
 
-from helpers import shared
+from helpers import CPIC_FILE, shared
 from tailorseq.cli import main
 from tailorseq.errors import InputError
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult, key_fit
@@ -17,8 +16,6 @@ from tailorseq.pgx.recommendations import NO_CLASSIFICATION
 from tailorseq.pgx.report import recommendation_source
 from tailorseq.report.assemble import Settings, assemble
 from tailorseq.report.render import render
-
-CPIC_FILE = Path(__file__).parents[1] / "fixtures" / "cpic" / "drugs.json"
 
 
 @pytest.fixture(scope="module")
@@ -178,4 +175,5 @@ def test_report_shows_classification_and_population(cpic, tmp_path):
     html = render(report)
     assert_clean(html)
     assert "Strong" in html and "population: CBZ naive" in html
-    assert "CPIC's classification of each recommendation" in html
+    assert "The classification (Strong, Moderate, Optional, No recommendation) is CPIC's" in html
+    assert "where the data used has no flags it says so" in html

@@ -19,7 +19,6 @@ from tailorseq.report.assemble import (
     Settings,
     TumourFiles,
     assemble,
-    recommendation_action,
 )
 from tailorseq.report.coverage import pgx_coverage, read_gene_coverage, write_gene_bed
 from tailorseq.report.knowledge import knowledge_versions, run_started
@@ -212,12 +211,14 @@ def test_full_germline_report_is_valid_and_rendered(tmp_path: Path) -> None:
     validate(report)
     pgx = report["pharmacogenomics"]
     assert pgx["genes"][0]["diplotype"] == "*2/*2"
-    assert pgx["drugs"][0]["action"] == "change advised"
+    clopidogrel = pgx["drugs"][0]
+    assert clopidogrel["classification"] is None and not clopidogrel["act_now"]
+    assert clopidogrel["action"] == "classification unknown; read the text"
     assert report["hereditary"]["findings"][0]["hgvsp"] == "p.Glu23ValfsTer17"
     html = render(report)
     assert_clean(html)
     for expected in (
-        "p0123456789",
+        "P1",
         "CYP2C19",
         "*2/*2",
         "Poor Metabolizer",
@@ -495,12 +496,133 @@ def test_tumour_without_somatic_results(tmp_path: Path) -> None:
     assert "Somatic calling did not produce results" in html
 
 
-def test_recommendation_reading() -> None:
-    assert recommendation_action("Initiate therapy with recommended starting dose.") == (
-        "standard prescribing"
+# ---------------------------------------------------------------- structure
+SECTION_ORDER = [
+    "summary",
+    "qc",
+    "pharmacogenomics",
+    "hereditary",
+    "tumour",
+    "methods",
+    "limitations",
+    "sign-off",
+    "patient",
+]
+CONFIGURED = Settings(
+    assay="whole-genome sequencing, Illumina 2x150, 30x",
+    targets="panel.bed",
+    tools={"bwa": "0.7.17", "samtools": "1.16"},
+    laboratory="Genomics Core, City Hospital",
+    sign_off={"specimen": "blood, EDTA", "ordering_clinician": "Dr A. Smith"},
+    use_statement="For research use only; not validated for clinical decisions.",
+)
+
+
+def section(html: str, name: str) -> str:
+    return unescape(text_of(html.split(f'data-section="{name}"')[1].split("</section>")[0]))
+
+
+def actionable_pair(tmp_path: Path) -> TumourFiles:
+    actionable = write_json(
+        tmp_path / "a.json",
+        {
+            "matches": [
+                {"gene": "EGFR", "protein_change": "p.Leu858Arg", "tier": "IA",
+                 "drugs": ["osimertinib"]},
+                {"gene": "TP53", "protein_change": "p.Arg175His", "tier": "III", "drugs": []},
+            ],
+            "knowledge": {"curated": {"version": "2026-11", "sha256": "ab" * 32}, "civic": None},
+        },
+    )  # fmt: skip
+    document = {"tumor": "T1", "normal": "S1", "purity": 0.6,
+                "tmb": tmb_part(6, 4_626), "msi": msi_part(27, 69)}  # fmt: skip
+    biomarkers = write_json(tmp_path / "b.json", document)
+    return TumourFiles("T1", "S1", biomarkers, None, actionable)
+
+
+@pytest.mark.parametrize("pseudonymised", [False, True])
+def test_one_identifier_in_title_and_body(tmp_path: Path, pseudonymised: bool) -> None:
+    pseudonym = "p0123456789"
+    patient = pseudonym if pseudonymised else "P1"
+    report = assemble(patient, pseudonym, [germline(tmp_path)], [], Settings())
+    validate(report)
+    assert report["header"]["identifier"] == patient
+    assert report["header"]["pseudonymised"] is pseudonymised
+    html = render(report)
+    assert re.search(r"<title>(.*)</title>", html)[1] == f"tailorseq report {patient}"
+    assert re.search(r"<h1>.*</h1>", html)[0].count(patient) == 1
+    assert f"Patient {patient}" in text_of(html) and f"{patient}, generated" in html
+    if not pseudonymised:
+        assert pseudonym not in html  # one identifier: the lab id, not also the pseudonym
+    assert ("(pseudonym)" in html) is pseudonymised
+
+
+def test_sections_in_order_and_filled(tmp_path: Path) -> None:
+    document = pgx_document()
+    document["recommendations"][0] |= {
+        "classification": "Strong",
+        "dosing_information": False,
+        "alternate_drug_available": True,
+        "other_prescribing_guidance": False,
+    }
+    normal = germline(tmp_path, pgx=document, findings=[BRCA1])
+    normal.kind = "normal"
+    tumour = SampleFiles(name="T1", kind="tumor", purity=0.6)
+    report = assemble(
+        "P1", "p0123456789", [normal, tumour], [actionable_pair(tmp_path)], CONFIGURED
     )
-    assert recommendation_action("Avoid use; select an alternative.") == "change advised"
-    assert recommendation_action(None) == "no recommendation text"
+    validate(report)
+    assert [(a["area"], a["item"]) for a in report["summary"]["action_now"]] == [
+        ("tumour", "EGFR p.Leu858Arg"),
+        ("medicines", "clopidogrel"),
+        ("hereditary", "BRCA1 c.68_69del p.Glu23ValfsTer17"),
+    ]
+    html = render(report)
+    assert_clean(html)
+    starts = [html.index(f'data-section="{name}"') for name in SECTION_ORDER]
+    assert starts == sorted(starts)
+    summary = section(html, "summary")
+    assert "3 result(s) need action now" in summary and "TP53" not in summary
+    assert "tier IA (T1); osimertinib" in summary and "CPIC Strong: alternative drug" in summary
+    methods = section(html, "methods")
+    for expected in (
+        "whole-genome sequencing, Illumina 2x150, 30x",
+        "Capture targets: panel.bed",
+        "bwa 0.7.17",
+        "ClinVar 20250101",
+        "ACMG SF v3.2",
+        "actionability: curated 2026-11",
+    ):
+        assert expected in methods
+    sign_off = section(html, "sign-off")
+    assert "Specimen blood, EDTA" in sign_off and "Ordering clinician Dr A. Smith" in sign_off
+    assert "Reviewed by ____" in sign_off and "Genomics Core, City Hospital" in sign_off
+    assert html.count(CONFIGURED.use_statement) >= 2  # under the title and at sign-off
+    assert "clopidogrel" in section(html, "patient")
+
+
+def test_sections_left_empty_say_so(tmp_path: Path) -> None:
+    sample = germline(tmp_path, consent=False, with_pgx=False)
+    sample.findings = None
+    report = assemble("P2", "p0000000000", [sample], [], Settings())
+    validate(report)
+    html = render(report)
+    assert_clean(html)
+    summary = section(html, "summary")
+    assert "No result needs action now among the results assessed" in summary
+    assert "Not assessed: pharmacogenomics, hereditary findings" in summary
+    assert "Nothing among the results assessed" in summary
+    methods = section(html, "methods")
+    assert "Assay not stated in the run's config (report.assay)" in methods
+    assert "No capture targets: the whole reference was analysed" in methods
+    assert "not recorded by the report step" in methods
+    assert "No knowledge source was used" in methods
+    sign_off = section(html, "sign-off")
+    assert len(re.findall(r"_{8,}", sign_off)) == 6  # laboratory, four fields, date and signature
+    assert "No research-use or validation statement is configured" in html
+    limits = section(html, "limitations")
+    for expected in ("CYP2D6 structure", "HLA alleles", "Repeat expansions", "Copy number"):
+        assert expected in limits
 
 
 def test_show_never_prints_none() -> None:

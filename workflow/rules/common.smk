@@ -644,6 +644,13 @@ def pgx_recommendations() -> list[str]:
     return [knowledge_source("pgx_recommendations")] if given else []
 
 
+def pgx_recommendations_url() -> str:
+    """The URL the CPIC recommendation file was downloaded from (recorded in the PGx
+    document's knowledge); empty for a local file, whose path the document records."""
+    given = config["pgx"]["recommendations"]
+    return given if is_url(given) else ""
+
+
 def pgx_outside_calls(wildcards) -> list[str]:
     """The {pid} sample's outside-call TSV (CYP2D6, HLA, staged), when config names one."""
     if SAMPLE[wildcards.pid] not in config["pgx"]["outside_calls"]:

@@ -56,7 +56,7 @@ if pgx_enabled():
             sample=sample_name,
             sex=sex_of_pid,
             phenotypes=pgx_phenotypes_folder,
-            recommendations=config["pgx"]["recommendations"],
+            recommendations=pgx_recommendations_url(),
         script:
             "../../scripts/pgx.py"
 

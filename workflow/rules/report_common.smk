@@ -148,6 +148,7 @@ def report_options() -> dict:
             "build": config["reference"]["build"],
             "fasta": config["reference"]["fasta"],
         },
+        "targets": config["targets"],
         "version": PIPELINE_VERSION,
         "genes": report_gene_models() or None,
     }

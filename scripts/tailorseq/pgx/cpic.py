@@ -17,6 +17,13 @@ specific counts: an exact key before a threshold, the highest threshold reached 
 one. Every population of the drug (`general`, `adults`, `CBZ naive` ...) gets its own best
 recommendation(s), each reported with its population. A drug with results but no fitting
 recommendation is listed with `recommendation: null` and a note saying so.
+
+CPIC's recommendation records also carry three booleans (`dosinginformation`: the
+recommendation changes the dose; `alternatedrugavailable`: it recommends another drug;
+`otherprescribingguidance`: other guidance; columns of CPIC's `recommendation` table, served at
+https://api.cpicpgx.org/v1/recommendation). They are passed on when the file has them (as
+`dosing_information`, `alternate_drug_available`, `other_prescribing_guidance`) and left out
+when it does not (PharmCAT's v1.10 copy of drugs.json has none): nothing is read from the text.
 """
 
 from __future__ import annotations
@@ -39,6 +46,12 @@ NOT_APPLICABLE = "n/a"
 INDETERMINATE = "indeterminate"
 EXACT = 2
 THRESHOLD = 1
+#: CPIC's structured flags of a recommendation -> our field names.
+FLAGS = {
+    "dosinginformation": "dosing_information",
+    "alternatedrugavailable": "alternate_drug_available",
+    "otherprescribingguidance": "other_prescribing_guidance",
+}
 FORMAT_FIX = (
     "give a CPIC recommendation file in the format of PharmCAT's drugs.json (a list of drugs, "
     "each with drugname, genes and recommendations with a lookupkey)"
@@ -143,6 +156,9 @@ def _check_recommendation(path: Path, row: int, drug: str, number: int, rec) -> 
     for field in ("drugrecommendation", "classification", "population"):
         if rec.get(field) is not None and not isinstance(rec[field], str):
             raise _fail(path, row, f"{where}: {field} must be text, found {rec[field]!r}")
+    for field in FLAGS:
+        if rec.get(field) is not None and not isinstance(rec[field], bool):
+            raise _fail(path, row, f"{where}: {field} must be true or false, found {rec[field]!r}")
 
 
 def _check_drug(path: Path, row: int, drug) -> None:
@@ -227,6 +243,8 @@ class CpicRecommendations:
         entry.population = (rec.get("population") or "").strip() or None
         entry.lookup_key = rec["lookupkey"]
         entry.comments = _text(rec.get("comments"))
+        for field, name in FLAGS.items():
+            setattr(entry, name, rec.get(field))
         return entry
 
     def _no_fit(self, drug: dict, results) -> Recommendation:

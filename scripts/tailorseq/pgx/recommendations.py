@@ -51,6 +51,10 @@ class Recommendation:
     lookup_key: dict[str, str] = field(default_factory=dict)
     comments: str | None = None
     cpic_version: str | None = None
+    # CPIC's structured flags of a recommendation (None: not in the file used), see `cpic.py`:
+    dosing_information: bool | None = None
+    alternate_drug_available: bool | None = None
+    other_prescribing_guidance: bool | None = None
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], {})} | {

@@ -11,36 +11,21 @@ from typing import Any
 
 import tailorseq
 from tailorseq.report import SCHEMA_ID
-from tailorseq.report.coverage import pgx_coverage, pgx_position_depths, read_gene_coverage
+from tailorseq.report.coverage import coverage_section
+from tailorseq.report.methods import (
+    limitations,
+    methods_section,
+    provenance_section,
+    sign_off_section,
+    tumour_knowledge,
+)
+from tailorseq.report.pgx_section import pgx_section
 from tailorseq.report.plain import patient_summary
-from tailorseq.report.qc import Thresholds, judge, overall, sample_qc
+from tailorseq.report.qc import Thresholds, qc_section
+from tailorseq.report.summary import summary_section
 from tailorseq.somatic.biomarkers import load as load_biomarkers
 
-#: Words of a CPIC recommendation that advise a change from the usual prescription.
-CHANGE_WORDS = (
-    "avoid",
-    "alternative",
-    "reduce",
-    "reduction",
-    "increase",
-    "lower",
-    "not recommended",
-    "contraindicated",
-    "decrease",
-    "titrat",
-    "consider",
-)
-#: Words of a CPIC recommendation that advise the usual prescription.
-STANDARD_WORDS = (
-    "standard",
-    "recommended starting dose",
-    "desired starting dose",
-    "label recommended",
-    "normal starting dose",
-)
 GERMLINE_KINDS = ("germline", "normal")
-#: Tumour/normal germline concordance below these warns / fails (a possible sample swap).
-CONCORDANCE_WARN, CONCORDANCE_FAIL = 0.95, 0.9
 
 
 @dataclass
@@ -76,6 +61,13 @@ class Settings:
     reference: dict[str, Any] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     config_sha256: str | None = None
+    # methods and sign-off (config `report`, `targets`; tools as found by the report step)
+    assay: str = ""
+    targets: str = ""
+    tools: dict[str, str] = field(default_factory=dict)
+    laboratory: str = ""
+    sign_off: dict[str, str] = field(default_factory=dict)
+    use_statement: str = ""
 
 
 @dataclass
@@ -128,19 +120,6 @@ def _load(path: Path | None) -> dict[str, Any] | None:
     return json.loads(Path(path).read_text()) if path else None
 
 
-def recommendation_action(text: str | None) -> str:
-    """`change advised`, `standard prescribing` or `see recommendation`, from the words of a
-    recommendation (a reading aid shown next to the full text, never instead of it)."""
-    if not text:
-        return "no recommendation text"
-    lowered = text.lower()
-    if any(word in lowered for word in CHANGE_WORDS):
-        return "change advised"
-    if any(word in lowered for word in STANDARD_WORDS):
-        return "standard prescribing"
-    return "see recommendation"
-
-
 def germline_sample(samples: list[SampleFiles]) -> SampleFiles | None:
     """The sample whose germline results stand for the patient: a germline sample, else the
     normal of a tumour/normal pair."""
@@ -152,149 +131,6 @@ def germline_sample(samples: list[SampleFiles]) -> SampleFiles | None:
 
 
 # ---------------------------------------------------------------- sections
-def qc_section(samples: list[SampleFiles], tumours: list[TumourFiles], settings: Settings):
-    entries = []
-    for sample in samples:
-        if sample.stats and sample.mosdepth:
-            entry = {
-                "sample": sample.name,
-                "kind": sample.kind,
-                **sample_qc(sample.stats, sample.mosdepth, settings.thresholds),
-            }
-        else:
-            entry = {
-                "sample": sample.name,
-                "kind": sample.kind,
-                "reads": None,
-                "metrics": [],
-                "status": "not assessed",
-                "not_checked": ["QC files were not produced"],
-            }
-        entries.append(entry)
-    pair_checks = []
-    for tumour in tumours:
-        summary = _load(tumour.summary) if tumour.summary else None
-        concordance = (summary or {}).get("concordance")
-        if concordance:
-            fraction = concordance.get("fraction")
-            verdict = concordance.get("verdict") or ""
-            status = judge(fraction, CONCORDANCE_WARN, CONCORDANCE_FAIL)
-            pair_checks.append(
-                {
-                    "tumor": tumour.tumor,
-                    "normal": tumour.normal,
-                    "check": "germline concordance",
-                    "fraction": fraction,
-                    "verdict": verdict,
-                    "status": status,
-                }
-            )
-            for entry in entries:
-                if entry["sample"] == tumour.tumor and entry["not_checked"]:
-                    entry["not_checked"] = ["contamination is not checked yet"]
-    statuses = [e["status"] for e in entries] + [c["status"] for c in pair_checks]
-    return {
-        "status": overall(statuses),
-        "samples": entries,
-        "pair_checks": pair_checks,
-        "thresholds": vars(settings.thresholds),
-    }
-
-
-def pgx_section(sample: SampleFiles | None) -> dict[str, Any]:
-    if sample is None or sample.pgx is None:
-        return {
-            "assessed": False,
-            "sample": sample.name if sample else None,
-            "statement": "Pharmacogenomics was not assessed: no PGx allele definitions are"
-            " configured for this reference (config pgx.definitions).",
-            "genes": [],
-            "drugs": [],
-            "not_called": [],
-            "knowledge": None,
-        }
-    document = _load(sample.pgx)
-    genes, not_called = [], []
-    for name, gene in sorted(document.get("genes", {}).items()):
-        phenotype = gene.get("phenotype") or {}
-        diplotypes = [d["name"] for d in gene.get("diplotypes", []) if d.get("name")]
-        missing = [
-            m.get("rsid") or f"{m.get('chromosome')}:{m.get('position')}"
-            for m in gene.get("missing_positions", [])
-        ]
-        called = bool(gene.get("called")) and bool(diplotypes)
-        reason = None
-        if not called:
-            reason = "; ".join(gene.get("warnings") or []) or (
-                f"{len(missing)} defining position(s) without a usable genotype"
-                if missing
-                else "no named allele combination matches the genotypes"
-            )
-            not_called.append({"gene": name, "reason": reason})
-        genes.append(
-            {
-                "gene": name,
-                "called": called,
-                "diplotype": " or ".join(diplotypes) if called else None,
-                "phenotype": phenotype.get("phenotype") if called else None,
-                "activity_score": phenotype.get("activity_score") if called else None,
-                "source": gene.get("source"),
-                "missing_positions": missing,
-                "warnings": gene.get("warnings") or [],
-                "not_called_reason": reason,
-            }
-        )
-    drugs = []
-    for rec in document.get("recommendations", []):
-        text = rec.get("recommendation")
-        drugs.append(
-            {
-                "drug": rec["drug"],
-                "genes": rec.get("genes", {}),
-                "recommendation": text,
-                "action": recommendation_action(text),
-                "cpic_level": rec.get("cpic_level"),
-                "classification": rec.get("classification"),
-                "guideline": rec.get("guideline"),
-                "note": drug_note(rec),
-            }
-        )
-    drugs.sort(key=lambda d: (d["action"] != "change advised", d["cpic_level"] or "Z", d["drug"]))
-    knowledge = document.get("knowledge", {})
-    return {
-        "assessed": True,
-        "sample": sample.name,
-        "statement": f"{sum(g['called'] for g in genes)} of {len(genes)} genes called"
-        f" from {sample.name}.",
-        "genes": genes,
-        "drugs": drugs,
-        "not_called": not_called,
-        "knowledge": {
-            "definitions": knowledge.get("source"),
-            "phenotypes": _version(knowledge.get("phenotypes")),
-            "recommendations": _version(knowledge.get("recommendations")),
-        },
-        "warnings": document.get("warnings", []),
-    }
-
-
-def drug_note(rec: dict) -> str | None:
-    """A drug row's caveat: the recommendation's note, the gene it also needs, or the population
-    it is for (CPIC files have several per drug, e.g. adults and children)."""
-    if rec.get("note"):
-        return rec["note"]
-    if rec.get("needs"):
-        return f"also needs {', '.join(rec['needs'])}"
-    population = rec.get("population")
-    return f"population: {population}" if population and population != "general" else None
-
-
-def _version(info: dict | None) -> str | None:
-    if not info:
-        return None
-    return " ".join(str(info[k]) for k in ("name", "version") if info.get(k)) or None
-
-
 def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
     """Findings and P/LP calls that need confirmation; a negative is stated only for the
     genes assessed (callable coverage, tailorseq.gene_assessment) and the others are named.
@@ -557,143 +393,6 @@ def _evidence(match: dict[str, Any]) -> str | None:
     return ", ".join(str(part) for part in parts if part) or None
 
 
-def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settings):
-    genes, pgx = [], []
-    listed = set(settings.gene_list) | set(settings.genes)
-    somatic_genes = {m["gene"] for pair in tumours.get("pairs", []) for m in pair["mutations"]}
-    for sample in samples:
-        if sample.gene_regions and sample.gene_thresholds:
-            per_gene = read_gene_coverage(
-                sample.gene_regions,
-                sample.gene_thresholds,
-                settings.coverage_min_depth,
-                settings.coverage_min_fraction,
-            )
-            wanted = set(settings.genes) | (
-                somatic_genes if sample.kind == "tumor" else set(settings.gene_list)
-            )
-            for gene in sorted(wanted & set(per_gene)):
-                genes.append({"sample": sample.name, **per_gene[gene]})
-        if sample.pgx_vcf and settings.pgx_positions:
-            depths = pgx_position_depths(sample.pgx_vcf, settings.pgx_positions)
-            for entry in pgx_coverage(depths, settings.pgx_min_depth).values():
-                pgx.append({"sample": sample.name, **entry})
-    assessed = bool(genes or pgx)
-    return {
-        "assessed": assessed,
-        "statement": None
-        if assessed
-        else "Coverage per gene was not assessed: no gene"
-        " annotation (reference.gff3) and no PGx definitions are configured.",
-        "min_depth": settings.coverage_min_depth,
-        "min_fraction": settings.coverage_min_fraction,
-        "genes": genes,
-        "genes_without_cds": sorted(listed - {g["gene"] for g in genes}) if genes else [],
-        "pgx_positions": pgx,
-    }
-
-
-PGX_LIMITS = (
-    "Only small variants at the allele-defining positions are genotyped: gene deletions,"
-    " duplications and hybrid alleles (e.g. CYP2D6) are not detected, and genes that need them"
-    " are not called here. Unphased results list the most likely diplotype."
-)
-HEREDITARY_LIMITS = (
-    "Only small variants (SNVs and short indels) classified pathogenic or likely pathogenic"
-    " in ClinVar are reported; copy-number changes, structural variants and repeat expansions"
-    " are not assessed, and a negative result does not rule out a hereditary condition."
-)
-QUALITY_LIMITS = (
-    "Contamination is not estimated yet; sample identity is checked only between a tumour"
-    " and its normal (germline concordance)."
-)
-
-
-def limitations(report: dict[str, Any], settings: Settings) -> list[dict[str, str]]:
-    """What the test could not see for this patient, one statement per item."""
-    items: list[dict[str, str]] = []
-
-    def add(topic: str, text: str) -> None:
-        items.append({"topic": topic, "text": text})
-
-    coverage = report["coverage"]
-    for gene in coverage["genes"]:
-        if not gene["adequate"]:
-            fraction = f"{gene['fraction_at_min_depth']:.0%}"
-            add(
-                "coverage",
-                f"{gene['gene']} ({gene['sample']}): only {fraction} of its coding"
-                f" bases reach {gene['min_depth']}x; variants in the"
-                f" {len(gene['low_regions'])} low-coverage region(s) may be missed.",
-            )
-    for gene in coverage["pgx_positions"]:
-        if gene["below_min_depth"]:
-            add(
-                "coverage",
-                f"{gene['gene']} ({gene['sample']}): {gene['below_min_depth']} of"
-                f" {gene['positions']} allele-defining positions below {gene['min_depth']}x.",
-            )
-    absent = coverage["genes_without_cds"]
-    if absent:
-        more = f" and {len(absent) - 12} more" if len(absent) > 12 else ""
-        add(
-            "genes not assessed",
-            f"{len(absent)} listed gene(s) are not in the gene annotation"
-            " used: their coverage was not measured and their variants get no consequence:"
-            f" {', '.join(absent[:12])}{more}.",
-        )
-    for gene in report["pharmacogenomics"]["not_called"]:
-        add("genes not assessed", f"{gene['gene']} was not called: {gene['reason']}.")
-    if report["pharmacogenomics"]["assessed"]:
-        add("pharmacogenomics", PGX_LIMITS)
-    hereditary = report["hereditary"]
-    add("hereditary", HEREDITARY_LIMITS if hereditary["assessed"] else hereditary["statement"])
-    for pair in report["tumour"]["pairs"]:
-        tmb = pair.get("tmb") or {}
-        if tmb.get("status") == "not assessed":
-            add("tumour", f"TMB of {pair['tumor']} not assessed: {tmb['reason']}.")
-        msi = pair.get("msi") or {}
-        if not msi.get("assessed"):
-            reason = msi.get("reason", "not reported")
-            add("tumour", f"MSI of {pair['tumor']} not assessed: {reason}.")
-        if not pair["actionable"]["assessed"]:
-            add("tumour", pair["actionable"]["statement"])
-    add("quality", QUALITY_LIMITS)
-    return items
-
-
-def provenance_section(samples: list[SampleFiles], settings: Settings) -> dict[str, Any]:
-    sample = germline_sample(samples)
-    clinvar = None
-    pgx = None
-    gene_list = None
-    if sample and sample.findings:
-        findings = _load(sample.findings)
-        clinvar = (findings.get("clinvar") or {}).get("file_date")
-        gene_list = (findings.get("gene_list") or {}).get("name")
-    if sample and sample.pgx:
-        knowledge = _load(sample.pgx).get("knowledge", {})
-        pgx = knowledge.get("source")
-    return {
-        "pipeline": {
-            "name": "tailorseq",
-            "version": settings.pipeline.get("version") or tailorseq.__version__,
-            "commit": settings.pipeline.get("commit"),
-        },
-        "config_sha256": settings.config_sha256,
-        "reference": {
-            "build": settings.reference.get("build"),
-            "fasta": settings.reference.get("fasta"),
-        },
-        "knowledge": {
-            "clinvar_file_date": clinvar,
-            "pgx_definitions": pgx,
-            "gene_list": gene_list,
-        },
-        "manifest": "results/run/provenance.json",
-    }
-
-
 def assemble(
     patient: str,
     patient_pseudonym: str,
@@ -707,8 +406,10 @@ def assemble(
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "header": {
+            "identifier": patient,
             "patient": patient,
             "patient_pseudonym": patient_pseudonym,
+            "pseudonymised": patient == patient_pseudonym,
             "samples": [
                 {
                     "sample": s.name,
@@ -721,14 +422,20 @@ def assemble(
             "generated": (generated or datetime.now(UTC)).isoformat(timespec="seconds"),
             "pipeline": settings.pipeline.get("version") or tailorseq.__version__,
             "reference_build": settings.reference.get("build"),
+            "use_statement": settings.use_statement,
         },
         "qc": qc_section(samples, tumours, settings),
-        "pharmacogenomics": pgx_section(germline),
+        "pharmacogenomics": pgx_section(
+            germline.name if germline else None, germline.pgx if germline else None
+        ),
         "hereditary": hereditary_section(germline),
         "tumour": tumour_section(samples, tumours),
     }
     report["coverage"] = coverage_section(samples, report["tumour"], settings)
-    report["limitations"] = limitations(report, settings)
-    report["provenance"] = provenance_section(samples, settings)
+    report["summary"] = summary_section(report)
+    report["methods"] = methods_section(germline, tumour_knowledge(tumours), settings)
+    report["limitations"] = limitations(report)
+    report["provenance"] = provenance_section(germline, settings)
+    report["sign_off"] = sign_off_section(settings)
     report["patient_summary"] = patient_summary(report)
     return report

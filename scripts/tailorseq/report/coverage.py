@@ -7,10 +7,13 @@ import gzip
 import statistics
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tailorseq.errors import InputError
 from tailorseq.gff import read_features, read_genes
+
+if TYPE_CHECKING:
+    from tailorseq.report.assemble import SampleFiles, Settings
 
 
 def write_gene_bed(gff3: Path, bed: Path) -> int:
@@ -145,4 +148,41 @@ def pgx_coverage(depths: dict[str, list[int]], min_depth: int) -> dict[str, dict
             "min_depth": min_depth,
         }
         for gene, values in sorted(depths.items())
+    }
+
+
+def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settings) -> dict:
+    """The report's coverage of the genes of interest and of the PGx positions."""
+    genes, pgx = [], []
+    listed = set(settings.gene_list) | set(settings.genes)
+    somatic_genes = {m["gene"] for pair in tumours.get("pairs", []) for m in pair["mutations"]}
+    for sample in samples:
+        if sample.gene_regions and sample.gene_thresholds:
+            per_gene = read_gene_coverage(
+                sample.gene_regions,
+                sample.gene_thresholds,
+                settings.coverage_min_depth,
+                settings.coverage_min_fraction,
+            )
+            wanted = set(settings.genes) | (
+                somatic_genes if sample.kind == "tumor" else set(settings.gene_list)
+            )
+            for gene in sorted(wanted & set(per_gene)):
+                genes.append({"sample": sample.name, **per_gene[gene]})
+        if sample.pgx_vcf and settings.pgx_positions:
+            depths = pgx_position_depths(sample.pgx_vcf, settings.pgx_positions)
+            for entry in pgx_coverage(depths, settings.pgx_min_depth).values():
+                pgx.append({"sample": sample.name, **entry})
+    assessed = bool(genes or pgx)
+    return {
+        "assessed": assessed,
+        "statement": None
+        if assessed
+        else "Coverage per gene was not assessed: no gene"
+        " annotation (reference.gff3) and no PGx definitions are configured.",
+        "min_depth": settings.coverage_min_depth,
+        "min_fraction": settings.coverage_min_fraction,
+        "genes": genes,
+        "genes_without_cds": sorted(listed - {g["gene"] for g in genes}) if genes else [],
+        "pgx_positions": pgx,
     }

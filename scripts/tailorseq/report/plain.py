@@ -42,6 +42,52 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: Our sentence per group of drugs; the group comes from CPIC's classification and change flags
+#: only (report/pgx_section.py), never from the recommendation's words.
+MEDICINE_TEXT = {
+    "strong change": "For these medicines, the prescribing guidelines your doctor uses strongly"
+    " recommend a different medicine or dose: {drugs}.",
+    "moderate change": "For these medicines, the guidelines recommend, with moderate strength, a"
+    " different medicine or dose: {drugs}.",
+    "usual": "For these medicines, the usual prescription is recommended: {drugs}.",
+    "optional": "For these medicines, the guidelines give optional advice that your doctor may"
+    " or may not follow: {drugs}.",
+    "not flagged": "For these medicines, the guidelines give firm advice that your doctor will"
+    " read; the data we used does not say whether it changes your prescription: {drugs}.",
+    "unknown": "For these medicines, the guidelines give advice, but we cannot say how strong"
+    " it is; your doctor will read it: {drugs}.",
+    "none": "The guidelines make no recommendation based on your genes for: {drugs}.",
+}
+
+
+def medicine_group(drug: dict[str, Any]) -> str | None:
+    """The patient-text group of a drug row (None: no recommendation text to speak of)."""
+    if not drug["recommendation"]:
+        return None
+    classification = (drug["classification"] or "").strip().lower()
+    if not classification:
+        return "unknown"
+    if classification in ("strong", "moderate"):
+        if drug["act_now"]:
+            return f"{classification} change"
+        return "not flagged" if drug["change"] == "not flagged" else "usual"
+    return classification if classification == "optional" else "none"
+
+
+def medicine_paragraphs(drugs: list[dict[str, Any]]) -> list[str]:
+    """One sentence per group of drugs, in the order of MEDICINE_TEXT."""
+    groups: dict[str, list[str]] = {}
+    for drug in drugs:
+        group = medicine_group(drug)
+        if group:
+            groups.setdefault(group, []).append(drug["drug"])
+    return [
+        text.format(drugs=_join(groups[group]))
+        for group, text in MEDICINE_TEXT.items()
+        if group in groups
+    ]
+
+
 def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
     if not pgx["assessed"]:
         return ["We did not test how your genes affect medicines in this analysis."]
@@ -53,18 +99,7 @@ def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
             f"{len(pgx['genes'])} of them. "
             + " ".join(phenotype_sentence(g["gene"], g["phenotype"]) for g in called)
         )
-    changed = [d["drug"] for d in pgx["drugs"] if d["action"] == "change advised"]
-    usual = [d["drug"] for d in pgx["drugs"] if d["action"] == "standard prescribing"]
-    if changed:
-        paragraphs.append(
-            "For these medicines, the prescribing guidelines your doctor uses suggest something"
-            f" other than the usual prescription (for example another dose or another medicine):"
-            f" {_join(changed)}."
-        )
-    if usual:
-        paragraphs.append(
-            f"For these medicines, the usual prescription is suggested: {_join(usual)}."
-        )
+    paragraphs += medicine_paragraphs(pgx["drugs"])
     for gene in pgx["not_called"]:
         paragraphs.append(
             f"We could not work out your {gene['gene']} result. This does not mean it is"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tailorseq.errors import InputError
+
+if TYPE_CHECKING:
+    from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles
 
 STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "not assessed": -1}
 
@@ -137,4 +141,58 @@ def _metric(key, label, value, unit, warn, fail, higher_is_better, note) -> dict
         "direction": "min" if higher_is_better else "max",
         "status": judge(value, warn, fail, higher_is_better),
         "note": note,
+    }
+
+
+#: Tumour/normal germline concordance below these warns / fails (a possible sample swap).
+CONCORDANCE_WARN, CONCORDANCE_FAIL = 0.95, 0.9
+
+
+def qc_section(samples: list[SampleFiles], tumours: list[TumourFiles], settings: Settings):
+    """The report's QC section: each sample's metrics and verdicts, and tumour/normal identity."""
+    entries = []
+    for sample in samples:
+        if sample.stats and sample.mosdepth:
+            entry = {
+                "sample": sample.name,
+                "kind": sample.kind,
+                **sample_qc(sample.stats, sample.mosdepth, settings.thresholds),
+            }
+        else:
+            entry = {
+                "sample": sample.name,
+                "kind": sample.kind,
+                "reads": None,
+                "metrics": [],
+                "status": "not assessed",
+                "not_checked": ["QC files were not produced"],
+            }
+        entries.append(entry)
+    pair_checks = []
+    for tumour in tumours:
+        summary = json.loads(tumour.summary.read_text()) if tumour.summary else None
+        concordance = (summary or {}).get("concordance")
+        if concordance:
+            fraction = concordance.get("fraction")
+            verdict = concordance.get("verdict") or ""
+            status = judge(fraction, CONCORDANCE_WARN, CONCORDANCE_FAIL)
+            pair_checks.append(
+                {
+                    "tumor": tumour.tumor,
+                    "normal": tumour.normal,
+                    "check": "germline concordance",
+                    "fraction": fraction,
+                    "verdict": verdict,
+                    "status": status,
+                }
+            )
+            for entry in entries:
+                if entry["sample"] == tumour.tumor and entry["not_checked"]:
+                    entry["not_checked"] = ["contamination is not checked yet"]
+    statuses = [e["status"] for e in entries] + [c["status"] for c in pair_checks]
+    return {
+        "status": overall(statuses),
+        "samples": entries,
+        "pair_checks": pair_checks,
+        "thresholds": vars(settings.thresholds),
     }

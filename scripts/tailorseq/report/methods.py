@@ -1,0 +1,237 @@
+"""The report's methods, limitations, provenance and sign-off: how the test was done (assay,
+reference, targets, tools and knowledge with versions), what it could not see for this patient
+and never sees with short reads, and who signs it (from config `report`, or blank lines)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tailorseq
+from tailorseq.errors import InputError
+from tailorseq.tools import find_tool
+
+if TYPE_CHECKING:
+    from tailorseq.report.assemble import SampleFiles, Settings
+
+PGX_LIMITS = (
+    "Only small variants at the allele-defining positions are genotyped: gene deletions,"
+    " duplications and hybrid alleles (e.g. CYP2D6) are not detected, and genes that need them"
+    " are not called here. Unphased results list the most likely diplotype."
+)
+HEREDITARY_LIMITS = (
+    "Only small variants (SNVs and short indels) classified pathogenic or likely pathogenic"
+    " in ClinVar are reported; copy-number changes, structural variants and repeat expansions"
+    " are not assessed, and a negative result does not rule out a hereditary condition."
+)
+QUALITY_LIMITS = (
+    "Contamination is not estimated yet; sample identity is checked only between a tumour"
+    " and its normal (germline concordance)."
+)
+#: What short-read small-variant calling cannot see, whatever the coverage (every report).
+SHORT_READ_LIMITS = (
+    "CYP2D6 structure (whole-gene deletion, duplications, CYP2D6/CYP2D7 hybrids) is not"
+    " called from short reads here: CYP2D6 is reported only from an outside call"
+    " (config pgx.outside_calls).",
+    "HLA alleles (HLA-A, HLA-B) are not typed from the reads: they are reported only from an"
+    " outside call.",
+    "Repeat expansions are not assessed.",
+    "Copy number (deletions and duplications of exons or whole genes, amplifications) is not"
+    " called yet, in germline or tumour samples.",
+)
+#: Sign-off fields, in order: config key -> label (an empty value is a blank line to fill in).
+SIGN_OFF_FIELDS = {
+    "specimen": "Specimen",
+    "ordering_clinician": "Ordering clinician",
+    "reviewed_by": "Reviewed by",
+    "signed_by": "Signed off by",
+}
+NOT_STATED = "not stated in the run's config"
+
+
+def _load(path: Path | None) -> dict[str, Any]:
+    return json.loads(Path(path).read_text()) if path else {}
+
+
+def limitations(report: dict[str, Any]) -> list[dict[str, str]]:
+    """What the test could not see for this patient, one statement per item, then what short
+    reads never show."""
+    items: list[dict[str, str]] = []
+
+    def add(topic: str, text: str) -> None:
+        items.append({"topic": topic, "text": text})
+
+    coverage = report["coverage"]
+    for gene in coverage["genes"]:
+        if not gene["adequate"]:
+            fraction = f"{gene['fraction_at_min_depth']:.0%}"
+            add(
+                "coverage",
+                f"{gene['gene']} ({gene['sample']}): only {fraction} of its coding"
+                f" bases reach {gene['min_depth']}x; variants in the"
+                f" {len(gene['low_regions'])} low-coverage region(s) may be missed.",
+            )
+    for gene in coverage["pgx_positions"]:
+        if gene["below_min_depth"]:
+            add(
+                "coverage",
+                f"{gene['gene']} ({gene['sample']}): {gene['below_min_depth']} of"
+                f" {gene['positions']} allele-defining positions below {gene['min_depth']}x.",
+            )
+    absent = coverage["genes_without_cds"]
+    if absent:
+        more = f" and {len(absent) - 12} more" if len(absent) > 12 else ""
+        add(
+            "genes not assessed",
+            f"{len(absent)} listed gene(s) are not in the gene annotation"
+            " used: their coverage was not measured and their variants get no consequence:"
+            f" {', '.join(absent[:12])}{more}.",
+        )
+    for gene in report["pharmacogenomics"]["not_called"]:
+        add("genes not assessed", f"{gene['gene']} was not called: {gene['reason']}.")
+    if report["pharmacogenomics"]["assessed"]:
+        add("pharmacogenomics", PGX_LIMITS)
+    hereditary = report["hereditary"]
+    add("hereditary", HEREDITARY_LIMITS if hereditary["assessed"] else hereditary["statement"])
+    for pair in report["tumour"]["pairs"]:
+        tmb = pair.get("tmb") or {}
+        if tmb.get("status") == "not assessed":
+            add("tumour", f"TMB of {pair['tumor']} not assessed: {tmb['reason']}.")
+        msi = pair.get("msi") or {}
+        if not msi.get("assessed"):
+            reason = msi.get("reason", "not reported")
+            add("tumour", f"MSI of {pair['tumor']} not assessed: {reason}.")
+        if not pair["actionable"]["assessed"]:
+            add("tumour", pair["actionable"]["statement"])
+    add("quality", QUALITY_LIMITS)
+    for text in SHORT_READ_LIMITS:
+        add("not seen by short reads", text)
+    return items
+
+
+def knowledge_used(sample: SampleFiles | None, tumour_knowledge: list[dict]) -> list[dict]:
+    """Every knowledge source the patient's results used, with its version (name, version,
+    detail), from the documents of the steps that used them."""
+    used = []
+    findings = _load(sample.findings) if sample else {}
+    if findings.get("gene_list"):
+        gene_list = findings["gene_list"]
+        used.append({"name": "gene list", "version": gene_list.get("name"), "detail": None})
+    if findings.get("clinvar"):
+        clinvar = findings["clinvar"]
+        detail = f"sha256 {clinvar['sha256'][:12]}" if clinvar.get("sha256") else None
+        used.append({"name": "ClinVar", "version": clinvar.get("file_date"), "detail": detail})
+    pgx = (_load(sample.pgx) if sample else {}).get("knowledge", {})
+    if pgx:
+        used.append(
+            {
+                "name": "PGx allele definitions",
+                "version": pgx.get("source"),
+                "detail": ", ".join(pgx.get("definition_versions") or []) or None,
+            }
+        )
+    for key, name in (
+        ("phenotypes", "PGx phenotypes"),
+        ("recommendations", "CPIC recommendations"),
+    ):
+        info = pgx.get(key)
+        if info:
+            parts = [info.get(k) for k in ("source", "file", "file_date") if info.get(k)]
+            if info.get("sha256"):
+                parts.append(f"sha256 {info['sha256'][:12]}")
+            version = " ".join(str(info[k]) for k in ("name", "version") if info.get(k))
+            used.append(
+                {
+                    "name": name,
+                    "version": version or None,
+                    "detail": ", ".join(str(p) for p in parts) or None,
+                }
+            )
+    return used + tumour_knowledge
+
+
+def methods_section(
+    sample: SampleFiles | None, tumour_knowledge: list[dict], settings: Settings
+) -> dict[str, Any]:
+    """How the test was done."""
+    return {
+        "assay": settings.assay or None,
+        "assay_statement": settings.assay or f"{NOT_STATED} (report.assay)",
+        "reference": {
+            "build": settings.reference.get("build"),
+            "fasta": settings.reference.get("fasta"),
+        },
+        "targets": settings.targets or None,
+        "targets_statement": f"Capture targets: {settings.targets}."
+        if settings.targets
+        else "No capture targets: the whole reference was analysed.",
+        "tools": [{"name": k, "version": v} for k, v in sorted(settings.tools.items())],
+        "knowledge": knowledge_used(sample, tumour_knowledge),
+        "manifest": "results/run/provenance.json",
+    }
+
+
+def provenance_section(sample: SampleFiles | None, settings: Settings) -> dict[str, Any]:
+    findings = _load(sample.findings) if sample else {}
+    pgx = (_load(sample.pgx) if sample else {}).get("knowledge", {})
+    return {
+        "pipeline": {
+            "name": "tailorseq",
+            "version": settings.pipeline.get("version") or tailorseq.__version__,
+            "commit": settings.pipeline.get("commit"),
+        },
+        "config_sha256": settings.config_sha256,
+        "reference": {
+            "build": settings.reference.get("build"),
+            "fasta": settings.reference.get("fasta"),
+        },
+        "knowledge": {
+            "clinvar_file_date": (findings.get("clinvar") or {}).get("file_date"),
+            "pgx_definitions": pgx.get("source"),
+            "gene_list": (findings.get("gene_list") or {}).get("name"),
+        },
+        "manifest": "results/run/provenance.json",
+    }
+
+
+def sign_off_section(settings: Settings) -> dict[str, Any]:
+    """The laboratory, the sign-off fields (config report.sign_off; empty = a blank line to
+    sign by hand) and the use statement (config report.use_statement)."""
+    return {
+        "laboratory": settings.laboratory or None,
+        "fields": [
+            {"key": key, "label": label, "value": settings.sign_off.get(key) or None}
+            for key, label in SIGN_OFF_FIELDS.items()
+        ],
+        "use_statement": settings.use_statement,
+    }
+
+
+def tumour_knowledge(tumours: list) -> list[dict]:
+    """The actionability knowledge (curated table, CIViC) the patient's tumour pairs used,
+    from their actionability documents."""
+    used: dict[str, dict] = {}
+    for tumour in tumours:
+        for name, info in (_load(tumour.actionable).get("knowledge") or {}).items():
+            if info:
+                detail = f"sha256 {info['sha256'][:12]}" if info.get("sha256") else None
+                version = info.get("version") or info.get("file_date") or None
+                used[name] = {
+                    "name": f"actionability: {name}",
+                    "version": version,
+                    "detail": detail,
+                }
+    return list(used.values())
+
+
+def tools_found(names: list[str]) -> dict[str, str]:
+    """The version of each tool as the report step finds it on PATH (the provenance manifest
+    records the run's own); a tool it cannot find is said so, not left out."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = find_tool(name).version
+        except InputError:
+            versions[name] = "not found by the report step"
+    return versions
