@@ -122,19 +122,34 @@ def complement(intervals: Iterable[Interval], length: int) -> list[Interval]:
     return parts
 
 
+def haploid_regions(contigs: SexContigs, sex: str) -> list[tuple[str, int, int]]:
+    """(contig, first, last) regions called haploid for a sex: chrM always; for males also
+    non-PAR chrX and chrY."""
+    regions = []
+    if sex == "male":
+        regions += [(contigs.x, first, last) for first, last in contigs.non_par(contigs.x)]
+        if contigs.y:
+            regions.append((contigs.y, 1, contigs.lengths[contigs.y]))
+    if contigs.m:
+        regions.append((contigs.m, 1, contigs.lengths[contigs.m]))
+    return regions
+
+
+def absent_regions(contigs: SexContigs, sex: str) -> list[tuple[str, int, int]]:
+    """Regions with no copy (ploidy 0, never called): a female's chrY."""
+    if sex == "female" and contigs.y:
+        return [(contigs.y, 1, contigs.lengths[contigs.y])]
+    return []
+
+
 def ploidy_file(contigs: SexContigs) -> str:
     """A bcftools call `--ploidy-file`: CHROM FROM TO SEX PLOIDY (1-based, inclusive), sexes
     M, F and U (undetermined), diploid by default."""
     lines = []
-    for first, last in contigs.non_par(contigs.x):
-        lines.append(f"{contigs.x}\t{first}\t{last}\tM\t1")
-    if contigs.y:
-        length = contigs.lengths[contigs.y]
-        lines += [f"{contigs.y}\t1\t{length}\tM\t1", f"{contigs.y}\t1\t{length}\tF\t0"]
-    if contigs.m:
-        length = contigs.lengths[contigs.m]
-        lines += [f"{contigs.m}\t1\t{length}\t{sex}\t1" for sex in "MFU"]
-    lines += [f"*\t*\t*\t{sex}\t2" for sex in "MFU"]
+    for sex, code in SEX_CODES.items():
+        lines += [f"{c}\t{a}\t{b}\t{code}\t1" for c, a, b in haploid_regions(contigs, sex)]
+        lines += [f"{c}\t{a}\t{b}\t{code}\t0" for c, a, b in absent_regions(contigs, sex)]
+    lines += [f"*\t*\t*\t{code}\t2" for code in SEX_CODES.values()]
     return "\n".join(lines) + "\n"
 
 
@@ -144,23 +159,13 @@ def samples_file(sexes: Mapping[str, str]) -> str:
 
 
 def cnv_map(contigs: SexContigs, sexes: Mapping[str, str]) -> str:
-    """A freebayes `--cnv-map` (seq start end sample copies; BED coordinates) with the same
-    ploidy as `ploidy_file`; females' chrY is left out of their calling instead (`regions`)."""
+    """A freebayes `--cnv-map` (seq start end sample copies; BED coordinates) with the ploidy
+    of `ploidy_file`."""
     lines = []
     for name, sex in sexes.items():
-        haploid = [(contigs.m, 1, contigs.lengths[contigs.m])] if contigs.m else []
-        if sex == "male":
-            haploid += [(contigs.x, first, last) for first, last in contigs.non_par(contigs.x)]
-            if contigs.y:
-                haploid.append((contigs.y, 1, contigs.lengths[contigs.y]))
-        lines += [f"{contig}\t{first - 1}\t{last}\t{name}\t1" for contig, first, last in haploid]
-    return "".join(line + "\n" for line in lines)
-
-
-def excluded_contigs(contigs: SexContigs, sexes: Iterable[str]) -> list[str]:
-    """Contigs not called at all for a callset: chrY when every sample in it is female."""
-    sexes = list(sexes)
-    return [contigs.y] if contigs.y and sexes and all(s == "female" for s in sexes) else []
+        for copies, regions in ((1, haploid_regions), (0, absent_regions)):
+            lines += [f"{c}\t{a - 1}\t{b}\t{name}\t{copies}\n" for c, a, b in regions(contigs, sex)]
+    return "".join(lines)
 
 
 # ---------------------------------------------------------------- sex from the reads
@@ -256,7 +261,7 @@ def infer_sex(evidence: SexEvidence, limits: SexThresholds) -> tuple[str, str]:
     shown = ", ".join(f"{k} {v}" for k, v in read.items())
     if said == {"male"} or said == {"female"}:
         return said.pop(), shown
-    if said == {"between"} or "between" in said and len(said - {"between"}) == 1:
+    if said == {"between"} or ("between" in said and len(said - {"between"}) == 1):
         return "undetermined", f"evidence in the grey zone ({shown})"
     return "undetermined", f"evidence disagrees ({shown}): e.g. XXY, X0, mosaicism or a mixture"
 

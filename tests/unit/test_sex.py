@@ -9,8 +9,8 @@ from tailorseq.sex import (
     SexEvidence,
     SexThresholds,
     cnv_map,
-    excluded_contigs,
     find_sex_contigs,
+    haploid_regions,
     infer_sex,
     mismatch_message,
     ploidy_file,
@@ -95,10 +95,10 @@ def test_samples_file_and_freebayes_cnv_map():
     lines = cnv_map(contigs, sexes).splitlines()
     assert "chrX\t0\t500\tP1\t1" in lines and "chrY\t0\t300\tP1\t1" in lines
     assert "chrM\t0\t100\tP2\t1" in lines and "chrM\t0\t100\tP3\t1" in lines
+    assert "chrY\t0\t300\tP2\t0" in lines
     assert not [line for line in lines if "chrX" in line and "P2" in line]
-    assert excluded_contigs(contigs, ["female"]) == ["chrY"]
-    assert excluded_contigs(contigs, ["female", "male"]) == []
-    assert excluded_contigs(contigs, ["unknown"]) == []
+    assert not [line for line in lines if "chrY" in line and "P3" in line]
+    assert haploid_regions(contigs, "female") == [("chrM", 1, 100)]
 
 
 def test_windows_are_spread_evenly_within_the_budget():

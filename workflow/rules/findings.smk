@@ -31,6 +31,7 @@ if annotation_enabled():
         input:
             json=published_source(findings_file, ".json"),
             tsv=published_source(findings_file, ".tsv"),
+            sex=sex_cleared_sample,
         output:
             json=published("{sample}", ".findings.json"),
             tsv=published("{sample}", ".findings.tsv"),

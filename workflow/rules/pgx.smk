@@ -9,6 +9,7 @@ if pgx_enabled():
             fasta=GENOME,
             fai=f"{GENOME}.fai",
             definitions=pgx_definition_files(),
+            sex=sex_json("{pid}"),
         output:
             vcf=pgx_vcf("{pid}"),
             index=f"{pgx_vcf('{pid}')}.tbi",
@@ -67,6 +68,7 @@ if pgx_enabled():
         input:
             json=published_source(pgx_file, ".json"),
             tsv=published_source(pgx_file, ".tsv"),
+            sex=sex_cleared_sample,
         output:
             json=published("{sample}", ".pgx.json"),
             tsv=published("{sample}", ".pgx.tsv"),

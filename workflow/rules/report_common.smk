@@ -41,6 +41,7 @@ def sample_report_files(sample) -> dict[str, str]:
     files = {
         "stats": f"work/{pid}/qc/{pid}.stats.txt",
         "mosdepth": f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
+        "sex_check": sex_json(pid),
     }
     if gene_coverage_enabled():
         prefix = gene_coverage_prefix(pid)
@@ -104,7 +105,7 @@ def report_inputs(wildcards) -> list[str]:
         files += [
             pair[key] for key in ("biomarkers", "summary", "actionable") if key in pair
         ]
-    return files
+    return files + sex_cleared_patient(wildcards)
 
 
 def report_pseudonym(wildcards) -> str:

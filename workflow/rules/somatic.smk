@@ -61,6 +61,7 @@ rule publish_somatic:
     input:
         vcf=somatic_published_source(somatic_vcf),
         index=somatic_published_source(somatic_vcf, ".tbi"),
+        sex=sex_cleared_patient,
     output:
         vcf=somatic_published("{patient}", "{name}", ".somatic.vcf.gz"),
         index=somatic_published("{patient}", "{name}", ".somatic.vcf.gz.tbi"),
@@ -186,6 +187,7 @@ if annotation_enabled():
         input:
             vcf=somatic_published_source(somatic_annotated_vcf),
             index=somatic_published_source(somatic_annotated_vcf, ".tbi"),
+            sex=sex_cleared_patient,
         output:
             vcf=somatic_published("{patient}", "{name}", ".somatic.annotated.vcf.gz"),
             index=somatic_published(
@@ -203,6 +205,7 @@ if annotation_enabled():
     rule publish_biomarkers:
         input:
             somatic_published_source(somatic_biomarkers),
+            sex=sex_cleared_patient,
         output:
             somatic_published("{patient}", "{name}", ".biomarkers.json"),
         log:

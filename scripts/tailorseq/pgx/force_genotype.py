@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,9 +104,19 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return result
 
 
+def _ploidy_options(haploid: Sequence[tuple[str, int, int]], work: Path) -> list[str]:
+    """bcftools call options making `haploid` regions (contig, first, last) haploid; the
+    file names one sex, which bcftools gives the only sample."""
+    if not haploid:
+        return []
+    lines = [f"{contig}\t{first}\t{last}\tS\t1\n" for contig, first, last in haploid]
+    return ["--ploidy-file", _write(work / "ploidy.txt", "".join(lines) + "*\t*\t*\tS\t2\n")]
+
+
 def _called(
-    bam: Path, fasta_path: Path, sites: list[Site], work: Path, min_mapq: int, min_baseq: int
-) -> dict[tuple[str, int], tuple]:
+    bam: Path, fasta_path: Path, sites: list[Site], work: Path, min_mapq: int, min_baseq: int,
+    haploid: Sequence[tuple[str, int, int]] = (),
+) -> dict[tuple[str, int], tuple]:  # fmt: skip
     regions = work / "positions.tsv"
     regions.write_text("".join(f"{s.contig}\t{s.pos}\t{s.pos}\n" for s in sites))
     alleles = work / "alleles.tsv.gz"
@@ -122,7 +132,7 @@ def _called(
     ])  # fmt: skip
     _run([
         "bcftools", "call", "--no-version", "-m", "-C", "alleles", "-T", str(alleles),
-        "-a", "GQ", "-Ov", "-o", str(called), str(pileup),
+        "-a", "GQ", *_ploidy_options(haploid, work), "-Ov", "-o", str(called), str(pileup),
     ])  # fmt: skip
     quiet = pysam.set_verbosity(0)
     try:
@@ -211,9 +221,12 @@ def force_genotype(
     min_gq: int = DEFAULT_MIN_GQ,
     min_mapq: int = DEFAULT_MIN_MAPQ,
     min_baseq: int = DEFAULT_MIN_BASEQ,
+    haploid: Sequence[tuple[str, int, int]] = (),
 ) -> list[SiteCall]:
     """Write a single-sample VCF (bgzipped and indexed when it ends in .gz) with one record at
-    every defining position of `definitions` on `reference`; return the per-site calls."""
+    every defining position of `definitions` on `reference`; return the per-site calls.
+    `haploid` regions (contig, first, last; tailorseq.sex.haploid_regions: chrM, a male's
+    non-PAR chrX and chrY) are called with one allele (GT `1`, not `1/1`)."""
     bam, reference, out_vcf = Path(bam), Path(reference), Path(out_vcf)
     for tool in ("bcftools",):
         if not shutil.which(tool):
@@ -231,7 +244,7 @@ def force_genotype(
     name = _sample_name(bam, reference, sample)
     with tempfile.TemporaryDirectory(prefix="pgx-force-") as tmp:
         usable = [s for s in sites if (s.contig, s.pos) not in mismatches]
-        records = _called(bam, reference, usable, Path(tmp), min_mapq, min_baseq)
+        records = _called(bam, reference, usable, Path(tmp), min_mapq, min_baseq, haploid)
         calls = [
             _site_call(
                 s,
