@@ -310,6 +310,8 @@ def sex_record(
     """The sample's sex check: the sheet's sex, the inferred one with its evidence and reason,
     the verdict, and the sex the callers are told."""
     inferred, reason = infer_sex(evidence, limits)
+    if contigs.x is None and contigs.y is None:
+        reason = "no chrX or chrY in the reference"
     verdict, message = sex_verdict(sheet_sex, inferred, kind)
     return {
         "sheet_sex": sheet_sex,

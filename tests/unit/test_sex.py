@@ -153,3 +153,4 @@ def test_record_uses_the_inferred_sex_only_when_the_sheet_has_none():
                          find_sex_contigs({"chr20": 100}), LIMITS)  # fmt: skip
     assert (nothing["inferred_sex"], nothing["verdict"], nothing["calling_sex"]) == (
         "undetermined", "not checked", "unknown")
+    assert nothing["reason"] == "no chrX or chrY in the reference"
