@@ -255,7 +255,7 @@ def infer_sex(evidence: SexEvidence, limits: SexThresholds) -> tuple[str, str]:
     if not read:
         depths = (evidence.x_depth_ratio, evidence.y_depth_ratio)
         if evidence.x_sites == 0 and depths == (None, None):
-            return "undetermined", "no chrX or chrY in the reference (or no reads on them)"
+            return "undetermined", "no chrX or chrY data (not in the targets, or no reads)"
         return "undetermined", "too few confident variant sites on chrX"
     said = set(read.values())
     shown = ", ".join(f"{k} {v}" for k, v in read.items())

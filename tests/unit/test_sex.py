@@ -115,7 +115,7 @@ def test_windows_are_spread_evenly_within_the_budget():
         (SexEvidence(0.02, 300, 0.5, 0.48), "male", "x_heterozygosity male"),
         (SexEvidence(0.58, 400, 1.01, 0.001), "female", "y_depth female"),
         (SexEvidence(0.55, 400, 0.98, None), "female", "x_depth female"),
-        (SexEvidence(None, 0, None, None), "undetermined", "no chrX or chrY in the reference"),
+        (SexEvidence(None, 0, None, None), "undetermined", "no chrX or chrY data"),
         (SexEvidence(0.6, 5, None, None), "undetermined", "too few confident variant sites"),
         (SexEvidence(0.55, 400, 1.0, 0.45), "undetermined", "evidence disagrees"),
         (SexEvidence(0.22, 400, 0.72, 0.1), "undetermined", "grey zone"),
