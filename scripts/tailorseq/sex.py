@@ -169,7 +169,9 @@ def cnv_map(contigs: SexContigs, sexes: Mapping[str, str]) -> str:
 
 
 # ---------------------------------------------------------------- sex from the reads
-DECOY = re.compile(r"(_|^(chr)?(EBV|Un)|^HLA-|^hs37d5$)", re.IGNORECASE)
+# unplaced, alt and decoy contigs of GRCh37/GRCh38 (chr1_KI270706v1_random, GL000192.1,
+# chrUn_..., chrEBV, HLA-A*01:01:01:01, hs37d5, NC_007605)
+DECOY = re.compile(r"(_|^(chr)?(EBV|Un)|^HLA-|^hs37d5$|^(GL|KI|JH)\d|^NC_007605)", re.IGNORECASE)
 
 
 def autosomes(contigs: SexContigs) -> list[str]:

@@ -155,7 +155,7 @@ def test_unknown_sex_is_called_and_reported_as_the_reads_show(run):
     assert sample["sex"] == "male"
     assert sample["sex_check"]["verdict"] == "inferred"
     html = (workdir / "results" / "P-U1" / "P-U1.report.html").read_text()
-    assert "U1 (germline, male as the reads show (not given in the sample sheet))" in html
+    assert "U1 (germline, male: as the reads show, not given in the sample sheet)" in html
 
 
 def test_pgx_force_genotyping_uses_the_samples_ploidy(run):

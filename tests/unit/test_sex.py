@@ -8,6 +8,7 @@ import pytest
 from tailorseq.sex import (
     SexEvidence,
     SexThresholds,
+    autosomes,
     cnv_map,
     find_sex_contigs,
     haploid_regions,
@@ -154,3 +155,10 @@ def test_record_uses_the_inferred_sex_only_when_the_sheet_has_none():
     assert (nothing["inferred_sex"], nothing["verdict"], nothing["calling_sex"]) == (
         "undetermined", "not checked", "unknown")
     assert nothing["reason"] == "no chrX or chrY in the reference"
+
+
+def test_autosomes_leave_out_unplaced_alt_and_decoy_contigs():
+    names = ["chr1", "chr2", "chrX", "chrY", "chrM", "chr1_KI270706v1_random", "chrUn_GL000195v1",
+             "chrEBV", "HLA-A*01:01:01:01", "GL000192.1", "hs37d5", "NC_007605", "CYP2C19"]
+    contigs = find_sex_contigs(dict.fromkeys(names, 1000))
+    assert autosomes(contigs) == ["chr1", "chr2", "CYP2C19"]
