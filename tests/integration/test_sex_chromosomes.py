@@ -150,6 +150,7 @@ def test_unknown_sex_is_called_and_reported_as_the_reads_show(run):
         "unknown", "male", "inferred", "male")  # fmt: skip
     calls = genotypes(workdir / "results" / "U1" / "U1.vcf.gz")
     assert {gt for _, gt in calls["chrX"]} == {(1,)} and len(calls["chrX"]) >= 36
+    assert json.loads((workdir / "results" / "U1" / "U1.pgx.json").read_text())["sex"] == "male"
     report = json.loads((workdir / "results" / "P-U1" / "P-U1.report.json").read_text())
     sample = report["header"]["samples"][0]
     assert sample["sex"] == "male"

@@ -39,6 +39,7 @@ if pgx_enabled():
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,
             recommendations=pgx_recommendations(),
+            sex=sex_json("{pid}"),
         output:
             json=f"{pgx_file('{pid}')}.json",
             tsv=f"{pgx_file('{pid}')}.tsv",
@@ -55,7 +56,6 @@ if pgx_enabled():
             definitions=pgx_definitions_folder,
             build=config["reference"]["build"],
             sample=sample_name,
-            sex=sex_of_pid,
             phenotypes=pgx_phenotypes_folder,
             recommendations=config["pgx"]["recommendations"],
         script:
