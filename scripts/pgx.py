@@ -1,7 +1,8 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
 force-genotyped positions), `snakemake.input.outside_calls` (optional TSV),
-`snakemake.input.recommendations` (optional CPIC recommendation file) and
-`snakemake.params` (definitions, build, sample, sex, phenotypes, genes, research,
+`snakemake.input.recommendations` (optional CPIC recommendation file), `snakemake.input.sex`
+(the sample's sex check: the sex it was called with) and
+`snakemake.params` (definitions, build, sample, phenotypes, genes, research,
 recommendations: the configured source of the CPIC file) and writes
 `snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
 
@@ -17,6 +18,7 @@ from tailorseq.cli import main
 def run_from_snakemake(smk) -> None:
     """Call the library with the rule's input, params and output; warnings and errors go to
     the rule's log. The JSON's sample is the one the VCF names (params.sample when given)."""
+    import json
     from pathlib import Path
 
     from tailorseq.files import stderr_to
@@ -26,6 +28,7 @@ def run_from_snakemake(smk) -> None:
     genes = getattr(params, "genes", None) or None
     outside = list(getattr(smk.input, "outside_calls", None) or [])
     cpic = list(getattr(smk.input, "recommendations", None) or [])
+    sex = json.loads(Path(smk.input.sex).read_text())["calling_sex"]
     with stderr_to(smk.log[0] if smk.log else None):
         result = run_pgx(
             Path(smk.input.vcf),
@@ -39,7 +42,7 @@ def run_from_snakemake(smk) -> None:
             build=getattr(params, "build", None),
             phenotypes=getattr(params, "phenotypes", None) or None,
             outside_calls=outside[0] if outside else None,
-            sex=getattr(params, "sex", None) or None,
+            sex=sex,
             find_combinations="combinations" in (getattr(params, "research", None) or []),
             cpic_file=cpic[0] if cpic else None,
             cpic_source=getattr(params, "recommendations", None) or None,

@@ -1,17 +1,19 @@
 """Rule adapter: force-genotype every PGx allele-defining position from a BAM/CRAM.
 
-Under Snakemake reads `snakemake.input.bam`, `snakemake.input.fasta`, `snakemake.params`
+Under Snakemake reads `snakemake.input.bam`, `snakemake.input.fasta`, `snakemake.input.sex`
+(the sample's sex check: its calling sex sets chrX/chrY/chrM ploidy), `snakemake.params`
 (definitions, build, sample, min_depth, min_gq) and writes `snakemake.output.vcf`; outside
 Snakemake:
 
     python scripts/pgx_genotype.py --bam S.bam --reference ref.fa --definitions DIR \
-        --out S.pgx.vcf.gz [--sample S] [--min-depth 8] [--min-gq 20]
+        --out S.pgx.vcf.gz [--sample S] [--sex male] [--min-depth 8] [--min-gq 20]
 
 The VCF has one record at every defining position: a genotype, or `./.` with FORMAT/FT saying
 why (LowDepth, LowGQ, NoCoverage, ...); `python -m tailorseq pgx --vcf` then matches it.
 """
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -37,6 +39,13 @@ def genotype(bam, reference, definitions_dir, out, sample=None, build=None, **th
     return force_genotype(bam, reference, wanted, out, sample=sample, **thresholds)
 
 
+def haploid_of(reference: Path, sex: str) -> list[tuple[str, int, int]]:
+    """The reference's regions called haploid for a sex (chrM; a male's non-PAR X and Y)."""
+    from tailorseq.sex import find_sex_contigs, haploid_regions, read_fai
+
+    return haploid_regions(find_sex_contigs(read_fai(f"{reference}.fai")), sex)
+
+
 def run_from_snakemake(smk) -> None:
     """The rule's alignment, reference, definitions and thresholds in; the VCF out; a summary
     (or the error) in the rule's log."""
@@ -46,7 +55,9 @@ def run_from_snakemake(smk) -> None:
     thresholds = {
         k: int(getattr(params, k)) for k in ("min_depth", "min_gq") if getattr(params, k, None)
     }
+    sex = json.loads(Path(smk.input.sex).read_text())["calling_sex"]
     with stderr_to(smk.log[0] if smk.log else None):
+        print(f"called as {sex}", file=sys.stderr)
         calls = genotype(
             Path(smk.input.bam),
             Path(smk.input.fasta),
@@ -54,6 +65,7 @@ def run_from_snakemake(smk) -> None:
             Path(smk.output.vcf),
             sample=getattr(params, "sample", None),
             build=getattr(params, "build", None),
+            haploid=haploid_of(Path(smk.input.fasta), sex),
             **thresholds,
         )
         no_calls = [c for c in calls if c.gt == "./."]
@@ -72,6 +84,10 @@ def main(argv=None) -> int:
     parser.add_argument("--build", help="build, for $TAILORSEQ_PGX_DEFINITIONS_<BUILD>")
     parser.add_argument("--out", required=True, help="output VCF (.vcf or .vcf.gz)")
     parser.add_argument("--sample", help="sample name (default: the BAM's SM)")
+    parser.add_argument(
+        "--sex", choices=["male", "female", "unknown"], default="unknown",
+        help="male: non-PAR chrX and chrY haploid; chrM is haploid always",
+    )  # fmt: skip
     parser.add_argument("--min-depth", type=int, default=8)
     parser.add_argument("--min-gq", type=int, default=20)
     args = parser.parse_args(argv)
@@ -79,6 +95,7 @@ def main(argv=None) -> int:
         calls = genotype(
             Path(args.bam), Path(args.reference), args.definitions, Path(args.out),
             sample=args.sample, build=args.build, min_depth=args.min_depth, min_gq=args.min_gq,
+            haploid=haploid_of(Path(args.reference), args.sex),
         )  # fmt: skip
     except TailorseqError as error:
         print(f"pgx_genotype: error: {error}", file=sys.stderr)

@@ -1,4 +1,7 @@
-"""Publish finished pseudonymous files under their human-readable names in results/."""
+"""Publish finished pseudonymous files under their human-readable names in results/.
+
+Under Snakemake the rule's first inputs are published at its outputs, in order; inputs past
+the outputs are prerequisites only (the samples' sex checks), never published."""
 
 import argparse
 from pathlib import Path
@@ -16,7 +19,7 @@ if __name__ == "__main__":
     if "snakemake" in globals():
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
-            publish_all(list(rule.input), list(rule.output))
+            publish_all(list(rule.input)[: len(rule.output)], list(rule.output))
     else:
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--source", nargs="+", required=True)

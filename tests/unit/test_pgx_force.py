@@ -54,9 +54,11 @@ def _summary(demo: Path) -> dict[str, dict]:
     return json.loads((demo / "expected" / "summary.json").read_text())["samples"]
 
 
-def _haploid(demo: Path, sample: str) -> list[str]:
-    """The sample's one-copy contigs (a male's chrX and chrY, everyone's chrM)."""
-    return [contig for contig, n in _summary(demo)[sample]["copies"].items() if n == 1]
+def _haploid(demo: Path, sample: str) -> list[tuple[str, int, int]]:
+    """The sample's one-copy contigs as whole regions (a male's chrX and chrY, chrM)."""
+    lengths = {c.name: c.length for c in load_plan().contigs}
+    copies = _summary(demo)[sample]["copies"]
+    return [(contig, 1, lengths[contig]) for contig, n in copies.items() if n == 1]
 
 
 def _expected(demo: Path) -> dict[str, dict[str, str]]:
@@ -81,7 +83,7 @@ def _run(demo: Path, sample: str, tmp_path: Path, **kwargs) -> tuple[list, dict]
     vcf = tmp_path / f"{sample}.pgx.vcf.gz"
     calls = force_genotype(demo / f"{sample}.bam", demo / "genome.fa",
                            load_definitions(folder).values(), vcf,
-                           haploid_contigs=_haploid(demo, sample), **kwargs)  # fmt: skip
+                           haploid=_haploid(demo, sample), **kwargs)  # fmt: skip
     return calls, run_pgx(vcf, folder, out_json=tmp_path / f"{sample}.json")
 
 
@@ -136,7 +138,7 @@ def test_low_depth_is_an_explicit_no_call(demo: Path, tmp_path: Path):
     with pysam.VariantFile(str(tmp_path / "demo2.pgx.vcf.gz")) as vcf:
         records = list(vcf)
     assert len(records) == len(calls)
-    haploid = set(_haploid(demo, "demo2"))
+    haploid = {contig for contig, _, _ in _haploid(demo, "demo2")}
     for r in records:  # no allele on any copy: (None,) on one-copy contigs, (None, None) else
         assert r.samples[0]["GT"] == (None,) * (1 if r.chrom in haploid else 2)
         assert r.samples[0]["DP"] > 0

@@ -125,7 +125,7 @@ def test_an_allele_no_definition_has_is_an_undefined_allele_no_call(reference, t
 
 def test_haploid_contig_gets_haploid_genotypes(reference_x, tmp_path):
     hemizygous = [_contig(8, snv=_definition("chrX").variants[1].alts[0])]
-    calls, vcf = _genotype(reference_x, tmp_path, "chrX", hemizygous, haploid_contigs=["X"])
+    calls, vcf = _genotype(reference_x, tmp_path, "chrX", hemizygous, haploid=[("chrX", 1, 10**7)])
     assert (calls[POS].gt, calls[POS].ft) == ("2", "PASS")
     assert (calls[SNV].gt, calls[SNV].ft) == ("1", "PASS")
     with pysam.VariantFile(str(vcf)) as handle:

@@ -59,6 +59,7 @@ if annotation_enabled():
         input:
             json=somatic_published_source(somatic_actionable, ".json"),
             tsv=somatic_published_source(somatic_actionable, ".tsv"),
+            sex=sex_cleared_patient,
         output:
             json=somatic_published("{patient}", "{name}", ".actionable.json"),
             tsv=somatic_published("{patient}", "{name}", ".actionable.tsv"),

@@ -103,6 +103,7 @@ rule publish_alignment:
     input:
         aln=published_source(alignment),
         index=published_source(alignment, f".{INDEX_EXT}"),
+        sex=sex_cleared_sample,
     output:
         aln=published("{sample}", f".{ALIGNMENT_EXT}"),
         index=published("{sample}", f".{ALIGNMENT_EXT}.{INDEX_EXT}"),

@@ -136,6 +136,7 @@ if annotation_enabled():
         input:
             vcf=published_source(annotated_vcf),
             index=published_source(annotated_vcf, ".tbi"),
+            sex=sex_cleared_sample,
         output:
             vcf=published("{sample}", ".annotated.vcf.gz"),
             index=published("{sample}", ".annotated.vcf.gz.tbi"),

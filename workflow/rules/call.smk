@@ -5,6 +5,8 @@ rule call_bcftools:
         ref=GENOME,
         fai=f"{GENOME}.fai",
         bed=chunk_bed,
+        ploidy=callset_ploidy("ploidy"),
+        sexes=callset_ploidy("samples"),
     output:
         temp("work/calls/{callset}/bcftools/chunk{chunk}.bcf"),
     log:
@@ -23,8 +25,8 @@ rule call_bcftools:
         "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 1000"
         " --annotate FORMAT/AD,FORMAT/DP,FORMAT/SP,INFO/AD --output-type u {input.alns}"
-        " | bcftools call --multiallelic-caller --variants-only --output-type b"
-        " --output {output}) 2> {log}"
+        " | bcftools call --multiallelic-caller --variants-only --ploidy-file {input.ploidy}"
+        " --samples-file {input.sexes} --output-type b --output {output}) 2> {log}"
 
 
 rule call_freebayes:
@@ -34,6 +36,7 @@ rule call_freebayes:
         ref=GENOME,
         fai=f"{GENOME}.fai",
         bed=chunk_bed,
+        cnv=callset_ploidy("cnv"),
     output:
         temp("work/calls/{callset}/freebayes/chunk{chunk}.bcf"),
     log:
@@ -51,7 +54,7 @@ rule call_freebayes:
     shell:
         "(freebayes --fasta-reference {input.ref} --targets {input.bed}"
         " --min-mapping-quality {params.min_mapq} --min-base-quality {params.min_baseq}"
-        " {input.alns}"
+        " --cnv-map {input.cnv} {input.alns}"
         " | bcftools view --output-type b --output {output}) 2> {log}"
 
 
@@ -74,8 +77,9 @@ rule gather_calls:
     params:
         min_qual=config["calling"]["min_qual"][config["caller"]],
         min_depth=config["calling"]["min_depth"],
+        no_calls=single_sample_no_calls,
     shell:
-        "(bcftools concat --output-type u {input.chunks}"
+        "(bcftools concat --output-type u {input.chunks} {params.no_calls}"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --atomize"
         " --output-type u"
         " | bcftools filter --soft-filter LowQual --exclude 'QUAL<{params.min_qual}'"
@@ -131,6 +135,7 @@ rule publish_vcf:
     input:
         vcf=published_source(germline_vcf),
         index=published_source(germline_vcf, ".tbi"),
+        sex=sex_cleared_sample,
     output:
         vcf=published("{sample}", ".vcf.gz"),
         index=published("{sample}", ".vcf.gz.tbi"),
@@ -146,6 +151,7 @@ rule publish_joint_vcf:
     input:
         vcf="work/calls/joint.vcf.gz",
         index="work/calls/joint.vcf.gz.tbi",
+        sex=sex_cleared_all,
     output:
         vcf="results/run/germline.joint.vcf.gz",
         index="results/run/germline.joint.vcf.gz.tbi",

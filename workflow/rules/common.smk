@@ -658,11 +658,6 @@ def pgx_outside_calls(wildcards) -> list[str]:
     return [staged_sample_file(wildcards.pid, "outside_calls.tsv")]
 
 
-def sex_of_pid(wildcards) -> str:
-    """Params function: the {pid} sample's sex from samples.tsv (male: chrX is haploid)."""
-    return SHEET.samples[SAMPLE[wildcards.pid]].sex
-
-
 def pgx_vcf(pid: str) -> str:
     """A sample's force-genotyped PGx positions."""
     return f"work/{pid}/pgx/{pid}.pgx.vcf.gz"

@@ -39,6 +39,7 @@ if annotation_enabled():
             json=published_source(findings_file, ".json"),
             tsv=published_source(findings_file, ".tsv"),
             review=published_source(findings_file, ".review.tsv"),
+            sex=sex_cleared_sample,
         output:
             json=published("{sample}", ".findings.json"),
             tsv=published("{sample}", ".findings.tsv"),

@@ -9,6 +9,7 @@ if pgx_enabled():
             fasta=GENOME,
             fai=f"{GENOME}.fai",
             definitions=pgx_definition_files(),
+            sex=sex_json("{pid}"),
         output:
             vcf=pgx_vcf("{pid}"),
             index=f"{pgx_vcf('{pid}')}.tbi",
@@ -38,6 +39,7 @@ if pgx_enabled():
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,
             recommendations=pgx_recommendations(),
+            sex=sex_json("{pid}"),
         output:
             json=f"{pgx_file('{pid}')}.json",
             tsv=f"{pgx_file('{pid}')}.tsv",
@@ -54,7 +56,6 @@ if pgx_enabled():
             definitions=pgx_definitions_folder,
             build=config["reference"]["build"],
             sample=sample_name,
-            sex=sex_of_pid,
             phenotypes=pgx_phenotypes_folder,
             recommendations=pgx_recommendations_url(),
         script:
@@ -67,6 +68,7 @@ if pgx_enabled():
         input:
             json=published_source(pgx_file, ".json"),
             tsv=published_source(pgx_file, ".tsv"),
+            sex=sex_cleared_sample,
         output:
             json=published("{sample}", ".pgx.json"),
             tsv=published("{sample}", ".pgx.tsv"),

@@ -16,6 +16,7 @@ rule multiqc:
         qc=multiqc_inputs,
         custom=multiqc_custom_content(),
         names="work/run/multiqc_names.tsv",
+        sex=sex_cleared_all,
     output:
         html=report(
             "results/run/multiqc.html",

@@ -49,6 +49,7 @@ def sample_report_files(sample) -> dict[str, str]:
     files = {
         "stats": f"work/{pid}/qc/{pid}.stats.txt",
         "mosdepth": f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
+        "sex_check": sex_json(pid),
     }
     if gene_coverage_enabled():
         prefix = gene_coverage_prefix(pid)
@@ -117,7 +118,7 @@ def report_inputs(wildcards) -> list[str]:
         ]
         if "vcf" in pair:
             files += [*report_gene_models().values(), f"{GENOME}.fai"]
-    return files
+    return files + sex_cleared_patient(wildcards)
 
 
 def report_gene_models() -> dict[str, str]:

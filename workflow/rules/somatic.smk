@@ -61,6 +61,7 @@ rule publish_somatic:
     input:
         vcf=somatic_published_source(somatic_vcf),
         index=somatic_published_source(somatic_vcf, ".tbi"),
+        sex=sex_cleared_patient,
     output:
         vcf=somatic_published("{patient}", "{name}", ".somatic.vcf.gz"),
         index=somatic_published("{patient}", "{name}", ".somatic.vcf.gz.tbi"),
@@ -167,6 +168,7 @@ if annotation_enabled():
         input:
             vcf=somatic_published_source(somatic_annotated_vcf),
             index=somatic_published_source(somatic_annotated_vcf, ".tbi"),
+            sex=sex_cleared_patient,
         output:
             vcf=somatic_published("{patient}", "{name}", ".somatic.annotated.vcf.gz"),
             index=somatic_published(
@@ -209,6 +211,7 @@ localrules:
 rule publish_biomarkers:
     input:
         somatic_published_source(somatic_biomarkers),
+        sex=sex_cleared_patient,
     output:
         somatic_published("{patient}", "{name}", ".biomarkers.json"),
     log:

@@ -17,9 +17,9 @@ at every position of the definitions itself:
   falls back to the reference (UGT1A1 *28 came out `*1/*1`).
 
 Then one record per defining position is written, in the definitions' spelling (REF and ALT as
-the definitions have them): the called genotype (haploid on `haploid_contigs`), or an explicit
-no-call `./.` with FORMAT/FT saying why (`sites.NO_CALL_REASONS`) - never a silent reference
-call. FORMAT/DP, AD and GQ are kept per position.
+the definitions have them): the called genotype (haploid inside the `haploid` regions), or an
+explicit no-call `./.` with FORMAT/FT saying why (`sites.NO_CALL_REASONS`) - never a silent
+reference call. FORMAT/DP, AD and GQ are kept per position.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pysam
@@ -38,6 +38,8 @@ from tailorseq.pgx.genotypes import WRONG_BUILD_FRACTION, normalize_contig
 from tailorseq.pgx.haplotypes import build_loci, genotype_locus, read_evidence
 from tailorseq.pgx.sites import NO_CALL_REASONS, Site, SiteCall
 
+#: (contig, first, last), 1-based inclusive
+Region = tuple[str, int, int]
 DEFAULT_MIN_DEPTH = 8
 DEFAULT_MIN_GQ = 20
 DEFAULT_MIN_MAPQ = 20
@@ -96,9 +98,9 @@ def _called(
     sites: list[Site],
     work: Path,
     thresholds: tuple[int, int],
-    haploid: set[str],
+    haploid: Sequence[Region],
 ) -> dict[tuple[str, int], tuple]:
-    """bcftools' constrained call at single-base `sites` (haploid on the `haploid` contigs):
+    """bcftools' constrained call at single-base `sites` (haploid in the `haploid` regions):
     (record, GQ from mpileup's PL) by position."""
     min_mapq, min_baseq = thresholds
     regions = work / "positions.tsv"
@@ -141,14 +143,15 @@ def _called(
     return records
 
 
-def _ploidy_options(pileup: Path, haploid: set[str], work: Path) -> list[str]:
-    """bcftools call's options making the `haploid` contigs haploid (none when there are none):
+def _ploidy_options(pileup: Path, haploid: Sequence[Region], work: Path) -> list[str]:
+    """bcftools call's options making the `haploid` regions haploid (none when there are none):
     a ploidy file for a sex code of our own, given to the pileup's sample."""
     if not haploid:
         return []
     with pysam.VariantFile(str(pileup)) as handle:
         samples = list(handle.header.samples)
-    ploidy = "".join(f"{c}\t1\t2147483647\tH\t1\n" for c in sorted(haploid)) + "*\t*\t*\tH\t2\n"
+    ploidy = "".join(f"{c}\t{first}\t{last}\tH\t1\n" for c, first, last in haploid)
+    ploidy += "*\t*\t*\tH\t2\n"
     return [
         "--ploidy-file", _write(work / "ploidy.tsv", ploidy),
         "-S", _write(work / "sex.tsv", "".join(f"{s}\tH\n" for s in samples)),
@@ -215,16 +218,17 @@ def force_genotype(
     min_gq: int = DEFAULT_MIN_GQ,
     min_mapq: int = DEFAULT_MIN_MAPQ,
     min_baseq: int = DEFAULT_MIN_BASEQ,
-    haploid_contigs: Iterable[str] = (),
+    haploid: Sequence[Region] = (),
 ) -> list[SiteCall]:
     """Write a single-sample VCF (bgzipped and indexed when it ends in .gz) with one record at
     every defining position of `definitions` on `reference`; return the per-site calls.
-    `haploid_contigs` (any naming, `X` or `chrX`) get haploid genotypes (a male's X, chrM)."""
+    `haploid` regions (contig as the reference names it, first, last; 1-based inclusive:
+    tailorseq.sex.haploid_regions, i.e. chrM and a male's non-PAR chrX and chrY) are called with
+    one allele (GT `1`, not `1/1`)."""
     bam, reference, out_vcf = Path(bam), Path(reference), Path(out_vcf)
     for tool in ("bcftools",):
         if not shutil.which(tool):
             raise InputError(tool, "is not on PATH", "install bcftools (>= 1.16)")
-    haploid_names = {normalize_contig(c) for c in haploid_contigs}
     with pysam.FastaFile(str(reference)) as fasta:
         sites = _sites(definitions, fasta)
         if not sites:
@@ -235,11 +239,10 @@ def force_genotype(
             )
         mismatches = _check_reference(sites, fasta, str(reference))
         contigs = [(n, fasta.get_reference_length(n)) for n in fasta.references]
-        haploid = {n for n, _ in contigs if normalize_contig(n) in haploid_names}
         loci, single = build_loci([s for s in sites if (s.contig, s.pos) not in mismatches], fasta)
     name = _sample_name(bam, reference, sample)
     calls: dict[tuple[str, int], SiteCall] = {
-        key: SiteCall(s, _no_call(s.contig in haploid), 0, None, None, "RefMismatch")
+        key: SiteCall(s, _no_call(_inside(haploid, s.contig, s.pos)), 0, None, None, "RefMismatch")
         for s in sites
         if (key := (s.contig, s.pos)) in mismatches
     }
@@ -250,13 +253,13 @@ def force_genotype(
             else {}
         )
     for s in single:
-        no_call = _no_call(s.contig in haploid)
+        no_call = _no_call(_inside(haploid, s.contig, s.pos))
         call = _site_call(s, records.get((s.contig, s.pos)), min_depth, min_gq, no_call)
         calls[(s.contig, s.pos)] = call
     with pysam.AlignmentFile(str(bam), reference_filename=str(reference)) as alignments:
         for locus in loci:
             evidence = read_evidence(alignments, locus, min_mapq)
-            ploidy = 1 if locus.contig in haploid else 2
+            ploidy = 1 if _inside(haploid, locus.contig, locus.start + 1) else 2
             for call in genotype_locus(
                 locus, evidence, ploidy=ploidy, min_depth=min_depth, min_gq=min_gq
             ):
@@ -264,6 +267,11 @@ def force_genotype(
     ordered = [calls[(s.contig, s.pos)] for s in sites]
     _write_vcf(out_vcf, name, contigs, ordered, min_depth, min_gq)
     return ordered
+
+
+def _inside(regions: Sequence[Region], contig: str, pos: int) -> bool:
+    """True when 1-based `pos` of `contig` lies in one of the regions."""
+    return any(c == contig and first <= pos <= last for c, first, last in regions)
 
 
 def _no_call(haploid: bool) -> str:

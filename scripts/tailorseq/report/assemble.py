@@ -43,6 +43,7 @@ class SampleFiles:
     findings: Path | None = None
     gene_regions: Path | None = None
     gene_thresholds: Path | None = None
+    sex_check: Path | None = None
     purity: float | None = None
     tumor_type: str | None = None
 
@@ -393,6 +394,19 @@ def _evidence(match: dict[str, Any]) -> str | None:
     return ", ".join(str(part) for part in parts if part) or None
 
 
+def sample_sex(sample: SampleFiles) -> dict[str, Any]:
+    """The sample's sex: the sheet's, or when it gives none the one the reads show
+    (tailorseq.sex), with the sex check's verdict, message and evidence."""
+    if sample.sex_check is None:
+        return {"sex": sample.sex or None, "sex_check": None}
+    check = json.loads(sample.sex_check.read_text())
+    sex = sample.sex
+    if sex in (None, "unknown") and check["inferred_sex"] in ("male", "female"):
+        sex = check["inferred_sex"]
+    keys = ("verdict", "inferred_sex", "sheet_sex", "message", "reason", "evidence")
+    return {"sex": sex or None, "sex_check": {key: check[key] for key in keys}}
+
+
 def assemble(
     patient: str,
     patient_pseudonym: str,
@@ -414,7 +428,7 @@ def assemble(
                 {
                     "sample": s.name,
                     "kind": s.kind,
-                    "sex": s.sex or None,
+                    **sample_sex(s),
                     "secondary_findings_consent": s.consent,
                 }
                 for s in samples
