@@ -1,11 +1,11 @@
 rule align_bwa:
     input:
-        r1="work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz",
-        r2="work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz",
+        r1=trimmed_fastq("{pid}", "{uid}", 1),
+        r2=trimmed_fastq("{pid}", "{uid}", 2),
         ref=GENOME,
         index=multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
     output:
-        temp("work/{pid}/align/bwa/{pid}.{uid}.bam"),
+        temp(unit_alignment("{pid}", "{uid}", "bwa")),
     log:
         "logs/align_bwa/{pid}.{uid}.log",
     benchmark:
@@ -27,11 +27,11 @@ rule align_bwa:
 
 rule align_minimap2:
     input:
-        r1="work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz",
-        r2="work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz",
+        r1=trimmed_fastq("{pid}", "{uid}", 1),
+        r2=trimmed_fastq("{pid}", "{uid}", 2),
         index=f"{GENOME}.sr.mmi",
     output:
-        temp("work/{pid}/align/minimap2/{pid}.{uid}.bam"),
+        temp(unit_alignment("{pid}", "{uid}", "minimap2")),
     log:
         "logs/align_minimap2/{pid}.{uid}.log",
     benchmark:
@@ -61,7 +61,7 @@ rule sample_header:
         fai=f"{GENOME}.fai",
         bams=staged_bams,
     output:
-        temp("work/{pid}/{pid}.header.sam"),
+        temp(header_sam("{pid}")),
     log:
         "logs/sample_header/{pid}.log",
     conda:
@@ -76,12 +76,12 @@ rule sample_header:
 rule merge_markdup:
     input:
         units=unit_alignments,
-        header="work/{pid}/{pid}.header.sam",
+        header=header_sam("{pid}"),
         ref=GENOME,
     output:
         aln=alignment("{pid}"),
-        index=f"{alignment('{pid}')}.{INDEX_EXT}",
-        metrics="work/{pid}/qc/{pid}.markdup.txt",
+        index=alignment_index("{pid}"),
+        metrics=qc_file("{pid}", "markdup.txt"),
     log:
         "logs/merge_markdup/{pid}.log",
     benchmark:
@@ -102,7 +102,7 @@ rule merge_markdup:
 rule publish_alignment:
     input:
         aln=published_source(alignment),
-        index=published_source(alignment, f".{INDEX_EXT}"),
+        index=published_source(alignment_index),
         sex=sex_cleared_sample,
     output:
         aln=published("{sample}", f".{ALIGNMENT_EXT}"),

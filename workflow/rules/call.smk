@@ -8,7 +8,7 @@ rule call_bcftools:
         ploidy=callset_ploidy("ploidy"),
         sexes=callset_ploidy("samples"),
     output:
-        temp("work/calls/{callset}/bcftools/chunk{chunk}.bcf"),
+        temp(chunk_calls("{callset}", "bcftools", "{chunk}")),
     log:
         "logs/call_bcftools/{callset}.{chunk}.log",
     benchmark:
@@ -38,7 +38,7 @@ rule call_freebayes:
         bed=chunk_bed,
         cnv=callset_ploidy("cnv"),
     output:
-        temp("work/calls/{callset}/freebayes/chunk{chunk}.bcf"),
+        temp(chunk_calls("{callset}", "freebayes", "{chunk}")),
     log:
         "logs/call_freebayes/{callset}.{chunk}.log",
     benchmark:
@@ -63,8 +63,8 @@ rule gather_calls:
         chunks=callset_chunks,
         ref=GENOME,
     output:
-        vcf="work/calls/{callset}.vcf.gz",
-        index="work/calls/{callset}.vcf.gz.tbi",
+        vcf=callset_vcf("{callset}"),
+        index=f"{callset_vcf('{callset}')}.tbi",
     log:
         "logs/gather_calls/{callset}.log",
     benchmark:
@@ -92,11 +92,11 @@ rule gather_calls:
 
 rule extract_from_joint:
     input:
-        vcf="work/calls/joint.vcf.gz",
-        index="work/calls/joint.vcf.gz.tbi",
+        vcf=callset_vcf("joint"),
+        index=f"{callset_vcf('joint')}.tbi",
     output:
-        vcf="work/{pid}/{pid}.from-joint.vcf.gz",
-        index="work/{pid}/{pid}.from-joint.vcf.gz.tbi",
+        vcf=joint_extract_vcf("{pid}"),
+        index=f"{joint_extract_vcf('{pid}')}.tbi",
     log:
         "logs/extract_from_joint/{pid}.log",
     conda:
@@ -117,7 +117,7 @@ rule bcftools_stats:
         vcf=germline_vcf_of_pid,
         ref=GENOME,
     output:
-        "work/{pid}/qc/{pid}.bcftools_stats.txt",
+        qc_file("{pid}", "bcftools_stats.txt"),
     log:
         "logs/bcftools_stats/{pid}.log",
     conda:
@@ -149,8 +149,8 @@ rule publish_vcf:
 
 rule publish_joint_vcf:
     input:
-        vcf="work/calls/joint.vcf.gz",
-        index="work/calls/joint.vcf.gz.tbi",
+        vcf=callset_vcf("joint"),
+        index=f"{callset_vcf('joint')}.tbi",
         sex=sex_cleared_all,
     output:
         vcf="results/run/germline.joint.vcf.gz",

@@ -105,10 +105,6 @@ REF_IS_URL = is_url(REF_SOURCE)
 REF_ID = reference_id(config, Path.cwd())
 REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
-ALIGNMENT_EXT = config["alignment"]["format"]
-INDEX_EXT = {"bam": "bai", "cram": "crai"}[ALIGNMENT_EXT]
-
-
 SCATTER_ENV = "TAILORSEQ_SCATTER"
 
 
@@ -165,11 +161,9 @@ def unit_alignments(wildcards) -> list[str]:
     """Every unit's coordinate-sorted alignment of a sample, in sheet order."""
     pid = wildcards.pid
     if is_bam_sample(wildcards):
-        return [f"work/{pid}/input/{pid}.{uid}.bam" for uid in sample_units(wildcards)]
+        return [staged_bam(pid, uid) for uid in sample_units(wildcards)]
     aligner = config["aligner"]
-    return [
-        f"work/{pid}/align/{aligner}/{pid}.{uid}.bam" for uid in sample_units(wildcards)
-    ]
+    return [unit_alignment(pid, uid, aligner) for uid in sample_units(wildcards)]
 
 
 def staged_bams(wildcards) -> list[str]:
@@ -215,11 +209,6 @@ def finish_alignment(wildcards, input, output, threads) -> str:
     return f"samtools markdup {write} -T {output.aln}.tmp -f {output.metrics} -S - {target}"
 
 
-def alignment(pid: str) -> str:
-    """The pseudonymous path of a sample's final alignment."""
-    return f"work/{pid}/{pid}.{ALIGNMENT_EXT}"
-
-
 def fastq_units() -> list[tuple[str, str]]:
     """(pid, uid) of every FASTQ unit in the run."""
     return [
@@ -240,13 +229,6 @@ def callset_pids(wildcards) -> list[str]:
 def callset_alignments(wildcards) -> list[str]:
     """Alignments (with their indexes) of a callset's samples."""
     return [alignment(pid) for pid in callset_pids(wildcards)]
-
-
-def germline_vcf(pid: str) -> str:
-    """A sample's germline VCF: its own callset, or extracted from the joint callset."""
-    if config["calling"]["joint"]:
-        return f"work/{pid}/{pid}.from-joint.vcf.gz"
-    return f"work/calls/{pid}.vcf.gz"
 
 
 def germline_vcf_of_pid(wildcards) -> str:
@@ -274,13 +256,6 @@ def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
 def targets_bed() -> list[str]:
     """The configured targets BED, as an optional input list."""
     return [config["targets"]] if config["targets"] else []
-
-
-def staged_sample_file(pid: str, role: str) -> str:
-    """A per-sample file of the user's (role targets.bed or outside_calls.tsv) linked under the
-    sample's pseudonym by a local rule: a cluster job lists its inputs on its command line.
-    """
-    return f"work/{pid}/input/{pid}.{role}"
 
 
 def sample_file_source(wildcards) -> str:
@@ -315,20 +290,6 @@ def fastp_adapter_options(wildcards) -> str:
     return "--detect_adapter_for_pe"
 
 
-def published_source(path_of, suffix: str = ""):
-    """An input function from a published {sample} path to its pseudonymous source."""
-
-    def source(wildcards) -> str:
-        return path_of(PID[wildcards.sample]) + suffix
-
-    return source
-
-
-def published(sample: str, suffix: str) -> str:
-    """The human-readable output path of a sample's product."""
-    return f"results/{sample}/{sample}{suffix}"
-
-
 def final_outputs() -> list[str]:
     """Everything a default run produces."""
     outputs = ["results/run/multiqc.html"]
@@ -355,7 +316,7 @@ def reference_source() -> str:
 
 def chunk_bed(wildcards) -> str:
     """The BED of one scatter chunk."""
-    return f"work/scatter/{REF_ID}/{len(CHUNKS)}/chunk{wildcards.chunk}.bed"
+    return scatter_bed(wildcards.chunk)
 
 
 def callset_indexes(wildcards) -> list[str]:
@@ -365,24 +326,21 @@ def callset_indexes(wildcards) -> list[str]:
 
 def callset_chunks(wildcards) -> list[str]:
     """A callset's per-chunk calls, in chunk (and so reference) order."""
-    return [
-        f"work/calls/{wildcards.callset}/{config['caller']}/chunk{chunk}.bcf"
-        for chunk in CHUNKS
-    ]
+    return [chunk_calls(wildcards.callset, config["caller"], chunk) for chunk in CHUNKS]
 
 
 def multiqc_inputs(wildcards) -> list[str]:
     """Every QC file of the run that MultiQC reads."""
-    files = [f"work/{pid}/qc/{pid}.{uid}.fastp.json" for pid, uid in fastq_units()]
+    files = [qc_file(pid, f"{uid}.fastp.json") for pid, uid in fastq_units()]
     for name in SHEET.samples:
         pid = PID[name]
         files += [
-            f"work/{pid}/qc/{pid}.stats.txt",
-            f"work/{pid}/qc/{pid}.flagstat.txt",
-            f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
-            f"work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
+            qc_file(pid, "stats.txt"),
+            qc_file(pid, "flagstat.txt"),
+            qc_file(pid, "mosdepth.summary.txt"),
+            qc_file(pid, "mosdepth.global.dist.txt"),
         ]
-    files += [f"work/{pid}/qc/{pid}.bcftools_stats.txt" for pid in germline_pids()]
+    files += [qc_file(pid, "bcftools_stats.txt") for pid in germline_pids()]
     return files
 
 
@@ -517,16 +475,6 @@ def csq_input(wildcards, input, output) -> str:
     return f"{output.vcf}.step{steps}.bcf" if steps else input.vcf
 
 
-def annotated_vcf(pid: str) -> str:
-    """A sample's germline calls with consequences, ClinVar and population AF."""
-    return f"work/{pid}/{pid}.annotated.vcf.gz"
-
-
-def findings_file(pid: str) -> str:
-    """A sample's findings under its pseudonym, without the .json/.tsv suffix."""
-    return f"work/{pid}/{pid}.findings"
-
-
 def findings_coverage(wildcards) -> dict[str, str]:
     """Input function: the {pid} sample's coverage over the genes' CDS (report.smk's
     gene_coverage rule, at MAPQ >= calling.min_mapq), which decides the genes assessed.
@@ -656,16 +604,6 @@ def pgx_outside_calls(wildcards) -> list[str]:
     if SAMPLE[wildcards.pid] not in config["pgx"]["outside_calls"]:
         return []
     return [staged_sample_file(wildcards.pid, "outside_calls.tsv")]
-
-
-def pgx_vcf(pid: str) -> str:
-    """A sample's force-genotyped PGx positions."""
-    return f"work/{pid}/pgx/{pid}.pgx.vcf.gz"
-
-
-def pgx_file(pid: str) -> str:
-    """A sample's PGx calls under its pseudonym, without the .json/.tsv suffix."""
-    return f"work/{pid}/{pid}.pgx"
 
 
 def pgx_outputs() -> list[str]:

@@ -5,7 +5,7 @@ if pgx_enabled():
     rule pgx_genotype:
         input:
             bam=alignment("{pid}"),
-            index=f"{alignment('{pid}')}.{INDEX_EXT}",
+            index=alignment_index("{pid}"),
             fasta=GENOME,
             fai=f"{GENOME}.fai",
             definitions=pgx_definition_files(),

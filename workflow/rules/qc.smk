@@ -10,8 +10,8 @@ rule stage_fastq:
     input:
         unpack(staged_unit_inputs),
     output:
-        fq1=temp("work/{pid}/input/{pid}.{uid}_R1.fastq.gz"),
-        fq2=temp("work/{pid}/input/{pid}.{uid}_R2.fastq.gz"),
+        fq1=temp(staged_fastq("{pid}", "{uid}", 1)),
+        fq2=temp(staged_fastq("{pid}", "{uid}", 2)),
     log:
         "logs/stage_fastq/{pid}.{uid}.log",
     conda:
@@ -24,7 +24,7 @@ rule stage_bam:
     input:
         unpack(staged_unit_inputs),
     output:
-        bam=temp("work/{pid}/input/{pid}.{uid}.bam"),
+        bam=temp(staged_bam("{pid}", "{uid}")),
     log:
         "logs/stage_bam/{pid}.{uid}.log",
     conda:
@@ -50,13 +50,13 @@ rule stage_sample_file:
 
 rule fastp:
     input:
-        fq1="work/{pid}/input/{pid}.{uid}_R1.fastq.gz",
-        fq2="work/{pid}/input/{pid}.{uid}_R2.fastq.gz",
+        fq1=staged_fastq("{pid}", "{uid}", 1),
+        fq2=staged_fastq("{pid}", "{uid}", 2),
     output:
-        r1=temp("work/{pid}/trimmed/{pid}.{uid}_R1.fastq.gz"),
-        r2=temp("work/{pid}/trimmed/{pid}.{uid}_R2.fastq.gz"),
-        json="work/{pid}/qc/{pid}.{uid}.fastp.json",
-        html="work/{pid}/qc/{pid}.{uid}.fastp.html",
+        r1=temp(trimmed_fastq("{pid}", "{uid}", 1)),
+        r2=temp(trimmed_fastq("{pid}", "{uid}", 2)),
+        json=qc_file("{pid}", "{uid}.fastp.json"),
+        html=qc_file("{pid}", "{uid}.fastp.html"),
     log:
         "logs/fastp/{pid}.{uid}.log",
     benchmark:
@@ -86,12 +86,12 @@ rule fastp:
 rule samtools_stats:
     input:
         aln=alignment("{pid}"),
-        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        index=alignment_index("{pid}"),
         ref=GENOME,
         targets=sample_targets,
     output:
-        stats="work/{pid}/qc/{pid}.stats.txt",
-        flagstat="work/{pid}/qc/{pid}.flagstat.txt",
+        stats=qc_file("{pid}", "stats.txt"),
+        flagstat=qc_file("{pid}", "flagstat.txt"),
     log:
         "logs/samtools_stats/{pid}.log",
     conda:
@@ -111,12 +111,12 @@ rule samtools_stats:
 rule mosdepth:
     input:
         aln=alignment("{pid}"),
-        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        index=alignment_index("{pid}"),
         ref=GENOME,
         targets=sample_targets,
     output:
-        summary="work/{pid}/qc/{pid}.mosdepth.summary.txt",
-        dist="work/{pid}/qc/{pid}.mosdepth.global.dist.txt",
+        summary=qc_file("{pid}", "mosdepth.summary.txt"),
+        dist=qc_file("{pid}", "mosdepth.global.dist.txt"),
     log:
         "logs/mosdepth/{pid}.log",
     benchmark:
@@ -128,7 +128,7 @@ rule mosdepth:
         mem_mb=4000,
         runtime=60,
     params:
-        prefix="work/{pid}/qc/{pid}",
+        prefix=qc_file("{pid}"),
         by=targets_option("--by"),
     shell:
         "mosdepth --threads {threads} --no-per-base --fast-mode --fasta {input.ref}"

@@ -85,12 +85,7 @@ rule scatter_regions:
         fai=f"{GENOME}.fai",
         targets=targets_bed(),
     output:
-        expand(
-            "work/scatter/{ref}/{n}/chunk{chunk}.bed",
-            ref=REF_ID,
-            n=len(CHUNKS),
-            chunk=CHUNKS,
-        ),
+        [scatter_bed(chunk) for chunk in CHUNKS],
     log:
         f"logs/scatter_regions/{REF_ID}.log",
     conda:

@@ -1,6 +1,6 @@
 rule multiqc_names:
     output:
-        temp("work/run/multiqc_names.tsv"),
+        temp(MULTIQC_NAMES),
     log:
         "logs/multiqc_names/run.log",
     conda:
@@ -15,7 +15,7 @@ rule multiqc:
     input:
         qc=multiqc_inputs,
         custom=multiqc_custom_content(),
-        names="work/run/multiqc_names.tsv",
+        names=MULTIQC_NAMES,
         sex=sex_cleared_all,
     output:
         html=report(
@@ -49,7 +49,7 @@ rule multiqc_counts:
     input:
         mqc_counts_inputs(),
     output:
-        temp("work/run/tailorseq_counts_mqc.tsv"),
+        temp(MULTIQC_COUNTS),
     log:
         "logs/multiqc_counts/run.log",
     conda:
@@ -77,7 +77,7 @@ if gene_coverage_enabled():
     rule gene_coverage:
         input:
             aln=alignment("{pid}"),
-            index=f"{alignment('{pid}')}.{INDEX_EXT}",
+            index=alignment_index("{pid}"),
             ref=GENOME,
             bed=gene_bed(),
         output:
@@ -109,9 +109,9 @@ rule patient_report:
         templates=f"{workflow.basedir}/../resources/templates/report.html.j2",
         css=f"{workflow.basedir}/../resources/templates/report.css",
     output:
-        json="results/{patient}/{patient}.report.json",
+        json=patient_report_file("{patient}", "json"),
         html=report(
-            "results/{patient}/{patient}.report.html",
+            patient_report_file("{patient}", "html"),
             caption="../report/patient_report.rst",
             category="Patient reports",
             labels={"patient": "{patient}", "file": "report"},

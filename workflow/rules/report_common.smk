@@ -25,13 +25,6 @@ def gene_bed() -> str:
     return prepared_gff3().replace(".gff3", ".report-genes.bed")
 
 
-def gene_coverage_prefix(pid: str) -> str:
-    """mosdepth's output prefix of a sample's coverage over the genes' CDS (reads of mapping
-    quality >= calling.min_mapq: what the caller sees), read by the report and findings.
-    """
-    return f"work/{pid}/qc/{pid}.genes"
-
-
 def gene_coverage_thresholds() -> str:
     """mosdepth --thresholds: the report's depth and the findings' callable depth."""
     depths = {REPORT_CONFIG["min_depth"], config["findings"]["min_callable_depth"]}
@@ -47,8 +40,8 @@ def sample_report_files(sample) -> dict[str, str]:
     """A sample's outputs read by its patient's report, by role."""
     pid = PID[sample.sample]
     files = {
-        "stats": f"work/{pid}/qc/{pid}.stats.txt",
-        "mosdepth": f"work/{pid}/qc/{pid}.mosdepth.summary.txt",
+        "stats": qc_file(pid, "stats.txt"),
+        "mosdepth": qc_file(pid, "mosdepth.summary.txt"),
         "sex_check": sex_json(pid),
     }
     if gene_coverage_enabled():
@@ -74,7 +67,7 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
         entry = {"tumor": tumor.sample, "normal": normal.sample}
         if "somatic_biomarkers" in globals() and annotation_enabled():
             entry["biomarkers"] = somatic_biomarkers(pid)
-            entry["summary"] = f"work/{pid}/somatic/{pid}.somatic.json"
+            entry["summary"] = somatic_summary(pid)
             entry["vcf"] = somatic_annotated_vcf(pid)
         if "somatic_actionable" in globals() and annotation_enabled():
             entry["actionable"] = f"{somatic_actionable(pid)}.json"
@@ -163,7 +156,7 @@ def report_patterns() -> dict[str, str]:
 def report_outputs() -> list[str]:
     """The per-patient reports and the run's provenance manifest."""
     outputs = [
-        f"results/{patient}/{patient}.report.{ext}"
+        patient_report_file(patient, ext)
         for patient in patients()
         for ext in ("json", "html")
     ]
@@ -189,13 +182,13 @@ def report_sample_names() -> dict[str, str]:
 
 def multiqc_custom_content() -> list[str]:
     """The custom-content files added to the MultiQC report."""
-    return ["work/run/tailorseq_counts_mqc.tsv"] if mqc_counts_inputs() else []
+    return [MULTIQC_COUNTS] if mqc_counts_inputs() else []
 
 
 def provenance_outputs() -> list[str]:
     """Final outputs whose checksums the provenance manifest records."""
     outputs = final_outputs() + [
-        f"results/{patient}/{patient}.report.{ext}"
+        patient_report_file(patient, ext)
         for patient in patients()
         for ext in ("json", "html")
     ]

@@ -5,7 +5,7 @@
 rule sex_check:
     input:
         aln=alignment("{pid}"),
-        index=f"{alignment('{pid}')}.{INDEX_EXT}",
+        index=alignment_index("{pid}"),
         ref=GENOME,
         fai=f"{GENOME}.fai",
         targets=sample_targets,

@@ -14,16 +14,6 @@ SEX_LIMITS = {
 }
 
 
-def sex_json(pid: str) -> str:
-    """A sample's sex check: evidence, inferred and sheet sex, verdict, calling sex."""
-    return f"work/{pid}/{pid}.sex.json"
-
-
-def sex_cleared(pid: str) -> str:
-    """Exists once a sample's sex check has not contradicted the sheet."""
-    return f"work/{pid}/{pid}.sex.ok"
-
-
 def sex_cleared_sample(wildcards) -> list[str]:
     """Input function of a {sample}'s publish rules: its sex check must clear first."""
     return [sex_cleared(PID[wildcards.sample])]
@@ -61,12 +51,6 @@ def callset_sexes(wildcards) -> list[str]:
 def callset_names(wildcards) -> list[str]:
     """Params function: the callset's sample names as their alignments' SM carries them."""
     return [SAMPLE[pid] for pid in callset_pids(wildcards)]
-
-
-def callset_ploidy(kind: str) -> str:
-    """A callset's ploidy file (`ploidy`), bcftools samples file (`samples`) or freebayes
-    copy-number map (`cnv`)."""
-    return f"work/calls/{{callset}}/ploidy.{kind}.txt"
 
 
 def single_sample_no_calls(wildcards) -> str:

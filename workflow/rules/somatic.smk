@@ -6,7 +6,7 @@ rule somatic_candidates:
         fai=f"{GENOME}.fai",
         bed=chunk_bed,
     output:
-        temp("work/{pid}/somatic/chunk{chunk}.bcf"),
+        temp(somatic_chunk("{pid}", "{chunk}")),
     log:
         "logs/somatic_candidates/{pid}.{chunk}.log",
     benchmark:
@@ -34,9 +34,9 @@ rule somatic_model:
         chunks=somatic_chunks,
         panel=panel_of_normals(),
     output:
-        vcf="work/{pid}/{pid}.somatic.vcf.gz",
-        index="work/{pid}/{pid}.somatic.vcf.gz.tbi",
-        summary="work/{pid}/somatic/{pid}.somatic.json",
+        vcf=somatic_vcf("{pid}"),
+        index=f"{somatic_vcf('{pid}')}.tbi",
+        summary=somatic_summary("{pid}"),
     log:
         "logs/somatic_model/{pid}.log",
     benchmark:
@@ -83,7 +83,7 @@ rule somatic_msi:
         fai=f"{GENOME}.fai",
     output:
         json=somatic_msi("{pid}"),
-        sites="work/{pid}/somatic/{pid}.msi.sites.tsv",
+        sites=somatic_msi_sites("{pid}"),
     log:
         "logs/somatic_msi/{pid}.log",
     benchmark:
@@ -121,7 +121,7 @@ if annotation_enabled():
             ref=GENOME,
             bed=coding_bed(),
         output:
-            "work/{pid}/somatic/{pid}.callable.tsv",
+            somatic_callable_tsv("{pid}"),
         log:
             "logs/somatic_callable/{pid}.log",
         benchmark:
@@ -189,7 +189,7 @@ if annotation_enabled():
 rule somatic_biomarkers:
     input:
         unpack(somatic_tmb_inputs),
-        summary="work/{pid}/somatic/{pid}.somatic.json",
+        summary=somatic_summary("{pid}"),
         msi=somatic_msi("{pid}"),
     output:
         somatic_biomarkers("{pid}"),

@@ -1,5 +1,5 @@
 # Input functions of the somatic stage (rules in somatic.smk). A pair's working files live under
-# its tumour's pseudonym: work/{pid}/{pid}.somatic.vcf.gz with {pid} the tumour's.
+# its tumour's pseudonym (paths.smk).
 from collections import Counter
 
 from snakemake.exceptions import WorkflowError
@@ -43,7 +43,7 @@ def somatic_pair_indexes(wildcards) -> list[str]:
 
 def somatic_chunks(wildcards) -> list[str]:
     """A pair's per-chunk candidates, in chunk (and so reference) order."""
-    return [f"work/{wildcards.pid}/somatic/chunk{chunk}.bcf" for chunk in CHUNKS]
+    return [somatic_chunk(wildcards.pid, chunk) for chunk in CHUNKS]
 
 
 def panel_of_normals() -> list[str]:
@@ -55,21 +55,6 @@ def panel_of_normals() -> list[str]:
 def somatic_purity(wildcards) -> float | None:
     """The tumour's purity from samples.tsv, when given."""
     return SHEET.samples[SAMPLE[wildcards.pid]].purity
-
-
-def somatic_vcf(pid: str) -> str:
-    """A pair's somatic VCF under its tumour's pseudonym."""
-    return f"work/{pid}/{pid}.somatic.vcf.gz"
-
-
-def somatic_annotated_vcf(pid: str) -> str:
-    """A pair's somatic VCF with consequences (bcftools csq)."""
-    return f"work/{pid}/{pid}.somatic.annotated.vcf.gz"
-
-
-def somatic_biomarkers(pid: str) -> str:
-    """A pair's biomarkers (TMB) JSON under its tumour's pseudonym."""
-    return f"work/{pid}/{pid}.biomarkers.json"
 
 
 def coding_bed() -> str:
@@ -84,11 +69,6 @@ def somatic_published_source(path_of, suffix: str = ""):
         return path_of(SOMATIC_PUBLISHED[(wildcards.patient, wildcards.name)]) + suffix
 
     return source
-
-
-def somatic_published(patient: str, name: str, suffix: str) -> str:
-    """The human-readable output path of a pair's product."""
-    return f"results/{patient}/{name}{suffix}"
 
 
 def somatic_patterns() -> dict[str, str]:
@@ -134,9 +114,7 @@ SOMATIC_KNOWLEDGE_SUFFIX = {"civic": "tsv", "oncotree": "txt"}
 def somatic_knowledge_download(name: str) -> str:
     """The cached copy of a configured knowledge URL (its record: the same path + .json)."""
     key = hashlib.sha1(SOMATIC_KNOWLEDGE[name].encode()).hexdigest()[:8]
-    return (
-        f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
-    )
+    return f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
 
 
 def somatic_knowledge_file(name: str) -> list[str]:
@@ -150,13 +128,10 @@ def somatic_knowledge_file(name: str) -> list[str]:
 def somatic_knowledge_record(name: str) -> list[str]:
     """The download record (URL, date, sha256) of a downloaded knowledge file."""
     return (
-        [f"{somatic_knowledge_download(name)}.json"] if is_url(SOMATIC_KNOWLEDGE[name]) else []
+        [f"{somatic_knowledge_download(name)}.json"]
+        if is_url(SOMATIC_KNOWLEDGE[name])
+        else []
     )
-
-
-def somatic_actionable(pid: str) -> str:
-    """A pair's actionability under its tumour's pseudonym, without the .json/.tsv suffix."""
-    return f"work/{pid}/{pid}.actionable"
 
 
 def somatic_tumor_type(wildcards) -> str | None:
@@ -171,10 +146,5 @@ def somatic_tmb_inputs(wildcards) -> dict[str, str]:
         return {}
     return {
         "vcf": somatic_annotated_vcf(wildcards.pid),
-        "callable": f"work/{wildcards.pid}/somatic/{wildcards.pid}.callable.tsv",
+        "callable": somatic_callable_tsv(wildcards.pid),
     }
-
-
-def somatic_msi(pid: str) -> str:
-    """A pair's MSI score JSON (merged into its biomarkers JSON)."""
-    return f"work/{pid}/somatic/{pid}.msi.json"
