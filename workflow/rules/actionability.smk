@@ -1,6 +1,6 @@
-# Somatic actionability (functions in somatic_common.smk): a pair's PASS variants (gene +
-# protein change from bcftools csq, genomic allele) and biomarkers (TMB-high, MSI-high) matched
-# to the curated table and CIViC, tumour types on OncoTree, with AMP/ASCO/CAP tiers; see
+# Somatic actionability (input functions in functions/actionability.smk): a pair's PASS variants
+# (gene + protein change from bcftools csq, genomic allele) and biomarkers (TMB-high, MSI-high)
+# matched to the curated table and CIViC, tumour types on OncoTree, with AMP/ASCO/CAP tiers; see
 # scripts/tailorseq/somatic/actionability.py.
 if annotation_enabled() and any(is_url(s) for s in SOMATIC_KNOWLEDGE.values()):
 

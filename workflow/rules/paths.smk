@@ -1,7 +1,7 @@
 # Every working path of the run (work/...) and every published one (results/...), named once and
 # used by rules and input functions alike. Working paths carry pseudonyms only ({pid}: the hash
 # of the lab's sample id, common.smk); a pattern's arguments may be wildcards ("{pid}").
-# Functions read the run's constants (REF_ID, CHUNKS: ref.smk) when called, not when included.
+# Functions read the run's constants (REF_ID, CHUNKS: functions/ref.smk) when called.
 
 ALIGNMENT_EXT = config["alignment"]["format"]
 INDEX_EXT = {"bam": "bai", "cram": "crai"}[ALIGNMENT_EXT]

@@ -1,5 +1,5 @@
 # The sex stage: each sample's sex check and gate, and each callset's ploidy
-# (functions in sex_common.smk).
+# (input functions in functions/sex.smk).
 
 
 rule sex_check:

@@ -1,5 +1,5 @@
-# Input functions of the report stage (rules in report.smk): per-patient reports, gene
-# coverage, MultiQC custom content and the run's provenance. Functions only, no rules.
+# Input functions of the report stage: MultiQC, per-patient reports, gene coverage and the run's provenance
+# (rules in report.smk).
 from tailorseq import __version__ as PIPELINE_VERSION
 
 REPORT_CONFIG = config.get("report", {})
@@ -57,19 +57,18 @@ def sample_report_files(sample) -> dict[str, str]:
 
 
 def patient_tumours(patient: str) -> list[dict[str, str]]:
-    """The patient's tumour/normal pairs and their somatic outputs, when the somatic stage
-    (somatic_common.smk) is part of the workflow and produces them."""
+    """The patient's tumour/normal pairs and their somatic outputs (annotated ones only when
+    the build has a gene annotation)."""
     pairs = []
     for tumor, normal in SHEET.tumor_normal_pairs():
         if tumor.patient != patient:
             continue
         pid = PID[tumor.sample]
         entry = {"tumor": tumor.sample, "normal": normal.sample}
-        if "somatic_biomarkers" in globals() and annotation_enabled():
+        if annotation_enabled():
             entry["biomarkers"] = somatic_biomarkers(pid)
             entry["summary"] = somatic_summary(pid)
             entry["vcf"] = somatic_annotated_vcf(pid)
-        if "somatic_actionable" in globals() and annotation_enabled():
             entry["actionable"] = f"{somatic_actionable(pid)}.json"
         pairs.append(entry)
     return pairs
@@ -187,14 +186,15 @@ def multiqc_custom_content() -> list[str]:
 
 def provenance_outputs() -> list[str]:
     """Final outputs whose checksums the provenance manifest records."""
-    outputs = final_outputs() + [
-        patient_report_file(patient, ext)
-        for patient in patients()
-        for ext in ("json", "html")
-    ]
-    if "somatic_outputs" in globals():
-        outputs += somatic_outputs()
-    return outputs
+    return (
+        final_outputs()
+        + [
+            patient_report_file(patient, ext)
+            for patient in patients()
+            for ext in ("json", "html")
+        ]
+        + somatic_outputs()
+    )
 
 
 def provenance_inputs() -> list[str]:
@@ -235,3 +235,59 @@ def provenance_pgx_document() -> list[str]:
     if pgx_enabled() and germline:
         return [f"{pgx_file(PID[germline[0].sample])}.json"]
     return []
+
+
+def final_outputs() -> list[str]:
+    """Everything a default run produces."""
+    outputs = ["results/run/multiqc.html"]
+    for name in SHEET.samples:
+        outputs.append(published(name, f".{ALIGNMENT_EXT}"))
+        outputs.append(published(name, f".{ALIGNMENT_EXT}.{INDEX_EXT}"))
+    for sample in SHEET.germline_samples():
+        outputs.append(published(sample.sample, ".vcf.gz"))
+        outputs.append(published(sample.sample, ".vcf.gz.tbi"))
+    if config["calling"]["joint"]:
+        outputs += [
+            "results/run/germline.joint.vcf.gz",
+            "results/run/germline.joint.vcf.gz.tbi",
+        ]
+    outputs += annotation_outputs()
+    outputs += pgx_outputs()
+    return outputs
+
+
+def fastq_units() -> list[tuple[str, str]]:
+    """(pid, uid) of every FASTQ unit in the run."""
+    return [
+        (PID[name], uid)
+        for name, units in UID.items()
+        for uid, row in units.items()
+        if not row.is_bam
+    ]
+
+
+def multiqc_inputs(wildcards) -> list[str]:
+    """Every QC file of the run that MultiQC reads."""
+    files = [qc_file(pid, f"{uid}.fastp.json") for pid, uid in fastq_units()]
+    for name in SHEET.samples:
+        pid = PID[name]
+        files += [
+            qc_file(pid, "stats.txt"),
+            qc_file(pid, "flagstat.txt"),
+            qc_file(pid, "mosdepth.summary.txt"),
+            qc_file(pid, "mosdepth.global.dist.txt"),
+        ]
+    files += [qc_file(pid, "bcftools_stats.txt") for pid in germline_pids()]
+    return files
+
+
+def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
+    """(pseudonym, name in outputs) for every sample and unit, for MultiQC's --replace-names."""
+    pairs = []
+    for name, units in UID.items():
+        # MultiQC replaces substrings in order: units (pid.uid) before their sample (pid).
+        pairs += [
+            (f"{PID[name]}.{uid}", f"{name}.{row.unit}") for uid, row in units.items()
+        ]
+        pairs.append((PID[name], name))
+    return pairs

@@ -1,4 +1,4 @@
-# Input functions of the sex stage (rules in sex.smk; functions only, no rules).
+# Input functions of the sex stage (rules in sex.smk).
 # Sex chromosomes (tailorseq.sex): each sample's sex check, the reads against samples.tsv,
 # which must clear before anything of the sample is published; and the ploidy each callset is
 # called with (chrM haploid; a male's non-PAR chrX and chrY haploid; no chrY for a female).

@@ -1,0 +1,44 @@
+# Input functions of germline calling (rules in call.smk), scattered over the reference's
+# chunks (functions/ref.smk).
+
+
+def callset_pids(wildcards) -> list[str]:
+    """The samples called together in one callset: one sample, or all germline ones."""
+    if wildcards.callset == "joint":
+        return germline_pids()
+    return [wildcards.callset]
+
+
+def callset_alignments(wildcards) -> list[str]:
+    """Alignments (with their indexes) of a callset's samples."""
+    return [alignment(pid) for pid in callset_pids(wildcards)]
+
+
+def callset_indexes(wildcards) -> list[str]:
+    """Index files of a callset's alignments."""
+    return [f"{path}.{INDEX_EXT}" for path in callset_alignments(wildcards)]
+
+
+def chunk_bed(wildcards) -> str:
+    """The BED of one scatter chunk."""
+    return scatter_bed(wildcards.chunk)
+
+
+def callset_chunks(wildcards) -> list[str]:
+    """A callset's per-chunk calls, in chunk (and so reference) order."""
+    return [chunk_calls(wildcards.callset, config["caller"], chunk) for chunk in CHUNKS]
+
+
+def joint_column(wildcards) -> int:
+    """1-based position of a sample among the joint callset's samples."""
+    return germline_pids().index(wildcards.pid) + 1
+
+
+def germline_vcf_of_pid(wildcards) -> str:
+    """Input function: the germline VCF of the {pid} wildcard's sample."""
+    return germline_vcf(wildcards.pid)
+
+
+def germline_index_of_pid(wildcards) -> str:
+    """Input function: the index of the {pid} sample's germline VCF."""
+    return f"{germline_vcf(wildcards.pid)}.tbi"

@@ -1,0 +1,69 @@
+from tailorseq.reference import is_url
+
+# Input functions of the pharmacogenomics stage (rules in pgx.smk).
+
+
+def pgx_enabled() -> bool:
+    """True when the build has PGx allele definitions (config pgx.definitions)."""
+    return bool(config["pgx"]["definitions"])
+
+
+def json_files(folder: str, subfolder: str = "") -> list[str]:
+    """The JSON files of a knowledge folder (or of its `subfolder` when it has one)."""
+    path = Path(folder)
+    if subfolder and (path / subfolder).is_dir():
+        path = path / subfolder
+    return sorted(str(file) for file in path.glob("*.json"))
+
+
+def pgx_definition_files() -> list[str]:
+    """The allele definition files: inputs, so that changed definitions redo the PGx steps."""
+    return json_files(config["pgx"]["definitions"], "alleles")
+
+
+def pgx_phenotype_files() -> list[str]:
+    """The configured PharmCAT phenotype files; none when pypgx's tables are used."""
+    phenotypes = config["pgx"]["phenotypes"]
+    return json_files(phenotypes) if phenotypes else []
+
+
+def pgx_recommendations() -> list[str]:
+    """The configured CPIC recommendation file (its cached download for a URL); none when
+    pypgx's tables are used."""
+    given = config["pgx"]["recommendations"]
+    return [knowledge_source("pgx_recommendations")] if given else []
+
+
+def pgx_recommendations_url() -> str:
+    """The URL the CPIC recommendation file was downloaded from (recorded in the PGx
+    document's knowledge); empty for a local file, whose path the document records."""
+    given = config["pgx"]["recommendations"]
+    return given if is_url(given) else ""
+
+
+def pgx_outside_calls(wildcards) -> list[str]:
+    """The {pid} sample's outside-call TSV (CYP2D6, HLA, staged), when config names one."""
+    if SAMPLE[wildcards.pid] not in config["pgx"]["outside_calls"]:
+        return []
+    return [staged_sample_file(wildcards.pid, "outside_calls.tsv")]
+
+
+def pgx_outputs() -> list[str]:
+    """Published PGx calls of every germline and normal sample."""
+    if not pgx_enabled():
+        return []
+    return [
+        published(sample.sample, suffix)
+        for sample in SHEET.germline_samples()
+        for suffix in (".pgx.json", ".pgx.tsv")
+    ]
+
+
+def pgx_definitions_folder(wildcards, input) -> str:
+    """Params function: the folder of the rule's allele definition files."""
+    return str(Path(input.definitions[0]).parent)
+
+
+def pgx_phenotypes_folder(wildcards, input) -> str:
+    """Params function: the folder of the configured phenotype files; empty for pypgx's."""
+    return str(Path(input.phenotypes[0]).parent) if input.phenotypes else ""
