@@ -23,7 +23,7 @@ if annotation_enabled():
             fai=f"{GENOME}.fai",
         output:
             gff3=prepared_gff3(),
-            canonical=prepared_gff3().replace(".gff3", ".canonical.tsv"),
+            canonical=prepared_canonical(),
         log:
             f"logs/prepare_gff3/{REF_ID}.log",
         benchmark:

@@ -6,7 +6,7 @@ if annotation_enabled():
             vcf=annotated_vcf("{pid}"),
             index=f"{annotated_vcf('{pid}')}.tbi",
             gff3=prepared_gff3(),
-            canonical=prepared_gff3().replace(".gff3", ".canonical.tsv"),
+            canonical=prepared_canonical(),
             ref=GENOME,
             fai=f"{GENOME}.fai",
             gene_list=GENE_LIST,

@@ -64,6 +64,11 @@ def prepared_gff3() -> str:
     return f"{ANNOTATION_DIR}/genes-{knowledge_id('gff3', *options)}.gff3"
 
 
+def prepared_canonical() -> str:
+    """The reporting transcript of each gene in the prepared gene models (prepare_gff3)."""
+    return prepared_gff3().replace(".gff3", ".canonical.tsv")
+
+
 def prepared_knowledge(kind: str, suffix: str = ".vcf.gz") -> str:
     """A prepared (normalised, renamed, indexed) knowledge VCF in the cache."""
     return f"{ANNOTATION_DIR}/{kind}-{knowledge_id(kind)}{suffix}"

@@ -117,10 +117,9 @@ def report_gene_models() -> dict[str, str]:
     """The gene models and genome that name somatic variants in HGVS (tailorseq.variants)."""
     if not annotation_enabled():
         return {}
-    gff3 = prepared_gff3()
     return {
-        "gff3": gff3,
-        "canonical": gff3.replace(".gff3", ".canonical.tsv"),
+        "gff3": prepared_gff3(),
+        "canonical": prepared_canonical(),
         "genome": GENOME,
     }
 
