@@ -134,9 +134,7 @@ SOMATIC_KNOWLEDGE_SUFFIX = {"civic": "tsv", "oncotree": "txt"}
 def somatic_knowledge_download(name: str) -> str:
     """The cached copy of a configured knowledge URL (its record: the same path + .json)."""
     key = hashlib.sha1(SOMATIC_KNOWLEDGE[name].encode()).hexdigest()[:8]
-    return (
-        f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
-    )
+    return f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
 
 
 def somatic_knowledge_file(name: str) -> list[str]:
@@ -150,7 +148,9 @@ def somatic_knowledge_file(name: str) -> list[str]:
 def somatic_knowledge_record(name: str) -> list[str]:
     """The download record (URL, date, sha256) of a downloaded knowledge file."""
     return (
-        [f"{somatic_knowledge_download(name)}.json"] if is_url(SOMATIC_KNOWLEDGE[name]) else []
+        [f"{somatic_knowledge_download(name)}.json"]
+        if is_url(SOMATIC_KNOWLEDGE[name])
+        else []
     )
 
 
