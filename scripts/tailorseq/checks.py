@@ -7,18 +7,15 @@ longer match their recorded checksums are removed so that the run rebuilds them.
 """
 
 import os
-import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tailorseq import tools
+from tailorseq.config import CONFIG, config_problems, load_config, read_configfile
 from tailorseq.diskspace import (
     SPACE_FIX,
     Space,
@@ -29,6 +26,7 @@ from tailorseq.diskspace import (
 )
 from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
+from tailorseq.files import unreadable
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
@@ -40,71 +38,13 @@ from tailorseq.reference import (
     read_alignment_header,
     read_contigs,
 )
-from tailorseq.sheets import (
-    Problems,
-    SampleSheet,
-    Unit,
-    fill_defaults,
-    load_schema,
-    parse_sheets,
-    schema_problems,
-)
+from tailorseq.sheets import Problems, SampleSheet, Unit, parse_sheets
 from tailorseq.somatic.knowledge import KnowledgeError
 from tailorseq.somatic.oncotree import load_oncotree, unknown_tumour_type
 from tailorseq.tools import ToolVersion
 
-CONFIG = "config"
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
 SCAN_CACHE = "fastq_scans.json"
-
-
-# ---------------------------------------------------------------- config
-
-
-def config_problems(config: dict[str, Any]) -> list[InputError]:
-    """Every way the config breaks its schema, each naming the key path."""
-    found = schema_problems(config, load_schema("config"), "key")
-    return [InputError(CONFIG, problem, fix) for problem, fix in found]
-
-
-def load_config(config: dict[str, Any]) -> dict[str, Any]:
-    """A validated copy of `config` with all defaults filled in; InputError on the first problem."""
-    problems = config_problems(config)
-    if problems:
-        raise problems[0]
-    filled = deepcopy(config)
-    fill_defaults(filled, load_schema("config"))
-    return filled
-
-
-# ---------------------------------------------------------------- files
-
-
-def unreadable(path: Path, missing_fix: str) -> tuple[str, str] | None:
-    """Why `path` cannot be read as an input file, as (problem, fix); None when it can."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            return f"is a broken symbolic link (to {os.readlink(path)})", missing_fix
-        return "does not exist", missing_fix
-    except PermissionError:
-        return "cannot be reached (permission denied on a folder above it)", _PERMISSION_FIX
-    if stat.S_ISDIR(mode):
-        return "is a folder, not a file", "give the path of the file itself"
-    if not stat.S_ISREG(mode):
-        return "is not a regular file (a pipe, socket or device)", "give a regular file"
-    try:
-        with path.open("rb") as handle:
-            handle.read(1)
-    except PermissionError:
-        return "is not readable (permission denied)", _PERMISSION_FIX
-    except OSError as error:
-        return f"cannot be read ({error.strerror or error})", "copy the file again"
-    return None
-
-
-_PERMISSION_FIX = "make it readable for the user running the pipeline (chmod/chgrp)"
 
 
 # ---------------------------------------------------------------- findings
@@ -383,28 +323,7 @@ def _check_space(findings: Findings, workdir: Path, units: list[Unit], cores: in
     ]
 
 
-# ---------------------------------------------------------------- config file and summary
-
-
-def read_configfile(configfile: Path) -> dict[str, Any]:
-    """The YAML config as a dict; InputError (with the line) for a missing or broken file."""
-    label = str(configfile)
-    bad = unreadable(configfile, "give the path of the run's config YAML")
-    if bad:
-        raise InputError(label, *bad)
-    try:
-        config = yaml.safe_load(configfile.read_text())
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        row = mark.line + 1 if mark else None
-        raise InputError(
-            label, f"is not valid YAML ({error.problem})", "fix the syntax", row
-        ) from error
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise InputError(label, "is not a mapping of keys to values", "write it as `key: value`")
-    return config
+# ---------------------------------------------------------------- summary
 
 
 def check_configfile(configfile: Path, workdir: Path, cores: int | None = None) -> str:

@@ -9,8 +9,9 @@ from preflight_helpers import Project, write_tsv
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from tailorseq.config import SCHEMA_DIR
 from tailorseq.errors import InputError
-from tailorseq.sheets import SCHEMA_DIR, Problems, load_sheets
+from tailorseq.sheets import Problems, load_sheets
 
 
 def only_problem(project: Project) -> InputError:
