@@ -27,6 +27,7 @@ from tailorseq.diskspace import (
 from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
 from tailorseq.files import unreadable
+from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
@@ -39,8 +40,6 @@ from tailorseq.reference import (
     read_contigs,
 )
 from tailorseq.sheets import Problems, SampleSheet, Unit, parse_sheets
-from tailorseq.somatic.knowledge import KnowledgeError
-from tailorseq.somatic.oncotree import load_oncotree, unknown_tumour_type
 from tailorseq.tools import ToolVersion
 
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
@@ -91,7 +90,10 @@ def inspect_run(
     readable_units = _check_unit_files(findings)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
-    _check_tumour_types(findings, workdir)
+    findings.problems += tumour_type_problems(
+        sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
+    )
+    findings.problems += pgx_problems(config["pgx"], sheet, workdir, check_tools=check_tools)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:
@@ -181,38 +183,6 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
 
 
 # ---------------------------------------------------------------- FASTQ
-
-
-def _check_tumour_types(findings: Findings, workdir: Path) -> None:
-    """Every tumour's tumor_type is an OncoTree code or name of somatic.oncotree (a local file;
-    a URL's download is checked by the actionability step)."""
-    typed = [s for s in findings.sheet.samples.values() if s.tumor_type]
-    source = findings.config["somatic"]["oncotree"]
-    if not typed or is_url(source):
-        return
-    if not source:
-        for sample in typed:
-            findings.problems.append(
-                InputError(
-                    findings.samples_label,
-                    f"tumor_type {sample.tumor_type!r} is given but somatic.oncotree is not set, "
-                    "so it cannot be matched to any indication",
-                    "set somatic.oncotree to OncoTree's tree file (config/README.md)",
-                    sample.row,
-                )
-            )
-        return
-    try:
-        tree = load_oncotree(workdir / source)
-    except (OSError, KnowledgeError) as error:
-        findings.problems.append(
-            InputError(CONFIG, f"somatic.oncotree: {error}", "give a readable OncoTree file")
-        )
-        return
-    for sample in typed:
-        if tree.find(sample.tumor_type) is None:
-            problem, fix = unknown_tumour_type(tree, sample.tumor_type)
-            findings.problems.append(InputError(findings.samples_label, problem, fix, sample.row))
 
 
 def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCache:
