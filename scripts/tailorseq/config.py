@@ -100,7 +100,8 @@ def _explain(error: jsonschema.ValidationError, noun: str) -> list[tuple[str, st
         return [(f"{noun} '{'.'.join([*path, key])}' is missing", "add it") for key in missing]
     if kind == "enum":
         problem = f"{name} is {value!r} (allowed: {', '.join(map(str, expected))})"
-        fix = "use one of the allowed values"
+        close = closest(str(value), [str(allowed) for allowed in expected])
+        fix = "use one of the allowed values" + (f" (did you mean '{close}'?)" if close else "")
     elif kind == "type":
         problem = f"{name} is {value!r}, which is not of type {expected}"
         fix = f"give a value of type {expected}"
@@ -114,6 +115,17 @@ def _explain(error: jsonschema.ValidationError, noun: str) -> list[tuple[str, st
         given = ", ".join(value) if isinstance(value, dict) else repr(value)
         problem = f"{rule}; given: {given}"
     return [(problem, own_fix or fix or "correct the value")]
+
+
+def closest(given: str, allowed: list[str]) -> str | None:
+    """The allowed value `given` most likely means: the one it abbreviates ('F' -> 'female') or
+    the closest spelling ('tumour' -> 'tumor'), case ignored; None when none is close."""
+    lower = {value.lower(): value for value in allowed}
+    starting = [value for key, value in lower.items() if given and key.startswith(given.lower())]
+    if len(starting) == 1:
+        return starting[0]
+    close = difflib.get_close_matches(given.lower(), list(lower), n=1)
+    return lower[close[0]] if close else None
 
 
 def unknown_key(noun: str, path: list[str], key: str, allowed: list[str]) -> tuple[str, str]:

@@ -250,6 +250,27 @@ def _duplicates(
     return problems
 
 
+def _case_collisions(label: str, rows: Rows) -> list[InputError]:
+    """Sample or patient ids that differ only by case: their folders would be one folder on a
+    case-insensitive file system (macOS, Windows shares)."""
+    problems = []
+    for column in ("sample", "patient"):
+        first: dict[str, tuple[str, int]] = {}
+        for number, record in rows:
+            name = record.get(column)
+            if name is None:
+                continue
+            other, other_row = first.setdefault(name.casefold(), (name, number))
+            if other != name:
+                problem = (
+                    f"{column} '{name}' and {column} '{other}' (row {other_row}) differ only by "
+                    "case: on a case-insensitive file system their folders are one"
+                )
+                fix = "give them ids that differ by more than case, or write them the same way"
+                problems.append(InputError(label, problem, fix, number))
+    return problems
+
+
 def _units_by_sample(
     label: str, units: list[Unit], samples: dict[str, Sample], named: list[str], samples_label: str
 ) -> tuple[dict[str, list[Unit]], list[InputError]]:
@@ -362,7 +383,11 @@ def parse_sheets(samples_tsv: Path, units_tsv: Path) -> tuple[SampleSheet, list[
     sample_table = read_table(samples_tsv, samples_schema, problems)
     unit_table = read_table(units_tsv, units_schema, problems)
     sample_rows, unit_rows = sample_table or [], unit_table or []
+    if sample_table == []:
+        fix = "add one row per sample below the header"
+        problems.append(InputError(samples_label, "has a header but no sample rows", fix))
     problems += _duplicates(samples_label, sample_rows, ("sample",), "sample '{}'", _ONE_ROW)
+    problems += _case_collisions(samples_label, sample_rows)
     problems += _duplicates(
         units_label, unit_rows, ("sample", "unit"), "unit '{1}' of sample '{0}'", _OWN_UNIT_ID
     )
