@@ -28,16 +28,19 @@ from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
 from tailorseq.files import unreadable
 from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
+from tailorseq.provenance import sha256
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
     build_problems,
     detect_build,
+    first_few,
     header_problems,
     is_url,
     load_builds,
     read_alignment_header,
     read_contigs,
+    standard_name,
 )
 from tailorseq.sheets import Problems, SampleSheet, Unit, parse_sheets
 from tailorseq.tools import ToolVersion
@@ -88,6 +91,7 @@ def inspect_run(
     findings = Findings(config, sheet, str(samples_tsv), str(units_tsv), sheet_problems)
     findings.repaired = verify_cache(reference_dir(config, workdir))
     readable_units = _check_unit_files(findings)
+    _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
     findings.problems += tumour_type_problems(
@@ -133,6 +137,26 @@ def _check_unit_files(findings: Findings) -> list[Unit]:
     return readable
 
 
+def _check_copies(findings: Findings, units: list[Unit]) -> None:
+    """Files of two units with the same bytes (same size, then same SHA-256) under different
+    names: the same reads given twice, e.g. a sample swap. Only equal sizes are hashed."""
+    by_size: dict[int, list[tuple[Unit, str, Path]]] = {}
+    for unit in units:
+        for column, path in unit.files.items():
+            by_size.setdefault(path.stat().st_size, []).append((unit, column, path))
+    for group in (group for group in by_size.values() if len(group) > 1):
+        first: dict[str, tuple[Unit, str, Path]] = {}
+        for unit, column, path in group:
+            other, other_column, other_path = first.setdefault(sha256(path), (unit, column, path))
+            if other_path != path and os.path.realpath(other_path) != os.path.realpath(path):
+                problem = (
+                    f"{column} {path} has the same reads (same size and SHA-256) as "
+                    f"{other_column} {other_path} of row {other.row} (sample {other.sample})"
+                )
+                fix = "give each unit its own reads (a copied file may be a sample swap)"
+                findings.unit_problem(unit, problem, fix)
+
+
 def _check_reference(findings: Findings, workdir: Path) -> dict[str, int] | None:
     """The reference's contigs (None when not checkable now); build mismatches reported."""
     reference = findings.config["reference"]
@@ -155,6 +179,12 @@ def _check_reference(findings: Findings, workdir: Path) -> dict[str, int] | None
     builds = load_builds()
     found = build_problems(contigs, build, builds)
     findings.problems += [InputError(str(fasta), problem, fix) for problem, fix in found]
+    if build in builds and not any(standard_name(name) for name in contigs):
+        findings.notes.append(
+            f"reference.build is '{build}' but none of the contigs of {fasta} "
+            f"({first_few(list(contigs))}) has a standard name (1-22, X, Y, MT, with or without "
+            f"chr): their lengths were not checked against {build}"
+        )
     guess = detect_build(contigs, builds) if build not in builds else None
     if guess:
         findings.notes.append(
@@ -207,6 +237,10 @@ def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCa
             except FastqError as error:
                 path = unit.files[column]
                 findings.unit_problem(unit, f"{column} {path} {error.problem}", error.fix)
+                continue
+            except OSError as error:
+                problem = f"{column} {unit.files[column]} cannot be read ({error.strerror})"
+                findings.unit_problem(unit, problem, "copy the file again")
                 continue
             findings.scans[(unit.sample, unit.unit, column)] = scan
             if not scan.complete:

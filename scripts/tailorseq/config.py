@@ -157,21 +157,46 @@ def load_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_configfile(configfile: Path) -> dict[str, Any]:
-    """The YAML config as a dict; InputError (with the line) for a missing or broken file."""
+    """The YAML config as a dict; InputError (with the line) for a missing or broken file, or a
+    key given twice (YAML lets the last silently win)."""
     label = str(configfile)
     bad = unreadable(configfile, "give the path of the run's config YAML")
     if bad:
         raise InputError(label, *bad)
     try:
-        config = yaml.safe_load(configfile.read_text())
+        text = configfile.read_text()
+        _refuse_duplicate_keys(label, yaml.compose(text, Loader=yaml.SafeLoader), [])
+        config = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         row = mark.line + 1 if mark else None
         raise InputError(
             label, f"is not valid YAML ({error.problem})", "fix the syntax", row
         ) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(label, f"cannot be read ({error})", "save it as UTF-8 text") from error
     if config is None:
         return {}
     if not isinstance(config, dict):
         raise InputError(label, "is not a mapping of keys to values", "write it as `key: value`")
     return config
+
+
+def _refuse_duplicate_keys(label: str, node: yaml.Node | None, path: list[str]) -> None:
+    """InputError at the second occurrence of a key given twice in one mapping, at any depth."""
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _refuse_duplicate_keys(label, item, [*path, str(index)])
+    if not isinstance(node, yaml.MappingNode):
+        return
+    first_lines: dict[str, int] = {}
+    for key, value in node.value:
+        line, name = key.start_mark.line + 1, str(key.value)
+        if name in first_lines:
+            problem = (
+                f"key '{'.'.join([*path, name])}' is given twice (first on line "
+                f"{first_lines[name]}); the last would silently win"
+            )
+            raise InputError(label, problem, "keep one of them", line)
+        first_lines[name] = line
+        _refuse_duplicate_keys(label, value, [*path, str(key.value)])

@@ -90,6 +90,8 @@ def unreadable(path: Path, missing_fix: str) -> tuple[str, str] | None:
         return "does not exist", missing_fix
     except PermissionError:
         return "cannot be reached (permission denied on a folder above it)", _PERMISSION_FIX
+    except OSError as error:
+        return f"cannot be reached ({error.strerror})", "correct the path"
     if stat.S_ISDIR(mode):
         return "is a folder, not a file", "give the path of the file itself"
     if not stat.S_ISREG(mode):
