@@ -42,7 +42,8 @@ from tailorseq.reference import (
     read_contigs,
     standard_name,
 )
-from tailorseq.sheets import Problems, SampleSheet, Unit, parse_sheets
+from tailorseq.samples import SampleSheet, Unit
+from tailorseq.sheets import Problems, parse_sheets
 from tailorseq.tools import ToolVersion
 
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)

@@ -11,7 +11,7 @@ from typing import Any
 from tailorseq.config import CONFIG
 from tailorseq.errors import InputError
 from tailorseq.reference import is_url
-from tailorseq.sheets import SampleSheet
+from tailorseq.samples import SampleSheet
 from tailorseq.somatic.knowledge import KnowledgeError
 from tailorseq.somatic.oncotree import load_oncotree, unknown_tumour_type
 
