@@ -18,7 +18,8 @@ from preflight_helpers import (
     write_tool,
 )
 
-from tailorseq.checks import check_configfile, inspect_run, preflight, summarize
+from tailorseq.check_summary import summarize
+from tailorseq.checks import check_configfile, inspect_run, preflight
 from tailorseq.config import config_problems, load_config, read_configfile
 from tailorseq.diskspace import cache_need, full_disk_message, results_need
 from tailorseq.errors import InputError
