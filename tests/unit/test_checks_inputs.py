@@ -22,25 +22,26 @@ def data(project: Project, name: str) -> Path:
 # ---------------------------------------------------------------- config keys given twice
 
 
-def test_a_key_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
-    configfile = tmp_path / "run.yaml"
-    configfile.write_text("samples: a.tsv\nunits: u.tsv\nsamples: b.tsv\n")
+def config_error(folder: Path, text: str) -> InputError:
+    """The error reading a config file of this text."""
+    configfile = folder / "run.yaml"
+    configfile.write_text(text)
     with pytest.raises(InputError) as raised:
         read_configfile(configfile)
-    error = raised.value
-    assert (error.file, error.row) == (str(configfile), 3)
-    assert "key 'samples' is given twice (first on line 1); the last would silently win" in str(
-        error
-    )
-    assert "Fix: keep one" in str(error)
+    return raised.value
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    error = config_error(tmp_path, "samples: a.tsv\nunits: u.tsv\nsamples: b.tsv\n")
+    assert (error.file, error.row) == (str(tmp_path / "run.yaml"), 3)
+    message = str(error)
+    assert "key 'samples' is given twice (first on line 1); the last would silently win" in message
+    assert "Fix: keep one" in message
 
 
 def test_a_nested_key_given_twice_is_refused(tmp_path: Path) -> None:
-    configfile = tmp_path / "run.yaml"
-    configfile.write_text("reference:\n  build: GRCh38\n  fasta: a.fa\n  build: GRCh37\n")
-    with pytest.raises(InputError) as raised:
-        read_configfile(configfile)
-    assert raised.value.row == 4 and "key 'reference.build' is given twice" in str(raised.value)
+    error = config_error(tmp_path, "reference:\n  build: GRCh38\n  fasta: a.fa\n  build: GRCh37\n")
+    assert error.row == 4 and "key 'reference.build' is given twice" in str(error)
 
 
 def test_the_same_key_in_two_sections_is_fine(tmp_path: Path) -> None:
