@@ -38,7 +38,12 @@ def read_contigs(fasta: Path) -> dict[str, int]:
     """Contig names and lengths: from an up-to-date `.fai`, else from the FASTA (plain or bgzip)."""
     fai = Path(f"{fasta}.fai")
     if fai.is_file() and fai.stat().st_mtime >= fasta.stat().st_mtime:
-        return _read_fai(fai)
+        try:
+            return _read_fai(fai)
+        except (OSError, ValueError, IndexError) as error:
+            raise InputError(
+                str(fai), f"is not a samtools faidx index ({error})", "delete it; it is rebuilt"
+            ) from error
     try:
         contigs = _scan_fasta(fasta)
     except (OSError, EOFError) as error:
@@ -204,7 +209,7 @@ def header_problems(header: AlignmentHeader, reference: dict[str, int] | None) -
     ]
     if resized:
         fix = "use the reference the reads were aligned to, or realign from FASTQ"
-        problems.append(("contig lengths differ: " + _first(resized), fix))
+        problems.append(("contig lengths differ: " + first_few(resized), fix))
     absent = [name for name in header.contigs if name not in reference]
     if absent:
         problems.append(_absent_contigs(absent, reference))
@@ -219,7 +224,7 @@ def _known_as(contig: str, length: int) -> str:
 
 def _absent_contigs(absent: list[str], reference: dict[str, int]) -> Problem:
     """The problem of header contigs the reference lacks, spotting a chr-prefix mismatch."""
-    problem = f"has contigs the reference lacks: {_first(absent)}"
+    problem = f"has contigs the reference lacks: {first_few(absent)}"
     renamed = [name for name in absent if _toggle_chr(name) in reference]
     if renamed:
         example = f"{renamed[0]} is {_toggle_chr(renamed[0])} in the reference"
@@ -236,7 +241,7 @@ def _toggle_chr(name: str) -> str:
     return "chrM" if name == "MT" else f"chr{name}"
 
 
-def _first(items: list[str]) -> str:
+def first_few(items: list[str]) -> str:
     """The first few items, then how many more."""
     more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
     return ", ".join(items[:SHOWN]) + more
@@ -248,15 +253,21 @@ def _first(items: list[str]) -> str:
 def bed_problems(bed: Path, contigs: dict[str, int] | None, limit: int = 5) -> list[InputError]:
     """The first `limit` bad lines of a BED: malformed, or off the reference's contigs."""
     problems = []
-    with bed.open() as handle:
-        for number, line in enumerate(handle, 1):
-            if line.startswith(("#", "track", "browser")) or not line.strip():
-                continue
-            found = _bed_line_problem(line.rstrip("\r\n").split("\t"), contigs)
-            if found:
-                problems.append(InputError(str(bed), *found, number))
-                if len(problems) == limit:
-                    break
+    try:
+        with bed.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith(("#", "track", "browser")) or not line.strip():
+                    continue
+                found = _bed_line_problem(line.rstrip("\r\n").split("\t"), contigs)
+                if found:
+                    problems.append(InputError(str(bed), *found, number))
+                    if len(problems) == limit:
+                        break
+    except UnicodeDecodeError:
+        problem = "is not a text BED file (gzip-compressed?)"
+        return [InputError(str(bed), problem, "give an uncompressed BED (gunzip it)")]
+    except OSError as error:
+        return [InputError(str(bed), f"cannot be read ({error.strerror})", "copy the file again")]
     return problems
 
 

@@ -113,3 +113,61 @@ def test_missing_tool(tmp_path: Path) -> None:
     r1, r2 = fastq_pair(tmp_path, "a")
     message = refused(tmp_path, [["s1", "p1", "germline"]], [["s1", "L1", r1, r2]], env=env)
     assert "'bwa' was not found" in message and "apt-get install bwa" in message
+
+
+# ---------------------------------------------------------------- issue 19
+
+
+def test_header_only_sample_sheet(tmp_path: Path) -> None:
+    """Used to start and fail inside MultiQC; now stops before any job."""
+    message = refused(tmp_path, [], [])
+    assert "samples.tsv: has a header but no sample rows" in message
+    assert "Fix: add one row per sample below the header" in message
+
+
+def test_config_key_given_twice(tmp_path: Path) -> None:
+    r1, r2 = fastq_pair(tmp_path, "a")
+    write_tsv(tmp_path / "samples.tsv", SAMPLES_HEADER, [["s1", "p1", "germline"]])
+    write_tsv(tmp_path / "units.tsv", UNITS_HEADER, [["s1", "L1", r1, r2]])
+    configfile = run_config(
+        tmp_path,
+        samples=str(tmp_path / "samples.tsv"),
+        units=str(tmp_path / "units.tsv"),
+        reference={"build": "demo", "fasta": str(demo_dir() / "genome.fa")},
+    )
+    lines = configfile.read_text().splitlines()
+    configfile.write_text("\n".join([*lines, "aligner: minimap2", "aligner: bwa"]) + "\n")
+    result = snakemake(tmp_path, configfile, check=False)
+    assert result.returncode != 0 and not (tmp_path / "results").exists()
+    row = len(lines) + 2
+    assert f"run.yaml, row {row}: key 'aligner' is given twice (first on line {row - 1})" in (
+        result.stderr
+    )
+
+
+def test_the_same_reads_in_two_samples_and_ids_differing_by_case(tmp_path: Path) -> None:
+    """A byte copy of one sample's reads given for another, and ids S1/s1: all listed at once."""
+    r1, r2 = fastq_pair(tmp_path, "a")
+    c1, c2 = fastq_pair(tmp_path, "copy")
+    message = refused(
+        tmp_path,
+        [["s1", "p1", "germline"], ["S1", "p2", "germline"]],
+        [["s1", "L1", r1, r2], ["S1", "L1", c1, c2]],
+    )
+    assert "sample 'S1' and sample 's1' (row 2) differ only by case" in message
+    assert f"fq1 {c1} has the same reads (same size and SHA-256) as fq1 {r1}" in message
+    assert "3 problems to fix" in message
+
+
+def test_pgx_problems_are_listed_with_the_others(tmp_path: Path) -> None:
+    """The PGx knowledge is checked by the one check function: every problem in one list."""
+    r1, r2 = fastq_pair(tmp_path, "a")
+    message = refused(
+        tmp_path,
+        [["s1", "p1", "germline"]],
+        [["s1", "L1", r1, r2]],
+        pgx={"definitions": str(tmp_path / "none"), "outside_calls": {"x9": "x9.tsv"}},
+    )
+    assert "2 problems to fix" in message
+    assert "pgx.definitions: " in message and "holds no PharmCAT allele definitions" in message
+    assert "pgx.outside_calls: x9 is not a germline or normal sample of the sheet" in message

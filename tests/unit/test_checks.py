@@ -18,15 +18,9 @@ from preflight_helpers import (
     write_tool,
 )
 
-from tailorseq.checks import (
-    check_configfile,
-    config_problems,
-    inspect_run,
-    load_config,
-    preflight,
-    read_configfile,
-    summarize,
-)
+from tailorseq.check_summary import summarize
+from tailorseq.checks import check_configfile, inspect_run, preflight
+from tailorseq.config import config_problems, load_config, read_configfile
 from tailorseq.diskspace import cache_need, full_disk_message, results_need
 from tailorseq.errors import InputError
 from tailorseq.refcache import record_checksums, reference_dir
