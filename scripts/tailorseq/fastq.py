@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tailorseq.files import write_atomic
+from tailorseq.provenance import sha256
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000
@@ -80,22 +81,13 @@ def scan_fastq(path: Path, full_scan_max_mb: float) -> FastqScan:
     if size_mb <= full_scan_max_mb:
         reads, checksum = count_reads(path)
     else:
-        reads, checksum = None, file_checksum(path)
+        reads, checksum = None, sha256(path)
     return FastqScan(path, size_mb, names[0], reads, names_digest(names), checksum)
 
 
 def names_digest(names: list[str]) -> str:
     """A short digest of read names, equal for two files whose reads are in the same order."""
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
-
-
-def file_checksum(path: Path) -> str:
-    """The sha256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _is_gzip(path: Path) -> bool:
@@ -323,15 +315,8 @@ class ScanCache:
 
     def scan(self, path: Path, full_scan_max_mb: float) -> FastqScan:
         """The cached scan of `path` if it still applies, else a fresh `scan_fastq`."""
-        key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
-        info = path.stat()
-        stamp = {
-            "size": info.st_size,
-            "mtime_ns": info.st_mtime_ns,
-            "ctime_ns": info.st_ctime_ns,
-            "inode": info.st_ino,
-        }
-        size_mb = info.st_size / MB
+        key, stamp = _key(path), _stamp(path)
+        size_mb = stamp["size"] / MB
         entry = self.entries.get(key)
         if entry and _still_applies(entry, stamp, size_mb <= full_scan_max_mb):
             self.reused += 1
@@ -341,6 +326,17 @@ class ScanCache:
         self.changed = True
         return scan
 
+    def checksum(self, path: Path) -> str:
+        """The sha256 of any input file (a FASTQ's from its scan), read only when it changed."""
+        key, stamp = _key(path), _stamp(path)
+        entry = self.entries.get(key)
+        if entry and "checksum" in entry and all(entry.get(n) == v for n, v in stamp.items()):
+            self.reused += 1
+            return entry["checksum"]
+        self.entries[key] = {**stamp, "checksum": sha256(path)}
+        self.changed = True
+        return self.entries[key]["checksum"]
+
     def save(self) -> None:
         """Write the entries in one rename, owner and group only (OSError when it cannot)."""
         if not self.changed:
@@ -349,7 +345,39 @@ class ScanCache:
         write_atomic(self.path, json.dumps(self.entries), mode=0o640)
 
 
+def record_content(cache: ScanCache, targets: dict[Path, list[Path]]) -> list[Path]:
+    """Write each unit's content identity (sha256 and size of its files, in column order, no
+    names) to its target, only where it changed, so that the target's time stamp tells
+    Snakemake when the unit's content last changed. Returns the targets written."""
+    written = []
+    for target, files in targets.items():
+        text = "".join(f"{cache.checksum(path)}\t{path.stat().st_size}\n" for path in files)
+        if target.is_file() and target.read_text() == text:
+            continue
+        write_atomic(target, text, mode=0o640)
+        written.append(target)
+    cache.save()
+    return written
+
+
 _SCAN_FIELDS = ("first_read", "reads", "names", "checksum")
+
+
+def _key(path: Path) -> str:
+    """A cache key for a file that does not name it: a hash of its absolute path."""
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+
+
+def _stamp(path: Path) -> dict[str, int]:
+    """What changes whenever a file's content may have: size, times and inode. A copy or a
+    replacement gets a new status-change time even when its mtime is set back."""
+    info = path.stat()
+    return {
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+        "ctime_ns": info.st_ctime_ns,
+        "inode": info.st_ino,
+    }
 
 
 def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:

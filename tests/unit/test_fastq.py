@@ -15,11 +15,11 @@ from tailorseq.fastq import (
     ScanCache,
     check_first_records,
     count_reads,
-    file_checksum,
     mate_name,
     pair_problem,
     scan_fastq,
 )
+from tailorseq.provenance import sha256
 
 
 def fastq_error(path: Path, limit_mb: float = 1024) -> str:
@@ -283,7 +283,7 @@ def test_scan_checksums_the_file_and_the_cache_sees_a_copy_with_an_old_time_stam
     fastq = write_fastq(tmp_path / "r.fq.gz", 20, prefix="old")
     cache = ScanCache(tmp_path / "scans.json")
     old = cache.scan(fastq, 1024)
-    assert old.checksum == file_checksum(fastq) == scan_fastq(fastq, 0).checksum
+    assert old.checksum == sha256(fastq) == scan_fastq(fastq, 0).checksum
     stamp = fastq.stat()
     corrected = write_fastq(tmp_path / "delivery" / "r.fq.gz", 20, prefix="new")
     corrected.replace(fastq)  # same size, then the old time stamp, as cp -p or rsync -a leave it
