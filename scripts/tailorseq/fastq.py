@@ -8,6 +8,7 @@ file's size, modification and status-change times and inode stay the same (a cop
 replacement changes the status-change time, whatever `cp -p` or `rsync -a` do to the mtime).
 """
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -356,7 +357,8 @@ def record_content(cache: ScanCache, targets: dict[Path, list[Path]]) -> list[Pa
             continue
         write_atomic(target, text, mode=0o640)
         written.append(target)
-    cache.save()
+    with contextlib.suppress(OSError):  # the cache only saves time: the next run checksums again
+        cache.save()
     return written
 
 

@@ -17,6 +17,7 @@ from tailorseq.fastq import (
     count_reads,
     mate_name,
     pair_problem,
+    record_content,
     scan_fastq,
 )
 from tailorseq.provenance import sha256
@@ -291,3 +292,19 @@ def test_scan_checksums_the_file_and_the_cache_sees_a_copy_with_an_old_time_stam
     assert fastq.stat().st_size == stamp.st_size
     new = cache.scan(fastq, 1024)
     assert cache.reused == 0 and new.first_read == "new0" and new.checksum != old.checksum
+
+
+def test_content_identity_is_rewritten_only_when_the_content_changes(tmp_path: Path) -> None:
+    pair = [write_fastq(tmp_path / f"P17_R{mate}.fq.gz", 10, mate=mate) for mate in (1, 2)]
+    target = tmp_path / "work" / "u1.content"
+    cache = ScanCache(tmp_path / "scans.json")
+    assert record_content(cache, {target: pair}) == [target]
+    text = target.read_text()
+    assert text == "".join(f"{sha256(path)}\t{path.stat().st_size}\n" for path in pair)
+    assert "P17" not in text
+    os.utime(target, ns=(0, 0))
+    assert record_content(ScanCache(tmp_path / "scans.json"), {target: pair}) == []
+    assert target.stat().st_mtime_ns == 0
+    write_fastq(pair[1], 10, mate=2, prefix="corrected")
+    assert record_content(ScanCache(tmp_path / "scans.json"), {target: pair}) == [target]
+    assert target.read_text() != text and target.stat().st_mtime_ns > 0
