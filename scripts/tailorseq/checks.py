@@ -26,7 +26,7 @@ from tailorseq.diskspace import (
     space_per_filesystem,
 )
 from tailorseq.errors import InputError
-from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
+from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pair_problem
 from tailorseq.files import unreadable
 from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
 from tailorseq.provenance import sha256
@@ -269,21 +269,14 @@ def _sampled_note(unit: Unit, column: str, scan: FastqScan, limit: float) -> str
 
 
 def _check_pair(findings: Findings, unit: Unit) -> None:
-    """R1 and R2 of a unit must be mates: same first read, same number of reads."""
+    """R1 and R2 of a unit must be mates: same read names in the same order, same number of
+    reads. Each problem names both files."""
     pair = [findings.scans.get((unit.sample, unit.unit, column)) for column in ("fq1", "fq2")]
     if pair[0] is None or pair[1] is None:
         return
-    first, second = pair
-    if first.first_read != second.first_read:
-        problem = (
-            f"fq1 and fq2 are not mates: their first reads are "
-            f"'{first.first_read}' and '{second.first_read}'"
-        )
-        findings.unit_problem(unit, problem, "give read 1 and read 2 of the same run")
-    elif first.complete and second.complete and first.reads != second.reads:
-        problem = f"fq1 has {first.reads:,} reads but fq2 has {second.reads:,}"
-        fix = "give both files of one pair (one may be truncated or from another run)"
-        findings.unit_problem(unit, problem, fix)
+    problem = pair_problem(pair[0], pair[1])
+    if problem:
+        findings.unit_problem(unit, *problem)
 
 
 # ---------------------------------------------------------------- BAM/CRAM

@@ -7,6 +7,7 @@ Functions that can find several problems return (problem, fix) pairs; the caller
 import csv
 import functools
 import gzip
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,10 +169,15 @@ def detect_build(contigs: dict[str, int], builds: Builds) -> str | None:
 
 @dataclass(frozen=True)
 class AlignmentHeader:
-    """What the checks need from a BAM/CRAM header."""
+    """What the checks need from a BAM/CRAM header, and whether its first records are aligned.
+
+    `unaligned_records` is the number of first records read when none of them is mapped: 0 when
+    one is, when there are none, and for a CRAM (whose records need the reference to be read).
+    """
 
     contigs: dict[str, int]
     read_groups: list[str]
+    unaligned_records: int = 0
 
 
 def read_alignment_header(path: Path) -> AlignmentHeader:
@@ -182,6 +188,7 @@ def read_alignment_header(path: Path) -> AlignmentHeader:
             if not (alignments.is_bam or alignments.is_cram):
                 raise InputError(str(path), "is SAM text", "convert it: samtools view -b -o x.bam")
             header = alignments.header.to_dict()
+            unaligned = _unaligned_records(alignments) if alignments.is_bam else 0
     except (OSError, ValueError) as error:
         raise InputError(
             str(path), f"is not a readable BAM/CRAM ({error})", "give a BAM or CRAM"
@@ -191,12 +198,30 @@ def read_alignment_header(path: Path) -> AlignmentHeader:
     return AlignmentHeader(
         contigs={sq["SN"]: int(sq["LN"]) for sq in header.get("SQ", [])},
         read_groups=[rg["ID"] for rg in header.get("RG", [])],
+        unaligned_records=unaligned,
     )
+
+
+def _unaligned_records(alignments: pysam.AlignmentFile, limit: int = 1000) -> int:
+    """How many of the first `limit` records were read if none is mapped; 0 once one is.
+
+    Coordinate-sorted files keep unmapped reads at the end, so an unmapped first record there
+    means that no read is aligned; an unsorted file whose first thousand reads are all unmapped
+    is an unaligned one (or not worth calling from) too.
+    """
+    read = 0
+    for record in itertools.islice(alignments.fetch(until_eof=True), limit):
+        if not record.is_unmapped:
+            return 0
+        read += 1
+    return read
 
 
 def header_problems(header: AlignmentHeader, reference: dict[str, int] | None) -> list[Problem]:
     """Read groups present; contigs named and sized as in the reference (when it is known)."""
     problems = []
+    if not header.contigs or header.unaligned_records:
+        problems.append(_unaligned(header))
     if not header.read_groups:
         fix = "add one with samtools addreplacerg -r 'ID:<unit>\\tSM:<sample>' -o out.bam in.bam"
         problems.append(("has no @RG read-group line", fix))
@@ -214,6 +239,20 @@ def header_problems(header: AlignmentHeader, reference: dict[str, int] | None) -
     if absent:
         problems.append(_absent_contigs(absent, reference))
     return problems
+
+
+def _unaligned(header: AlignmentHeader) -> Problem:
+    """The problem of an alignment file whose reads are not aligned (an unaligned BAM)."""
+    if header.contigs:
+        why = f"its first {header.unaligned_records:,} records are all unmapped"
+    else:
+        why = "its header has no @SQ lines"
+    problem = f"has no aligned reads ({why}): it is an unaligned BAM, which would call no variants"
+    fix = (
+        "give its reads as FASTQ in columns fq1 and fq2 instead, so that the pipeline aligns them "
+        "(samtools fastq -1 R1.fastq.gz -2 R2.fastq.gz in.bam), or give the aligned BAM/CRAM"
+    )
+    return problem, fix
 
 
 def _known_as(contig: str, length: int) -> str:

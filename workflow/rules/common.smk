@@ -6,8 +6,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.settings.types import DeploymentMethod
 
 from tailorseq.alignment import aligner_read_group
-from tailorseq.checks import preflight, report_full_disk
+from tailorseq.checks import SCAN_CACHE, preflight, report_full_disk
 from tailorseq.errors import TailorseqError
+from tailorseq.fastq import ScanCache, record_content
 from tailorseq.knowledge_checks import json_files
 from tailorseq.pseudonym import (
     check_mapping_path,
@@ -92,6 +93,24 @@ UID = {
 }
 
 
+def unit_content(pid: str, uid: str) -> str:
+    """A unit's content-identity file (checksums of its files): staging depends on it, so a
+    corrected delivery with an old time stamp still reruns what depends on the unit."""
+    return f"work/{pid}/input/{pid}.{uid}.content"
+
+
+# Rewritten only when a unit's content changed (checksums cached with the FASTQ scans).
+if workflow.is_main_process:
+    record_content(
+        ScanCache(Path(config["cache_dir"]) / SCAN_CACHE),
+        {
+            Path(unit_content(PID[name], uid)): list(row.files.values())
+            for name, units in UID.items()
+            for uid, row in units.items()
+        },
+    )
+
+
 wildcard_constraints:
     pid="s[0-9a-f]{10}",
     uid=r"u\d+",
@@ -150,11 +169,13 @@ def unit(wildcards):
 
 
 def staged_unit_inputs(wildcards) -> dict[str, str]:
-    """The user's files for one unit (FASTQ pair or BAM), to be linked under pseudonymous names."""
+    """The user's files for one unit (FASTQ pair or BAM), to be staged under pseudonymous names,
+    and the unit's content identity."""
     row = unit(wildcards)
+    content = unit_content(wildcards.pid, wildcards.uid)
     if row.is_bam:
-        return {"bam": str(row.bam)}
-    return {"fq1": str(row.fq1), "fq2": str(row.fq2)}
+        return {"bam": str(row.bam), "content": content}
+    return {"fq1": str(row.fq1), "fq2": str(row.fq2), "content": content}
 
 
 def is_bam_sample(wildcards) -> bool:
