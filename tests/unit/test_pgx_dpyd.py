@@ -26,7 +26,7 @@ from tailorseq.pgx.lowest_function import (
     lowest_function_haplotypes,
 )
 from tailorseq.pgx.phenotype import pharmcat_source
-from tailorseq.pgx.report import run_pgx
+from tailorseq.pgx.pipeline import run_pgx
 
 PHARMCAT = SHARED_DATA / "pharmcat"
 

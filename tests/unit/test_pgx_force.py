@@ -14,8 +14,8 @@ import pytest
 from tailorseq.demo import generate_demo, load_plan
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.pgx.force_genotype import force_genotype
+from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.pgx.pypgx_tables import pypgx_available
-from tailorseq.pgx.report import run_pgx
 
 SEED = 20261123
 SAMPLES = ("demo1", "demo2", "demo3-normal")
