@@ -10,7 +10,7 @@ from pathlib import Path
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
-from tailorseq.pgx.definitions import knowledge_version
+from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
 from tailorseq.pgx.force_genotype import SiteCall, force_genotype
 from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
 from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
@@ -51,6 +51,21 @@ def gene_json(call: GeneCall) -> dict:
         "undocumented_alleles": call.undocumented,
         "warnings": call.warnings,
     }
+
+
+def position_depths(definition: GeneDefinition, genotypes: SampleGenotypes) -> list[dict]:
+    """Every defining position of a gene with the VCF's read depth there (null: no record, or
+    no DP) and, for a no-call, the reason the VCF gives (FORMAT/FT, e.g. LowDepth)."""
+    return [
+        {
+            "chromosome": call.variant.chromosome,
+            "position": call.variant.position,
+            "rsid": call.variant.rsid,
+            "depth": call.depth,
+            "filter": call.reason,
+        }
+        for call in genotypes.for_gene(definition)
+    ]
 
 
 def _score_text(score: float | None) -> str:
@@ -100,10 +115,12 @@ def ploidy_adjusted(genotypes: SampleGenotypes, sex: str | None) -> SampleGenoty
         if contig == "M" or (contig == "X" and sex == "male"):
             a, b = call.alleles
             if a == b:
-                genotypes.calls[key] = PositionCall(call.variant, (a,), False, call.undocumented)
+                genotypes.calls[key] = PositionCall(
+                    call.variant, (a,), False, call.undocumented, depth=call.depth
+                )
             else:
                 why = "heteroplasmy" if contig == "M" else "a male's X"
-                genotypes.calls[key] = PositionCall(call.variant, None)
+                genotypes.calls[key] = PositionCall(call.variant, None, depth=call.depth)
                 genotypes.warnings.append(
                     f"{call.variant.label}: heterozygous call on {why} (haploid): "
                     "position treated as missing"
@@ -229,7 +246,10 @@ def run_pgx(
     for gene, call in calls.items():
         if gene in outside:
             continue
-        genes_json[gene] = gene_json(call) | {"phenotype": gene_phenotypes[gene].to_json()}
+        genes_json[gene] = gene_json(call) | {
+            "phenotype": gene_phenotypes[gene].to_json(),
+            "positions": position_depths(definitions[gene], genotypes),
+        }
     for gene, call in sorted(outside.items()):
         genes_json[gene] = outside_json(call, outside_phenotypes[gene])
     result = {
