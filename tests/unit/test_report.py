@@ -20,7 +20,12 @@ from tailorseq.report.assemble import (
     TumourFiles,
     assemble,
 )
-from tailorseq.report.coverage import pgx_coverage, read_gene_coverage, write_gene_bed
+from tailorseq.report.coverage import (
+    pgx_coverage,
+    pgx_position_depths,
+    read_gene_coverage,
+    write_gene_bed,
+)
 from tailorseq.report.knowledge import knowledge_versions, run_started
 from tailorseq.report.mqc import write_counts
 from tailorseq.report.plots import coverage_chart, vaf_chart
@@ -659,6 +664,25 @@ def test_gene_bed_and_coverage(tmp_path: Path) -> None:
     assert abs(gene["mean_depth"] - (30 * 90 + 5 * 100) / 190) < 0.1
     chart = coverage_chart([{"sample": "S", **gene}], 20)
     assert chart.startswith("<svg") and "#c62828" in chart and "GENE1 (S)" in chart
+
+
+def test_pgx_position_depths_come_from_the_pgx_document() -> None:
+    """The PGx step's per-position depths, by gene; a position the VCF gave no depth for is
+    left out (no record there), and an outside call (no positions read) has none."""
+    position = {"chromosome": "chr10", "rsid": None, "filter": None}
+    document = {
+        "genes": {
+            "CYP2C19": {
+                "positions": [
+                    {**position, "position": 1, "depth": 30},
+                    {**position, "position": 2, "depth": None},
+                    {**position, "position": 3, "depth": 4, "filter": "LowDepth"},
+                ]
+            },
+            "CYP2D6": {"source": "outside call"},
+        }
+    }
+    assert pgx_position_depths(document) == {"CYP2C19": [30, 4]}
 
 
 def test_pgx_coverage_and_vaf_chart() -> None:

@@ -39,7 +39,6 @@ class SampleFiles:
     stats: Path | None = None
     mosdepth: Path | None = None
     pgx: Path | None = None
-    pgx_vcf: Path | None = None
     findings: Path | None = None
     gene_regions: Path | None = None
     gene_thresholds: Path | None = None
@@ -58,7 +57,6 @@ class Settings:
     pgx_min_depth: int = 8
     genes: list[str] = field(default_factory=list)
     gene_list: dict[str, dict[str, Any]] = field(default_factory=dict)
-    pgx_positions: dict[tuple[str, int], str] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     config_sha256: str | None = None
