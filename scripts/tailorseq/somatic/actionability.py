@@ -10,11 +10,11 @@ high" / "not assessed", `msi.status` "MSI-high" / "MSS" / "not assessed"; earlie
 `tmb_high`, `msi_high` and `assessed` are read too). A biomarker counts only when assessed.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.somatic.civic import load_civic
 from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import Entry, KnowledgeError, file_version, protein_key
@@ -266,7 +266,7 @@ def actionability(
             "nodes": len(tumour.tree.nodes),
             "indication_codes_not_in_tree": tumour.tree.unknown_codes(named),
         }
-    biomarkers = json.loads(biomarkers_file.read_text())
+    biomarkers = documents.load("biomarkers", biomarkers_file)
     status = biomarker_status(biomarkers)
     variants = read_somatic(vcf)
     found = merge(
@@ -278,8 +278,9 @@ def actionability(
     matched = {m.pop("variant_key") for m in found if m["kind"] == "variant"}
     genes = cancer_genes(curated, civic_genes)
     return {
-        "tumor": biomarkers.get("tumor"),
-        "normal": biomarkers.get("normal"),
+        "schema": documents.IDS["actionable"],
+        "tumor": biomarkers["tumor"],
+        "normal": biomarkers["normal"],
         "tumor_type": tumour_type,
         "tumor_type_oncotree": tumour_section(tumour),
         "build": build,
@@ -331,7 +332,7 @@ def tsv_value(value: object) -> str:
 
 def write_outputs(document: dict, json_out: Path, tsv_out: Path) -> None:
     """The document as JSON, and its tier I-III rows as TSV."""
-    json_out.write_text(json.dumps(document, indent=2) + "\n")
+    documents.write("actionable", document, json_out)
     rows = [*document["matches"], *document["unknown_significance"]]
     lines = ["\t".join(TSV_COLUMNS)]
     lines += ["\t".join(tsv_value(row.get(c)) for c in TSV_COLUMNS) for row in rows]
