@@ -63,8 +63,9 @@ def validate(kind: str, data: Any, where: str) -> None:
 
 
 def stamped(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The document with its kind's id as its first field (`schema`)."""
-    return {"schema": IDS[kind]} | {k: v for k, v in data.items() if k != "schema"}
+    """The document with its `schema` field first: its kind's id unless it names one itself
+    (which validation then checks)."""
+    return {"schema": IDS[kind]} | data
 
 
 def write(kind: str, data: dict[str, Any], path: Path, indent: int = 2) -> dict[str, Any]:
