@@ -64,14 +64,15 @@ def action_text(classification: str | None, change: str, has_text: bool) -> str:
 
 
 def drug_row(rec: dict[str, Any]) -> dict[str, Any]:
-    """One drug of the report from one recommendation of the PGx document."""
-    text = rec.get("recommendation")
-    classification = rec.get("classification")
+    """One drug of the report from one recommendation of the PGx document (drug, genes,
+    recommendation and classification are required; the rest depends on the CPIC data used)."""
+    text = rec["recommendation"]
+    classification = rec["classification"]
     change = change_of(rec)
     strong = bool(classification) and classification.strip().lower() in ACT_ON
     return {
         "drug": rec["drug"],
-        "genes": rec.get("genes", {}),
+        "genes": rec["genes"],
         "recommendation": text,
         "implications": rec.get("implications") or {},
         "classification": classification,
