@@ -5,6 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.files import stderr_to
 from tailorseq.somatic import biomarkers as declared
 from tailorseq.somatic.tmb import TmbSettings
@@ -21,10 +22,10 @@ def biomarkers(
 ) -> dict:
     """Compute and write the biomarkers document (no VCF and callable file: no gene annotation,
     TMB not assessed)."""
-    pair = json.loads(summary.read_text()) if summary else None
+    pair = documents.load_optional("somatic", summary)
     msi_document = json.loads(msi.read_text()) if msi else None
     document = declared.document(vcf, callable_file, settings, purity, pair, msi_document)
-    declared.write(document, out)
+    documents.write(declared.KIND, document, out)
     return document
 
 

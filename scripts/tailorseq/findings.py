@@ -30,7 +30,6 @@ Which listed genes were assessed at all (callable coverage) is `tailorseq.gene_a
 
 import csv
 import io
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any
 
 import pysam
 
+from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
 from tailorseq.gene_assessment import Callable, assess_genes
@@ -561,7 +561,7 @@ def write_outputs(
     """findings.json and findings.tsv (findings and calls that need confirmation), and the
     lab-only review TSV with the document's `for_review` items, which the JSON leaves out."""
     reported = {key: value for key, value in document.items() if key != "for_review"}
-    write_atomic(json_path, json.dumps(reported, indent=2) + "\n")
+    documents.write("findings", reported, json_path)
     rows = [("finding", item) for item in document["findings"]]
     rows += [("needs_confirmation", item) for item in document["needs_confirmation"]]
     _write_tsv(tsv_path, document["status"], rows)

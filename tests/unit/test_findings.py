@@ -287,7 +287,7 @@ def test_without_consent_nothing_is_assessed(tmp_path: Path) -> None:
 def test_outputs_carry_the_evidence_and_review_items_go_to_a_lab_only_file(
     tmp_path: Path,
 ) -> None:
-    release = {"source": "clinvar.vcf.gz", "file_date": "2024-01-07"}
+    release = {"source": "clinvar.vcf.gz", "file_date": "2024-01-07", "sha256": "0" * 64}
     calls = [call(), call(significance=None, pos=300), call(pos=400, filter="LowQual")]
     document = report("s0123456789", True, calls, GENES, SETTINGS, release, COVERAGE)
     loaded, tsv, review = outputs(tmp_path, document)

@@ -8,7 +8,7 @@ import pysam
 import pytest
 
 from somatic_biomarkers import biomarkers
-from tailorseq.somatic.biomarkers import load
+from tailorseq.documents import load
 from tailorseq.somatic.msi import (
     METHOD_NAME,
     METHODS,
@@ -296,7 +296,7 @@ def test_biomarkers_merge_the_msi_document(tmp_path: Path) -> None:
     out = tmp_path / "biomarkers.json"
     document = biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)
     assert document["msi"] == scored
-    assert load(out)["msi"]["sites_used"] == 200
+    assert load("biomarkers", out)["msi"]["sites_used"] == 200
     msi_json.write_text(json.dumps(scored | {"status": "MSS", "cutoff": None}))
     with pytest.raises(ValueError, match="msi/cutoff"):
         biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pysam
 import pytest
 
+from tailorseq import documents
 from tailorseq.somatic.biomarkers import document as biomarkers_document
-from tailorseq.somatic.biomarkers import validate as biomarkers_validate
 from tailorseq.somatic.caller import call, events_nearby
 from tailorseq.somatic.concordance import Concordance, SampleSwap
 from tailorseq.somatic.model import (
@@ -362,4 +362,4 @@ def test_biomarkers_document_is_declared_and_validated(tmp_path: Path) -> None:
     assert "not an FDA-approved test" in without["tmb"]["fda_statement"]
     broken = document | {"tmb": document["tmb"] | {"status": "TMB-high"}}
     with pytest.raises(ValueError, match="tmb/status"):
-        biomarkers_validate(broken, "b.json")
+        documents.validate("biomarkers", broken, "b.json")

@@ -4,9 +4,9 @@ recommendations, per-position depths out as JSON and TSV)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
@@ -274,7 +274,7 @@ def run_pgx(
         knowledge["recommendations"] = recommender.info
         result["recommendations"] = [r.to_json() for r in recommend(recommender, results)]
     if out_json:
-        write_atomic(Path(out_json), json.dumps(result, indent=1) + "\n")
+        documents.write("pgx", result, Path(out_json), indent=1)
     if out_tsv:
         rows = [tsv_row(c, gene_phenotypes.get(g)) for g, c in calls.items() if g not in outside]
         for gene, call in sorted(outside.items()):

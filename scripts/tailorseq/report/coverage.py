@@ -143,7 +143,7 @@ def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settin
     """The report's coverage of the genes of interest and of the PGx positions."""
     genes, pgx = [], []
     listed = set(settings.gene_list) | set(settings.genes)
-    somatic_genes = {m["gene"] for pair in tumours.get("pairs", []) for m in pair["mutations"]}
+    somatic_genes = {m["gene"] for pair in tumours["pairs"] for m in pair["mutations"]}
     for sample in samples:
         if sample.gene_regions and sample.gene_thresholds:
             per_gene = read_gene_coverage(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tailorseq import documents
 from tailorseq.errors import InputError
 
 if TYPE_CHECKING:
@@ -170,11 +170,10 @@ def qc_section(samples: list[SampleFiles], tumours: list[TumourFiles], settings:
         entries.append(entry)
     pair_checks = []
     for tumour in tumours:
-        summary = json.loads(tumour.summary.read_text()) if tumour.summary else None
-        concordance = (summary or {}).get("concordance")
-        if concordance:
-            fraction = concordance.get("fraction")
-            verdict = concordance.get("verdict") or ""
+        summary = documents.load_optional("somatic", tumour.summary)
+        if summary is not None:
+            concordance = summary["concordance"]
+            fraction, verdict = concordance["fraction"], concordance["verdict"]
             status = judge(fraction, CONCORDANCE_WARN, CONCORDANCE_FAIL)
             pair_checks.append(
                 {
