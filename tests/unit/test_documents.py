@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from actionability_helpers import run as actionability_run
-from tailorseq.pgx.pipeline import run_pgx
 from test_findings import COVERAGE, GENES, SETTINGS, call
 from test_somatic import write_candidates
 
@@ -14,6 +13,7 @@ from helpers import shared
 from tailorseq import documents
 from tailorseq.findings import report as findings_report
 from tailorseq.findings import write_outputs as write_findings
+from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.sex import SexEvidence, SexThresholds, find_sex_contigs, sex_record
 from tailorseq.somatic.actionability import write_outputs as write_actionable
 from tailorseq.somatic.biomarkers import document as biomarkers_document
