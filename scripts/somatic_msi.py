@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tailorseq.files import stderr_to
+from tailorseq.files import stderr_to, write_atomic
 from tailorseq.somatic.msi import msi
 
 
@@ -32,7 +32,7 @@ def run(
         sites_tsv=sites,
         purity=purity,
     )
-    out.write_text(json.dumps(document, indent=2) + "\n")
+    write_atomic(out, json.dumps(document, indent=2) + "\n")
     return document
 
 

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq.files import write_atomic
+
 MIN_UNITS = {1: 10, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5}
 # Repeats this short in a flank make it non-unique (MSIsensor's scan: homopolymer >= 5,
 # microsatellite >= 3 copies).
@@ -425,7 +427,7 @@ def msi(
         rows = [site_row(r) | {"used": is_used(r, min_coverage)} for r in results]
         header = [*site_row(SiteResult(Site("", 0, 0, "", "", ""))), "used"]
         lines = ["\t".join(header)] + ["\t".join(str(v) for v in row.values()) for row in rows]
-        sites_tsv.write_text("\n".join(lines) + "\n")
+        write_atomic(sites_tsv, "\n".join(lines) + "\n")
     threshold, source = cutoff_of(cutoff)
     status = status_of(score, len(used), min_sites, threshold)
     document: dict = {
