@@ -1,6 +1,7 @@
 """MSI scoring (tailorseq.somatic.msi) on constructed sequences and pysam-built alignments."""
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from tailorseq.somatic.msi import (
     METHODS,
     Site,
     benjamini_hochberg,
-    chi_square_sf,
     chi_square_test,
     cutoff_of,
     find_microsatellites,
@@ -169,11 +169,12 @@ def test_flanks_must_be_unique_sequence() -> None:
     assert len(find_microsatellites("GTCAG" + repeat + "CTGAC", "c")) == 1
 
 
-def test_chi_square_tail_matches_tabulated_critical_values() -> None:
-    for statistic, df in ((3.841, 1), (5.991, 2), (7.815, 3), (9.488, 4), (11.070, 5)):
-        assert chi_square_sf(statistic, df) == pytest.approx(0.05, abs=2e-4)
-    assert chi_square_sf(6.635, 1) == pytest.approx(0.01, abs=1e-4)
-    assert chi_square_sf(0.0, 3) == 1.0
+def test_chi_square_test_is_pearsons_without_continuity_correction() -> None:
+    # [[20, 20], [30, 0]]: expected 28.57/11.43 and 21.43/8.57, X2 = 21.0 on 1 df, whose tail
+    # is erfc(sqrt(X2 / 2)); Yates' correction would give a larger p-value.
+    assert chi_square_test({12: 20, 10: 20}, {12: 30}) == pytest.approx(
+        math.erfc(math.sqrt(21.0 / 2)), rel=1e-6
+    )
 
 
 def test_chi_square_test_of_length_distributions() -> None:

@@ -32,12 +32,12 @@ code, no MSIsensor code or site list):
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pysam
+from scipy.stats import chi2_contingency
 
 from tailorseq.files import write_atomic
 
@@ -221,44 +221,14 @@ def length_distribution(bam: pysam.AlignmentFile, site: Site, min_mapq: int) -> 
     return counts
 
 
-def chi_square_sf(statistic: float, df: int) -> float:
-    """P(X >= statistic) for X chi-square with integer `df` degrees of freedom (closed forms:
-    Poisson sum for even df, erfc plus a series for odd df)."""
-    if df <= 0 or statistic <= 0:
-        return 1.0
-    half = statistic / 2
-    if df % 2 == 0:
-        term, total = 1.0, 1.0
-        for i in range(1, df // 2):
-            term *= half / i
-            total += term
-        return min(1.0, math.exp(-half) * total)
-    root = math.sqrt(statistic)
-    value = math.erfc(root / math.sqrt(2))
-    if df > 1:
-        term = root * math.exp(-half) / math.sqrt(math.pi / 2)  # 2 * phi(root) * root
-        total = term
-        for j in range(2, (df + 1) // 2):
-            term *= statistic / (2 * j - 1)
-            total += term
-        value += total
-    return min(1.0, value)
-
-
 def chi_square_test(tumor: dict[int, int], normal: dict[int, int]) -> float:
-    """Pearson's chi-square p-value of the 2 x K table of length counts (K lengths seen)."""
+    """Pearson's chi-square p-value (no continuity correction) of the 2 x K table of length
+    counts (K lengths seen)."""
     lengths = sorted(set(tumor) | set(normal))
-    n_tumor, n_normal = sum(tumor.values()), sum(normal.values())
-    total = n_tumor + n_normal
-    if len(lengths) < 2 or not n_tumor or not n_normal:
+    if len(lengths) < 2 or not sum(tumor.values()) or not sum(normal.values()):
         return 1.0
-    statistic = 0.0
-    for length in lengths:
-        column = tumor.get(length, 0) + normal.get(length, 0)
-        for observed, row in ((tumor.get(length, 0), n_tumor), (normal.get(length, 0), n_normal)):
-            expected = row * column / total
-            statistic += (observed - expected) ** 2 / expected
-    return chi_square_sf(statistic, len(lengths) - 1)
+    table = [[counts.get(length, 0) for length in lengths] for counts in (tumor, normal)]
+    return float(chi2_contingency(table, correction=False).pvalue)
 
 
 def benjamini_hochberg(p_values: list[float]) -> list[float]:
