@@ -19,7 +19,7 @@ from tailorseq.demo.reads import Fragments, check_apart, draw_fragments, plant, 
 from tailorseq.demo.sequence import BASES, revcomp
 from tailorseq.demo.variants import Haplotype, TumourAllele, Variant
 from tailorseq.errors import InputError, TailorseqError
-from tailorseq.somatic.msi import find_microsatellites
+from tailorseq.somatic.repeats import find_microsatellites
 
 SEED = 11
 SCALE = 0.3  # of the plan's coverage: 9x germline, 18x tumour, enough to see every allele

@@ -13,17 +13,14 @@ from tailorseq.somatic.biomarkers import load
 from tailorseq.somatic.msi import (
     METHOD_NAME,
     METHODS,
-    Site,
     benjamini_hochberg,
     chi_square_test,
     cutoff_of,
-    find_microsatellites,
-    is_primitive,
     msi,
     purity_note,
-    repeat_length,
     status_of,
 )
+from tailorseq.somatic.repeats import Site, find_microsatellites, is_primitive, repeat_length
 from tailorseq.somatic.tmb import TmbSettings
 
 READ_LENGTH = 100
