@@ -69,6 +69,31 @@ METHOD = (
 )
 
 
+@dataclass(frozen=True)
+class MsiSettings:
+    """MSI settings (config `somatic`, defaults in the config schema): the configured MSI-high
+    cut-off (None: the method's), spanning fragments a site needs in each sample, mapping
+    quality, flank bases, FDR, and the sites needed for an assessment."""
+
+    cutoff: float | None
+    min_coverage: int
+    min_mapq: int
+    flank: int
+    fdr: float
+    min_sites: int
+
+    @classmethod
+    def from_config(cls, somatic: dict) -> MsiSettings:
+        return cls(
+            cutoff=somatic["msi_high"],
+            min_coverage=somatic["msi_min_coverage"],
+            min_mapq=somatic["min_mapq"],
+            flank=somatic["msi_flank"],
+            fdr=somatic["msi_fdr"],
+            min_sites=somatic["msi_min_sites"],
+        )
+
+
 @dataclass
 class SiteResult:
     """Length distributions (repeat bases -> fragments) of one site in tumour and normal."""
@@ -108,13 +133,11 @@ def score_sites(
     tumor_bam: Path,
     normal_bam: Path,
     reference: Path,
-    min_coverage: int = 20,
-    min_mapq: int = 20,
-    flank: int = 5,
-    fdr: float = 0.05,
+    settings: MsiSettings,
 ) -> tuple[list[SiteResult], int]:
     """Every candidate site's length distributions and test; and the number of sites found in
     the covered windows (before the coverage requirement)."""
+    min_coverage, min_mapq, flank = settings.min_coverage, settings.min_mapq, settings.flank
     results: list[SiteResult] = []
     found = 0
     with (
@@ -133,7 +156,7 @@ def score_sites(
                 sequence = fasta.fetch(contig, low, high)
                 sites = [
                     site
-                    for site in find_microsatellites(sequence, contig, low, flank)
+                    for site in find_microsatellites(sequence, contig, flank=flank, offset=low)
                     if start <= site.start < end
                 ]
                 found += len(sites)
@@ -150,7 +173,7 @@ def score_sites(
         result.p_value = chi_square_test(result.tumor, result.normal)
     for result, q_value in zip(used, benjamini_hochberg([r.p_value for r in used]), strict=True):
         result.q_value = q_value
-        result.unstable = q_value < fdr
+        result.unstable = q_value < settings.fdr
     return results, found
 
 
@@ -210,20 +233,14 @@ def msi(
     tumor_bam: Path,
     normal_bam: Path,
     reference: Path,
-    cutoff: float | None = None,
-    min_coverage: int = 20,
-    min_mapq: int = 20,
-    flank: int = 5,
-    fdr: float = 0.05,
-    min_sites: int = 50,
+    settings: MsiSettings,
     sites_tsv: Path | None = None,
     purity: float | None = None,
 ) -> dict:
     """The MSI document of a pair: status, score, sites used and unstable, the cut-off of the
     method (or the configured one) with its source, and the effect of purity."""
-    results, found = score_sites(
-        tumor_bam, normal_bam, reference, min_coverage, min_mapq, flank, fdr
-    )
+    results, found = score_sites(tumor_bam, normal_bam, reference, settings)
+    min_coverage, min_sites, fdr = settings.min_coverage, settings.min_sites, settings.fdr
     used = [r for r in results if is_used(r, min_coverage)]
     unstable = [r for r in used if r.unstable]
     score = 100 * len(unstable) / len(used) if used else None
@@ -232,7 +249,7 @@ def msi(
         header = [*site_row(SiteResult(Site("", 0, 0, "", "", ""))), "used"]
         lines = ["\t".join(header)] + ["\t".join(str(v) for v in row.values()) for row in rows]
         write_atomic(sites_tsv, "\n".join(lines) + "\n")
-    threshold, source = cutoff_of(cutoff)
+    threshold, source = cutoff_of(settings.cutoff)
     status = status_of(score, len(used), min_sites, threshold)
     document: dict = {
         "status": status,
@@ -248,7 +265,7 @@ def msi(
         "min_sites": min_sites,
         "min_coverage": min_coverage,
         "fdr": fdr,
-        "method": METHOD.format(flank=flank, fdr=fdr, min_coverage=min_coverage),
+        "method": METHOD.format(flank=settings.flank, fdr=fdr, min_coverage=min_coverage),
         "purity": purity,
         "purity_note": purity_note(purity),
         "reason": None,

@@ -77,8 +77,9 @@ def tandem_repeats(sequence: str, min_units: dict[int, int]) -> list[tuple[int, 
 def find_microsatellites(
     sequence: str,
     contig: str,
+    *,
+    flank: int,
     offset: int = 0,
-    flank: int = 5,
     min_units: dict[int, int] | None = None,
     max_bases: int = MAX_REPEAT_BASES,
 ) -> list[Site]:
