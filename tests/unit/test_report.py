@@ -185,7 +185,7 @@ def test_qc_metrics_and_verdicts(tmp_path: Path) -> None:
     qc = sample_qc(
         write_stats(tmp_path / "a", 1000, 900, 300),
         write_mosdepth(tmp_path / "b", 15.0),
-        Thresholds(),
+        Thresholds.from_config(None),
     )
     status = {m["key"]: (m["value"], m["status"]) for m in qc["metrics"]}
     assert status == {
