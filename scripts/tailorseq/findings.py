@@ -42,7 +42,7 @@ from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
 from tailorseq.gene_assessment import Callable, assess_genes
 from tailorseq.gff import Choice, Model
-from tailorseq.variants import Fetch, bcsq_fields, name
+from tailorseq.variants import Fetch, bcsq_entries, name
 
 GENE_LIST = Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv"
 LOF = frozenset({"frameshift", "stop_gained", "splice_donor", "splice_acceptor", "start_lost"})
@@ -225,11 +225,7 @@ def _consequence(
     fetch: Fetch | None,
 ) -> Consequence | None:
     """The csq consequence on a canonical transcript (else the first one) for this record."""
-    entries = []
-    for item in record.info.get("BCSQ", ()) if "BCSQ" in record.header.info else ():
-        if item.startswith("@"):
-            continue
-        entries.append(bcsq_fields(item))
+    entries = bcsq_entries(record)
     if not entries:
         return None
     chosen = next((f for f in entries if f[2] in canonical), entries[0])
