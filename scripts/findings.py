@@ -10,8 +10,10 @@ from pathlib import Path
 import pysam
 
 from tailorseq.files import stderr_to
-from tailorseq.findings import Settings, load_gene_list, read_calls, report, write_outputs
+from tailorseq.findings import Settings, report, write_outputs
 from tailorseq.gene_assessment import Callable
+from tailorseq.gene_list import load_gene_list
+from tailorseq.germline_calls import read_calls
 from tailorseq.gff import read_choices, read_models
 from tailorseq.report.coverage import read_gene_coverage
 

@@ -13,7 +13,7 @@ import pysam
 
 from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.findings import load_gene_list
+from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import read_choices, read_models
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.provenance import config_hash, git_commit

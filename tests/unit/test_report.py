@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from tailorseq.errors import InputError
-from tailorseq.findings import load_gene_list
+from tailorseq.gene_list import load_gene_list
 from tailorseq.report.assemble import (
     SampleFiles,
     Settings,
