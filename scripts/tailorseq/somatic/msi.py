@@ -84,14 +84,10 @@ class MsiSettings:
 
     @classmethod
     def from_config(cls, somatic: dict) -> MsiSettings:
-        return cls(
-            cutoff=somatic["msi_high"],
-            min_coverage=somatic["msi_min_coverage"],
-            min_mapq=somatic["min_mapq"],
-            flank=somatic["msi_flank"],
-            fdr=somatic["msi_fdr"],
-            min_sites=somatic["msi_min_sites"],
-        )
+        named = {
+            name: somatic[f"msi_{name}"] for name in ("min_coverage", "flank", "fdr", "min_sites")
+        }
+        return cls(cutoff=somatic["msi_high"], min_mapq=somatic["min_mapq"], **named)
 
 
 @dataclass
