@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.findings import load_gene_list
+from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import read_choices, read_models
 from tailorseq.provenance import config_hash, git_commit
 from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
@@ -27,15 +28,16 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def settings_from(options: dict, config: dict | None) -> Settings:
-    """The report's settings from the config's `report` section and run context."""
-    report = options.get("report") or {}
+    """The report's settings from the config's `report` section (filled in from the schema's
+    defaults) and run context."""
+    report = options["report"]
     gene_list = options.get("gene_list")
     return Settings(
-        thresholds=Thresholds.from_config(report.get("qc")),
-        coverage_min_depth=int(report.get("min_depth", 20)),
-        coverage_min_fraction=float(report.get("min_fraction", 0.9)),
-        pgx_min_depth=int(options.get("pgx_min_depth", 8)),
-        genes=list(report.get("genes", [])),
+        thresholds=Thresholds.from_config(report["qc"]),
+        coverage_min_depth=int(report["min_depth"]),
+        coverage_min_fraction=float(report["min_fraction"]),
+        pgx_min_depth=int(options["pgx_min_depth"]),
+        genes=list(report["genes"]),
         gene_list=dict.fromkeys(load_gene_list(Path(gene_list)).genes) if gene_list else {},
         reference=options.get("reference") or {},
         pipeline={
@@ -44,12 +46,12 @@ def settings_from(options: dict, config: dict | None) -> Settings:
             "commit": git_commit(REPOSITORY),
         },
         config_sha256=config_hash(config) if config is not None else None,
-        assay=report.get("assay", ""),
+        assay=report["assay"],
         targets=options.get("targets") or "",
         tools=tools_found(required_tools(config)) if config is not None else {},
-        laboratory=report.get("laboratory", ""),
-        sign_off=dict(report.get("sign_off") or {}),
-        use_statement=report.get("use_statement", ""),
+        laboratory=report["laboratory"],
+        sign_off=dict(report["sign_off"]),
+        use_statement=report["use_statement"],
     )
 
 
@@ -169,6 +171,8 @@ if __name__ == "__main__":
         options = {
             "gene_list": args.gene_list,
             "reference": {"build": args.build},
+            "report": config_defaults("report"),
+            "pgx_min_depth": config_defaults("pgx")["min_depth"],
         }
         write_report(
             args.patient,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tailorseq import documents
+from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to
 from tailorseq.somatic import biomarkers as declared
 from tailorseq.somatic.tmb import TmbSettings
@@ -44,7 +45,7 @@ if __name__ == "__main__":
                 Path(rule.input.msi),
             )
     else:
-        defaults = TmbSettings()
+        defaults = TmbSettings.from_config(config_defaults("somatic"))
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--vcf", type=Path, help="annotated somatic VCF (none: no TMB)")
         parser.add_argument("--callable", type=Path, help="callable coding bases (with --vcf)")

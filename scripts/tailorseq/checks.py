@@ -27,9 +27,8 @@ from tailorseq.diskspace import (
 )
 from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pair_problem
-from tailorseq.files import unreadable
+from tailorseq.files import sha256, unreadable
 from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
-from tailorseq.provenance import sha256
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tailorseq.files import write_atomic
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256, write_atomic
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000

@@ -1,5 +1,6 @@
 """File operations that never leave a half-written file looking complete."""
 
+import hashlib
 import os
 import shutil
 import stat
@@ -52,6 +53,19 @@ def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
     os.replace(partial, path)
+
+
+#: Bytes read at a time when hashing a file.
+BLOCK = 1 << 22
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file, read in large blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -264,15 +264,15 @@ def _known_as(contig: str, length: int) -> str:
 def _absent_contigs(absent: list[str], reference: dict[str, int]) -> Problem:
     """The problem of header contigs the reference lacks, spotting a chr-prefix mismatch."""
     problem = f"has contigs the reference lacks: {first_few(absent)}"
-    renamed = [name for name in absent if _toggle_chr(name) in reference]
+    renamed = [name for name in absent if toggle_chr(name) in reference]
     if renamed:
-        example = f"{renamed[0]} is {_toggle_chr(renamed[0])} in the reference"
+        example = f"{renamed[0]} is {toggle_chr(renamed[0])} in the reference"
         problem += f" (a chr-prefix mismatch: {example})"
         return problem, "use a reference with the same naming, or rename with samtools reheader"
     return problem, "use the reference the reads were aligned to (with all of its contigs)"
 
 
-def _toggle_chr(name: str) -> str:
+def toggle_chr(name: str) -> str:
     """'chr1' <-> '1', 'chrM' <-> 'MT'."""
     if name.lower().startswith("chr"):
         bare = name[3:]
@@ -321,7 +321,7 @@ def _bed_line_problem(fields: list[str], contigs: dict[str, int] | None) -> Prob
     if contigs is None:
         return None
     if contig not in contigs:
-        hint = " (chr-prefix mismatch)" if _toggle_chr(contig) in contigs else ""
+        hint = " (chr-prefix mismatch)" if toggle_chr(contig) in contigs else ""
         return f"contig {contig} is not in the reference{hint}", "use the reference's contig names"
     if end > contigs[contig]:
         return f"end {end} is past the end of {contig} ({contigs[contig]} bp)", bed_fix

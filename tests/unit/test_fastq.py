@@ -20,7 +20,7 @@ from tailorseq.fastq import (
     record_content,
     scan_fastq,
 )
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256
 
 
 def fastq_error(path: Path, limit_mb: float = 1024) -> str:

@@ -6,19 +6,10 @@ from pathlib import Path
 import pytest
 
 from tailorseq.errors import InputError
-from tailorseq.findings import (
-    NO_CONSENT,
-    Call,
-    ClinVar,
-    Consequence,
-    Settings,
-    classify,
-    load_gene_list,
-    report,
-    review_stars,
-    write_outputs,
-)
+from tailorseq.findings import NO_CONSENT, Settings, classify, report, write_outputs
 from tailorseq.gene_assessment import Callable, assess_genes
+from tailorseq.gene_list import load_gene_list
+from tailorseq.germline_calls import Call, ClinVar, Consequence, review_stars
 
 GENES = load_gene_list()
 SETTINGS = Settings(min_review_stars=1, max_population_af=0.01)

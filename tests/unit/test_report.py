@@ -14,7 +14,8 @@ import pytest
 
 from tailorseq import documents
 from tailorseq.errors import InputError
-from tailorseq.findings import NO_CONSENT, load_gene_list
+from tailorseq.findings import NO_CONSENT
+from tailorseq.gene_list import load_gene_list
 from tailorseq.report.assemble import (
     SampleFiles,
     Settings,
@@ -241,7 +242,7 @@ def test_qc_metrics_and_verdicts(tmp_path: Path) -> None:
     qc = sample_qc(
         write_stats(tmp_path / "a", 1000, 900, 300),
         write_mosdepth(tmp_path / "b", 15.0),
-        Thresholds(),
+        Thresholds.from_config(None),
     )
     status = {m["key"]: (m["value"], m["status"]) for m in qc["metrics"]}
     assert status == {

@@ -50,7 +50,7 @@ class SampleFiles:
 class Settings:
     """Thresholds and context of the report."""
 
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds = field(default_factory=lambda: Thresholds.from_config(None))
     coverage_min_depth: int = 20
     coverage_min_fraction: float = 0.9
     pgx_min_depth: int = 8

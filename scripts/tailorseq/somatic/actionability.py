@@ -18,8 +18,9 @@ from tailorseq import documents
 from tailorseq.somatic.civic import load_civic
 from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import Entry, KnowledgeError, file_version, protein_key
-from tailorseq.somatic.matching import Observed, match_variant, read_somatic
+from tailorseq.somatic.matching import match_variant
 from tailorseq.somatic.oncotree import OncoTree, TumourType, applies, load_oncotree
+from tailorseq.somatic.records import Observed, read_somatic
 from tailorseq.somatic.tiers import TIER_DEFINITIONS, amp_tier, cancer_genes, unknown_significance
 
 
