@@ -12,11 +12,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
-from tailorseq.pgx import load_definitions  # noqa: E402
-from tailorseq.pgx.phenotype import pharmcat_source  # noqa: E402
-from tailorseq.pgx.validation import (  # noqa: E402
+from conformance.pharmcat import (  # noqa: E402
     load_cases,
     run_case,
     run_combination_cases,
@@ -27,6 +25,8 @@ from tailorseq.pgx.validation import (  # noqa: E402
     run_hapb3_table,
     run_test_vcfs,
 )
+from tailorseq.pgx import load_definitions  # noqa: E402
+from tailorseq.pgx.phenotype import pharmcat_source  # noqa: E402
 
 
 def main() -> int:

@@ -104,7 +104,8 @@ def count_jobs(workdir: Path) -> int:
 def time_checks(workdir: Path) -> float:
     """Wall seconds of the pre-flight checks alone (tools not checked), in this process."""
     sys.path.insert(0, str(REPO / "scripts"))
-    from tailorseq.checks import load_config, preflight
+    from tailorseq.checks import preflight
+    from tailorseq.config import load_config
 
     config = load_config(yaml.safe_load((workdir / "run.yaml").read_text()))
     start = time.perf_counter()

@@ -3,9 +3,9 @@ calling sex: bcftools call's ploidy and samples files and freebayes' copy-number
 Reads `snakemake.input.sexes` (one sex JSON per sample, in `snakemake.params.names` order)
 and `.fai`; writes `snakemake.output.ploidy`, `.samples` and `.cnv`."""
 
-import json
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.files import stderr_to, write_atomic
 from tailorseq.sex import cnv_map, find_sex_contigs, ploidy_file, read_fai, samples_file
 
@@ -21,6 +21,6 @@ def write_ploidy(fai: Path, sexes: dict[str, str], outputs) -> None:
 if __name__ == "__main__":
     rule = snakemake  # noqa: F821
     with stderr_to(rule.log[0]):
-        calling = [json.loads(Path(p).read_text())["calling_sex"] for p in rule.input.sexes]
+        calling = [documents.load("sex", p)["calling_sex"] for p in rule.input.sexes]
         write_ploidy(Path(rule.input.fai), dict(zip(rule.params.names, calling, strict=True)),
                      rule.output)  # fmt: skip

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to
-from tailorseq.findings import Settings, load_gene_list, read_calls, report, write_outputs
+from tailorseq.findings import Settings, report, write_outputs
 from tailorseq.gene_assessment import Callable
+from tailorseq.gene_list import load_gene_list
+from tailorseq.germline_calls import read_calls
 from tailorseq.gff import read_choices, read_models
 from tailorseq.report.coverage import read_gene_coverage
 
@@ -70,6 +73,7 @@ if __name__ == "__main__":
                 (Path(rule.output.json), Path(rule.output.tsv), Path(rule.output.review)),
             )
     else:
+        defaults = config_defaults("findings")
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--vcf", type=Path, required=True, help="annotated VCF")
         parser.add_argument("--gff3", type=Path, required=True, help="prepared GFF3")
@@ -82,11 +86,20 @@ if __name__ == "__main__":
             help="mosdepth --by <CDS BED> --thresholds outputs (.regions/.thresholds.bed.gz)",
         )  # fmt: skip
         parser.add_argument("--consent", choices=["yes", "no"], required=True)
-        parser.add_argument("--min-review-stars", type=int, default=1)
-        parser.add_argument("--max-population-af", type=float, default=0.01)
-        parser.add_argument("--min-callable-depth", type=int, default=20)
-        parser.add_argument("--min-callable-fraction", type=float, default=0.95)
-        parser.add_argument("--min-mapq", type=int, default=20, help="the coverage's --mapq")
+        for option, kind in (
+            ("min_review_stars", int),
+            ("max_population_af", float),
+            ("min_callable_depth", int),
+            ("min_callable_fraction", float),
+        ):
+            flag = "--" + option.replace("_", "-")
+            parser.add_argument(flag, type=kind, default=defaults[option])
+        parser.add_argument(
+            "--min-mapq",
+            type=int,
+            default=config_defaults("calling")["min_mapq"],
+            help="the coverage's --mapq",
+        )
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
         parser.add_argument("--review-tsv", type=Path, required=True, help="lab-only review list")

@@ -3,12 +3,12 @@
 import argparse
 from pathlib import Path
 
-from tailorseq.files import stderr_to
+from tailorseq.files import stderr_to, write_atomic
 
 
 def write_names(pairs: list[tuple[str, str]], out: Path) -> None:
     """One `pseudonym<TAB>name` line per pair."""
-    out.write_text("".join(f"{pseudonym}\t{name}\n" for pseudonym, name in pairs))
+    write_atomic(out, "".join(f"{pseudonym}\t{name}\n" for pseudonym, name in pairs))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
 force-genotyped positions), `snakemake.input.outside_calls` (optional TSV),
 `snakemake.input.recommendations` (optional CPIC recommendation file), `snakemake.input.sex`
-(the sample's sex check: the sex it was called with) and
-`snakemake.params` (definitions, build, sample, phenotypes, genes, research,
-recommendations: the configured source of the CPIC file) and writes
+(the sample's sex check: the sex it was called with) and `snakemake.params` (definitions,
+build, sample, phenotypes, recommendations: the configured source of the CPIC file) and writes
 `snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
 
     python scripts/pgx.py --vcf S.pgx.vcf.gz --definitions DIR --build GRCh38 \
@@ -22,30 +21,25 @@ def run_from_snakemake(smk) -> None:
     from pathlib import Path
 
     from tailorseq.files import stderr_to
-    from tailorseq.pgx.report import definitions_folder, run_pgx
+    from tailorseq.pgx.pipeline import run_pgx
 
     params = smk.params
-    genes = getattr(params, "genes", None) or None
-    outside = list(getattr(smk.input, "outside_calls", None) or [])
-    cpic = list(getattr(smk.input, "recommendations", None) or [])
+    outside = list(smk.input.outside_calls)
+    cpic = list(smk.input.recommendations)
     sex = json.loads(Path(smk.input.sex).read_text())["calling_sex"]
     with stderr_to(smk.log[0] if smk.log else None):
         result = run_pgx(
             Path(smk.input.vcf),
-            definitions_folder(
-                getattr(params, "definitions", None), getattr(params, "build", None)
-            ),
+            Path(params.definitions),
             out_json=Path(smk.output.json),
             out_tsv=Path(smk.output.tsv),
-            sample=getattr(params, "sample", None) or None,
-            genes=list(genes) if genes else None,
-            build=getattr(params, "build", None),
-            phenotypes=getattr(params, "phenotypes", None) or None,
+            sample=params.sample or None,
+            build=params.build,
+            phenotypes=params.phenotypes or None,
             outside_calls=outside[0] if outside else None,
             sex=sex,
-            find_combinations="combinations" in (getattr(params, "research", None) or []),
             cpic_file=cpic[0] if cpic else None,
-            cpic_source=getattr(params, "recommendations", None) or None,
+            cpic_source=params.recommendations or None,
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

@@ -5,7 +5,8 @@ import argparse
 from pathlib import Path
 
 from tailorseq.files import stderr_to
-from tailorseq.gff import convert, write_choices
+from tailorseq.gff import write_choices
+from tailorseq.gff_convert import convert
 from tailorseq.reference import read_contigs
 
 

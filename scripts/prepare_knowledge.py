@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from tailorseq.annotation import exclude_genes, prepare, write_summary
-from tailorseq.files import stderr_to
-from tailorseq.findings import load_gene_list
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256, stderr_to
+from tailorseq.gene_list import load_gene_list
 
 
 def prepare_knowledge(

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tailorseq.files import stderr_to
+from tailorseq.files import stderr_to, write_atomic
 from tailorseq.provenance import manifest
 from tailorseq.pseudonym import replace_ids
 from tailorseq.report.knowledge import knowledge_versions, run_started
@@ -45,11 +45,8 @@ def write_provenance(
         outputs=[Path(p) for p in outputs],
         started=run_started(workdir, datetime.now(UTC)),
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
     text = json.dumps(document, indent=2, default=str)
-    partial.write_text(replace_ids(text, renames or {}) + "\n")
-    partial.replace(out)
+    write_atomic(out, replace_ids(text, renames or {}) + "\n")
     return document
 
 

@@ -2,7 +2,7 @@
 outputs of the patient's samples, and its self-contained HTML rendering.
 
 As a command: `--sample NAME KIND` for each sample, then its files with `--file NAME ROLE PATH`
-(roles: stats, mosdepth, pgx, pgx_vcf, findings, gene_regions, gene_thresholds), and
+(roles: stats, mosdepth, pgx, findings, gene_regions, gene_thresholds), and
 `--tumour TUMOUR NORMAL BIOMARKERS SUMMARY` for each tumour/normal pair."""
 
 import argparse
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.findings import load_gene_list
+from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import read_choices, read_models
-from tailorseq.pgx.definitions import load_definitions
 from tailorseq.provenance import config_hash, git_commit
 from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
 from tailorseq.report.methods import tools_found
@@ -23,33 +23,22 @@ from tailorseq.report.render import write_html
 from tailorseq.tools import required_tools
 from tailorseq.variants import name_vcf
 
-ROLES = ("stats", "mosdepth", "pgx", "pgx_vcf", "findings", "gene_regions", "gene_thresholds")
+ROLES = ("stats", "mosdepth", "pgx", "findings", "gene_regions", "gene_thresholds")
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def pgx_positions(definitions: str | None) -> dict[tuple[str, int], str]:
-    """(contig, position) -> gene of every allele-defining position."""
-    if not definitions:
-        return {}
-    return {
-        (variant.chromosome, variant.position): gene
-        for gene, definition in load_definitions(Path(definitions)).items()
-        for variant in definition.variants
-    }
-
-
 def settings_from(options: dict, config: dict | None) -> Settings:
-    """The report's settings from the config's `report` section and run context."""
-    report = options.get("report") or {}
+    """The report's settings from the config's `report` section (filled in from the schema's
+    defaults) and run context."""
+    report = options["report"]
     gene_list = options.get("gene_list")
     return Settings(
-        thresholds=Thresholds.from_config(report.get("qc")),
-        coverage_min_depth=int(report.get("min_depth", 20)),
-        coverage_min_fraction=float(report.get("min_fraction", 0.9)),
-        pgx_min_depth=int(options.get("pgx_min_depth", 8)),
-        genes=list(report.get("genes", [])),
+        thresholds=Thresholds.from_config(report["qc"]),
+        coverage_min_depth=int(report["min_depth"]),
+        coverage_min_fraction=float(report["min_fraction"]),
+        pgx_min_depth=int(options["pgx_min_depth"]),
+        genes=list(report["genes"]),
         gene_list=dict.fromkeys(load_gene_list(Path(gene_list)).genes) if gene_list else {},
-        pgx_positions=pgx_positions(options.get("pgx_definitions")),
         reference=options.get("reference") or {},
         pipeline={
             "name": "tailorseq",
@@ -57,12 +46,12 @@ def settings_from(options: dict, config: dict | None) -> Settings:
             "commit": git_commit(REPOSITORY),
         },
         config_sha256=config_hash(config) if config is not None else None,
-        assay=report.get("assay", ""),
+        assay=report["assay"],
         targets=options.get("targets") or "",
         tools=tools_found(required_tools(config)) if config is not None else {},
-        laboratory=report.get("laboratory", ""),
-        sign_off=dict(report.get("sign_off") or {}),
-        use_statement=report.get("use_statement", ""),
+        laboratory=report["laboratory"],
+        sign_off=dict(report["sign_off"]),
+        use_statement=report["use_statement"],
     )
 
 
@@ -163,7 +152,6 @@ if __name__ == "__main__":
             metavar=("TUMOUR", "NORMAL", "BIOMARKERS", "SUMMARY"),
         )
         parser.add_argument("--gene-list", help="gene-list TSV (resources/acmg_sf_genes.tsv)")
-        parser.add_argument("--pgx-definitions", help="PGx allele definition folder")
         parser.add_argument("--build", help="reference build")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--html", type=Path, required=True)
@@ -182,8 +170,9 @@ if __name__ == "__main__":
         ]
         options = {
             "gene_list": args.gene_list,
-            "pgx_definitions": args.pgx_definitions,
             "reference": {"build": args.build},
+            "report": config_defaults("report"),
+            "pgx_min_depth": config_defaults("pgx")["min_depth"],
         }
         write_report(
             args.patient,

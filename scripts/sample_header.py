@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from tailorseq.alignment import sample_header, sample_read_groups
-from tailorseq.files import stderr_to
+from tailorseq.files import stderr_to, write_atomic
 
 
 def write_header(
@@ -12,7 +12,7 @@ def write_header(
 ) -> None:
     """Build the header from the reference index and the sample's units and write it."""
     read_groups = sample_read_groups(pid, sample, fastq_units, bams)
-    out.write_text(sample_header(fai, read_groups))
+    write_atomic(out, sample_header(fai, read_groups))
 
 
 def parse_unit(text: str) -> tuple[str, str]:

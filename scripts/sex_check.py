@@ -5,11 +5,11 @@ Under Snakemake reads `snakemake.input.aln` (indexed), `.ref`, `.targets` (optio
 writes `snakemake.output.json`; the verdict is recorded, not acted on (the gate does that).
 """
 
-import json
 import sys
 from pathlib import Path
 
-from tailorseq.files import stderr_to, write_atomic
+from tailorseq import documents
+from tailorseq.files import stderr_to
 from tailorseq.sex import SexThresholds, find_sex_contigs, read_fai, sex_record
 from tailorseq.sex_reads import measure
 
@@ -35,5 +35,5 @@ if __name__ == "__main__":
             rule.params.kind,
             dict(rule.params.limits),
         )
-        write_atomic(Path(rule.output.json), json.dumps(record, indent=2) + "\n")
+        documents.write("sex", record, Path(rule.output.json))
         print(f"{record['verdict']}: {record['message']} ({record['reason']})", file=sys.stderr)

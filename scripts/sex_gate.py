@@ -2,9 +2,9 @@
 anything of it is published; otherwise mark it as cleared. Reads `snakemake.input.json` and
 `snakemake.params.sample` (its name in outputs), writes `snakemake.output.ok`."""
 
-import json
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.errors import TailorseqError
 from tailorseq.files import stderr_to, write_atomic
 from tailorseq.sex import mismatch_message
@@ -20,5 +20,5 @@ def gate(record: dict, sample: str) -> str:
 if __name__ == "__main__":
     rule = snakemake  # noqa: F821
     with stderr_to(rule.log[0]):
-        text = gate(json.loads(Path(rule.input.json).read_text()), rule.params.sample)
+        text = gate(documents.load("sex", rule.input.json), rule.params.sample)
         write_atomic(Path(rule.output.ok), text)

@@ -5,6 +5,8 @@ import argparse
 import json
 from pathlib import Path
 
+from tailorseq import documents
+from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to
 from tailorseq.somatic import biomarkers as declared
 from tailorseq.somatic.tmb import TmbSettings
@@ -21,10 +23,10 @@ def biomarkers(
 ) -> dict:
     """Compute and write the biomarkers document (no VCF and callable file: no gene annotation,
     TMB not assessed)."""
-    pair = json.loads(summary.read_text()) if summary else None
+    pair = documents.load_optional("somatic", summary)
     msi_document = json.loads(msi.read_text()) if msi else None
     document = declared.document(vcf, callable_file, settings, purity, pair, msi_document)
-    declared.write(document, out)
+    documents.write(declared.KIND, document, out)
     return document
 
 
@@ -43,7 +45,7 @@ if __name__ == "__main__":
                 Path(rule.input.msi),
             )
     else:
-        defaults = TmbSettings()
+        defaults = TmbSettings.from_config(config_defaults("somatic"))
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--vcf", type=Path, help="annotated somatic VCF (none: no TMB)")
         parser.add_argument("--callable", type=Path, help="callable coding bases (with --vcf)")

@@ -5,34 +5,23 @@ import argparse
 import json
 from pathlib import Path
 
-from tailorseq.files import stderr_to
-from tailorseq.somatic.msi import msi
+from tailorseq.defaults import config_defaults
+from tailorseq.files import stderr_to, write_atomic
+from tailorseq.somatic.msi import MsiSettings, msi
 
 
 def run(
     tumor: Path,
     normal: Path,
     reference: Path,
-    settings: dict,
+    settings: MsiSettings,
     out: Path,
     sites: Path,
     purity: float | None = None,
 ) -> dict:
     """Score the pair and write its MSI document and site table."""
-    document = msi(
-        tumor,
-        normal,
-        reference,
-        cutoff=settings["msi_high"],
-        min_coverage=settings["msi_min_coverage"],
-        min_mapq=settings["min_mapq"],
-        flank=settings["msi_flank"],
-        fdr=settings["msi_fdr"],
-        min_sites=settings["msi_min_sites"],
-        sites_tsv=sites,
-        purity=purity,
-    )
-    out.write_text(json.dumps(document, indent=2) + "\n")
+    document = msi(tumor, normal, reference, settings, sites_tsv=sites, purity=purity)
+    write_atomic(out, json.dumps(document, indent=2) + "\n")
     return document
 
 
@@ -45,36 +34,35 @@ if __name__ == "__main__":
                 Path(tumor),
                 Path(normal),
                 Path(rule.input.ref),
-                rule.params.settings,
+                MsiSettings.from_config(rule.params.settings),
                 Path(rule.output.json),
                 Path(rule.output.sites),
                 rule.params.purity,
             )
     else:
+        defaults = config_defaults("somatic")
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--tumor", type=Path, required=True, help="tumour BAM/CRAM")
         parser.add_argument("--normal", type=Path, required=True, help="normal BAM/CRAM")
         parser.add_argument("--reference", type=Path, required=True, help="indexed FASTA")
         parser.add_argument(
-            "--msi-high", type=float, help="MSI-high cut-off (%%); default: the method's, 3.5"
+            "--msi-high",
+            type=float,
+            default=defaults["msi_high"],
+            help="MSI-high cut-off (%%); default: the method's, 3.5",
         )
         parser.add_argument("--purity", type=float, help="tumour purity (for the purity note)")
-        parser.add_argument("--min-coverage", type=int, default=20)
-        parser.add_argument("--min-mapq", type=int, default=20)
-        parser.add_argument("--flank", type=int, default=5)
-        parser.add_argument("--fdr", type=float, default=0.05)
-        parser.add_argument("--min-sites", type=int, default=50)
+        parser.add_argument("--min-coverage", type=int, default=defaults["msi_min_coverage"])
+        parser.add_argument("--min-mapq", type=int, default=defaults["min_mapq"])
+        parser.add_argument("--flank", type=int, default=defaults["msi_flank"])
+        parser.add_argument("--fdr", type=float, default=defaults["msi_fdr"])
+        parser.add_argument("--min-sites", type=int, default=defaults["msi_min_sites"])
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--sites", type=Path, required=True)
         args = parser.parse_args()
-        settings = {
-            "msi_high": args.msi_high,
-            "msi_min_coverage": args.min_coverage,
-            "min_mapq": args.min_mapq,
-            "msi_flank": args.flank,
-            "msi_fdr": args.fdr,
-            "msi_min_sites": args.min_sites,
-        }
+        settings = MsiSettings(
+            args.msi_high, args.min_coverage, args.min_mapq, args.flank, args.fdr, args.min_sites
+        )
         document = run(
             args.tumor, args.normal, args.reference, settings, args.out, args.sites, args.purity
         )

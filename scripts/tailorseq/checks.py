@@ -7,18 +7,16 @@ longer match their recorded checksums are removed so that the run rebuilds them.
 """
 
 import os
-import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tailorseq import tools
+from tailorseq.check_summary import summarize
+from tailorseq.config import CONFIG, config_problems, load_config, read_configfile
 from tailorseq.diskspace import (
     SPACE_FIX,
     Space,
@@ -28,83 +26,28 @@ from tailorseq.diskspace import (
     space_per_filesystem,
 )
 from tailorseq.errors import InputError
-from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache
+from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pair_problem
+from tailorseq.files import sha256, unreadable
+from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
     build_problems,
     detect_build,
+    first_few,
     header_problems,
     is_url,
     load_builds,
     read_alignment_header,
     read_contigs,
+    standard_name,
 )
-from tailorseq.sheets import (
-    Problems,
-    SampleSheet,
-    Unit,
-    fill_defaults,
-    load_schema,
-    parse_sheets,
-    schema_problems,
-)
-from tailorseq.somatic.knowledge import KnowledgeError
-from tailorseq.somatic.oncotree import load_oncotree, unknown_tumour_type
+from tailorseq.samples import SampleSheet, Unit
+from tailorseq.sheets import Problems, parse_sheets
 from tailorseq.tools import ToolVersion
 
-CONFIG = "config"
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
 SCAN_CACHE = "fastq_scans.json"
-
-
-# ---------------------------------------------------------------- config
-
-
-def config_problems(config: dict[str, Any]) -> list[InputError]:
-    """Every way the config breaks its schema, each naming the key path."""
-    found = schema_problems(config, load_schema("config"), "key")
-    return [InputError(CONFIG, problem, fix) for problem, fix in found]
-
-
-def load_config(config: dict[str, Any]) -> dict[str, Any]:
-    """A validated copy of `config` with all defaults filled in; InputError on the first problem."""
-    problems = config_problems(config)
-    if problems:
-        raise problems[0]
-    filled = deepcopy(config)
-    fill_defaults(filled, load_schema("config"))
-    return filled
-
-
-# ---------------------------------------------------------------- files
-
-
-def unreadable(path: Path, missing_fix: str) -> tuple[str, str] | None:
-    """Why `path` cannot be read as an input file, as (problem, fix); None when it can."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        if path.is_symlink():
-            return f"is a broken symbolic link (to {os.readlink(path)})", missing_fix
-        return "does not exist", missing_fix
-    except PermissionError:
-        return "cannot be reached (permission denied on a folder above it)", _PERMISSION_FIX
-    if stat.S_ISDIR(mode):
-        return "is a folder, not a file", "give the path of the file itself"
-    if not stat.S_ISREG(mode):
-        return "is not a regular file (a pipe, socket or device)", "give a regular file"
-    try:
-        with path.open("rb") as handle:
-            handle.read(1)
-    except PermissionError:
-        return "is not readable (permission denied)", _PERMISSION_FIX
-    except OSError as error:
-        return f"cannot be read ({error.strerror or error})", "copy the file again"
-    return None
-
-
-_PERMISSION_FIX = "make it readable for the user running the pipeline (chmod/chgrp)"
 
 
 # ---------------------------------------------------------------- findings
@@ -149,9 +92,13 @@ def inspect_run(
     findings = Findings(config, sheet, str(samples_tsv), str(units_tsv), sheet_problems)
     findings.repaired = verify_cache(reference_dir(config, workdir))
     readable_units = _check_unit_files(findings)
+    _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
-    _check_tumour_types(findings, workdir)
+    findings.problems += tumour_type_problems(
+        sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
+    )
+    findings.problems += pgx_problems(config["pgx"], sheet, workdir, check_tools=check_tools)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:
@@ -191,6 +138,26 @@ def _check_unit_files(findings: Findings) -> list[Unit]:
     return readable
 
 
+def _check_copies(findings: Findings, units: list[Unit]) -> None:
+    """Files of two units with the same bytes (same size, then same SHA-256) under different
+    names: the same reads given twice, e.g. a sample swap. Only equal sizes are hashed."""
+    by_size: dict[int, list[tuple[Unit, str, Path]]] = {}
+    for unit in units:
+        for column, path in unit.files.items():
+            by_size.setdefault(path.stat().st_size, []).append((unit, column, path))
+    for group in (group for group in by_size.values() if len(group) > 1):
+        first: dict[str, tuple[Unit, str, Path]] = {}
+        for unit, column, path in group:
+            other, other_column, other_path = first.setdefault(sha256(path), (unit, column, path))
+            if other_path != path and os.path.realpath(other_path) != os.path.realpath(path):
+                problem = (
+                    f"{column} {path} has the same reads (same size and SHA-256) as "
+                    f"{other_column} {other_path} of row {other.row} (sample {other.sample})"
+                )
+                fix = "give each unit its own reads (a copied file may be a sample swap)"
+                findings.unit_problem(unit, problem, fix)
+
+
 def _check_reference(findings: Findings, workdir: Path) -> dict[str, int] | None:
     """The reference's contigs (None when not checkable now); build mismatches reported."""
     reference = findings.config["reference"]
@@ -213,6 +180,12 @@ def _check_reference(findings: Findings, workdir: Path) -> dict[str, int] | None
     builds = load_builds()
     found = build_problems(contigs, build, builds)
     findings.problems += [InputError(str(fasta), problem, fix) for problem, fix in found]
+    if build in builds and not any(standard_name(name) for name in contigs):
+        findings.notes.append(
+            f"reference.build is '{build}' but none of the contigs of {fasta} "
+            f"({first_few(list(contigs))}) has a standard name (1-22, X, Y, MT, with or without "
+            f"chr): their lengths were not checked against {build}"
+        )
     guess = detect_build(contigs, builds) if build not in builds else None
     if guess:
         findings.notes.append(
@@ -243,38 +216,6 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
 # ---------------------------------------------------------------- FASTQ
 
 
-def _check_tumour_types(findings: Findings, workdir: Path) -> None:
-    """Every tumour's tumor_type is an OncoTree code or name of somatic.oncotree (a local file;
-    a URL's download is checked by the actionability step)."""
-    typed = [s for s in findings.sheet.samples.values() if s.tumor_type]
-    source = findings.config["somatic"]["oncotree"]
-    if not typed or is_url(source):
-        return
-    if not source:
-        for sample in typed:
-            findings.problems.append(
-                InputError(
-                    findings.samples_label,
-                    f"tumor_type {sample.tumor_type!r} is given but somatic.oncotree is not set, "
-                    "so it cannot be matched to any indication",
-                    "set somatic.oncotree to OncoTree's tree file (config/README.md)",
-                    sample.row,
-                )
-            )
-        return
-    try:
-        tree = load_oncotree(workdir / source)
-    except (OSError, KnowledgeError) as error:
-        findings.problems.append(
-            InputError(CONFIG, f"somatic.oncotree: {error}", "give a readable OncoTree file")
-        )
-        return
-    for sample in typed:
-        if tree.find(sample.tumor_type) is None:
-            problem, fix = unknown_tumour_type(tree, sample.tumor_type)
-            findings.problems.append(InputError(findings.samples_label, problem, fix, sample.row))
-
-
 def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCache:
     """Scan every FASTQ in parallel (or reuse earlier scans); report broken files and pairs
     that do not agree. Returns the scans, to be saved for the next run."""
@@ -297,6 +238,10 @@ def _scan_fastqs(findings: Findings, units: list[Unit], workdir: Path) -> ScanCa
             except FastqError as error:
                 path = unit.files[column]
                 findings.unit_problem(unit, f"{column} {path} {error.problem}", error.fix)
+                continue
+            except OSError as error:
+                problem = f"{column} {unit.files[column]} cannot be read ({error.strerror})"
+                findings.unit_problem(unit, problem, "copy the file again")
                 continue
             findings.scans[(unit.sample, unit.unit, column)] = scan
             if not scan.complete:
@@ -323,21 +268,14 @@ def _sampled_note(unit: Unit, column: str, scan: FastqScan, limit: float) -> str
 
 
 def _check_pair(findings: Findings, unit: Unit) -> None:
-    """R1 and R2 of a unit must be mates: same first read, same number of reads."""
+    """R1 and R2 of a unit must be mates: same read names in the same order, same number of
+    reads. Each problem names both files."""
     pair = [findings.scans.get((unit.sample, unit.unit, column)) for column in ("fq1", "fq2")]
     if pair[0] is None or pair[1] is None:
         return
-    first, second = pair
-    if first.first_read != second.first_read:
-        problem = (
-            f"fq1 and fq2 are not mates: their first reads are "
-            f"'{first.first_read}' and '{second.first_read}'"
-        )
-        findings.unit_problem(unit, problem, "give read 1 and read 2 of the same run")
-    elif first.complete and second.complete and first.reads != second.reads:
-        problem = f"fq1 has {first.reads:,} reads but fq2 has {second.reads:,}"
-        fix = "give both files of one pair (one may be truncated or from another run)"
-        findings.unit_problem(unit, problem, fix)
+    problem = pair_problem(pair[0], pair[1])
+    if problem:
+        findings.unit_problem(unit, *problem)
 
 
 # ---------------------------------------------------------------- BAM/CRAM
@@ -383,28 +321,7 @@ def _check_space(findings: Findings, workdir: Path, units: list[Unit], cores: in
     ]
 
 
-# ---------------------------------------------------------------- config file and summary
-
-
-def read_configfile(configfile: Path) -> dict[str, Any]:
-    """The YAML config as a dict; InputError (with the line) for a missing or broken file."""
-    label = str(configfile)
-    bad = unreadable(configfile, "give the path of the run's config YAML")
-    if bad:
-        raise InputError(label, *bad)
-    try:
-        config = yaml.safe_load(configfile.read_text())
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        row = mark.line + 1 if mark else None
-        raise InputError(
-            label, f"is not valid YAML ({error.problem})", "fix the syntax", row
-        ) from error
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise InputError(label, "is not a mapping of keys to values", "write it as `key: value`")
-    return config
+# ---------------------------------------------------------------- summary
 
 
 def check_configfile(configfile: Path, workdir: Path, cores: int | None = None) -> str:
@@ -413,82 +330,6 @@ def check_configfile(configfile: Path, workdir: Path, cores: int | None = None) 
     if findings.problems:
         raise Problems(findings.problems)
     return summarize(findings, configfile)
-
-
-def summarize(findings: Findings, configfile: Path) -> str:
-    """A human summary of a run that passed every check."""
-    config, sheet = findings.config, findings.sheet
-    kinds = _count(sample.kind for sample in sheet.samples.values())
-    units = [unit for group in sheet.units.values() for unit in group]
-    pairs = ", ".join(f"{t.sample}/{n.sample}" for t, n in sheet.tumor_normal_pairs()) or "none"
-    lines = [
-        f"tailorseq check: all checks passed for {configfile}",
-        f"samples: {len(sheet.samples)} ({kinds}) from {findings.samples_label}",
-        f"units: {len(units)} ({_count('BAM' if u.is_bam else 'FASTQ' for u in units)})"
-        f" from {findings.units_label}",
-        f"tumour/normal pairs: {pairs}",
-        _reference_line(findings),
-        f"aligner: {config['aligner']}, caller: {config['caller']}, "
-        f"alignment: {config['alignment']['format']}",
-        *_tool_lines(findings.tools),
-        *_fastq_lines(findings, units),
-        *(f"disk space: {space.describe()}" for space in findings.space),
-    ]
-    lines += [f"repaired: {message}" for message in findings.repaired]
-    lines += [f"note: {note}" for note in findings.notes]
-    return "\n".join(lines)
-
-
-def _count(values: Any) -> str:
-    """'germline 2, tumor 1' from an iterable of labels, in first-seen order."""
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return ", ".join(f"{name} {number}" for name, number in counts.items())
-
-
-def _reference_line(findings: Findings) -> str:
-    """The reference: build, contigs and total length."""
-    reference = findings.config["reference"]
-    if findings.contigs is None:
-        return f"reference: {reference['fasta']} (build {reference['build']}, not checked yet)"
-    names = list(findings.contigs)
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    total = sum(findings.contigs.values())
-    return (
-        f"reference: {reference['fasta']} (build {reference['build']}): "
-        f"{len(names)} contig{'s' if len(names) > 1 else ''}, {total:,} bp ({shown})"
-    )
-
-
-def _tool_lines(tools: list[ToolVersion]) -> list[str]:
-    """One line listing every tool with its version and path."""
-    if not tools:
-        return ["tools: not checked"]
-    return ["tools: " + ", ".join(f"{t.name} {t.version} ({t.path})" for t in tools)]
-
-
-def _fastq_lines(findings: Findings, units: list[Unit]) -> list[str]:
-    """Read counts per FASTQ unit and the scan speed."""
-    lines = []
-    for unit in units:
-        scan = findings.scans.get((unit.sample, unit.unit, "fq1"))
-        if scan:
-            count = f"{scan.reads:,} read pairs" if scan.complete else "not counted (too large)"
-            lines.append(f"  {unit.sample}/{unit.unit}: {count}")
-    if not lines:
-        return []
-    scanned = [scan for scan in findings.scans.values() if scan.complete]
-    megabytes = sum(scan.size_mb for scan in scanned)
-    reused = f", {findings.scans_reused} unchanged since an earlier scan" * bool(
-        findings.scans_reused
-    )
-    return [
-        "FASTQ:",
-        *lines,
-        f"FASTQ scan: {len(scanned)} files, {megabytes:,.1f} MB read completely{reused}, in "
-        f"{findings.scan_seconds:.2f} s",
-    ]
 
 
 def report_full_disk(folders: list[Path]) -> None:

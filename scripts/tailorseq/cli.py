@@ -21,7 +21,8 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _pgx(args: argparse.Namespace) -> None:
-    from tailorseq.pgx.report import definitions_folder, run_pgx
+    from tailorseq.pgx.panel import definitions_folder
+    from tailorseq.pgx.pipeline import run_pgx
 
     genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
     result = run_pgx(
@@ -43,6 +44,24 @@ def _pgx(args: argparse.Namespace) -> None:
         diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
         phenotype = (call.get("phenotype") or {}).get("phenotype") or ""
         print(f"{gene}\t{diplotypes}\t{phenotype}")
+
+
+def _pgx_genotype(args: argparse.Namespace) -> None:
+    from tailorseq.pgx.panel import definitions_folder
+    from tailorseq.pgx.pipeline import genotype_panel
+
+    calls = genotype_panel(
+        Path(args.bam),
+        Path(args.reference),
+        definitions_folder(args.definitions, args.build),
+        Path(args.out),
+        sample=args.sample,
+        build=args.build,
+        sex=args.sex,
+        min_depth=args.min_depth,
+        min_gq=args.min_gq,
+    )
+    print(f"{len(calls)} positions, {sum(c.gt == './.' for c in calls)} no-calls -> {args.out}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
         "have no classification)",
     )
     pgx.set_defaults(func=_pgx)
+
+    genotype = commands.add_parser(
+        "pgx-genotype",
+        help="force-genotype every PGx allele-defining position from a BAM/CRAM: a VCF with one "
+        "record per position, a genotype or ./. with FORMAT/FT saying why (LowDepth, ...)",
+    )
+    genotype.add_argument("--bam", required=True, help="BAM or CRAM (indexed)")
+    genotype.add_argument("--reference", required=True, help="reference FASTA (indexed)")
+    genotype.add_argument("--definitions", help="PharmCAT-format definitions folder")
+    genotype.add_argument("--build", help="build, for $TAILORSEQ_PGX_DEFINITIONS_<BUILD>")
+    genotype.add_argument("--out", required=True, help="output VCF (.vcf or .vcf.gz)")
+    genotype.add_argument("--sample", help="sample name (default: the BAM's SM)")
+    genotype.add_argument(
+        "--sex",
+        choices=["male", "female", "unknown"],
+        default="unknown",
+        help="male: non-PAR chrX and chrY haploid; chrM is haploid always",
+    )
+    genotype.add_argument("--min-depth", type=int, default=8)
+    genotype.add_argument("--min-gq", type=int, default=20)
+    genotype.set_defaults(func=_pgx_genotype)
     return parser
 
 

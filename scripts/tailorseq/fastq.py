@@ -1,21 +1,25 @@
 """FASTQ checks before compute: format of the first records, full read counts, truncation.
 
 A full scan streams the file through zlib in 4 MiB blocks and counts newlines, so it costs one
-decompression pass (about 100 MB/s of gzip per core) and no per-record Python work. Its result is
-cached (`ScanCache`) while the file's size and modification time stay the same.
+decompression pass (about 100 MB/s of gzip per core) and no per-record Python work. The same pass
+hashes the file's bytes: the checksum identifies the content, so that a corrected delivery with
+an old time stamp still reruns what depends on it. A scan is cached (`ScanCache`) while the
+file's size, modification and status-change times and inode stay the same (a copy or a
+replacement changes the status-change time, whatever `cp -p` or `rsync -a` do to the mtime).
 """
 
+import contextlib
 import gzip
 import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tailorseq.files import write_atomic
+from tailorseq.files import sha256, write_atomic
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000
@@ -25,6 +29,12 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _OTHER_COMPRESSION = {b"BZh": "bzip2", b"\xfd7zXZ": "xz", b"\x28\xb5\x2f\xfd": "zstd"}
 _MATE_SUFFIX = re.compile(rb"[/.][12]$")
 _SEQUENCE = re.compile(rb"[ACGTURYSWKMBDHVN.\-]*", re.IGNORECASE)
+_PHRED33_BELOW = ord(";")  # qualities below this exist only in Phred+33 (Solexa starts at ';')
+_PHRED33_MAX = ord("K")  # Q42, above Illumina 1.8+'s 'J' (Q41): higher needs Phred+64
+_PHRED64_FIX = (
+    "convert the qualities to Phred+33, e.g. `seqtk seq -Q64 -V in.fastq.gz | gzip > out.fastq.gz`"
+    ", and give the converted file"
+)
 _RECOPY = "copy or download the file again and compare its checksum with the source"
 _TRUNCATED = "is truncated: the gzip stream ends early"
 
@@ -43,12 +53,17 @@ class FastqScan:
     """What the checks learnt about one FASTQ file.
 
     `reads` is None when the file was larger than the full-scan limit and only sampled.
+    `names` is a digest of the first records' read names (mate suffixes removed): the two files
+    of a pair agree on it when their reads are in the same order. `checksum` is the sha256 of
+    the file's bytes.
     """
 
     path: Path
     size_mb: float
     first_read: str
     reads: int | None
+    names: str
+    checksum: str
 
     @property
     def complete(self) -> bool:
@@ -62,9 +77,17 @@ def scan_fastq(path: Path, full_scan_max_mb: float) -> FastqScan:
     Raises FastqError for a file that is not FASTQ, is empty, corrupt or truncated.
     """
     size_mb = path.stat().st_size / MB
-    first_read = check_first_records(path)
-    reads = count_reads(path) if size_mb <= full_scan_max_mb else None
-    return FastqScan(path, size_mb, first_read, reads)
+    names = check_first_records(path)
+    if size_mb <= full_scan_max_mb:
+        reads, checksum = count_reads(path)
+    else:
+        reads, checksum = None, sha256(path)
+    return FastqScan(path, size_mb, names[0], reads, names_digest(names), checksum)
+
+
+def names_digest(names: list[str]) -> str:
+    """A short digest of read names, equal for two files whose reads are in the same order."""
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
 
 
 def _is_gzip(path: Path) -> bool:
@@ -84,21 +107,78 @@ def _open(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def check_first_records(path: Path, records: int = SAMPLE_RECORDS) -> str:
-    """Validate the first `records` records; return the first read's name (mate suffix removed)."""
-    first = ""
+def check_first_records(path: Path, records: int = SAMPLE_RECORDS) -> list[str]:
+    """Validate the first `records` records and their quality encoding; return their read
+    names (mate suffixes removed)."""
+    names: list[str] = []
+    qualities: set[int] = set()
     try:
         with _open(path) as handle:
             for number, record in enumerate(_records(handle, records)):
                 _check_record(number, record)
-                first = first or mate_name(record[0])
+                names.append(mate_name(record[0]))
+                qualities.update(record[3])
     except EOFError as error:
         raise FastqError(_TRUNCATED, _RECOPY) from error
     except (OSError, zlib.error) as error:
         raise FastqError(f"is corrupt: cannot be decompressed ({error})", _RECOPY) from error
-    if not first:
+    if not names:
         raise FastqError("is empty (no reads)", _RECOPY)
-    return first
+    _check_phred33(qualities, len(names))
+    return names
+
+
+def _check_phred33(qualities: set[int], records: int) -> None:
+    """Raise FastqError when the quality characters are those of the Phred+64 encoding.
+
+    Phred+33 (Sanger, Illumina 1.8+) runs from '!' (Q0); Phred+64 (Illumina 1.3-1.7) from '@'
+    (Q0, 'B' marks Q2 in 1.5+) to 'h' (Q40). Qualities that never go below ';' yet reach above
+    'K' (Q42 in Phred+33, more than any Illumina instrument reports) are Phred+64. Read as
+    Phred+33 they would be 31 too high, and low-quality bases would count as evidence.
+    """
+    low, high = min(qualities), max(qualities)
+    if low >= _PHRED33_BELOW and high > _PHRED33_MAX:
+        problem = (
+            f"has Phred+64 qualities (Illumina 1.3-1.7): the first {records:,} records' quality "
+            f"characters run from '{chr(low)}' to '{chr(high)}', none below ';' as Phred+33 "
+            "(Illumina 1.8+) would have; read as Phred+33 they would be 31 too high"
+        )
+        raise FastqError(problem, _PHRED64_FIX)
+
+
+def pair_problem(first: FastqScan, second: FastqScan) -> tuple[str, str] | None:
+    """(problem, fix) when two scans are not read 1 and read 2 of one pair, naming both files;
+    None when they are mates (same read names in the same order, same number of reads)."""
+    files = f"fq1 {first.path} and fq2 {second.path}"
+    different = first.names != second.names and first_different_mates(first.path, second.path)
+    if different:
+        number, one, two = different
+        problem = (
+            f"{files} are not mates in the same order: record {number:,} is read '{one}' in fq1"
+            f" but '{two}' in fq2"
+        )
+        fix = (
+            "give read 1 and read 2 of the same run, both in the sequencer's order (a sorted or "
+            "filtered file needs its mate file treated the same way, e.g. `seqkit pair`)"
+        )
+        return problem, fix
+    if first.complete and second.complete and first.reads != second.reads:
+        problem = (
+            f"fq1 {first.path} has {first.reads:,} reads but fq2 {second.path} has "
+            f"{second.reads:,}: they are not the two files of one pair"
+        )
+        return problem, "give both files of one pair (one may be truncated or from another run)"
+    return None
+
+
+def first_different_mates(first: Path, second: Path) -> tuple[int, str, str] | None:
+    """The first record (1-based) among the first records whose read names differ between two
+    FASTQ files, with both names; None when they agree."""
+    names = zip(check_first_records(first), check_first_records(second), strict=False)
+    for number, (one, two) in enumerate(names, start=1):
+        if one != two:
+            return number, one, two
+    return None
 
 
 def _records(handle: BinaryIO, limit: int) -> Iterator[list[bytes]]:
@@ -157,33 +237,39 @@ def mate_name(header: bytes) -> str:
     return _MATE_SUFFIX.sub(b"", name).decode("ascii", errors="replace")
 
 
-def count_reads(path: Path) -> int:
-    """The number of records, reading the whole file; truncation and corruption raise FastqError."""
-    lines, last = _count_lines_gzip(path) if _is_gzip(path) else _count_lines_plain(path)
+def count_reads(path: Path) -> tuple[int, str]:
+    """The number of records and the file's sha256, reading the whole file once; truncation
+    and corruption raise FastqError."""
+    digest = hashlib.sha256()
+    count = _count_lines_gzip if _is_gzip(path) else _count_lines_plain
+    lines, last = count(path, digest.update)
     if last not in (b"", b"\n"):
         lines += 1  # final line without a newline
     if lines % 4:
         problem = f"has {lines} lines, not a multiple of 4: the last record is incomplete"
         raise FastqError(problem, _RECOPY)
-    return lines // 4
+    return lines // 4, digest.hexdigest()
 
 
-def _count_lines_plain(path: Path) -> tuple[int, bytes]:
-    """Newlines in a plain file and its last byte."""
+def _count_lines_plain(path: Path, feed: Callable[[bytes], None]) -> tuple[int, bytes]:
+    """Newlines in a plain file and its last byte; its bytes go to `feed`."""
     lines, last = 0, b""
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
+            feed(block)
             lines += block.count(b"\n")
             last = block[-1:]
     return lines, last
 
 
-def _count_lines_gzip(path: Path) -> tuple[int, bytes]:
-    """Newlines in the decompressed stream of a (multi-member, e.g. bgzip) gzip file."""
+def _count_lines_gzip(path: Path, feed: Callable[[bytes], None]) -> tuple[int, bytes]:
+    """Newlines in the decompressed stream of a (multi-member, e.g. bgzip) gzip file; its
+    compressed bytes go to `feed`."""
     lines, last, offset, in_member = 0, b"", 0, False
     inflater = zlib.decompressobj(wbits=31)
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
+            feed(block)
             while block:
                 try:
                     data = inflater.decompress(block)
@@ -209,8 +295,8 @@ class ScanCache:
     """Scans of earlier runs, kept in cache_dir so that a rerun does not read every FASTQ again.
 
     An entry is keyed by a hash of the file's absolute path (the cache names no sample's file)
-    and is used only while the file's size and modification time are unchanged. Files that
-    failed a check are never cached.
+    and is used only while the file's size, modification and status-change times and inode are
+    unchanged. Files that failed a check are never cached.
     """
 
     def __init__(self, path: Path) -> None:
@@ -229,18 +315,27 @@ class ScanCache:
 
     def scan(self, path: Path, full_scan_max_mb: float) -> FastqScan:
         """The cached scan of `path` if it still applies, else a fresh `scan_fastq`."""
-        key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
-        info = path.stat()
-        stamp = {"size": info.st_size, "mtime_ns": info.st_mtime_ns}
-        size_mb = info.st_size / MB
+        key, stamp = _key(path), _stamp(path)
+        size_mb = stamp["size"] / MB
         entry = self.entries.get(key)
         if entry and _still_applies(entry, stamp, size_mb <= full_scan_max_mb):
             self.reused += 1
-            return FastqScan(path, size_mb, entry["first_read"], entry["reads"])
+            return FastqScan(path, size_mb, *(entry[name] for name in _SCAN_FIELDS))
         scan = scan_fastq(path, full_scan_max_mb)
-        self.entries[key] = {**stamp, "first_read": scan.first_read, "reads": scan.reads}
+        self.entries[key] = {**stamp, **{name: getattr(scan, name) for name in _SCAN_FIELDS}}
         self.changed = True
         return scan
+
+    def checksum(self, path: Path) -> str:
+        """The sha256 of any input file (a FASTQ's from its scan), read only when it changed."""
+        key, stamp = _key(path), _stamp(path)
+        entry = self.entries.get(key)
+        if entry and "checksum" in entry and all(entry.get(n) == v for n, v in stamp.items()):
+            self.reused += 1
+            return entry["checksum"]
+        self.entries[key] = {**stamp, "checksum": sha256(path)}
+        self.changed = True
+        return self.entries[key]["checksum"]
 
     def save(self) -> None:
         """Write the entries in one rename, owner and group only (OSError when it cannot)."""
@@ -250,7 +345,45 @@ class ScanCache:
         write_atomic(self.path, json.dumps(self.entries), mode=0o640)
 
 
+def record_content(cache: ScanCache, targets: dict[Path, list[Path]]) -> list[Path]:
+    """Write each unit's content identity (sha256 and size of its files, in column order, no
+    names) to its target, only where it changed, so that the target's time stamp tells
+    Snakemake when the unit's content last changed. Returns the targets written."""
+    written = []
+    for target, files in targets.items():
+        text = "".join(f"{cache.checksum(path)}\t{path.stat().st_size}\n" for path in files)
+        if target.is_file() and target.read_text() == text:
+            continue
+        write_atomic(target, text, mode=0o640)
+        written.append(target)
+    with contextlib.suppress(OSError):  # the cache only saves time: the next run checksums again
+        cache.save()
+    return written
+
+
+_SCAN_FIELDS = ("first_read", "reads", "names", "checksum")
+
+
+def _key(path: Path) -> str:
+    """A cache key for a file that does not name it: a hash of its absolute path."""
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+
+
+def _stamp(path: Path) -> dict[str, int]:
+    """What changes whenever a file's content may have: size, times and inode. A copy or a
+    replacement gets a new status-change time even when its mtime is set back."""
+    info = path.stat()
+    return {
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+        "ctime_ns": info.st_ctime_ns,
+        "inode": info.st_ino,
+    }
+
+
 def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:
-    """True when the file is unchanged and the entry is as complete as a scan now would be."""
+    """True when the file is unchanged and the entry is as complete as a scan now would be
+    (entries of older versions, without every field, are not)."""
     unchanged = all(entry.get(name) == value for name, value in stamp.items())
-    return unchanged and (entry.get("reads") is not None or not full_scan)
+    complete = all(name in entry for name in _SCAN_FIELDS)
+    return unchanged and complete and (entry.get("reads") is not None or not full_scan)

@@ -1,7 +1,9 @@
 """File operations that never leave a half-written file looking complete."""
 
+import hashlib
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +55,19 @@ def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:
     os.replace(partial, path)
 
 
+#: Bytes read at a time when hashing a file.
+BLOCK = 1 << 22
+
+
+def sha256(path: Path) -> str:
+    """The sha256 of a file, read in large blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link, or a copy where the file system cannot link (another device)."""
     try:
@@ -77,3 +92,32 @@ def stderr_to(log: str | None) -> Iterator[None]:
             raise
         finally:
             sys.stderr = saved
+
+
+def unreadable(path: Path, missing_fix: str) -> tuple[str, str] | None:
+    """Why `path` cannot be read as an input file, as (problem, fix); None when it can."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a broken symbolic link (to {os.readlink(path)})", missing_fix
+        return "does not exist", missing_fix
+    except PermissionError:
+        return "cannot be reached (permission denied on a folder above it)", _PERMISSION_FIX
+    except OSError as error:
+        return f"cannot be reached ({error.strerror})", "correct the path"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file", "give the path of the file itself"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device)", "give a regular file"
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except PermissionError:
+        return "is not readable (permission denied)", _PERMISSION_FIX
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})", "copy the file again"
+    return None
+
+
+_PERMISSION_FIX = "make it readable for the user running the pipeline (chmod/chgrp)"

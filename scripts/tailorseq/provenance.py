@@ -9,18 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import tailorseq
+from tailorseq.files import sha256
 from tailorseq.tools import TOOLS, find_tool
-
-BLOCK = 1 << 22
-
-
-def sha256(path: Path) -> str:
-    """The sha256 of a file, read in large blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def config_hash(config: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tailorseq.errors import TailorseqError
 from tailorseq.files import write_atomic
-from tailorseq.sheets import SampleSheet
+from tailorseq.samples import SampleSheet
 
 SECRET_ENV = "TAILORSEQ_SECRET"
 DEFAULT_SECRET_FILE = Path.home() / ".config" / "tailorseq" / "secret"

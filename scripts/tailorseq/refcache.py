@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tailorseq.files import write_atomic
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256, write_atomic
 from tailorseq.reference import is_url
 
 MANIFESTS = "checksums"

@@ -7,6 +7,7 @@ Functions that can find several problems return (problem, fix) pairs; the caller
 import csv
 import functools
 import gzip
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,12 @@ def read_contigs(fasta: Path) -> dict[str, int]:
     """Contig names and lengths: from an up-to-date `.fai`, else from the FASTA (plain or bgzip)."""
     fai = Path(f"{fasta}.fai")
     if fai.is_file() and fai.stat().st_mtime >= fasta.stat().st_mtime:
-        return _read_fai(fai)
+        try:
+            return _read_fai(fai)
+        except (OSError, ValueError, IndexError) as error:
+            raise InputError(
+                str(fai), f"is not a samtools faidx index ({error})", "delete it; it is rebuilt"
+            ) from error
     try:
         contigs = _scan_fasta(fasta)
     except (OSError, EOFError) as error:
@@ -163,10 +169,15 @@ def detect_build(contigs: dict[str, int], builds: Builds) -> str | None:
 
 @dataclass(frozen=True)
 class AlignmentHeader:
-    """What the checks need from a BAM/CRAM header."""
+    """What the checks need from a BAM/CRAM header, and whether its first records are aligned.
+
+    `unaligned_records` is the number of first records read when none of them is mapped: 0 when
+    one is, when there are none, and for a CRAM (whose records need the reference to be read).
+    """
 
     contigs: dict[str, int]
     read_groups: list[str]
+    unaligned_records: int = 0
 
 
 def read_alignment_header(path: Path) -> AlignmentHeader:
@@ -177,6 +188,7 @@ def read_alignment_header(path: Path) -> AlignmentHeader:
             if not (alignments.is_bam or alignments.is_cram):
                 raise InputError(str(path), "is SAM text", "convert it: samtools view -b -o x.bam")
             header = alignments.header.to_dict()
+            unaligned = _unaligned_records(alignments) if alignments.is_bam else 0
     except (OSError, ValueError) as error:
         raise InputError(
             str(path), f"is not a readable BAM/CRAM ({error})", "give a BAM or CRAM"
@@ -186,12 +198,30 @@ def read_alignment_header(path: Path) -> AlignmentHeader:
     return AlignmentHeader(
         contigs={sq["SN"]: int(sq["LN"]) for sq in header.get("SQ", [])},
         read_groups=[rg["ID"] for rg in header.get("RG", [])],
+        unaligned_records=unaligned,
     )
+
+
+def _unaligned_records(alignments: pysam.AlignmentFile, limit: int = 1000) -> int:
+    """How many of the first `limit` records were read if none is mapped; 0 once one is.
+
+    Coordinate-sorted files keep unmapped reads at the end, so an unmapped first record there
+    means that no read is aligned; an unsorted file whose first thousand reads are all unmapped
+    is an unaligned one (or not worth calling from) too.
+    """
+    read = 0
+    for record in itertools.islice(alignments.fetch(until_eof=True), limit):
+        if not record.is_unmapped:
+            return 0
+        read += 1
+    return read
 
 
 def header_problems(header: AlignmentHeader, reference: dict[str, int] | None) -> list[Problem]:
     """Read groups present; contigs named and sized as in the reference (when it is known)."""
     problems = []
+    if not header.contigs or header.unaligned_records:
+        problems.append(_unaligned(header))
     if not header.read_groups:
         fix = "add one with samtools addreplacerg -r 'ID:<unit>\\tSM:<sample>' -o out.bam in.bam"
         problems.append(("has no @RG read-group line", fix))
@@ -204,11 +234,25 @@ def header_problems(header: AlignmentHeader, reference: dict[str, int] | None) -
     ]
     if resized:
         fix = "use the reference the reads were aligned to, or realign from FASTQ"
-        problems.append(("contig lengths differ: " + _first(resized), fix))
+        problems.append(("contig lengths differ: " + first_few(resized), fix))
     absent = [name for name in header.contigs if name not in reference]
     if absent:
         problems.append(_absent_contigs(absent, reference))
     return problems
+
+
+def _unaligned(header: AlignmentHeader) -> Problem:
+    """The problem of an alignment file whose reads are not aligned (an unaligned BAM)."""
+    if header.contigs:
+        why = f"its first {header.unaligned_records:,} records are all unmapped"
+    else:
+        why = "its header has no @SQ lines"
+    problem = f"has no aligned reads ({why}): it is an unaligned BAM, which would call no variants"
+    fix = (
+        "give its reads as FASTQ in columns fq1 and fq2 instead, so that the pipeline aligns them "
+        "(samtools fastq -1 R1.fastq.gz -2 R2.fastq.gz in.bam), or give the aligned BAM/CRAM"
+    )
+    return problem, fix
 
 
 def _known_as(contig: str, length: int) -> str:
@@ -219,16 +263,16 @@ def _known_as(contig: str, length: int) -> str:
 
 def _absent_contigs(absent: list[str], reference: dict[str, int]) -> Problem:
     """The problem of header contigs the reference lacks, spotting a chr-prefix mismatch."""
-    problem = f"has contigs the reference lacks: {_first(absent)}"
-    renamed = [name for name in absent if _toggle_chr(name) in reference]
+    problem = f"has contigs the reference lacks: {first_few(absent)}"
+    renamed = [name for name in absent if toggle_chr(name) in reference]
     if renamed:
-        example = f"{renamed[0]} is {_toggle_chr(renamed[0])} in the reference"
+        example = f"{renamed[0]} is {toggle_chr(renamed[0])} in the reference"
         problem += f" (a chr-prefix mismatch: {example})"
         return problem, "use a reference with the same naming, or rename with samtools reheader"
     return problem, "use the reference the reads were aligned to (with all of its contigs)"
 
 
-def _toggle_chr(name: str) -> str:
+def toggle_chr(name: str) -> str:
     """'chr1' <-> '1', 'chrM' <-> 'MT'."""
     if name.lower().startswith("chr"):
         bare = name[3:]
@@ -236,7 +280,7 @@ def _toggle_chr(name: str) -> str:
     return "chrM" if name == "MT" else f"chr{name}"
 
 
-def _first(items: list[str]) -> str:
+def first_few(items: list[str]) -> str:
     """The first few items, then how many more."""
     more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
     return ", ".join(items[:SHOWN]) + more
@@ -248,15 +292,21 @@ def _first(items: list[str]) -> str:
 def bed_problems(bed: Path, contigs: dict[str, int] | None, limit: int = 5) -> list[InputError]:
     """The first `limit` bad lines of a BED: malformed, or off the reference's contigs."""
     problems = []
-    with bed.open() as handle:
-        for number, line in enumerate(handle, 1):
-            if line.startswith(("#", "track", "browser")) or not line.strip():
-                continue
-            found = _bed_line_problem(line.rstrip("\r\n").split("\t"), contigs)
-            if found:
-                problems.append(InputError(str(bed), *found, number))
-                if len(problems) == limit:
-                    break
+    try:
+        with bed.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith(("#", "track", "browser")) or not line.strip():
+                    continue
+                found = _bed_line_problem(line.rstrip("\r\n").split("\t"), contigs)
+                if found:
+                    problems.append(InputError(str(bed), *found, number))
+                    if len(problems) == limit:
+                        break
+    except UnicodeDecodeError:
+        problem = "is not a text BED file (gzip-compressed?)"
+        return [InputError(str(bed), problem, "give an uncompressed BED (gunzip it)")]
+    except OSError as error:
+        return [InputError(str(bed), f"cannot be read ({error.strerror})", "copy the file again")]
     return problems
 
 
@@ -271,7 +321,7 @@ def _bed_line_problem(fields: list[str], contigs: dict[str, int] | None) -> Prob
     if contigs is None:
         return None
     if contig not in contigs:
-        hint = " (chr-prefix mismatch)" if _toggle_chr(contig) in contigs else ""
+        hint = " (chr-prefix mismatch)" if toggle_chr(contig) in contigs else ""
         return f"contig {contig} is not in the reference{hint}", "use the reference's contig names"
     if end > contigs[contig]:
         return f"end {end} is past the end of {contig} ({contigs[contig]} bp)", bed_fix

@@ -5,26 +5,15 @@ user opens. Nothing here reads the files the sheets name; `tailorseq.checks` doe
 """
 
 import contextlib
-import difflib
-import functools
 import math
 import os
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from copy import deepcopy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
-import jsonschema
-import yaml
-from referencing import Registry, Resource
-
+from tailorseq.config import fill_defaults, load_schema, schema_problems, unknown_key
 from tailorseq.errors import InputError, TailorseqError
-
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+from tailorseq.samples import Sample, SampleSheet, Unit, normals_by_patient
 
 
 class Problems(TailorseqError):
@@ -36,180 +25,6 @@ class Problems(TailorseqError):
         lines = [f"{count} to fix before the run can start:"]
         lines += [f"  {number}. {problem}" for number, problem in enumerate(problems, 1)]
         super().__init__("\n".join(lines))
-
-
-# ---------------------------------------------------------------- schemas
-
-
-@functools.cache
-def load_schema(name: str) -> dict[str, Any]:
-    """`workflow/schemas/<name>.schema.yaml`, its `$id` set to its file URI (as Snakemake does)."""
-    path = SCHEMA_DIR / f"{name}.schema.yaml"
-    schema = yaml.safe_load(path.read_text())
-    schema["$id"] = path.as_uri()
-    return schema
-
-
-@functools.cache
-def _retrieve(uri: str) -> Resource:
-    """Resolve a `$ref` to another schema file (relative refs arrive as file URIs), once."""
-    return Resource.from_contents(
-        yaml.safe_load(Path(url2pathname(urlparse(uri).path)).read_text())
-    )
-
-
-_REGISTRY: Registry = Registry(retrieve=_retrieve)
-_Validator = jsonschema.Draft202012Validator
-_validate_properties = _Validator.VALIDATORS["properties"]
-
-
-def _properties_with_defaults(
-    validator: Any, properties: dict, instance: Any, schema: dict
-) -> Iterator:
-    """`properties` that first sets each missing key with a `default` (a copy of it)."""
-    if isinstance(instance, dict):
-        for key, subschema in properties.items():
-            if "default" in subschema:
-                instance.setdefault(key, deepcopy(subschema["default"]))
-    yield from _validate_properties(validator, properties, instance, schema)
-
-
-_FillingValidator = jsonschema.validators.extend(
-    _Validator, {"properties": _properties_with_defaults}
-)
-
-_BOUNDS = {
-    "minimum": "at least",
-    "exclusiveMinimum": "more than",
-    "maximum": "at most",
-    "exclusiveMaximum": "less than",
-    "minLength": "a text of at least this many characters:",
-}
-
-
-def schema_problems(
-    instance: dict[str, Any], schema: dict[str, Any], noun: str
-) -> list[tuple[str, str]]:
-    """(problem, fix) for each way `instance` breaks `schema`; `noun` names a key ("column")."""
-    errors = _Validator(schema, registry=_REGISTRY).iter_errors(instance)
-    ordered = sorted(errors, key=lambda error: [str(part) for part in error.path])
-    return [explained for error in ordered for explained in _explain(error, noun)]
-
-
-def fill_defaults(instance: dict[str, Any], schema: dict[str, Any]) -> None:
-    """Set every missing key that has a schema `default`, in nested objects too (in place)."""
-    list(_FillingValidator(schema, registry=_REGISTRY).iter_errors(instance))
-
-
-def _explain(error: jsonschema.ValidationError, noun: str) -> list[tuple[str, str]]:
-    """Turn one schema error into (problem, fix) pairs a user can act on."""
-    path = [str(part) for part in error.absolute_path]
-    kind, expected, value, fix = error.validator, error.validator_value, error.instance, None
-    name = f"{noun} '{'.'.join(path)}'"
-    own_fix = error.schema.get("fix")
-    if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        return [_unknown_key(noun, path, key, allowed) for key in value if key not in allowed]
-    if kind == "required":
-        missing = [key for key in expected if key not in value]
-        return [(f"{noun} '{'.'.join([*path, key])}' is missing", "add it") for key in missing]
-    if kind == "enum":
-        problem = f"{name} is {value!r} (allowed: {', '.join(map(str, expected))})"
-        fix = "use one of the allowed values"
-    elif kind == "type":
-        problem = f"{name} is {value!r}, which is not of type {expected}"
-        fix = f"give a value of type {expected}"
-    elif kind == "pattern":
-        problem = f"{name} is {value!r}, which does not match {expected}"
-    elif kind in _BOUNDS:
-        problem = f"{name} is {value!r}: {error.message}"
-        fix = f"give a value that is {_BOUNDS[kind]} {expected}"
-    else:
-        rule = error.schema.get("description", error.message)
-        given = ", ".join(value) if isinstance(value, dict) else repr(value)
-        problem = f"{rule}; given: {given}"
-    return [(problem, own_fix or fix or "correct the value")]
-
-
-def _unknown_key(noun: str, path: list[str], key: str, allowed: list[str]) -> tuple[str, str]:
-    """Problem and fix for a key the schema does not know, with a did-you-mean hint."""
-    full = ".".join([*path, key])
-    problem = f"{noun} '{full}' is not allowed (allowed: {', '.join(allowed)})"
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f" (did you mean '{'.'.join([*path, close[0]])}'?)" if close else ""
-    return problem, f"correct the spelling{hint} or remove it"
-
-
-# ---------------------------------------------------------------- sheet records
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One lane or run of a sample: a FASTQ pair or an aligned BAM/CRAM."""
-
-    sample: str
-    unit: str
-    fq1: Path | None
-    fq2: Path | None
-    bam: Path | None
-    adapters: str | None
-    row: int
-
-    @property
-    def is_bam(self) -> bool:
-        """True when the unit is given as aligned reads (BAM/CRAM) instead of FASTQ."""
-        return self.bam is not None
-
-    @property
-    def files(self) -> dict[str, Path]:
-        """The unit's input files by column name (fq1, fq2 or bam)."""
-        given = {"fq1": self.fq1, "fq2": self.fq2, "bam": self.bam}
-        return {column: path for column, path in given.items() if path is not None}
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One row of samples.tsv, typed; `sex` is 'unknown' when not given."""
-
-    sample: str
-    patient: str
-    kind: str
-    sex: str
-    purity: float | None
-    tumor_type: str | None
-    targets: Path | None
-    secondary_findings: bool
-    row: int
-
-
-@dataclass(frozen=True)
-class SampleSheet:
-    """The run's samples and their units, both in sheet order."""
-
-    samples: dict[str, Sample]
-    units: dict[str, list[Unit]]
-
-    def germline_samples(self) -> list[Sample]:
-        """Samples of constitutional DNA: kind germline or normal."""
-        return [s for s in self.samples.values() if s.kind in ("germline", "normal")]
-
-    def tumor_normal_pairs(self) -> list[tuple[Sample, Sample]]:
-        """(tumour, its patient's normal) for every tumour that has exactly one normal."""
-        normals = _normals_by_patient(self.samples.values())
-        return [
-            (tumor, normals[tumor.patient][0])
-            for tumor in self.samples.values()
-            if tumor.kind == "tumor" and len(normals[tumor.patient]) == 1
-        ]
-
-
-def _normals_by_patient(samples: Iterable[Sample]) -> defaultdict[str, list[Sample]]:
-    """Normal samples grouped by patient."""
-    normals: defaultdict[str, list[Sample]] = defaultdict(list)
-    for sample in samples:
-        if sample.kind == "normal":
-            normals[sample.patient].append(sample)
-    return normals
 
 
 # ---------------------------------------------------------------- reading
@@ -259,7 +74,7 @@ def _header_problems(header: list[str], schema: dict[str, Any]) -> list[tuple[st
         for index, name in enumerate(header)
         if name in header[:index]
     ]
-    found += [_unknown_key("column", [], name, allowed) for name in header if name not in allowed]
+    found += [unknown_key("column", [], name, allowed) for name in header if name not in allowed]
     missing = [name for name in schema["required"] if name not in header]
     if missing:
         tabs = " (columns must be separated by tabs)" if any(" " in c for c in header) else ""
@@ -362,6 +177,27 @@ def _duplicates(
     return problems
 
 
+def _case_collisions(label: str, rows: Rows) -> list[InputError]:
+    """Sample or patient ids that differ only by case: their folders would be one folder on a
+    case-insensitive file system (macOS, Windows shares)."""
+    problems = []
+    for column in ("sample", "patient"):
+        first: dict[str, tuple[str, int]] = {}
+        for number, record in rows:
+            name = record.get(column)
+            if name is None:
+                continue
+            other, other_row = first.setdefault(name.casefold(), (name, number))
+            if other != name:
+                problem = (
+                    f"{column} '{name}' and {column} '{other}' (row {other_row}) differ only by "
+                    "case: on a case-insensitive file system their folders are one"
+                )
+                fix = "give them ids that differ by more than case, or write them the same way"
+                problems.append(InputError(label, problem, fix, number))
+    return problems
+
+
 def _units_by_sample(
     label: str, units: list[Unit], samples: dict[str, Sample], named: list[str], samples_label: str
 ) -> tuple[dict[str, list[Unit]], list[InputError]]:
@@ -403,7 +239,7 @@ def _samples_without_units(
 def _pairing_problems(label: str, samples: dict[str, Sample], unsure: set[str]) -> list[InputError]:
     """Every tumour needs exactly one normal of the same patient (patients in `unsure` have
     rejected rows, so they are not judged)."""
-    normals = _normals_by_patient(samples.values())
+    normals = normals_by_patient(samples.values())
     problems = []
     for tumor in (s for s in samples.values() if s.kind == "tumor" and s.patient not in unsure):
         found = normals[tumor.patient]
@@ -474,7 +310,11 @@ def parse_sheets(samples_tsv: Path, units_tsv: Path) -> tuple[SampleSheet, list[
     sample_table = read_table(samples_tsv, samples_schema, problems)
     unit_table = read_table(units_tsv, units_schema, problems)
     sample_rows, unit_rows = sample_table or [], unit_table or []
+    if sample_table == []:
+        fix = "add one row per sample below the header"
+        problems.append(InputError(samples_label, "has a header but no sample rows", fix))
     problems += _duplicates(samples_label, sample_rows, ("sample",), "sample '{}'", _ONE_ROW)
+    problems += _case_collisions(samples_label, sample_rows)
     problems += _duplicates(
         units_label, unit_rows, ("sample", "unit"), "unit '{1}' of sample '{0}'", _OWN_UNIT_ID
     )

@@ -257,6 +257,14 @@ def bcsq_fields(entry: str) -> list[str]:
     return (entry.split("|") + [""] * 7)[:7]
 
 
+def bcsq_entries(record: pysam.VariantRecord) -> list[list[str]]:
+    """The fields of each of a record's own BCSQ consequences; an '@POS' entry (a compound
+    consequence written at the record at POS) is left to that record."""
+    if "BCSQ" not in record.header.info:
+        return []
+    return [bcsq_fields(entry) for entry in record.info.get("BCSQ") or () if entry[:1] != "@"]
+
+
 def name(
     contig: str,
     pos: int,
@@ -286,7 +294,7 @@ def name_vcf(
         if "BCSQ" not in handle.header.info:
             return found
         for record in handle:
-            entries = [bcsq_fields(e) for e in record.info.get("BCSQ") or () if e[:1] != "@"]
+            entries = bcsq_entries(record)
             if not entries:
                 continue
             chosen = next((f for f in entries if f[2] in canonical), entries[0])

@@ -90,7 +90,7 @@ def simulate(sample: SimSample, genome: dict[str, np.ndarray], seed: int) -> Rea
         second = with_alts(genome[contig], hom) if count == 2 else first
         depth = MITO_COVERAGE if contig == "chrM" else AUTOSOMAL_COVERAGE * count / 2
         pair = (Haplotype(first), Haplotype(second))
-        parts.append(simulate_pairs({contig: pair}, [], depth, SPEC, rng))
+        parts.append(simulate_pairs({contig: pair}, [], depth, SPEC, rng, {contig: 1.0}))
     columns = ("r1", "q1", "r2", "q2")
     return ReadPairs(*(np.concatenate([getattr(p, k) for p in parts]) for k in columns))
 

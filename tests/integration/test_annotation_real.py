@@ -12,7 +12,7 @@ import pysam
 import pytest
 
 from helpers import run_config, shared, snakemake, write_tsv
-from tailorseq.findings import read_calls
+from tailorseq.germline_calls import read_calls
 from tailorseq.gff import read_choices, read_models
 
 pytestmark = [pytest.mark.integration, pytest.mark.shared]

@@ -138,7 +138,8 @@ def build(folder: Path) -> Path:
                     bases[sites[gene] - 1] = ord("A")
                 pair.append(Haplotype(np.frombuffer(bytes(bases), dtype=np.uint8)))
             haplotypes[gene] = tuple(pair)
-        pairs = simulate_pairs(haplotypes, [], 40.0, SPEC, stream(7, "reads", sample))
+        two_copies = dict.fromkeys(haplotypes, 1.0)  # each copy at half the 40x
+        pairs = simulate_pairs(haplotypes, [], 40.0, SPEC, stream(7, "reads", sample), two_copies)
         (folder / "reads").mkdir(exist_ok=True)
         for unit, fq1, fq2 in write_units(folder, sample, number, ("L001",), pairs):
             units.append([sample, unit, fq1, fq2, "", ""])

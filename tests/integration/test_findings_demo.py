@@ -8,7 +8,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from tailorseq.findings import load_gene_list
+from tailorseq.gene_list import load_gene_list
 
 pytestmark = pytest.mark.integration
 GENES = load_gene_list()

@@ -83,7 +83,8 @@ def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: 
     assert summary["source"] == source.as_uri() and summary["file"] == str(downloads["clinvar"])
     assert summary["file_date"] == "2024-05-02"
     assert summary["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
-    assert (summary["records"], summary["kept"], summary["ref_mismatch"]) == (3, 3, 0)
+    # BRCA1 pathogenic, benign and VUS; HFE C282Y; TTR V142I
+    assert (summary["records"], summary["kept"], summary["ref_mismatch"]) == (5, 5, 0)
 
     # The release travels with every sample's findings (in work/ under the pseudonym too).
     document = findings(tmp_path, "demo1")
@@ -91,18 +92,18 @@ def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: 
         "source": source.as_uri(),
         "file_date": "2024-05-02",
         "sha256": summary["sha256"],
-        "kept": 3,
-        "records": 3,
+        "kept": 5,
+        "records": 5,
     }
     work_copies = list((tmp_path / "work").glob("*/*.findings.json"))
     assert len(work_copies) == 2  # demo1 and demo2 (no consent: the release is still named)
     for path in work_copies:
         assert json.loads(path.read_text())["clinvar"]["file_date"] == "2024-05-02"
 
-    # ... and the downloaded knowledge annotates: the frameshift is the one finding.
-    assert [(f["gene"], f["pos"], f["clinvar"]["variation_id"]) for f in document["findings"]] == [
-        ("BRCA1", 24027, "17662")
-    ]
+    # ... and the downloaded knowledge annotates: the frameshift, HFE C282Y (homozygous) and
+    # TTR V142I are the findings.
+    found = [(f["gene"], f["pos"], f["clinvar"]["variation_id"]) for f in document["findings"]]
+    assert found == [("BRCA1", 24027, "17662"), ("HFE", 4913, "9"), ("TTR", 4655, "13425")]
     assert document["findings"][0]["consequence"]["transcript"] == "BRCA1-201"
     record = annotated(tmp_path, "demo1", 24027)
     assert record.info["CLNSIG"] == ("Pathogenic",) and record.info["CLNVID"] == "17662"
@@ -125,7 +126,9 @@ def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_
     document = findings(tmp_path, "demo1")
     assert document["assessed"] is True and document["settings"]["max_population_af"] == 0.01
     # ClinVar P (expert panel) is not subject to the frequency filter; the benign one is.
-    assert [(f["gene"], f["pos"]) for f in document["findings"]] == [("BRCA1", 24027)]
+    # (HFE C282Y and TTR V142I, absent from this population file, are findings too.)
+    found = [(f["gene"], f["pos"]) for f in document["findings"]]
+    assert found == [("BRCA1", 24027), ("HFE", 4913), ("TTR", 4655)]
     finding = document["findings"][0]
     assert finding["population_af"] == pytest.approx(0.05)
     assert "population allele frequency 0.05 (above 0.01) does not exclude it" in finding["note"]
@@ -149,7 +152,8 @@ def test_a_rare_variant_stays_a_finding_with_its_population_af(tmp_path: Path) -
     )
     run(tmp_path, population=str(vcf))
     document = findings(tmp_path, "demo1")
-    assert [(f["gene"], f["pos"]) for f in document["findings"]] == [("BRCA1", 24027)]
+    found = [(f["gene"], f["pos"]) for f in document["findings"]]
+    assert found == [("BRCA1", 24027), ("HFE", 4913), ("TTR", 4655)]
     finding = document["findings"][0]
     assert finding["population_af"] == pytest.approx(0.0002)
     assert finding["consequence"]["hgvsp"] == "p.Glu23ValfsTer17"

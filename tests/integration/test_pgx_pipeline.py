@@ -12,7 +12,7 @@ import pytest
 
 from helpers import CPIC_FILE, DEMO, demo_run, snakemake, write_tsv
 from tailorseq.demo import load_plan
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256
 
 pytestmark = pytest.mark.integration
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import jsonschema
+import pysam
 import pytest
 
 from helpers import ROOT
@@ -78,6 +79,22 @@ def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
     cpic = next(k for k in methods["knowledge"] if k["name"] == "CPIC recommendations")
     assert cpic["version"] == "CPIC v1.10"
     assert page.index('data-section="summary"') < page.index('data-section="qc"')
+
+
+def test_pgx_coverage_is_the_depth_at_every_genotyped_position(demo_results: Path) -> None:
+    """The report's PGx coverage shows the read depth the PGx step saw at every defining
+    position it force-genotyped: the same depths as its VCF, position for position."""
+    entries = report(demo_results, "patient1")["coverage"]["pgx_positions"]
+    (sample,) = {e["sample"] for e in entries}
+    vcfs = {}
+    for path in (demo_results / "work").glob("*/pgx/*.pgx.vcf.gz"):
+        with pysam.VariantFile(str(path)) as handle:
+            vcfs[handle.header.samples[0]] = sorted(r.samples[0]["DP"] for r in handle)
+    depths = vcfs[sample]
+    assert sum(e["positions"] for e in entries) == len(depths)
+    assert min(e["min_depth_seen"] for e in entries) == depths[0] > 0
+    assert sum(e["below_min_depth"] for e in entries) == sum(d < 8 for d in depths)
+    assert {e["gene"] for e in entries} >= {"CYP2C19", "DPYD", "TPMT"}
 
 
 def test_patient2_no_consent_and_poor_metabolizer(demo_results: Path) -> None:

@@ -1,11 +1,13 @@
 """Shared inputs of the actionability tests: a somatic VCF writer with csq consequences, a
 biomarkers document, and CIViC rows with CIViC's real column names."""
 
-import json
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.somatic.actionability import KnowledgeFiles, actionability
+from tailorseq.somatic.biomarkers import msi_not_scored
 from tailorseq.somatic.civic import CIVIC_COLUMNS
+from tailorseq.somatic.tmb import TmbSettings, without_annotation
 
 ROOT = Path(__file__).resolve().parents[2]
 CURATED = ROOT / "resources" / "actionable_variants.tsv"
@@ -50,6 +52,46 @@ def write_vcf(path: Path, records: list[str]) -> Path:
     return path
 
 
+def _tmb(tmb_high: bool, tmb: dict | None) -> dict:
+    """A valid `tmb` part: the fields given, the status from the older flags when not given,
+    and the rest as the biomarkers step writes them."""
+    part = tmb or {"assessed": True, "tmb_high": tmb_high, "mutations_per_mb": 12.5, "cutoff": 10}
+    status = part.get("status") or (
+        ("high" if part.get("tmb_high") else "not high") if part.get("assessed") else "not assessed"
+    )
+    assessed = status != "not assessed"
+    filled = without_annotation(TmbSettings()) | {
+        "status": status,
+        "assessed": assessed,
+        "tmb_high": status == "high",
+        "reason": None if assessed else "not assessed in this test",
+    }
+    if assessed:
+        filled |= {"coding_mutations": 13, "callable_coding_bases": 1_000_000}
+    return filled | part
+
+
+def _msi(msi: dict | None) -> dict:
+    """A valid `msi` part, as _tmb."""
+    part = msi or {}
+    status = part.get("status") or (
+        ("MSI-high" if part.get("msi_high") else "MSS") if part.get("assessed") else "not assessed"
+    )
+    filled = msi_not_scored() | {"status": status, "assessed": status != "not assessed"}
+    if status != "not assessed":
+        filled |= {
+            "msi_high": status == "MSI-high",
+            "reason": None,
+            "score": 0.0,
+            "sites_used": 100,
+            "cutoff": 20,
+            "cutoff_source": "test",
+            "method_name": "test",
+            "purity_note": "test",
+        }
+    return filled | part
+
+
 def write_biomarkers(
     path: Path, tmb_high: bool = True, msi: dict | None = None, tmb: dict | None = None
 ) -> Path:
@@ -57,11 +99,11 @@ def write_biomarkers(
     document = {
         "tumor": "t1",
         "normal": "n1",
-        "tmb": tmb
-        or {"assessed": True, "tmb_high": tmb_high, "mutations_per_mb": 12.5, "cutoff": 10},
-        "msi": msi or {"assessed": False, "reason": "not implemented"},
+        "purity": None,
+        "tmb": _tmb(tmb_high, tmb),
+        "msi": _msi(msi),
     }
-    path.write_text(json.dumps(document))
+    documents.write("biomarkers", document, path)
     return path
 
 

@@ -11,7 +11,9 @@ import pytest
 
 from tailorseq.annotation import exclude_genes, max_population_af, prepare, rename_contig
 from tailorseq.errors import InputError
-from tailorseq.findings import Settings, classify, load_gene_list, read_calls
+from tailorseq.findings import Settings, classify
+from tailorseq.gene_list import load_gene_list
+from tailorseq.germline_calls import read_calls
 
 pytestmark = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
 COLUMNS = "INFO/CLNVID,INFO/CLNSIG,INFO/CLNREVSTAT,INFO/CLNDN,INFO/CLNSIGCONF,INFO/GENEINFO"

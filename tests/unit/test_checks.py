@@ -18,15 +18,9 @@ from preflight_helpers import (
     write_tool,
 )
 
-from tailorseq.checks import (
-    check_configfile,
-    config_problems,
-    inspect_run,
-    load_config,
-    preflight,
-    read_configfile,
-    summarize,
-)
+from tailorseq.check_summary import summarize
+from tailorseq.checks import check_configfile, inspect_run, preflight
+from tailorseq.config import config_problems, load_config, read_configfile
 from tailorseq.diskspace import cache_need, full_disk_message, results_need
 from tailorseq.errors import InputError
 from tailorseq.refcache import record_checksums, reference_dir
@@ -258,7 +252,8 @@ def test_r1_and_r2_with_different_read_counts(project: Project) -> None:
     write_fastq(data(project, "g1_R2.fq.gz"), 11, mate=2, prefix="g1")
     problem = project.only_problem()
     assert problem == (
-        f"{unit_row(project, 0)}fq1 has 12 reads but fq2 has 11. "
+        f"{unit_row(project, 0)}fq1 {data(project, 'g1_R1.fq.gz')} has 12 reads but fq2 "
+        f"{data(project, 'g1_R2.fq.gz')} has 11: they are not the two files of one pair. "
         "Fix: give both files of one pair (one may be truncated or from another run)"
     )
 
@@ -266,7 +261,7 @@ def test_r1_and_r2_with_different_read_counts(project: Project) -> None:
 def test_r1_and_r2_that_are_not_mates(project: Project) -> None:
     write_fastq(data(project, "g1_R2.fq.gz"), 12, mate=2, prefix="other")
     problem = project.only_problem()
-    assert "fq1 and fq2 are not mates: their first reads are 'g10' and 'other0'" in problem
+    assert "are not mates in the same order: record 1 is read 'g10' in fq1 but 'other0'" in problem
 
 
 # ---------------------------------------------------------------- reference
@@ -471,7 +466,8 @@ def test_second_check_reuses_the_fastq_scans_until_a_file_changes(project: Proje
     write_fastq(data(project, "g1_R2.fq.gz"), 5, mate=2, prefix="g1")
     third = inspect_run(project.config, project.root, check_tools=False)
     assert third.scans_reused == 5
-    assert "fq1 has 12 reads but fq2 has 5" in str(third.problems[0])
+    assert "has 12 reads but fq2" in str(third.problems[0])
+    assert "has 5: they are not" in str(third.problems[0])
 
 
 def test_check_removes_a_damaged_cached_index(project: Project) -> None:

@@ -13,13 +13,14 @@ import numpy as np
 import pysam
 import pytest
 
+from tailorseq.defaults import config_defaults
 from tailorseq.demo import DEFAULT_PLAN, RefBase, generate_demo, load_plan
 from tailorseq.demo.plan import Plan
 from tailorseq.demo.reads import Fragments, check_apart, draw_fragments, plant, reading
 from tailorseq.demo.sequence import BASES, revcomp
 from tailorseq.demo.variants import Haplotype, TumourAllele, Variant
 from tailorseq.errors import InputError, TailorseqError
-from tailorseq.somatic.msi import find_microsatellites
+from tailorseq.somatic.repeats import find_microsatellites
 
 SEED = 11
 SCALE = 0.3  # of the plan's coverage: 9x germline, 18x tumour, enough to see every allele
@@ -634,10 +635,11 @@ def test_microsatellites_are_planted_where_the_msi_scan_finds_them(
 ) -> None:
     rows = microsatellite_rows(demo)
     assert len(rows) == plan.microsatellites.count == 80
+    flank = config_defaults("somatic")["msi_flank"]
     found = {
         (site.contig, site.start + 1, site.end, site.unit)
         for contig, sequence in genome.items()
-        for site in find_microsatellites(sequence, contig)
+        for site in find_microsatellites(sequence, contig, flank=flank)
     }
     for row in rows:
         contig, pos, end, unit = row["contig"], int(row["pos"]), int(row["end"]), row["unit"]

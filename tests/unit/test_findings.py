@@ -6,19 +6,10 @@ from pathlib import Path
 import pytest
 
 from tailorseq.errors import InputError
-from tailorseq.findings import (
-    NO_CONSENT,
-    Call,
-    ClinVar,
-    Consequence,
-    Settings,
-    classify,
-    load_gene_list,
-    report,
-    review_stars,
-    write_outputs,
-)
+from tailorseq.findings import NO_CONSENT, Settings, classify, report, write_outputs
 from tailorseq.gene_assessment import Callable, assess_genes
+from tailorseq.gene_list import load_gene_list
+from tailorseq.germline_calls import Call, ClinVar, Consequence, review_stars
 
 GENES = load_gene_list()
 SETTINGS = Settings(min_review_stars=1, max_population_af=0.01)
@@ -287,7 +278,7 @@ def test_without_consent_nothing_is_assessed(tmp_path: Path) -> None:
 def test_outputs_carry_the_evidence_and_review_items_go_to_a_lab_only_file(
     tmp_path: Path,
 ) -> None:
-    release = {"source": "clinvar.vcf.gz", "file_date": "2024-01-07"}
+    release = {"source": "clinvar.vcf.gz", "file_date": "2024-01-07", "sha256": "0" * 64}
     calls = [call(), call(significance=None, pos=300), call(pos=400, filter="LowQual")]
     document = report("s0123456789", True, calls, GENES, SETTINGS, release, COVERAGE)
     loaded, tsv, review = outputs(tmp_path, document)

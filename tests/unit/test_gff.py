@@ -9,7 +9,8 @@ import pytest
 
 from helpers import DEMO, shared
 from tailorseq.errors import InputError
-from tailorseq.gff import bare_id, convert, read_choices, read_models, write_choices
+from tailorseq.gff import bare_id, read_choices, read_models, write_choices
+from tailorseq.gff_convert import convert
 
 needs_bcftools = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
 # Known BRCA1 missense SNPs of HG00096/HG00099 (1000 Genomes phase 3 truth): rsID -> the

@@ -1,30 +1,38 @@
 """MSI scoring (tailorseq.somatic.msi) on constructed sequences and pysam-built alignments."""
 
 import json
+import math
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pysam
 import pytest
 
 from somatic_biomarkers import biomarkers
-from tailorseq.somatic.biomarkers import load
+from tailorseq.defaults import config_defaults
+from tailorseq.documents import load
 from tailorseq.somatic.msi import (
     METHOD_NAME,
     METHODS,
-    Site,
+    MsiSettings,
     benjamini_hochberg,
-    chi_square_sf,
     chi_square_test,
     cutoff_of,
-    find_microsatellites,
-    is_primitive,
     msi,
     purity_note,
-    repeat_length,
     status_of,
 )
+from tailorseq.somatic.repeats import Site, find_microsatellites, is_primitive, repeat_length
 from tailorseq.somatic.tmb import TmbSettings
+
+FLANK = 5  # the constructed sequences' unique flanks
+
+
+def settings(**changes: object) -> MsiSettings:
+    """The config schema's MSI settings with `changes` (cutoff, min_sites...)."""
+    return replace(MsiSettings.from_config(config_defaults("somatic")), **changes)
+
 
 READ_LENGTH = 100
 # Repeats planted in unique sequence: 0-based start, unit, copies.
@@ -66,7 +74,7 @@ def reference(tmp_path: Path) -> Path:
 
 
 def planted_sites() -> list[Site]:
-    return find_microsatellites(reference_sequence(), "chrT")
+    return find_microsatellites(reference_sequence(), "chrT", flank=FLANK)
 
 
 def read_with(
@@ -149,31 +157,36 @@ def test_planted_repeats_are_found_with_their_units_and_flanks() -> None:
 
 def test_repeats_below_the_minimum_units_are_not_sites() -> None:
     flank = "GTCAG"
-    assert find_microsatellites(flank + "A" * 9 + "CTGAC", "c") == []
-    assert find_microsatellites(flank + "CA" * 4 + "CTGTC", "c") == []
-    (site,) = find_microsatellites(flank + "A" * 10 + "CTGAC", "c", offset=100)
+    assert find_microsatellites(flank + "A" * 9 + "CTGAC", "c", flank=FLANK) == []
+    assert find_microsatellites(flank + "CA" * 4 + "CTGTC", "c", flank=FLANK) == []
+    (site,) = find_microsatellites(flank + "A" * 10 + "CTGAC", "c", flank=FLANK, offset=100)
     assert (site.start, site.end, site.unit) == (105, 115, "A")
 
 
 def test_a_dinucleotide_repeat_is_not_a_mononucleotide_or_tetranucleotide_site() -> None:
-    (site,) = find_microsatellites("GTCAC" + "TG" * 10 + "ACGAC", "c")
+    (site,) = find_microsatellites("GTCAC" + "TG" * 10 + "ACGAC", "c", flank=FLANK)
     assert site.unit == "TG" and site.length == 20
 
 
 def test_flanks_must_be_unique_sequence() -> None:
     repeat = "A" * 12
-    assert find_microsatellites("GTCAG" + repeat + "CTNAC", "c") == []  # N in a flank
-    assert find_microsatellites("GTCAG" + repeat + "CCCCCCGT", "c") == []  # C6 in the flank
-    assert find_microsatellites("GTCAG" + repeat + "GTGTGTCA", "c") == []  # (GT)3 in the flank
-    assert find_microsatellites("GTC" + repeat + "CTGAC", "c") == []  # flank too short
-    assert len(find_microsatellites("GTCAG" + repeat + "CTGAC", "c")) == 1
+    assert find_microsatellites("GTCAG" + repeat + "CTNAC", "c", flank=FLANK) == []  # N in a flank
+    assert (
+        find_microsatellites("GTCAG" + repeat + "CCCCCCGT", "c", flank=FLANK) == []
+    )  # C6 in the flank
+    assert (
+        find_microsatellites("GTCAG" + repeat + "GTGTGTCA", "c", flank=FLANK) == []
+    )  # (GT)3 in the flank
+    assert find_microsatellites("GTC" + repeat + "CTGAC", "c", flank=FLANK) == []  # flank too short
+    assert len(find_microsatellites("GTCAG" + repeat + "CTGAC", "c", flank=FLANK)) == 1
 
 
-def test_chi_square_tail_matches_tabulated_critical_values() -> None:
-    for statistic, df in ((3.841, 1), (5.991, 2), (7.815, 3), (9.488, 4), (11.070, 5)):
-        assert chi_square_sf(statistic, df) == pytest.approx(0.05, abs=2e-4)
-    assert chi_square_sf(6.635, 1) == pytest.approx(0.01, abs=1e-4)
-    assert chi_square_sf(0.0, 3) == 1.0
+def test_chi_square_test_is_pearsons_without_continuity_correction() -> None:
+    # [[20, 20], [30, 0]]: expected 28.57/11.43 and 21.43/8.57, X2 = 21.0 on 1 df, whose tail
+    # is erfc(sqrt(X2 / 2)); Yates' correction would give a larger p-value.
+    assert chi_square_test({12: 20, 10: 20}, {12: 30}) == pytest.approx(
+        math.erfc(math.sqrt(21.0 / 2)), rel=1e-6
+    )
 
 
 def test_chi_square_test_of_length_distributions() -> None:
@@ -206,7 +219,7 @@ def test_repeat_length_of_reads(tmp_path: Path) -> None:
 def test_stable_pair_scores_zero(tmp_path: Path, reference: Path) -> None:
     tumor = sample_bam(tmp_path / "tumor.bam", {}, sample="t")
     normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
-    document = msi(tumor, normal, reference, min_sites=3)
+    document = msi(tumor, normal, reference, settings(min_sites=3))
     assert document["assessed"] is True
     assert document["sites_used"] == 3 and document["unstable_sites"] == 0
     assert document["score"] == 0.0 and document["msi_high"] is False
@@ -219,7 +232,9 @@ def test_shifted_repeat_lengths_in_the_tumour_are_unstable(tmp_path: Path, refer
     tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2, 0, -2, 1], 1: [0, -2]}, sample="t")
     normal = sample_bam(tmp_path / "normal.bam", {0: [0] * 19 + [-1]}, sample="n")
     sites_tsv = tmp_path / "sites.tsv"
-    document = msi(tumor, normal, reference, cutoff=20.0, min_sites=3, sites_tsv=sites_tsv)
+    document = msi(
+        tumor, normal, reference, settings(cutoff=20.0, min_sites=3), sites_tsv=sites_tsv
+    )
     assert document["sites_used"] == 3 and document["unstable_sites"] == 2
     assert document["score"] == pytest.approx(200 / 3, abs=0.01)
     assert document["msi_high"] is True and document["cutoff"] == 20.0
@@ -232,7 +247,7 @@ def test_shifted_repeat_lengths_in_the_tumour_are_unstable(tmp_path: Path, refer
 def test_low_coverage_sites_are_not_used(tmp_path: Path, reference: Path) -> None:
     tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2]}, depth=19, sample="t")
     normal = sample_bam(tmp_path / "normal.bam", {}, depth=40, sample="n")
-    document = msi(tumor, normal, reference, min_coverage=20, min_sites=1)
+    document = msi(tumor, normal, reference, settings(min_coverage=20, min_sites=1))
     assert document["sites_used"] == 0 and document["score"] is None
     assert document["assessed"] is False and document["msi_high"] is False
     assert "only 0 microsatellite(s)" in document["reason"]
@@ -242,7 +257,7 @@ def test_low_coverage_sites_are_not_used(tmp_path: Path, reference: Path) -> Non
 def test_too_few_sites_reports_the_score_without_a_status(tmp_path: Path, reference: Path):
     tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2], 1: [0, -2]}, sample="t")
     normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
-    document = msi(tumor, normal, reference, min_sites=50)
+    document = msi(tumor, normal, reference, settings(min_sites=50))
     assert document["sites_used"] == 3 and document["unstable_sites"] == 2
     assert document["assessed"] is False and document["msi_high"] is False
     assert "at least 50 are needed" in document["reason"]
@@ -264,7 +279,7 @@ def test_a_fragment_counts_once_and_low_mapq_reads_not_at_all(
     tumor = write_bam(tmp_path / "tumor.bam", reads, head)
     normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
     sites_tsv = tmp_path / "sites.tsv"
-    msi(tumor, normal, reference, min_sites=1, sites_tsv=sites_tsv)
+    msi(tumor, normal, reference, settings(min_sites=1), sites_tsv=sites_tsv)
     first_site = sites_tsv.read_text().splitlines()[1].split("\t")
     assert first_site[4] == "12:25"  # tumour lengths
 
@@ -296,7 +311,7 @@ def test_biomarkers_merge_the_msi_document(tmp_path: Path) -> None:
     out = tmp_path / "biomarkers.json"
     document = biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)
     assert document["msi"] == scored
-    assert load(out)["msi"]["sites_used"] == 200
+    assert load("biomarkers", out)["msi"]["sites_used"] == 200
     msi_json.write_text(json.dumps(scored | {"status": "MSS", "cutoff": None}))
     with pytest.raises(ValueError, match="msi/cutoff"):
         biomarkers(vcf, callable_file, None, TmbSettings(), None, out, msi_json)
@@ -306,13 +321,13 @@ def test_the_cut_off_is_the_methods_unless_configured(tmp_path: Path, reference:
     # One of three sites unstable: 33% is MSI-high at MSIsensor's 3.5% and at 20%; MSS at 50%.
     tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2, 0, -2, 1]}, sample="t")
     normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
-    default = msi(tumor, normal, reference, min_sites=3, purity=0.6)
+    default = msi(tumor, normal, reference, settings(min_sites=3), purity=0.6)
     assert default["score"] == pytest.approx(100 / 3, abs=0.01)
     assert (default["status"], default["cutoff"]) == ("MSI-high", 3.5)
     assert "Niu" in default["cutoff_source"] and "Bioinformatics 2014" in default["cutoff_source"]
     assert default["method_name"] == "MSIsensor paired chi-square" and default["reason"] is None
     assert "purity 0.6" in default["purity_note"] and "40%" in default["purity_note"]
-    configured = msi(tumor, normal, reference, cutoff=50.0, min_sites=3)
+    configured = msi(tumor, normal, reference, settings(cutoff=50.0, min_sites=3))
     assert (configured["status"], configured["cutoff"]) == ("MSS", 50.0)
     assert configured["assessed"] and not configured["msi_high"]
     assert "somatic.msi_high" in configured["cutoff_source"]

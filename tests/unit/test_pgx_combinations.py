@@ -7,18 +7,18 @@ from functools import cache
 import pytest
 from test_pgx import write_definitions, write_vcf
 
-from helpers import SHARED_DATA, shared
-from tailorseq.cli import main
-from tailorseq.pgx import call_gene, load_definitions, read_genotypes
-from tailorseq.pgx.combinations import hgvs, is_combination_name
-from tailorseq.pgx.definitions import Variant
-from tailorseq.pgx.validation import (
+from conformance.pharmcat import (
     COMBINATION_CASES,
     COMBINATION_FILES,
     run_combination_cases,
     run_combination_files,
     run_example,
 )
+from helpers import SHARED_DATA, shared
+from tailorseq.cli import main
+from tailorseq.pgx import call_gene, load_definitions, read_genotypes
+from tailorseq.pgx.combinations import hgvs, is_combination_name
+from tailorseq.pgx.definitions import Variant
 
 PHARMCAT = SHARED_DATA / "pharmcat"
 
@@ -141,7 +141,7 @@ def test_research_mode_is_needed_for_them(tmp_path):
 @pytest.mark.shared
 def test_example_vcf_unchanged_in_research_mode(monkeypatch):
     """Every gene of PharmCAT's example has an exact call: research mode changes nothing."""
-    import tailorseq.pgx.validation as validation
+    import conformance.pharmcat as validation
 
     shared("pharmcat", "examples", "pharmcat.example.vcf")
     original = validation.call_gene

@@ -11,9 +11,9 @@ from helpers import CPIC_FILE, shared
 from tailorseq.cli import main
 from tailorseq.errors import InputError
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult, key_fit
+from tailorseq.pgx.pipeline import recommendation_source
 from tailorseq.pgx.pypgx_tables import pypgx_available
 from tailorseq.pgx.recommendations import NO_CLASSIFICATION
-from tailorseq.pgx.report import recommendation_source
 from tailorseq.report.assemble import Settings, assemble
 from tailorseq.report.render import render
 

@@ -10,6 +10,13 @@ from functools import cache
 import pytest
 from test_pgx import write_definitions, write_vcf
 
+from conformance.pharmcat import (
+    DPYD_CASES,
+    run_dpyd_cases,
+    run_dpyd_test_vcfs,
+    run_example,
+    run_hapb3_table,
+)
 from helpers import SHARED_DATA, shared
 from tailorseq.pgx import call_gene, load_definitions, read_genotypes
 from tailorseq.pgx.lowest_function import (
@@ -19,14 +26,7 @@ from tailorseq.pgx.lowest_function import (
     lowest_function_haplotypes,
 )
 from tailorseq.pgx.phenotype import pharmcat_source
-from tailorseq.pgx.report import run_pgx
-from tailorseq.pgx.validation import (
-    DPYD_CASES,
-    run_dpyd_cases,
-    run_dpyd_test_vcfs,
-    run_example,
-    run_hapb3_table,
-)
+from tailorseq.pgx.pipeline import run_pgx
 
 PHARMCAT = SHARED_DATA / "pharmcat"
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pysam
 import pytest
 
+from tailorseq.cli import main
 from tailorseq.demo import generate_demo, load_plan
 from tailorseq.pgx.definitions import load_definitions
 from tailorseq.pgx.force_genotype import force_genotype
+from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.pgx.pypgx_tables import pypgx_available
-from tailorseq.pgx.report import run_pgx
 
 SEED = 20261123
 SAMPLES = ("demo1", "demo2", "demo3-normal")
@@ -111,6 +112,16 @@ def test_planted_star_alleles_come_back_from_the_reads(demo: Path, sample: str, 
     assert all(c.gt != "./." for c in calls), [c for c in calls if c.gt == "./."][:3]
     got = {g: [d["name"] for d in c["diplotypes"]] for g, c in result["genes"].items()}
     assert got == {g: [d] for g, d in _expected(demo)[sample].items()}
+    assert _position_depths(result) == {(c.site.contig, c.site.pos): (c.dp, None) for c in calls}
+
+
+def _position_depths(result: dict) -> dict[tuple[str, int], tuple[int | None, str | None]]:
+    """(depth, filter) the PGx document gives each defining position of its genes."""
+    return {
+        (p["chromosome"], p["position"]): (p["depth"], p["filter"])
+        for gene in result["genes"].values()
+        for p in gene["positions"]
+    }
 
 
 def test_phenotypes_and_drugs_from_the_reads(demo: Path, tmp_path: Path):
@@ -138,10 +149,33 @@ def test_low_depth_is_an_explicit_no_call(demo: Path, tmp_path: Path):
     with pysam.VariantFile(str(tmp_path / "demo2.pgx.vcf.gz")) as vcf:
         records = list(vcf)
     assert len(records) == len(calls)
+    assert _position_depths(result) == {
+        (c.site.contig, c.site.pos): (c.dp, "LowDepth") for c in calls
+    }
     haploid = {contig for contig, _, _ in _haploid(demo, "demo2")}
     for r in records:  # no allele on any copy: (None,) on one-copy contigs, (None, None) else
         assert r.samples[0]["GT"] == (None,) * (1 if r.chrom in haploid else 2)
         assert r.samples[0]["DP"] > 0
+
+
+def test_command_line_genotypes_then_calls_with_depths(demo: Path, tmp_path: Path):
+    """`python -m tailorseq pgx-genotype` then `pgx`: a thin-read no-call keeps its depth and
+    reason in the PGx document, for every defining position of every gene called."""
+    folder = demo / "pgx" / "definitions"
+    pysam.faidx(str(demo / "genome.fa"))
+    vcf, out = tmp_path / "demo1.pgx.vcf.gz", tmp_path / "demo1.pgx.json"
+    assert main(["pgx-genotype", "--bam", str(demo / "demo1.bam"), "--reference",
+                 str(demo / "genome.fa"), "--definitions", str(folder), "--out", str(vcf),
+                 "--min-depth", "1000"]) == 0  # fmt: skip
+    assert main(["pgx", "--vcf", str(vcf), "--definitions", str(folder), "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    with pysam.VariantFile(str(vcf)) as handle:
+        written = {(r.contig, r.pos): (r.samples[0]["DP"], "LowDepth") for r in handle}
+    assert _position_depths(result) == written
+    definitions = load_definitions(folder)
+    for gene, entry in result["genes"].items():
+        assert len(entry["positions"]) == len(definitions[gene].variants)
+        assert all(p["depth"] > 0 for p in entry["positions"])
 
 
 def test_every_position_has_a_record_with_depth_and_quality(demo: Path, tmp_path: Path):

@@ -15,7 +15,7 @@ from tailorseq.pgx.force_genotype import force_genotype
 from tailorseq.pgx.genotypes import read_genotypes
 from tailorseq.pgx.haplotypes import apply, difference_span
 from tailorseq.pgx.matcher import call_genes
-from tailorseq.pgx.report import gene_json
+from tailorseq.pgx.pipeline import gene_json
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("bwa", "samtools", "bcftools")),

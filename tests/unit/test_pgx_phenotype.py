@@ -15,9 +15,9 @@ pytestmark = pytest.mark.skipif(
 
 from tailorseq.pgx.outside import read_outside_calls  # noqa: E402
 from tailorseq.pgx.phenotype import INDETERMINATE, pharmcat_source, pypgx_source  # noqa: E402
+from tailorseq.pgx.pipeline import run_pgx  # noqa: E402
 from tailorseq.pgx.pypgx_definitions import load_pypgx_definitions  # noqa: E402
 from tailorseq.pgx.recommendations import RecommendationTables  # noqa: E402
-from tailorseq.pgx.report import run_pgx  # noqa: E402
 
 DPYD_2A = "c.1905+1G>A (*2A)"
 CASES = [  # gene, diplotype, phenotype, activity score
@@ -185,7 +185,7 @@ def test_example_json_and_tsv(tmp_path):
 def test_male_chrx_and_chrm_calls_are_haploid():
     from tailorseq.pgx.definitions import Variant
     from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes
-    from tailorseq.pgx.report import ploidy_adjusted
+    from tailorseq.pgx.pipeline import ploidy_adjusted
 
     x1, x2 = Variant("chrX", 10, None, "A", ("G",)), Variant("chrX", 20, None, "C", ("T",))
     m1 = Variant("chrM", 1555, None, "A", ("G",))

@@ -4,7 +4,8 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tailorseq.provenance import checksums, config_hash, git_commit, manifest, sha256
+from tailorseq.files import sha256
+from tailorseq.provenance import checksums, config_hash, git_commit, manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from tailorseq.pseudonym import (
     replace_ids,
     write_mapping,
 )
-from tailorseq.sheets import Sample, SampleSheet, Unit
+from tailorseq.samples import Sample, SampleSheet, Unit
 
 KEY = b"lab-key"
 

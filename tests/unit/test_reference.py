@@ -129,6 +129,51 @@ def test_read_header_of_bam_and_cram(tmp_path: Path, name: str) -> None:
     assert header == AlignmentHeader(contigs={"chr1": 10}, read_groups=["rg1"])
 
 
+def unaligned_bam(path: Path, contigs: dict[str, int]) -> Path:
+    """A BAM of unmapped read pairs, as `samtools import` or Picard FastqToSam write it."""
+    header = {
+        "HD": {"VN": "1.6", "SO": "unsorted"},
+        "SQ": [{"SN": name, "LN": length} for name, length in contigs.items()],
+        "RG": [{"ID": "rg1", "SM": "s"}],
+    }
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for number in range(6):
+            record = pysam.AlignedSegment(out.header)
+            record.query_name = f"r{number // 2}"
+            record.flag = 77 if number % 2 == 0 else 141  # paired, unmapped, mate unmapped
+            record.query_sequence = "ACGTACGTAC"
+            record.query_qualities = pysam.qualitystring_to_array("IIIIIIIIII")
+            record.set_tag("RG", "rg1")
+            out.write(record)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("contigs", "why"),
+    [({}, "its header has no @SQ lines"), ({"chr1": 10}, "its first 6 records are all unmapped")],
+)
+def test_unaligned_bam_is_refused(tmp_path: Path, contigs: dict[str, int], why: str) -> None:
+    header = read_alignment_header(unaligned_bam(tmp_path / "u.bam", contigs))
+    [(problem, fix)] = header_problems(header, contigs or None)
+    assert problem == (
+        f"has no aligned reads ({why}): it is an unaligned BAM, which would call no variants"
+    )
+    assert "columns fq1 and fq2" in fix and "samtools fastq" in fix
+
+
+def test_aligned_bam_passes(tmp_path: Path) -> None:
+    path = tmp_path / "a.bam"
+    header = {"SQ": [{"SN": "chr1", "LN": 100}], "RG": [{"ID": "rg1", "SM": "s"}]}
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        record = pysam.AlignedSegment(out.header)
+        record.query_name, record.flag, record.reference_id = "r", 0, 0
+        record.reference_start, record.cigarstring = 5, "4M"
+        record.query_sequence = "ACGT"
+        out.write(record)
+    header = read_alignment_header(path)
+    assert header.unaligned_records == 0 and header_problems(header, {"chr1": 100}) == []
+
+
 def test_sam_text_is_refused(tmp_path: Path) -> None:
     sam = tmp_path / "a.bam"
     sam.write_text("@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:10\n")

@@ -12,15 +12,22 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tailorseq import documents
 from tailorseq.errors import InputError
-from tailorseq.findings import load_gene_list
+from tailorseq.findings import NO_CONSENT
+from tailorseq.gene_list import load_gene_list
 from tailorseq.report.assemble import (
     SampleFiles,
     Settings,
     TumourFiles,
     assemble,
 )
-from tailorseq.report.coverage import pgx_coverage, read_gene_coverage, write_gene_bed
+from tailorseq.report.coverage import (
+    pgx_coverage,
+    pgx_position_depths,
+    read_gene_coverage,
+    write_gene_bed,
+)
 from tailorseq.report.knowledge import knowledge_versions, run_started
 from tailorseq.report.mqc import write_counts
 from tailorseq.report.plots import coverage_chart, vaf_chart
@@ -58,16 +65,29 @@ def pgx_document(called: bool = True, phenotype: str = "Poor Metabolizer") -> di
         "diplotypes": [{"name": "*2/*2", "haplotypes": ["*2", "*2"]}] if called else [],
         "missing_positions": []
         if called
-        else [{"chromosome": "chr10", "position": 1, "rsid": "rs4244285"}],
+        else [{"chromosome": "chr10", "position": 1, "rsid": "rs4244285", "reason": "no genotype"}],
         "warnings": [],
-        "phenotype": {"phenotype": phenotype if called else None},
+        "phenotype": {
+            "phenotype": phenotype if called else None,
+            "activity_score": None,
+            "source": "pypgx",
+            "diplotypes": [],
+        },
     }
     return {
         "sample": "S1",
+        "vcf": "S1.vcf.gz",
+        "build": "GRCh38",
+        "sex": "female",
         "knowledge": {
+            "definitions": "definitions",
             "source": "test definitions",
+            "definition_versions": [],
+            "genome_builds": ["GRCh38"],
             "phenotypes": {"name": "pypgx", "version": "0.27.0"},
         },
+        "matcher": {},
+        "warnings": [],
         "genes": {"CYP2C19": gene},
         "recommendations": [
             {
@@ -108,13 +128,28 @@ def findings_document(
         "assessed": consent,
         "gene_list": {"name": "ACMG SF v3.2", "source": "x", "genes": 81},
         "clinvar": {"source": "clinvar.vcf", "file_date": "20250101", "sha256": "0"},
+        "settings": {"min_review_stars": 1, "max_population_af": 0.01},
         "callable": {"min_depth": 20, "min_fraction": 0.95, "min_mapq": 20},
-        "genes_assessed": [{"gene": "BRCA1", "fraction_callable": 0.99}] if consent else [],
+        "status": "assessed" if consent else NO_CONSENT,
+        "genes_assessed": [BRCA1_ASSESSED] if consent else [],
         "genes_not_assessed": not_assessed if consent else [],
         "findings": findings or [],
         "needs_confirmation": needs_confirmation or [],
-        "counts": {"findings": len(findings or []), "for_review": 2},
+        "counts": {
+            "findings": len(findings or []),
+            "needs_confirmation": len(needs_confirmation or []),
+            "for_review": 2,
+        },
     }
+
+
+BRCA1_ASSESSED = {
+    "gene": "BRCA1",
+    "cds_bases": 5592,
+    "mean_depth": 40.0,
+    "fraction_callable": 0.99,
+    "callable": "99% of coding bases at >= 20x (mapping quality >= 20)",
+}
 
 
 BRCA1 = {
@@ -127,20 +162,38 @@ BRCA1 = {
     "zygosity": "het",
     "depth": 24,
     "allele_fraction": 0.58,
+    "filter": "PASS",
+    "population_af": None,
     "consequence": {
         "consequence": "frameshift",
         "transcript": "BRCA1-201",
         "hgvsc": "c.68_69del",
         "hgvsp": "p.Glu23ValfsTer17",
     },
-    "clinvar": {"variation_id": "17662", "significance": "Pathogenic", "stars": 3},
-    "gene_list_entry": {"condition": "Hereditary breast and ovarian cancer", "inheritance": "AD"},
+    "clinvar": {
+        "variation_id": "17662",
+        "significance": "Pathogenic",
+        "review_status": "reviewed_by_expert_panel",
+        "stars": 3,
+        "condition": "Hereditary_breast_ovarian_cancer_syndrome",
+    },
+    "gene_list_entry": {
+        "gene": "BRCA1",
+        "condition": "Hereditary breast and ovarian cancer",
+        "inheritance": "AD",
+    },
     "note": "",
 }
 
 
 def write_json(path: Path, document: dict) -> Path:
     path.write_text(json.dumps(document))
+    return path
+
+
+def write_document(kind: str, path: Path, document: dict) -> Path:
+    """A stage's document as its writer writes it: stamped and validated (tailorseq.documents)."""
+    documents.write(kind, document, path)
     return path
 
 
@@ -158,8 +211,12 @@ def germline(
         consent=consent,
         stats=write_stats(tmp_path / "s.stats.txt"),
         mosdepth=write_mosdepth(tmp_path / "s.mosdepth.summary.txt"),
-        pgx=write_json(tmp_path / "s.pgx.json", pgx or pgx_document()) if with_pgx else None,
-        findings=write_json(tmp_path / "s.findings.json", findings_document(consent, findings)),
+        pgx=write_document("pgx", tmp_path / "s.pgx.json", pgx or pgx_document())
+        if with_pgx
+        else None,
+        findings=write_document(
+            "findings", tmp_path / "s.findings.json", findings_document(consent, findings)
+        ),
     )
 
 
@@ -185,7 +242,7 @@ def test_qc_metrics_and_verdicts(tmp_path: Path) -> None:
     qc = sample_qc(
         write_stats(tmp_path / "a", 1000, 900, 300),
         write_mosdepth(tmp_path / "b", 15.0),
-        Thresholds(),
+        Thresholds.from_config(None),
     )
     status = {m["key"]: (m["value"], m["status"]) for m in qc["metrics"]}
     assert status == {
@@ -248,8 +305,10 @@ def test_no_consent_says_so_and_shows_nothing(tmp_path: Path) -> None:
 def test_hereditary_negative_covers_only_the_assessed_genes(tmp_path: Path) -> None:
     lowdepth = {**BRCA1, "gene": "MSH2", "filter": "LowDepth", "note": "needs confirmation"}
     sample = germline(tmp_path)
-    sample.findings = write_json(
-        tmp_path / "n.findings.json", findings_document(True, [], needs_confirmation=[lowdepth])
+    sample.findings = write_document(
+        "findings",
+        tmp_path / "n.findings.json",
+        findings_document(True, [], needs_confirmation=[lowdepth]),
     )
     report = assemble("P4", "p2222222222", [sample], [], Settings())
     validate(report)
@@ -285,7 +344,7 @@ def test_no_negative_when_no_gene_was_assessed(tmp_path: Path) -> None:
     document["genes_not_assessed"].insert(0, {"gene": "BRCA1", "reason": "2% of coding bases"})
     document["genes_assessed"] = []
     sample = germline(tmp_path)
-    sample.findings = write_json(tmp_path / "z.findings.json", document)
+    sample.findings = write_document("findings", tmp_path / "z.findings.json", document)
     report = assemble("P5", "p3333333333", [sample], [], Settings())
     validate(report)
     statement = report["hereditary"]["statement"]
@@ -383,6 +442,14 @@ def msi_part(unstable: int, used: int, min_sites: int = 50) -> dict:
     }
 
 
+PAIR_SUMMARY = {
+    "tumor": "T1",
+    "normal": "S1",
+    "concordance": {"sites": 10, "concordant": 5, "fraction": 0.5, "verdict": "0.5 of 10"},
+    "records": {"PASS": 1},
+}
+
+
 def tumour_report(tmp_path: Path, tmb: dict, msi: dict) -> dict:
     """The report of a patient with a tumour/normal pair whose biomarkers are `tmb` and `msi`."""
     normal = germline(tmp_path)
@@ -396,10 +463,9 @@ def tumour_report(tmp_path: Path, tmb: dict, msi: dict) -> dict:
         mosdepth=normal.mosdepth,
     )
     document = {"tumor": "T1", "normal": "S1", "purity": 0.6, "tmb": tmb, "msi": msi}
-    biomarkers = write_json(tmp_path / "b.json", document)
-    summary = write_json(
-        tmp_path / "s.json", {"concordance": {"fraction": 0.5, "verdict": "0.5 of 10"}}
-    )
+    # stamped but not validated: the report's reading is what refuses a broken one
+    biomarkers = write_json(tmp_path / "b.json", documents.stamped("biomarkers", document))
+    summary = write_document("somatic", tmp_path / "s.json", PAIR_SUMMARY)
     report = assemble(
         "P5",
         "p3333333333",
@@ -523,20 +589,34 @@ def section(html: str, name: str) -> str:
 
 
 def actionable_pair(tmp_path: Path) -> TumourFiles:
-    actionable = write_json(
+    match = {
+        "kind": "variant",
+        "contig": "chr7",
+        "pos": 1,
+        "ref": "T",
+        "alt": "G",
+        "evidence_level": None,
+        "indication": None,
+        "knowledge": None,
+    }
+    actionable = write_document(
+        "actionable",
         tmp_path / "a.json",
         {
-            "matches": [
-                {"gene": "EGFR", "protein_change": "p.Leu858Arg", "tier": "IA",
-                 "drugs": ["osimertinib"]},
-                {"gene": "TP53", "protein_change": "p.Arg175His", "tier": "III", "drugs": []},
-            ],
+            "tumor": "T1", "normal": "S1", "tumor_type": None, "build": "GRCh38",
             "knowledge": {"curated": {"version": "2026-11", "sha256": "ab" * 32}, "civic": None},
+            "tiers": {}, "unknown_significance": [], "biomarkers": {}, "pass_variants": 2,
+            "matches": [
+                match | {"gene": "EGFR", "variant": "L858R", "protein_change": "p.Leu858Arg",
+                         "tier": "IA", "drugs": ["osimertinib"]},
+                match | {"gene": "TP53", "variant": "R175H", "protein_change": "p.Arg175His",
+                         "tier": "III", "drugs": []},
+            ],
         },
     )  # fmt: skip
     document = {"tumor": "T1", "normal": "S1", "purity": 0.6,
                 "tmb": tmb_part(6, 4_626), "msi": msi_part(27, 69)}  # fmt: skip
-    biomarkers = write_json(tmp_path / "b.json", document)
+    biomarkers = write_document("biomarkers", tmp_path / "b.json", document)
     return TumourFiles("T1", "S1", biomarkers, None, actionable)
 
 
@@ -661,6 +741,25 @@ def test_gene_bed_and_coverage(tmp_path: Path) -> None:
     assert chart.startswith("<svg") and "#c62828" in chart and "GENE1 (S)" in chart
 
 
+def test_pgx_position_depths_come_from_the_pgx_document() -> None:
+    """The PGx step's per-position depths, by gene; a position the VCF gave no depth for is
+    left out (no record there), and an outside call (no positions read) has none."""
+    position = {"chromosome": "chr10", "rsid": None, "filter": None}
+    document = {
+        "genes": {
+            "CYP2C19": {
+                "positions": [
+                    {**position, "position": 1, "depth": 30},
+                    {**position, "position": 2, "depth": None},
+                    {**position, "position": 3, "depth": 4, "filter": "LowDepth"},
+                ]
+            },
+            "CYP2D6": {"source": "outside call"},
+        }
+    }
+    assert pgx_position_depths(document) == {"CYP2C19": [30, 4]}
+
+
 def test_pgx_coverage_and_vaf_chart() -> None:
     entry = pgx_coverage({"CYP2C19": [30, 4, 25]}, 8)["CYP2C19"]
     assert entry["positions"] == 3 and entry["below_min_depth"] == 1
@@ -674,9 +773,9 @@ def test_pgx_coverage_and_vaf_chart() -> None:
 
 
 def test_multiqc_counts(tmp_path: Path) -> None:
-    write_json(tmp_path / "s1.pgx.json", pgx_document())
-    write_json(tmp_path / "s1.findings.json", findings_document(True, [BRCA1]))
-    write_json(tmp_path / "s2.findings.json", findings_document(False))
+    write_document("pgx", tmp_path / "s1.pgx.json", pgx_document())
+    write_document("findings", tmp_path / "s1.findings.json", findings_document(True, [BRCA1]))
+    write_document("findings", tmp_path / "s2.findings.json", findings_document(False))
     out = tmp_path / "counts_mqc.tsv"
     write_counts(sorted(tmp_path.glob("*.json")), out, {"s1": "S1"})
     rows = [line.split("\t") for line in out.read_text().splitlines() if not line.startswith("#")]
@@ -689,7 +788,7 @@ def test_knowledge_versions_and_run_start(tmp_path: Path) -> None:
     summary = write_json(
         tmp_path / "clinvar.json", {"source": "u", "file_date": "20250101", "sha256": "ab"}
     )
-    pgx = write_json(tmp_path / "p.pgx.json", pgx_document())
+    pgx = write_document("pgx", tmp_path / "p.pgx.json", pgx_document())
     versions = knowledge_versions(
         {"build": "GRCh38"}, summary, pgx, ROOT / "resources" / "acmg_sf_genes.tsv"
     )

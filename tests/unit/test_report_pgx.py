@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import CPIC_FILE, shared
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
-from tailorseq.pgx.report import run_pgx
+from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.report.pgx_section import drug_row
 from tailorseq.report.plain import pgx_paragraphs
 

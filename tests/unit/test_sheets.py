@@ -9,8 +9,9 @@ from preflight_helpers import Project, write_tsv
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from tailorseq.config import SCHEMA_DIR
 from tailorseq.errors import InputError
-from tailorseq.sheets import SCHEMA_DIR, Problems, load_sheets
+from tailorseq.sheets import Problems, load_sheets
 
 
 def only_problem(project: Project) -> InputError:
@@ -331,3 +332,59 @@ def test_paths_are_resolved_from_the_units_folder_not_cwd(project: Project, tmp_
     finally:
         os.chdir(cwd)
     assert sheet.units["n1"][0].fq2 == project.root / "data" / "n1_R2.fq"
+
+
+# ---------------------------------------------------------------- issue 19: bad input
+
+
+def test_header_only_sample_sheet_is_refused(project: Project) -> None:
+    """No sample rows would run nothing and fail late inside MultiQC: stop at the sheet."""
+    project.samples, project.units = [], []
+    problem = only_problem(project)
+    assert problem.file == str(project.samples_tsv) and problem.row is None
+    assert "has a header but no sample rows" in str(problem)
+    assert "Fix: add one row per sample below the header" in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "meant"),
+    [("kind", "tumour", "tumor"), ("sex", "F", "female"), ("sex", "Male", "male")],
+)
+def test_allowed_values_suggest_the_closest(
+    project: Project, column: str, given: str, meant: str
+) -> None:
+    project.samples[1][column] = given
+    (problem,) = [p for p in problems_of(project) if f"column '{column}'" in str(p)]
+    assert_problem(problem, project.samples_tsv, 3, f"column '{column}' is '{given}'")
+    assert problem.fix == f"use one of the allowed values (did you mean '{meant}'?)"
+
+
+def test_no_suggestion_when_nothing_is_close(project: Project) -> None:
+    project.samples[0]["kind"] = "blood"
+    assert only_problem(project).fix == "use one of the allowed values"
+
+
+def test_sample_ids_differing_only_by_case_are_refused(project: Project) -> None:
+    """results/G1 and results/g1 are one folder on a case-insensitive file system."""
+    project.samples.append({"sample": "G1", "patient": "p3", "kind": "germline"})
+    project.units.append(project.units[0] | {"sample": "G1"})
+    found = [str(p) for p in problems_of(project)]
+    (collision,) = [p for p in found if "only by case" in p]
+    assert collision.startswith(f"{project.samples_tsv}, row 5: ")
+    assert "sample 'G1' and sample 'g1' (row 2) differ only by case" in collision
+    assert "Fix: give them ids that differ by more than case" in collision
+
+
+def test_patient_ids_differing_only_by_case_are_refused(project: Project) -> None:
+    project.samples[2]["patient"] = "P2"  # the normal of t1's patient p2, written P2
+    found = [str(p) for p in problems_of(project)]
+    (collision,) = [p for p in found if "only by case" in p]
+    assert "patient 'P2' and patient 'p2' (row 3) differ only by case" in collision
+
+
+def problems_of(project: Project) -> list[InputError]:
+    """Every problem load_sheets reports for the project's sheets."""
+    project.write()
+    with pytest.raises(Problems) as raised:
+        load_sheets(project.samples_tsv, project.units_tsv)
+    return raised.value.problems

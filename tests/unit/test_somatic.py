@@ -6,8 +6,8 @@ from pathlib import Path
 import pysam
 import pytest
 
+from tailorseq import documents
 from tailorseq.somatic.biomarkers import document as biomarkers_document
-from tailorseq.somatic.biomarkers import validate as biomarkers_validate
 from tailorseq.somatic.caller import call, events_nearby
 from tailorseq.somatic.concordance import Concordance, SampleSwap
 from tailorseq.somatic.model import (
@@ -21,15 +21,16 @@ from tailorseq.somatic.model import (
     strand_bias,
     tumor_lod,
 )
+from tailorseq.somatic.records import consequence_of
 from tailorseq.somatic.tmb import (
     FDA_STATEMENT,
     TmbSettings,
     cds_intervals,
-    consequence_of,
     is_coding,
     status_of,
     tmb_section,
 )
+from tailorseq.variants import bcsq_fields
 
 SETTINGS = Settings()
 
@@ -262,7 +263,8 @@ def test_cds_intervals_are_merged_and_zero_based(tmp_path: Path) -> None:
 
 
 def test_coding_consequences() -> None:
-    assert consequence_of("missense|EGFR|EGFR-201|protein_coding|+|858L>858R|21822T>G") == (
+    entry = "missense|EGFR|EGFR-201|protein_coding|+|858L>858R|21822T>G"
+    assert consequence_of(bcsq_fields(entry)) == (
         "missense",
         "EGFR",
         "858L>858R",
@@ -362,4 +364,4 @@ def test_biomarkers_document_is_declared_and_validated(tmp_path: Path) -> None:
     assert "not an FDA-approved test" in without["tmb"]["fda_statement"]
     broken = document | {"tmb": document["tmb"] | {"status": "TMB-high"}}
     with pytest.raises(ValueError, match="tmb/status"):
-        biomarkers_validate(broken, "b.json")
+        documents.validate("biomarkers", broken, "b.json")

@@ -11,7 +11,8 @@ import pysam
 import pytest
 
 from helpers import demo_dir, shared
-from tailorseq.gff import Model, convert, read_models
+from tailorseq.gff import Model, read_models
+from tailorseq.gff_convert import convert
 from tailorseq.variants import (
     Names,
     coding_change,

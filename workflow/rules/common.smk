@@ -20,7 +20,6 @@ from tailorseq.pseudonym import (
     public_names,
     write_mapping,
 )
-from tailorseq.reference import is_url
 from tailorseq.sheets import SampleSheet, load_sheets
 
 # Results, logs and cache are for the lab's group only.
@@ -119,55 +118,3 @@ def sample_name(wildcards) -> str:
     """The sample's name in outputs (its id, or its pseudonym: outputs_sheet) behind a {pid};
     used only inside local jobs and files."""
     return SAMPLE[wildcards.pid]
-
-
-def check_pgx_config() -> None:
-    """Stop before any job when the PGx knowledge or an outside-call file is unusable."""
-    from tailorseq.pgx.pypgx_tables import pypgx_available
-
-    definitions = config["pgx"]["definitions"]
-    files = json_files(definitions, "alleles")
-    if not any(file.endswith("_translation.json") for file in files):
-        raise WorkflowError(
-            f"pgx.definitions: {definitions} holds no PharmCAT allele definitions"
-            " (<GENE>_translation.json): give the build's definition folder, or leave"
-            " pgx.definitions empty to skip pharmacogenomics"
-        )
-    phenotypes = config["pgx"]["phenotypes"]
-    if phenotypes and not json_files(phenotypes):
-        raise WorkflowError(
-            f"pgx.phenotypes: {phenotypes} holds no PharmCAT phenotype files (<GENE>.json):"
-            " give PharmCAT's phenotype folder, or leave it empty for pypgx's tables"
-        )
-    if not phenotypes and not uses_conda() and not pypgx_available():
-        raise WorkflowError(
-            "pgx: the phenotype and recommendation tables come from pypgx, which is not"
-            " installed: `pip install --no-deps pypgx==0.27.0` (make setup does), or set"
-            " pgx.phenotypes to PharmCAT's phenotype folder"
-        )
-    check_pgx_recommendations()
-    germline = {sample.sample for sample in SHEET.germline_samples()}
-    for name, path in config["pgx"]["outside_calls"].items():
-        if name not in germline:
-            raise WorkflowError(
-                f"pgx.outside_calls: {name} is not a germline or normal sample of the sheet:"
-                " name one of " + ", ".join(sorted(germline))
-            )
-        if not Path(path).is_file():
-            raise WorkflowError(
-                f"pgx.outside_calls: the file of {name} ({path}) does not exist:"
-                " give the path of its outside-call TSV, relative to the working directory"
-            )
-
-
-def check_pgx_recommendations() -> None:
-    """A local CPIC recommendation file (pgx.recommendations) is read and checked before any
-    job; a URL is checked when downloaded, by the PGx call."""
-    from tailorseq.pgx.cpic import load_cpic_file
-
-    given = config["pgx"]["recommendations"]
-    if given and not is_url(given):
-        try:
-            load_cpic_file(given)
-        except TailorseqError as error:
-            raise WorkflowError(f"pgx.recommendations: {error}") from None

@@ -204,3 +204,9 @@ def somatic_published(patient: str, name: str, suffix: str) -> str:
 def patient_report_file(patient: str, ext: str) -> str:
     """A patient's report (ext json or html)."""
     return f"results/{patient}/{patient}.report.{ext}"
+
+
+def unit_content(pid: str, uid: str) -> str:
+    """A unit's content-identity file (checksums of its files): staging depends on it, so a
+    corrected delivery with an old time stamp still reruns what depends on the unit."""
+    return f"work/{pid}/input/{pid}.{uid}.content"

@@ -1,7 +1,5 @@
 if pgx_enabled():
 
-    check_pgx_config()
-
     rule pgx_genotype:
         input:
             bam=alignment("{pid}"),

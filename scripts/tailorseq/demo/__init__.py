@@ -28,7 +28,8 @@ from tailorseq.demo.microsatellites import (
 )
 from tailorseq.demo.oncotree import write_oncotree
 from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
-from tailorseq.demo.plan import DEFAULT_PLAN, Plan, load_plan
+from tailorseq.demo.plan import Plan
+from tailorseq.demo.plan_load import DEFAULT_PLAN, load_plan
 from tailorseq.demo.population import write_population
 from tailorseq.demo.reads import simulate_pairs, write_units
 from tailorseq.demo.sequence import stream

@@ -18,7 +18,7 @@ from tailorseq.demo.plan import Contig, Patient, Plan
 from tailorseq.demo.sequence import stream
 from tailorseq.demo.variants import TumourAllele, Variant, block, quiet_spans
 from tailorseq.errors import TailorseqError
-from tailorseq.somatic.msi import find_microsatellites
+from tailorseq.somatic.repeats import find_microsatellites
 
 CLEAN_FLANK = 10  # unique bases either side (the MSI scan needs somatic.msi_flank, 5 by default)
 SLIDE = 60  # positions a slot tries from its start

@@ -35,9 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tailorseq.errors import InputError
+from tailorseq.files import sha256
 from tailorseq.pgx.phenotype import as_number
 from tailorseq.pgx.recommendations import Recommendation, same_text
-from tailorseq.provenance import sha256
 
 NO_RESULT = re.compile(r"no (?:(?P<allele>\S+) )?result", re.IGNORECASE)
 ALLELE_STATUS = re.compile(r"(?P<allele>\S+) (?P<status>positive|negative)", re.IGNORECASE)

@@ -64,6 +64,7 @@ class PositionCall:
     half_missing: bool = False  # `0/.`: one allele called, the other not (counts as missing)
     phase_set: int | None = None  # FORMAT/PS of a `|` genotype (None: no PS, or `.`)
     reason: str | None = None  # a missing genotype's FORMAT/FT (why it is a no-call), if given
+    depth: int | None = None  # FORMAT/DP, else INFO/DP (None: the record gives neither)
 
     @property
     def missing(self) -> bool:
@@ -248,6 +249,7 @@ def _position_call(
 ) -> PositionCall:
     data = record.samples[sample]
     gt = data.get("GT")
+    depth = _depth(record, data)
     if not gt or any(i is None for i in gt):
         reason = data.get("FT") if "FT" in record.format else None
         return PositionCall(
@@ -255,6 +257,7 @@ def _position_call(
             None,
             half_missing=any(i is not None for i in gt or ()),
             reason=reason if reason not in (None, "PASS", ".") else None,
+            depth=depth,
         )
     vcf_alleles = (record.ref, *(record.alts or ()))
     alleles: list[str] = []
@@ -277,7 +280,17 @@ def _position_call(
         phased=phased,
         undocumented=tuple(undocumented),
         phase_set=_phase_set(record, data, variant, path) if phased else None,
+        depth=depth,
     )
+
+
+def _depth(record, data) -> int | None:
+    """The sample's read depth at the record: FORMAT/DP, else INFO/DP, else None."""
+    if "DP" in record.format and data.get("DP") is not None:
+        return int(data["DP"])
+    if "DP" in record.header.info and record.info.get("DP") is not None:
+        return int(record.info["DP"])
+    return None
 
 
 def _phase_set(record, data, variant: Variant, path: str) -> int | None:

@@ -3,13 +3,13 @@ the patient's samples. Every section states plainly when it was not assessed and
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import tailorseq
+from tailorseq import documents
 from tailorseq.report import SCHEMA_ID
 from tailorseq.report.coverage import coverage_section
 from tailorseq.report.methods import (
@@ -23,7 +23,6 @@ from tailorseq.report.pgx_section import pgx_section
 from tailorseq.report.plain import patient_summary
 from tailorseq.report.qc import Thresholds, qc_section
 from tailorseq.report.summary import summary_section
-from tailorseq.somatic.biomarkers import load as load_biomarkers
 
 GERMLINE_KINDS = ("germline", "normal")
 
@@ -39,7 +38,6 @@ class SampleFiles:
     stats: Path | None = None
     mosdepth: Path | None = None
     pgx: Path | None = None
-    pgx_vcf: Path | None = None
     findings: Path | None = None
     gene_regions: Path | None = None
     gene_thresholds: Path | None = None
@@ -52,13 +50,12 @@ class SampleFiles:
 class Settings:
     """Thresholds and context of the report."""
 
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds = field(default_factory=lambda: Thresholds.from_config(None))
     coverage_min_depth: int = 20
     coverage_min_fraction: float = 0.9
     pgx_min_depth: int = 8
     genes: list[str] = field(default_factory=list)
     gene_list: dict[str, dict[str, Any]] = field(default_factory=dict)
-    pgx_positions: dict[tuple[str, int], str] = field(default_factory=dict)
     reference: dict[str, Any] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     config_sha256: str | None = None
@@ -117,10 +114,6 @@ MSI_FIELDS = (
 )
 
 
-def _load(path: Path | None) -> dict[str, Any] | None:
-    return json.loads(Path(path).read_text()) if path else None
-
-
 def germline_sample(samples: list[SampleFiles]) -> SampleFiles | None:
     """The sample whose germline results stand for the patient: a germline sample, else the
     normal of a tumour/normal pair."""
@@ -151,11 +144,13 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
             "statement": "Hereditary findings were not assessed: no gene annotation"
             " is configured for this reference (reference.gff3).",
         }
-    document = _load(sample.findings)
-    gene_list = document.get("gene_list")
-    clinvar = document.get("clinvar")
-    common = base | {"gene_list": gene_list, "clinvar": clinvar, "consent": document["consent"]}
-    if not document.get("assessed"):
+    document = documents.load("findings", sample.findings)
+    common = base | {
+        "gene_list": document["gene_list"],
+        "clinvar": document["clinvar"],
+        "consent": document["consent"],
+    }
+    if not document["assessed"]:
         return common | {
             "assessed": False,
             "statement": "Hereditary findings were not assessed: the patient did not"
@@ -176,7 +171,7 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
 
 def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
     """What was found, and a negative only over the genes assessed."""
-    name = (section["gene_list"] or {}).get("name", "gene list")
+    name = section["gene_list"]["name"]
     assessed, missing = section["genes_assessed"], section["genes_not_assessed"]
     total = len(assessed) + len(missing)
     found = len(section["findings"])
@@ -216,26 +211,30 @@ def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
     return " ".join(part for part in parts if part)
 
 
+def _part(item: dict[str, Any], part: str, key: str) -> Any:
+    """`item[part][key]`, None when the part is null (no consequence, no ClinVar record)."""
+    return item[part][key] if item[part] is not None else None
+
+
 def _finding(item: dict[str, Any]) -> dict[str, Any]:
-    csq = item.get("consequence") or {}
-    clinvar = item.get("clinvar") or {}
-    entry = item.get("gene_list_entry") or {}
+    """A findings document's call (resources/findings.schema.json) as the report lists it."""
+    entry = item["gene_list_entry"]
     return {
         "gene": item["gene"],
         "variant": f"{item['contig']}:{item['pos']} {item['ref']}>{item['alt']}",
-        "hgvsc": csq.get("hgvsc"),
-        "hgvsp": csq.get("hgvsp"),
-        "transcript": csq.get("transcript"),
-        "consequence": csq.get("consequence"),
-        "zygosity": item.get("zygosity"),
-        "depth": item.get("depth"),
-        "allele_fraction": item.get("allele_fraction"),
-        "significance": clinvar.get("significance"),
-        "review_stars": clinvar.get("stars"),
-        "clinvar_id": clinvar.get("variation_id"),
-        "condition": entry.get("condition") or clinvar.get("condition"),
-        "inheritance": entry.get("inheritance"),
-        "note": item.get("note") or None,
+        "hgvsc": _part(item, "consequence", "hgvsc"),
+        "hgvsp": _part(item, "consequence", "hgvsp"),
+        "transcript": _part(item, "consequence", "transcript"),
+        "consequence": _part(item, "consequence", "consequence"),
+        "zygosity": item["zygosity"],
+        "depth": item["depth"],
+        "allele_fraction": item["allele_fraction"],
+        "significance": _part(item, "clinvar", "significance"),
+        "review_stars": _part(item, "clinvar", "stars"),
+        "clinvar_id": _part(item, "clinvar", "variation_id"),
+        "condition": entry["condition"] or _part(item, "clinvar", "condition"),
+        "inheritance": entry["inheritance"],
+        "note": item["note"] or None,
     }
 
 
@@ -250,7 +249,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
     by_name = {s.name: s for s in samples}
     pairs = []
     for tumour in tumours:
-        document = load_biomarkers(tumour.biomarkers) if tumour.biomarkers else None
+        document = documents.load_optional("biomarkers", tumour.biomarkers)
         sample = by_name.get(tumour.tumor)
         pair: dict[str, Any] = {
             "tumor": tumour.tumor,
@@ -280,10 +279,10 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
                 }
             )
             continue
-        tmb = document.get("tmb") or {}
+        tmb = document["tmb"]
         mutations = [
             {
-                k: m.get(k)
+                k: m[k]
                 for k in (
                     "gene",
                     "contig",
@@ -296,19 +295,20 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
                     "vaf",
                 )
             }
-            for m in tmb.get("mutations", [])
+            for m in tmb["mutations"]
         ]
-        purity = document.get("purity", pair["purity"])
+        purity = document["purity"]
         for mutation in mutations:
             mutation["expected_vaf"], mutation["vaf_reading"] = vaf_reading(mutation["vaf"], purity)
             mutation |= hgvs_names(tumour.names, mutation)
-        actionable = _load(tumour.actionable) or document.get("actionable")
+        actionable = documents.load_optional("actionable", tumour.actionable)
         pairs.append(
             pair
             | {
                 "assessed": True,
                 "purity": purity,
                 "mutations": mutations,
+                # fields the schema leaves out when not assessed are carried as null
                 "tmb": {k: tmb.get(k) for k in TMB_FIELDS},
                 "msi": {k: document["msi"].get(k) for k in MSI_FIELDS},
                 "actionable": _actionable(actionable, tumour.names),
@@ -345,7 +345,7 @@ def vaf_reading(vaf: float | None, purity: float | None) -> tuple[float | None, 
 
 def hgvs_names(names: dict, variant: dict[str, Any]) -> dict[str, str | None]:
     """A somatic variant's transcript and HGVS names (None when not named)."""
-    key = (variant.get("contig"), variant.get("pos"), variant.get("ref"), variant.get("alt"))
+    key = (variant["contig"], variant["pos"], variant["ref"], variant["alt"])
     found = names.get(key)
     if found is None:
         return dict.fromkeys(("transcript", "hgvsc", "hgvsp", "hgvsp_short"))
@@ -357,28 +357,26 @@ def hgvs_names(names: dict, variant: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _actionable(actionable: Any, names: dict | None = None) -> dict[str, Any]:
-    if not actionable:
+def _actionable(actionable: dict[str, Any] | None, names: dict | None = None) -> dict[str, Any]:
+    """The pair's actionability document's tier I-II matches, with their HGVS names."""
+    if actionable is None:
         return {
             "assessed": False,
             "variants": [],
             "statement": "Actionability (evidence tiers and matching drugs) is not assessed"
             " yet: no somatic knowledge base is configured.",
         }
-    if isinstance(actionable, list):
-        variants = actionable
-    else:
-        variants = actionable.get("matches", actionable.get("variants", []))
     rows = [
         {
-            "gene": v.get("gene"),
-            "variant": v.get("protein_change") or v.get("variant"),
-            "tier": v.get("tier"),
-            "drugs": list(v.get("drugs") or []),
-            "evidence": v.get("evidence") or _evidence(v),
-            **(hgvs_names(names, v) if names and v.get("kind") != "biomarker" else {}),
+            "gene": v["gene"],
+            # biomarker matches (TMB-high, MSI-high) have no protein change
+            "variant": v.get("protein_change") or v["variant"],
+            "tier": v["tier"],
+            "drugs": list(v["drugs"]),
+            "evidence": _evidence(v),
+            **(hgvs_names(names, v) if names and v["kind"] != "biomarker" else {}),
         }
-        for v in variants
+        for v in actionable["matches"]
     ]
     statement = f"{len(rows)} actionable variant(s)." if rows else "No actionable variant found."
     return {"assessed": True, "variants": rows, "statement": statement}
@@ -387,9 +385,9 @@ def _actionable(actionable: Any, names: dict | None = None) -> dict[str, Any]:
 def _evidence(match: dict[str, Any]) -> str | None:
     """An actionability match's evidence in a few words: level, indication, knowledge."""
     parts = [
-        f"level {match['evidence_level']}" if match.get("evidence_level") else None,
-        match.get("indication"),
-        match.get("knowledge"),
+        f"level {match['evidence_level']}" if match["evidence_level"] else None,
+        match["indication"],
+        match["knowledge"],
     ]
     return ", ".join(str(part) for part in parts if part) or None
 
@@ -399,7 +397,7 @@ def sample_sex(sample: SampleFiles) -> dict[str, Any]:
     (tailorseq.sex), with the sex check's verdict, message and evidence."""
     if sample.sex_check is None:
         return {"sex": sample.sex or None, "sex_check": None}
-    check = json.loads(sample.sex_check.read_text())
+    check = documents.load("sex", sample.sex_check)
     sex = sample.sex
     if sex in (None, "unknown") and check["inferred_sex"] in ("male", "female"):
         sex = check["inferred_sex"]

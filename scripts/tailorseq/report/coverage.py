@@ -4,6 +4,7 @@ depth at every pharmacogenomic allele-defining position."""
 from __future__ import annotations
 
 import gzip
+import json
 import statistics
 from collections import defaultdict
 from pathlib import Path
@@ -111,28 +112,15 @@ def read_gene_coverage(
     return result
 
 
-def pgx_position_depths(vcf: Path, gene_of: dict[tuple[str, int], str]) -> dict[str, list[int]]:
-    """Depth (FORMAT/DP, else INFO/DP, else 0) at every force-genotyped PGx position, by gene;
-    `gene_of` maps (contig, position) to the gene whose alleles the position defines."""
-    import pysam
-
-    depths: dict[str, list[int]] = defaultdict(list)
-    with pysam.VariantFile(str(vcf)) as handle:
-        for record in handle:
-            gene = gene_of.get((record.contig, record.pos)) or gene_of.get(
-                (record.contig.removeprefix("chr"), record.pos)
-            )
-            if gene is None:
-                continue
-            depth = None
-            for sample in record.samples.values():
-                if "DP" in sample and sample["DP"] is not None:
-                    depth = sample["DP"]
-                    break
-            if depth is None:
-                depth = record.info.get("DP", 0) if "DP" in record.header.info else 0
-            depths[gene].append(int(depth or 0))
-    return dict(depths)
+def pgx_position_depths(document: dict) -> dict[str, list[int]]:
+    """Read depth at every allele-defining position the PGx step read from its VCF, by gene,
+    as the PGx document records it (`genes.<gene>.positions[].depth`; null depths are
+    positions the VCF had no record or no depth for, left out)."""
+    return {
+        gene: depths
+        for gene, entry in document["genes"].items()
+        if (depths := [p["depth"] for p in entry.get("positions", []) if p["depth"] is not None])
+    }
 
 
 def pgx_coverage(depths: dict[str, list[int]], min_depth: int) -> dict[str, dict[str, Any]]:
@@ -155,7 +143,7 @@ def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settin
     """The report's coverage of the genes of interest and of the PGx positions."""
     genes, pgx = [], []
     listed = set(settings.gene_list) | set(settings.genes)
-    somatic_genes = {m["gene"] for pair in tumours.get("pairs", []) for m in pair["mutations"]}
+    somatic_genes = {m["gene"] for pair in tumours["pairs"] for m in pair["mutations"]}
     for sample in samples:
         if sample.gene_regions and sample.gene_thresholds:
             per_gene = read_gene_coverage(
@@ -169,8 +157,8 @@ def coverage_section(samples: list[SampleFiles], tumours: dict, settings: Settin
             )
             for gene in sorted(wanted & set(per_gene)):
                 genes.append({"sample": sample.name, **per_gene[gene]})
-        if sample.pgx_vcf and settings.pgx_positions:
-            depths = pgx_position_depths(sample.pgx_vcf, settings.pgx_positions)
+        if sample.pgx:
+            depths = pgx_position_depths(json.loads(sample.pgx.read_text()))
             for entry in pgx_coverage(depths, settings.pgx_min_depth).values():
                 pgx.append({"sample": sample.name, **entry})
     assessed = bool(genes or pgx)

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tailorseq import documents
+
 #: Working folders whose files the run produced (the shared cache is left out: it may be older).
 RUN_FOLDERS = ("work/", "results/")
 
@@ -36,13 +38,13 @@ def knowledge_versions(
         summary = json.loads(clinvar_summary.read_text())
         knowledge["clinvar"] = {k: summary.get(k) for k in ("source", "file_date", "sha256")}
     if pgx_document and pgx_document.exists():
-        pgx = json.loads(pgx_document.read_text()).get("knowledge", {})
+        pgx = documents.load("pgx", pgx_document)["knowledge"]
         knowledge["pgx"] = {
-            "definitions": pgx_definitions or pgx.get("definitions"),
-            "source": pgx.get("source"),
-            "definition_versions": pgx.get("definition_versions"),
-            "phenotypes": pgx.get("phenotypes"),
-            "recommendations": pgx.get("recommendations"),
+            "definitions": pgx_definitions or pgx["definitions"],
+            "source": pgx.get("source"),  # absent without a SOURCE file
+            "definition_versions": pgx["definition_versions"],
+            "phenotypes": pgx["phenotypes"],
+            "recommendations": pgx.get("recommendations"),  # absent when not asked for
         }
     elif pgx_definitions:
         knowledge["pgx"] = {"definitions": pgx_definitions}

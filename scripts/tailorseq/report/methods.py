@@ -4,11 +4,10 @@ and never sees with short reads, and who signs it (from config `report`, or blan
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tailorseq
+from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.tools import find_tool
 
@@ -50,8 +49,15 @@ SIGN_OFF_FIELDS = {
 NOT_STATED = "not stated in the run's config"
 
 
-def _load(path: Path | None) -> dict[str, Any]:
-    return json.loads(Path(path).read_text()) if path else {}
+def _findings(sample: SampleFiles | None) -> dict[str, Any] | None:
+    """The sample's findings document, None when there is none."""
+    return documents.load_optional("findings", sample.findings) if sample else None
+
+
+def _pgx_knowledge(sample: SampleFiles | None) -> dict[str, Any]:
+    """The knowledge part of the sample's PGx document, empty when there is none."""
+    pgx = documents.load_optional("pgx", sample.pgx) if sample else None
+    return pgx["knowledge"] if pgx else {}
 
 
 def limitations(report: dict[str, Any]) -> list[dict[str, str]]:
@@ -95,13 +101,11 @@ def limitations(report: dict[str, Any]) -> list[dict[str, str]]:
     hereditary = report["hereditary"]
     add("hereditary", HEREDITARY_LIMITS if hereditary["assessed"] else hereditary["statement"])
     for pair in report["tumour"]["pairs"]:
-        tmb = pair.get("tmb") or {}
-        if tmb.get("status") == "not assessed":
+        tmb = pair["tmb"]  # null when somatic results were not produced
+        if tmb and tmb["status"] == "not assessed":
             add("tumour", f"TMB of {pair['tumor']} not assessed: {tmb['reason']}.")
-        msi = pair.get("msi") or {}
-        if not msi.get("assessed"):
-            reason = msi.get("reason", "not reported")
-            add("tumour", f"MSI of {pair['tumor']} not assessed: {reason}.")
+        if not pair["msi"]["assessed"]:
+            add("tumour", f"MSI of {pair['tumor']} not assessed: {pair['msi']['reason']}.")
         if not pair["actionable"]["assessed"]:
             add("tumour", pair["actionable"]["statement"])
     add("quality", QUALITY_LIMITS)
@@ -114,21 +118,20 @@ def knowledge_used(sample: SampleFiles | None, tumour_knowledge: list[dict]) -> 
     """Every knowledge source the patient's results used, with its version (name, version,
     detail), from the documents of the steps that used them."""
     used = []
-    findings = _load(sample.findings) if sample else {}
-    if findings.get("gene_list"):
-        gene_list = findings["gene_list"]
-        used.append({"name": "gene list", "version": gene_list.get("name"), "detail": None})
-    if findings.get("clinvar"):
-        clinvar = findings["clinvar"]
-        detail = f"sha256 {clinvar['sha256'][:12]}" if clinvar.get("sha256") else None
-        used.append({"name": "ClinVar", "version": clinvar.get("file_date"), "detail": detail})
-    pgx = (_load(sample.pgx) if sample else {}).get("knowledge", {})
+    findings = _findings(sample)
+    if findings is not None:
+        used.append({"name": "gene list", "version": findings["gene_list"]["name"], "detail": None})
+    clinvar = findings["clinvar"] if findings else None
+    if clinvar:
+        detail = f"sha256 {clinvar['sha256'][:12]}" if clinvar["sha256"] else None
+        used.append({"name": "ClinVar", "version": clinvar["file_date"], "detail": detail})
+    pgx = _pgx_knowledge(sample)
     if pgx:
         used.append(
             {
                 "name": "PGx allele definitions",
-                "version": pgx.get("source"),
-                "detail": ", ".join(pgx.get("definition_versions") or []) or None,
+                "version": pgx.get("source"),  # absent without a SOURCE file
+                "detail": ", ".join(pgx["definition_versions"]) or None,
             }
         )
     for key, name in (
@@ -173,8 +176,8 @@ def methods_section(
 
 
 def provenance_section(sample: SampleFiles | None, settings: Settings) -> dict[str, Any]:
-    findings = _load(sample.findings) if sample else {}
-    pgx = (_load(sample.pgx) if sample else {}).get("knowledge", {})
+    findings = _findings(sample)
+    clinvar = findings["clinvar"] if findings else None
     return {
         "pipeline": {
             "name": "tailorseq",
@@ -187,9 +190,9 @@ def provenance_section(sample: SampleFiles | None, settings: Settings) -> dict[s
             "fasta": settings.reference.get("fasta"),
         },
         "knowledge": {
-            "clinvar_file_date": (findings.get("clinvar") or {}).get("file_date"),
-            "pgx_definitions": pgx.get("source"),
-            "gene_list": (findings.get("gene_list") or {}).get("name"),
+            "clinvar_file_date": clinvar["file_date"] if clinvar else None,
+            "pgx_definitions": _pgx_knowledge(sample).get("source"),
+            "gene_list": findings["gene_list"]["name"] if findings else None,
         },
         "manifest": "results/run/provenance.json",
     }
@@ -213,7 +216,8 @@ def tumour_knowledge(tumours: list) -> list[dict]:
     from their actionability documents."""
     used: dict[str, dict] = {}
     for tumour in tumours:
-        for name, info in (_load(tumour.actionable).get("knowledge") or {}).items():
+        actionable = documents.load_optional("actionable", tumour.actionable)
+        for name, info in (actionable["knowledge"] if actionable else {}).items():
             if info:
                 detail = f"sha256 {info['sha256'][:12]}" if info.get("sha256") else None
                 version = info.get("version") or info.get("file_date") or None

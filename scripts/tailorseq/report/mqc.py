@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from tailorseq.documents import load
 
 HEADER = """# id: 'tailorseq_counts'
 # section_name: 'Pharmacogenomics and findings'
@@ -28,13 +29,14 @@ def counts(pgx: dict | None, findings: dict | None) -> list[str]:
     """The row of one sample; NA where a part was not assessed."""
     row = ["NA"] * len(COLUMNS)
     if pgx is not None:
-        genes = pgx.get("genes", {}).values()
-        row[0] = str(sum(1 for g in genes if g.get("called")))
-        row[1] = str(sum(1 for g in genes if not g.get("called")))
-        row[2] = str(sum(1 for r in pgx.get("recommendations", []) if r.get("recommendation")))
-    if findings is not None and findings.get("assessed"):
-        row[3] = str(len(findings.get("findings", [])))
-        row[4] = str(findings.get("counts", {}).get("for_review", 0))  # lab-only review file
+        genes = pgx["genes"].values()
+        row[0] = str(sum(1 for g in genes if g["called"]))
+        row[1] = str(sum(1 for g in genes if not g["called"]))
+        # recommendations are absent when not asked for
+        row[2] = str(sum(1 for r in pgx.get("recommendations", []) if r["recommendation"]))
+    if findings is not None and findings["assessed"]:
+        row[3] = str(len(findings["findings"]))
+        row[4] = str(findings["counts"]["for_review"])  # lab-only review file
     return row
 
 
@@ -45,7 +47,7 @@ def write_counts(documents: list[Path], out: Path, names: dict[str, str] | None 
     by_sample: dict[str, dict[str, dict]] = {}
     for path in documents:
         pid, kind = path.name.split(".")[0], path.name.split(".")[1]
-        by_sample.setdefault(pid, {})[kind] = json.loads(path.read_text())
+        by_sample.setdefault(pid, {})[kind] = load(kind, path)
     lines = [HEADER.rstrip("\n"), "\t".join(["Sample", *COLUMNS])]
     for pid, docs in sorted(by_sample.items()):
         lines.append(

@@ -16,9 +16,10 @@ flags a dose or drug change."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+from tailorseq import documents
 
 #: CPIC classifications strong enough for the report's summary of what needs action now.
 ACT_ON = ("strong", "moderate")
@@ -63,14 +64,15 @@ def action_text(classification: str | None, change: str, has_text: bool) -> str:
 
 
 def drug_row(rec: dict[str, Any]) -> dict[str, Any]:
-    """One drug of the report from one recommendation of the PGx document."""
-    text = rec.get("recommendation")
-    classification = rec.get("classification")
+    """One drug of the report from one recommendation of the PGx document (drug, genes,
+    recommendation and classification are required; the rest depends on the CPIC data used)."""
+    text = rec["recommendation"]
+    classification = rec["classification"]
     change = change_of(rec)
     strong = bool(classification) and classification.strip().lower() in ACT_ON
     return {
         "drug": rec["drug"],
-        "genes": rec.get("genes", {}),
+        "genes": rec["genes"],
         "recommendation": text,
         "implications": rec.get("implications") or {},
         "classification": classification,
@@ -101,16 +103,18 @@ def _version(info: dict | None) -> str | None:
 
 
 def _gene(name: str, gene: dict[str, Any]) -> dict[str, Any]:
-    phenotype = gene.get("phenotype") or {}
-    diplotypes = [d["name"] for d in gene.get("diplotypes", []) if d.get("name")]
+    """A gene of the PGx document (resources/pgx.schema.json) as the report lists it; an outside
+    call has no missing positions nor warnings."""
+    phenotype = gene["phenotype"]  # null when no phenotype source knows the diplotype
+    diplotypes = [d["name"] for d in gene["diplotypes"] if d["name"]]
     missing = [
-        m.get("rsid") or f"{m.get('chromosome')}:{m.get('position')}"
-        for m in gene.get("missing_positions", [])
+        m["rsid"] or f"{m['chromosome']}:{m['position']}" for m in gene.get("missing_positions", [])
     ]
-    called = bool(gene.get("called")) and bool(diplotypes)
+    warnings = gene.get("warnings", [])
+    called = gene["called"] and bool(diplotypes)
     reason = None
     if not called:
-        reason = "; ".join(gene.get("warnings") or []) or (
+        reason = "; ".join(warnings) or (
             f"{len(missing)} defining position(s) without a usable genotype"
             if missing
             else "no named allele combination matches the genotypes"
@@ -119,11 +123,11 @@ def _gene(name: str, gene: dict[str, Any]) -> dict[str, Any]:
         "gene": name,
         "called": called,
         "diplotype": " or ".join(diplotypes) if called else None,
-        "phenotype": phenotype.get("phenotype") if called else None,
-        "activity_score": phenotype.get("activity_score") if called else None,
-        "source": gene.get("source"),
+        "phenotype": phenotype["phenotype"] if called and phenotype else None,
+        "activity_score": phenotype["activity_score"] if called and phenotype else None,
+        "source": gene["source"],
         "missing_positions": missing,
-        "warnings": gene.get("warnings") or [],
+        "warnings": warnings,
         "not_called_reason": reason,
     }
 
@@ -141,14 +145,15 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
             "not_called": [],
             "knowledge": None,
         }
-    document = json.loads(Path(pgx).read_text())
-    genes = [_gene(g, call) for g, call in sorted(document.get("genes", {}).items())]
+    document = documents.load("pgx", pgx)
+    genes = [_gene(g, call) for g, call in sorted(document["genes"].items())]
     not_called = [
         {"gene": g["gene"], "reason": g["not_called_reason"]} for g in genes if not g["called"]
     ]
+    # absent when recommendations were not asked for
     drugs = [drug_row(rec) for rec in document.get("recommendations", [])]
     drugs.sort(key=lambda d: (not d["act_now"], d["classification"] is None, d["drug"]))
-    knowledge = document.get("knowledge", {})
+    knowledge = document["knowledge"]
     return {
         "assessed": True,
         "sample": name,
@@ -157,9 +162,9 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
         "drugs": drugs,
         "not_called": not_called,
         "knowledge": {
-            "definitions": knowledge.get("source"),
-            "phenotypes": _version(knowledge.get("phenotypes")),
+            "definitions": knowledge.get("source"),  # absent without a SOURCE file
+            "phenotypes": _version(knowledge["phenotypes"]),
             "recommendations": _version(knowledge.get("recommendations")),
         },
-        "warnings": document.get("warnings", []),
+        "warnings": document["warnings"],
     }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tailorseq import documents
+from tailorseq.defaults import config_defaults
 from tailorseq.errors import InputError
 
 if TYPE_CHECKING:
@@ -19,18 +20,18 @@ STATUS_ORDER = {"pass": 0, "warn": 1, "fail": 2, "not assessed": -1}
 class Thresholds:
     """QC limits: below `warn_*` warns, below `fail_*` fails (above, for duplicates)."""
 
-    warn_mean_coverage: float = 20.0
-    fail_mean_coverage: float = 10.0
-    warn_mapped_pct: float = 95.0
-    fail_mapped_pct: float = 90.0
-    warn_duplicate_pct: float = 20.0
-    fail_duplicate_pct: float = 40.0
+    warn_mean_coverage: float
+    fail_mean_coverage: float
+    warn_mapped_pct: float
+    fail_mapped_pct: float
+    warn_duplicate_pct: float
+    fail_duplicate_pct: float
 
     @classmethod
     def from_config(cls, qc: dict[str, Any] | None) -> Thresholds:
-        """From the config's `report.qc` section (missing keys take the defaults)."""
-        qc = qc or {}
-        return cls(**{key: float(qc[key]) for key in asdict(cls()) if key in qc})
+        """From the config's `report.qc` section (missing keys: the config schema's defaults)."""
+        values = config_defaults("report")["qc"] | (qc or {})
+        return cls(**{item.name: float(values[item.name]) for item in fields(cls)})
 
 
 def samtools_summary(path: Path) -> dict[str, float]:
@@ -170,11 +171,10 @@ def qc_section(samples: list[SampleFiles], tumours: list[TumourFiles], settings:
         entries.append(entry)
     pair_checks = []
     for tumour in tumours:
-        summary = json.loads(tumour.summary.read_text()) if tumour.summary else None
-        concordance = (summary or {}).get("concordance")
-        if concordance:
-            fraction = concordance.get("fraction")
-            verdict = concordance.get("verdict") or ""
+        summary = documents.load_optional("somatic", tumour.summary)
+        if summary is not None:
+            concordance = summary["concordance"]
+            fraction, verdict = concordance["fraction"], concordance["verdict"]
             status = judge(fraction, CONCORDANCE_WARN, CONCORDANCE_FAIL)
             pair_checks.append(
                 {

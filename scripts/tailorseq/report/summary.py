@@ -20,14 +20,14 @@ def _tumour_items(tumour: dict[str, Any]) -> list[dict[str, str]]:
     items = []
     for pair in tumour["pairs"]:
         for variant in pair["actionable"]["variants"]:
-            tier = str(variant.get("tier") or "")
+            tier = variant["tier"]
             if ACTIONABLE_TIER.fullmatch(tier):
-                drugs = ", ".join(variant.get("drugs") or []) or "no drug listed"
+                drugs = ", ".join(variant["drugs"]) or "no drug listed"
                 items.append(
                     {
                         "area": "tumour",
                         "item": " ".join(
-                            str(variant[k]) for k in ("gene", "variant") if variant.get(k)
+                            str(variant[k]) for k in ("gene", "variant") if variant[k]
                         ),
                         "detail": f"tier {tier} ({pair['tumor']}); {drugs}",
                     }

@@ -5,21 +5,22 @@ on OncoTree (`oncotree.py`); tiers and the cancer-gene list in `tiers.py`.
 
 Variants: PASS records of the annotated somatic VCF, every bcftools csq (INFO/BCSQ) consequence
 of them, compared by protein change, codon, protein region or genomic allele (`knowledge.py`).
-Biomarkers: TMB-high and MSI-high from the pair's biomarkers.json (`tmb.status` "high" / "not
-high" / "not assessed", `msi.status` "MSI-high" / "MSS" / "not assessed"; earlier documents'
-`tmb_high`, `msi_high` and `assessed` are read too). A biomarker counts only when assessed.
+Biomarkers: TMB-high and MSI-high from the pair's biomarkers.json, validated on reading
+(`tmb.status` "high" / "not high" / "not assessed", `msi.status` "MSI-high" / "MSS" / "not
+assessed"). A biomarker counts only when assessed.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.somatic.civic import load_civic
 from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import Entry, KnowledgeError, file_version, protein_key
-from tailorseq.somatic.matching import Observed, match_variant, read_somatic
+from tailorseq.somatic.matching import match_variant
 from tailorseq.somatic.oncotree import OncoTree, TumourType, applies, load_oncotree
+from tailorseq.somatic.records import Observed, read_somatic
 from tailorseq.somatic.tiers import TIER_DEFINITIONS, amp_tier, cancer_genes, unknown_significance
 
 
@@ -34,35 +35,18 @@ class KnowledgeFiles:
     civic_record: Path | None = None
 
 
-def _tmb_status(tmb: dict) -> tuple[bool, bool]:
-    """(assessed, high) from `tmb.status`, or the earlier `assessed` and `tmb_high`."""
-    status = str(tmb.get("status", "")).lower()
-    if status in ("high", "not high", "not assessed"):
-        return status != "not assessed", status == "high"
-    assessed = bool(tmb.get("assessed"))
-    return assessed, assessed and bool(tmb.get("tmb_high"))
-
-
-def _msi_status(msi: dict) -> tuple[bool, bool]:
-    """(assessed, high) from `msi.status`, or the earlier `assessed` and `msi_high`."""
-    status = str(msi.get("status", "")).upper().replace("-", "").replace(" ", "")
-    if status in ("MSIHIGH", "MSIH", "MSS", "NOTASSESSED"):
-        return status != "NOTASSESSED", status in ("MSIHIGH", "MSIH")
-    assessed = bool(msi.get("assessed"))
-    return assessed, assessed and bool(msi.get("msi_high"))
-
-
 def biomarker_status(biomarkers: dict) -> dict[str, dict]:
-    """TMB-high and MSI-high from a biomarkers document: {name: {assessed, high, value, ...}}."""
+    """TMB-high and MSI-high from a biomarkers document (resources/biomarkers.schema.json, by
+    its `status` fields): {name: {assessed, high, value, ...}}."""
     status = {}
-    tmb = biomarkers.get("tmb") or {}
-    assessed, high = _tmb_status(tmb)
+    tmb = biomarkers["tmb"]
     status["TMB-high"] = {
-        "assessed": assessed,
-        "high": high,
-        "value": tmb.get("mutations_per_mb"),
+        "assessed": tmb["status"] != "not assessed",
+        "high": tmb["status"] == "high",
+        "value": tmb["mutations_per_mb"],
         "unit": "mutations/Mb",
-        "cutoff": tmb.get("cutoff"),
+        "cutoff": tmb["cutoff"],
+        # absent without gene annotation
         "callable_coding_bases": tmb.get("callable_coding_bases"),
     }
     if tmb.get("callable_coding_bases") is not None and tmb["callable_coding_bases"] < 1_000_000:
@@ -71,17 +55,16 @@ def biomarker_status(biomarkers: dict) -> dict[str, dict]:
             " mutations/Mb was set with an approved panel of about 0.8-1.1 Mb; smaller footprints"
             " give unstable values"
         )
-    msi = biomarkers.get("msi") or {}
-    assessed, high = _msi_status(msi)
+    msi = biomarkers["msi"]
     status["MSI-high"] = {
-        "assessed": assessed,
-        "high": high,
-        "value": msi.get("score"),
+        "assessed": msi["status"] != "not assessed",
+        "high": msi["status"] == "MSI-high",
+        "value": msi["score"],
         "unit": "score",
-        "cutoff": msi.get("cutoff"),
+        "cutoff": msi.get("cutoff"),  # absent when MSI was not scored
     }
     for name, part in (("TMB-high", tmb), ("MSI-high", msi)):
-        if not status[name]["assessed"] and part.get("reason"):
+        if not status[name]["assessed"] and part["reason"]:
             status[name]["reason"] = part["reason"]
     return status
 
@@ -266,7 +249,7 @@ def actionability(
             "nodes": len(tumour.tree.nodes),
             "indication_codes_not_in_tree": tumour.tree.unknown_codes(named),
         }
-    biomarkers = json.loads(biomarkers_file.read_text())
+    biomarkers = documents.load("biomarkers", biomarkers_file)
     status = biomarker_status(biomarkers)
     variants = read_somatic(vcf)
     found = merge(
@@ -278,8 +261,9 @@ def actionability(
     matched = {m.pop("variant_key") for m in found if m["kind"] == "variant"}
     genes = cancer_genes(curated, civic_genes)
     return {
-        "tumor": biomarkers.get("tumor"),
-        "normal": biomarkers.get("normal"),
+        "schema": documents.IDS["actionable"],
+        "tumor": biomarkers["tumor"],
+        "normal": biomarkers["normal"],
         "tumor_type": tumour_type,
         "tumor_type_oncotree": tumour_section(tumour),
         "build": build,
@@ -331,7 +315,7 @@ def tsv_value(value: object) -> str:
 
 def write_outputs(document: dict, json_out: Path, tsv_out: Path) -> None:
     """The document as JSON, and its tier I-III rows as TSV."""
-    json_out.write_text(json.dumps(document, indent=2) + "\n")
+    documents.write("actionable", document, json_out)
     rows = [*document["matches"], *document["unknown_significance"]]
     lines = ["\t".join(TSV_COLUMNS)]
     lines += ["\t".join(tsv_value(row.get(c)) for c in TSV_COLUMNS) for row in rows]

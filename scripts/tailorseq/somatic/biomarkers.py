@@ -1,6 +1,6 @@
 """A tumour/normal pair's biomarkers document: TMB (tailorseq.somatic.tmb) and MSI
 (tailorseq.somatic.msi), declared by resources/biomarkers.schema.json and validated on write and
-on read.
+on read (tailorseq.documents).
 
 Readers use the status fields: `tmb.status` ("high", "not high", "not assessed", with `reason`)
 and `msi.status` ("MSI-high", "MSS", "not assessed", with `reason`). `tmb.tmb_high`,
@@ -8,15 +8,12 @@ and `msi.status` ("MSI-high", "MSS", "not assessed", with `reason`). `tmb.tmb_hi
 readers that still use them.
 """
 
-import json
 from pathlib import Path
 
-import jsonschema
-
-from tailorseq.files import write_atomic
+from tailorseq import documents
 from tailorseq.somatic.tmb import TmbSettings, tmb_section, without_annotation
 
-SCHEMA = Path(__file__).resolve().parents[3] / "resources" / "biomarkers.schema.json"
+KIND = "biomarkers"
 
 
 def msi_not_scored() -> dict:
@@ -41,8 +38,9 @@ def document(
     """The biomarkers document of a pair, validated; without an annotated VCF and callable
     coding bases (no gene annotation) TMB is not assessed."""
     result = {
-        "tumor": (pair_summary or {}).get("tumor"),
-        "normal": (pair_summary or {}).get("normal"),
+        "schema": documents.IDS[KIND],
+        "tumor": pair_summary["tumor"] if pair_summary else None,
+        "normal": pair_summary["normal"] if pair_summary else None,
         "purity": purity,
         "tmb": tmb_section(vcf, callable_file, settings)
         if vcf is not None and callable_file is not None
@@ -50,30 +48,6 @@ def document(
         "msi": msi if msi is not None else msi_not_scored(),
     }
     if pair_summary is not None:
-        result["concordance"] = pair_summary.get("concordance")
-    validate(result, "biomarkers document")
+        result["concordance"] = pair_summary["concordance"]
+    documents.validate(KIND, result, "biomarkers document")
     return result
-
-
-def validate(data: dict, where: str) -> None:
-    """Raise ValueError naming `where` and the field when `data` breaks the declared shape."""
-    schema = json.loads(SCHEMA.read_text())
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(data)
-    )
-    if error is not None:
-        field = "/".join(str(part) for part in error.absolute_path) or "(top)"
-        raise ValueError(f"{where}: {field}: {error.message} ({SCHEMA.name})")
-
-
-def write(data: dict, path: Path) -> None:
-    """Validate and write a biomarkers document."""
-    validate(data, str(path))
-    write_atomic(path, json.dumps(data, indent=2) + "\n")
-
-
-def load(path: Path) -> dict:
-    """Read and validate a biomarkers document."""
-    data = json.loads(Path(path).read_text())
-    validate(data, str(path))
-    return data

@@ -7,7 +7,6 @@ whose TLOD reaches the minimum is written, with FILTER PASS or the reasons it fa
 """
 
 import bisect
-import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq import documents
 from tailorseq.somatic.concordance import Concordance
 from tailorseq.somatic.model import FILTERS, Evidence, Reads, Settings, Verdict, assess, tumor_lod
 
@@ -266,6 +266,7 @@ def call(
         tumor, normal, settings.min_concordance, settings.min_concordance_sites
     )
     result = {
+        "schema": documents.IDS["somatic"],
         "tumor": tumor,
         "normal": normal,
         "concordance": {
@@ -277,5 +278,5 @@ def call(
         "records": dict(sorted(counts.items())),
     }
     if summary is not None:
-        summary.write_text(json.dumps(result, indent=2) + "\n")
+        documents.write("somatic", result, summary)
     return result

@@ -8,7 +8,7 @@ or by a biomarker (TMB-high, MSI-high). Indications name OncoTree codes or class
 import re
 from pathlib import Path
 
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256
 from tailorseq.somatic.knowledge import (
     Allele,
     Entry,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
-from tailorseq.provenance import sha256
+from tailorseq.files import sha256
 from tailorseq.reference import standard_name
 from tailorseq.variants import AA1
 

@@ -32,23 +32,20 @@ code, no MSIsensor code or site list):
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pysam
+from scipy.stats import chi2_contingency
 
-MIN_UNITS = {1: 10, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5}
-# Repeats this short in a flank make it non-unique (MSIsensor's scan: homopolymer >= 5,
-# microsatellite >= 3 copies).
-FLANK_REPEAT_UNITS = {1: 5, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3}
-MAX_REPEAT_BASES = 60
-WINDOW = 10_000  # bases per coverage window
-SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, dup, supp.
-# CIGAR operations consuming the query / the reference (M I D N S H P = X).
-QUERY_OPS = {0, 1, 4, 7, 8}
-REF_OPS = {0, 2, 3, 7, 8}
+from tailorseq.files import write_atomic
+from tailorseq.somatic.repeats import (
+    MAX_REPEAT_BASES,
+    Site,
+    covered_regions,
+    find_microsatellites,
+    length_distribution,
+)
 
 STATUSES = ("MSI-high", "MSS", "not assessed")
 
@@ -73,24 +70,24 @@ METHOD = (
 
 
 @dataclass(frozen=True)
-class Site:
-    """A microsatellite: [start, end) 0-based on `contig`, its unit and its flank sequences."""
+class MsiSettings:
+    """MSI settings (config `somatic`, defaults in the config schema): the configured MSI-high
+    cut-off (None: the method's), spanning fragments a site needs in each sample, mapping
+    quality, flank bases, FDR, and the sites needed for an assessment."""
 
-    contig: str
-    start: int
-    end: int
-    unit: str
-    left: str
-    right: str
+    cutoff: float | None
+    min_coverage: int
+    min_mapq: int
+    flank: int
+    fdr: float
+    min_sites: int
 
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
-    @property
-    def span(self) -> tuple[int, int]:
-        """The repeat with its flanks, 0-based half-open."""
-        return self.start - len(self.left), self.end + len(self.right)
+    @classmethod
+    def from_config(cls, somatic: dict) -> MsiSettings:
+        named = {
+            name: somatic[f"msi_{name}"] for name in ("min_coverage", "flank", "fdr", "min_sites")
+        }
+        return cls(cutoff=somatic["msi_high"], min_mapq=somatic["min_mapq"], **named)
 
 
 @dataclass
@@ -105,158 +102,14 @@ class SiteResult:
     unstable: bool = False
 
 
-def is_primitive(unit: str) -> bool:
-    """True when `unit` is not a repeat of a shorter unit (AT yes, AA or ATAT no)."""
-    return (unit + unit).find(unit, 1) == len(unit)
-
-
-def tandem_repeats(sequence: str, min_units: dict[int, int]) -> list[tuple[int, int, str]]:
-    """Maximal perfect tandem repeats (start, end, unit) of primitive units, 0-based.
-
-    For a unit size k, a run of L positions i with sequence[i] == sequence[i + k] is a k-periodic
-    stretch of L + k bases; the positions come from one XOR of the sequence with itself shifted
-    by k (big-integer arithmetic, so the whole scan runs in C). A stretch whose first k bases are
-    themselves periodic (AA, ATAT) belongs to the shorter unit and is left to it."""
-    data = sequence.encode("ascii")
-    number = int.from_bytes(data, "big")
-    found = []
-    for size, copies in min_units.items():
-        if len(data) <= size:
-            continue
-        shifted = int.from_bytes(data[size:] + bytes(size), "big")
-        equal = (number ^ shifted).to_bytes(len(data), "big")
-        for run in re.finditer(b"\\x00{%d,}" % ((copies - 1) * size), equal):
-            start, end = run.start(), min(run.end() + size, len(data))
-            unit = sequence[start : start + size]
-            if (end - start) // size >= copies and is_primitive(unit) and set(unit) <= set("ACGT"):
-                found.append((start, start + (end - start) // size * size, unit))
-    return sorted(found)
-
-
-def find_microsatellites(
-    sequence: str,
-    contig: str,
-    offset: int = 0,
-    flank: int = 5,
-    min_units: dict[int, int] | None = None,
-    max_bases: int = MAX_REPEAT_BASES,
-) -> list[Site]:
-    """The microsatellites of `sequence` (which starts at 0-based `offset` on `contig`) with
-    `flank` bases of unique sequence either side, sorted by position."""
-    sequence = sequence.upper()
-    candidates = tandem_repeats(sequence, min_units or MIN_UNITS)
-    # Positions inside any repeat at the lenient minimums: a flank base there is not unique
-    # (a repeat overlapping the candidate and reaching past it covers a flank base too).
-    repetitive = bytearray(len(sequence))
-    for start, end, _ in tandem_repeats(sequence, FLANK_REPEAT_UNITS):
-        repetitive[start:end] = b"\x01" * (end - start)
-    sites = []
-    for start, end, unit in candidates:
-        if end - start > max_bases or start - flank < 0 or end + flank > len(sequence):
-            continue
-        left, right = sequence[start - flank : start], sequence[end : end + flank]
-        if set(left + right) - set("ACGT"):
-            continue
-        if 1 in repetitive[start - flank : start] or 1 in repetitive[end : end + flank]:
-            continue
-        sites.append(Site(contig, offset + start, offset + end, unit, left, right))
-    return sites
-
-
-def query_position(read: pysam.AlignedSegment, target: int) -> int | None:
-    """The query index aligned to 0-based reference position `target`, None when that
-    reference base is deleted or skipped in the read or outside its alignment."""
-    ref = read.reference_start
-    query = 0
-    for operation, length in read.cigartuples or ():
-        consumes_ref = operation in REF_OPS
-        consumes_query = operation in QUERY_OPS
-        if consumes_ref and ref <= target < ref + length:
-            return query + (target - ref) if consumes_query else None
-        if consumes_ref:
-            ref += length
-        if consumes_query:
-            query += length
-    return None
-
-
-def repeat_length(read: pysam.AlignedSegment, site: Site) -> int | None:
-    """Bases between the site's flanks in `read`, None unless the read spans the repeat and
-    both flanks and carries both flanks' exact sequence."""
-    span_start, span_end = site.span
-    if read.reference_start > span_start or read.reference_end < span_end:
-        return None
-    first = query_position(read, span_start)
-    last = query_position(read, span_end - 1)
-    if first is None or last is None or last < first:
-        return None
-    sequence = read.query_sequence
-    if sequence is None:
-        return None
-    segment = sequence[first : last + 1].upper()
-    if not (segment.startswith(site.left) and segment.endswith(site.right)):
-        return None
-    length = len(segment) - len(site.left) - len(site.right)
-    return length if length >= 0 else None
-
-
-def usable(read: pysam.AlignedSegment, min_mapq: int) -> bool:
-    return not read.flag & SKIP_FLAGS and read.mapping_quality >= min_mapq
-
-
-def length_distribution(bam: pysam.AlignmentFile, site: Site, min_mapq: int) -> dict[int, int]:
-    """Repeat length (bases) -> fragments, over the fragments spanning the site (one read each)."""
-    counts: dict[int, int] = {}
-    seen: set[str] = set()
-    span_start, span_end = site.span
-    for read in bam.fetch(site.contig, span_start, span_end):
-        if not usable(read, min_mapq) or read.query_name in seen:
-            continue
-        length = repeat_length(read, site)
-        if length is not None:
-            seen.add(read.query_name)
-            counts[length] = counts.get(length, 0) + 1
-    return counts
-
-
-def chi_square_sf(statistic: float, df: int) -> float:
-    """P(X >= statistic) for X chi-square with integer `df` degrees of freedom (closed forms:
-    Poisson sum for even df, erfc plus a series for odd df)."""
-    if df <= 0 or statistic <= 0:
-        return 1.0
-    half = statistic / 2
-    if df % 2 == 0:
-        term, total = 1.0, 1.0
-        for i in range(1, df // 2):
-            term *= half / i
-            total += term
-        return min(1.0, math.exp(-half) * total)
-    root = math.sqrt(statistic)
-    value = math.erfc(root / math.sqrt(2))
-    if df > 1:
-        term = root * math.exp(-half) / math.sqrt(math.pi / 2)  # 2 * phi(root) * root
-        total = term
-        for j in range(2, (df + 1) // 2):
-            term *= statistic / (2 * j - 1)
-            total += term
-        value += total
-    return min(1.0, value)
-
-
 def chi_square_test(tumor: dict[int, int], normal: dict[int, int]) -> float:
-    """Pearson's chi-square p-value of the 2 x K table of length counts (K lengths seen)."""
+    """Pearson's chi-square p-value (no continuity correction) of the 2 x K table of length
+    counts (K lengths seen)."""
     lengths = sorted(set(tumor) | set(normal))
-    n_tumor, n_normal = sum(tumor.values()), sum(normal.values())
-    total = n_tumor + n_normal
-    if len(lengths) < 2 or not n_tumor or not n_normal:
+    if len(lengths) < 2 or not sum(tumor.values()) or not sum(normal.values()):
         return 1.0
-    statistic = 0.0
-    for length in lengths:
-        column = tumor.get(length, 0) + normal.get(length, 0)
-        for observed, row in ((tumor.get(length, 0), n_tumor), (normal.get(length, 0), n_normal)):
-            expected = row * column / total
-            statistic += (observed - expected) ** 2 / expected
-    return chi_square_sf(statistic, len(lengths) - 1)
+    table = [[counts.get(length, 0) for length in lengths] for counts in (tumor, normal)]
+    return float(chi2_contingency(table, correction=False).pvalue)
 
 
 def benjamini_hochberg(p_values: list[float]) -> list[float]:
@@ -272,43 +125,15 @@ def benjamini_hochberg(p_values: list[float]) -> list[float]:
     return q_values
 
 
-def covered_regions(
-    bams: list[pysam.AlignmentFile], contig: str, length: int, min_reads: int, window: int = WINDOW
-) -> list[tuple[int, int]]:
-    """Merged windows of `contig` where every alignment has at least `min_reads` reads."""
-    regions: list[tuple[int, int]] = []
-    for start in range(0, length, window):
-        end = min(length, start + window)
-        covered = True
-        for bam in bams:
-            reads = 0
-            for _ in bam.fetch(contig, start, end):
-                reads += 1
-                if reads >= min_reads:
-                    break
-            if reads < min_reads:
-                covered = False
-                break
-        if not covered:
-            continue
-        if regions and regions[-1][1] == start:
-            regions[-1] = (regions[-1][0], end)
-        else:
-            regions.append((start, end))
-    return regions
-
-
 def score_sites(
     tumor_bam: Path,
     normal_bam: Path,
     reference: Path,
-    min_coverage: int = 20,
-    min_mapq: int = 20,
-    flank: int = 5,
-    fdr: float = 0.05,
+    settings: MsiSettings,
 ) -> tuple[list[SiteResult], int]:
     """Every candidate site's length distributions and test; and the number of sites found in
     the covered windows (before the coverage requirement)."""
+    min_coverage, min_mapq, flank = settings.min_coverage, settings.min_mapq, settings.flank
     results: list[SiteResult] = []
     found = 0
     with (
@@ -327,7 +152,7 @@ def score_sites(
                 sequence = fasta.fetch(contig, low, high)
                 sites = [
                     site
-                    for site in find_microsatellites(sequence, contig, low, flank)
+                    for site in find_microsatellites(sequence, contig, flank=flank, offset=low)
                     if start <= site.start < end
                 ]
                 found += len(sites)
@@ -344,7 +169,7 @@ def score_sites(
         result.p_value = chi_square_test(result.tumor, result.normal)
     for result, q_value in zip(used, benjamini_hochberg([r.p_value for r in used]), strict=True):
         result.q_value = q_value
-        result.unstable = q_value < fdr
+        result.unstable = q_value < settings.fdr
     return results, found
 
 
@@ -404,20 +229,14 @@ def msi(
     tumor_bam: Path,
     normal_bam: Path,
     reference: Path,
-    cutoff: float | None = None,
-    min_coverage: int = 20,
-    min_mapq: int = 20,
-    flank: int = 5,
-    fdr: float = 0.05,
-    min_sites: int = 50,
+    settings: MsiSettings,
     sites_tsv: Path | None = None,
     purity: float | None = None,
 ) -> dict:
     """The MSI document of a pair: status, score, sites used and unstable, the cut-off of the
     method (or the configured one) with its source, and the effect of purity."""
-    results, found = score_sites(
-        tumor_bam, normal_bam, reference, min_coverage, min_mapq, flank, fdr
-    )
+    results, found = score_sites(tumor_bam, normal_bam, reference, settings)
+    min_coverage, min_sites, fdr = settings.min_coverage, settings.min_sites, settings.fdr
     used = [r for r in results if is_used(r, min_coverage)]
     unstable = [r for r in used if r.unstable]
     score = 100 * len(unstable) / len(used) if used else None
@@ -425,8 +244,8 @@ def msi(
         rows = [site_row(r) | {"used": is_used(r, min_coverage)} for r in results]
         header = [*site_row(SiteResult(Site("", 0, 0, "", "", ""))), "used"]
         lines = ["\t".join(header)] + ["\t".join(str(v) for v in row.values()) for row in rows]
-        sites_tsv.write_text("\n".join(lines) + "\n")
-    threshold, source = cutoff_of(cutoff)
+        write_atomic(sites_tsv, "\n".join(lines) + "\n")
+    threshold, source = cutoff_of(settings.cutoff)
     status = status_of(score, len(used), min_sites, threshold)
     document: dict = {
         "status": status,
@@ -442,7 +261,7 @@ def msi(
         "min_sites": min_sites,
         "min_coverage": min_coverage,
         "fdr": fdr,
-        "method": METHOD.format(flank=flank, fdr=fdr, min_coverage=min_coverage),
+        "method": METHOD.format(flank=settings.flank, fdr=fdr, min_coverage=min_coverage),
         "purity": purity,
         "purity_note": purity_note(purity),
         "reason": None,

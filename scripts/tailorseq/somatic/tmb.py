@@ -28,10 +28,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pysam
-
 from tailorseq.gff import read_features
-from tailorseq.variants import bcsq_fields
+from tailorseq.somatic.records import read_somatic
 
 CODING_CONSEQUENCES = {
     "missense",
@@ -126,12 +124,6 @@ def read_callable(path: Path) -> dict[str, int]:
     return values
 
 
-def consequence_of(bcsq: str) -> tuple[str, str, str]:
-    """(consequence, gene, protein change) of one BCSQ entry (consequence|gene|...|aa|...)."""
-    fields = bcsq_fields(bcsq)
-    return fields[0].lstrip("@*"), fields[1], fields[5]
-
-
 def is_coding(consequence: str) -> bool:
     """True when a (possibly compound, '&'-joined) consequence touches the coding sequence."""
     return any(part in CODING_CONSEQUENCES for part in consequence.split("&"))
@@ -140,32 +132,25 @@ def is_coding(consequence: str) -> bool:
 def coding_mutations(vcf: Path) -> list[dict]:
     """PASS records with a coding consequence, with gene, change, tumour depth and VAF."""
     found = []
-    with pysam.VariantFile(str(vcf)) as handle:
-        tumor = next(iter(handle.header.samples))
-        for record in handle:
-            if list(record.filter.keys()) != ["PASS"]:
-                continue
-            entries = record.info.get("BCSQ") or ()
-            coding = [consequence_of(entry) for entry in entries if not entry.startswith("@")]
-            coding = [entry for entry in coding if is_coding(entry[0])]
-            if not coding:
-                continue
-            consequence, gene, change = coding[0]
-            call = record.samples[tumor]
-            found.append(
-                {
-                    "contig": record.contig,
-                    "pos": record.pos,
-                    "ref": record.ref,
-                    "alt": record.alts[0],
-                    "type": "snv" if len(record.ref) == len(record.alts[0]) == 1 else "indel",
-                    "gene": gene,
-                    "consequence": consequence,
-                    "protein_change": change,
-                    "vaf": round(call["AF"][0], 4),
-                    "depth": call.get("DP"),
-                }
-            )
+    for variant in read_somatic(vcf):
+        coding = [entry for entry in variant.consequences if is_coding(entry[1])]
+        if not coding:
+            continue
+        gene, consequence, change = coding[0]
+        found.append(
+            {
+                "contig": variant.contig,
+                "pos": variant.pos,
+                "ref": variant.ref,
+                "alt": variant.alt,
+                "type": variant.kind,
+                "gene": gene,
+                "consequence": consequence,
+                "protein_change": change,
+                "vaf": variant.vaf,
+                "depth": variant.depth,
+            }
+        )
     return found
 
 

@@ -1,3 +1,4 @@
+from tailorseq.knowledge_checks import json_files
 from tailorseq.reference import is_url
 
 # Input functions of the pharmacogenomics stage (rules in pgx.smk).
@@ -6,14 +7,6 @@ from tailorseq.reference import is_url
 def pgx_enabled() -> bool:
     """True when the build has PGx allele definitions (config pgx.definitions)."""
     return bool(config["pgx"]["definitions"])
-
-
-def json_files(folder: str, subfolder: str = "") -> list[str]:
-    """The JSON files of a knowledge folder (or of its `subfolder` when it has one)."""
-    path = Path(folder)
-    if subfolder and (path / subfolder).is_dir():
-        path = path / subfolder
-    return sorted(str(file) for file in path.glob("*.json"))
 
 
 def pgx_definition_files() -> list[str]:

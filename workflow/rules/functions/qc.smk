@@ -1,12 +1,17 @@
+from tailorseq.checks import SCAN_CACHE
+from tailorseq.fastq import ScanCache, record_content
+
 # Input functions of staging, trimming and alignment QC (rules in qc.smk).
 
 
 def staged_unit_inputs(wildcards) -> dict[str, str]:
-    """The user's files for one unit (FASTQ pair or BAM), to be linked under pseudonymous names."""
+    """The user's files for one unit (FASTQ pair or BAM), to be staged under pseudonymous names,
+    and the unit's content identity."""
     row = unit(wildcards)
+    content = unit_content(wildcards.pid, wildcards.uid)
     if row.is_bam:
-        return {"bam": str(row.bam)}
-    return {"fq1": str(row.fq1), "fq2": str(row.fq2)}
+        return {"bam": str(row.bam), "content": content}
+    return {"fq1": str(row.fq1), "fq2": str(row.fq2), "content": content}
 
 
 def sample_file_source(wildcards) -> str:
@@ -39,3 +44,15 @@ def fastp_adapter_options(wildcards) -> str:
     if adapters:
         return f"--adapter_sequence {adapters} --adapter_sequence_r2 {adapters}"
     return "--detect_adapter_for_pe"
+
+
+# Rewritten only when a unit's content changed (checksums cached with the FASTQ scans).
+if workflow.is_main_process:
+    record_content(
+        ScanCache(Path(config["cache_dir"]) / SCAN_CACHE),
+        {
+            Path(unit_content(PID[name], uid)): list(row.files.values())
+            for name, units in UID.items()
+            for uid, row in units.items()
+        },
+    )

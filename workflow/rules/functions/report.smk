@@ -50,7 +50,6 @@ def sample_report_files(sample) -> dict[str, str]:
         files["gene_thresholds"] = f"{prefix}.thresholds.bed.gz"
     if is_germline(sample) and pgx_enabled():
         files["pgx"] = f"{pgx_file(pid)}.json"
-        files["pgx_vcf"] = pgx_vcf(pid)
     if is_germline(sample) and annotation_enabled():
         files["findings"] = f"{findings_file(pid)}.json"
     return files
@@ -134,7 +133,6 @@ def report_options() -> dict:
     return {
         "report": REPORT_CONFIG,
         "gene_list": GENE_LIST if annotation_enabled() else None,
-        "pgx_definitions": config["pgx"]["definitions"] if pgx_enabled() else None,
         "pgx_min_depth": config["pgx"]["min_depth"],
         "reference": {
             "build": config["reference"]["build"],

@@ -1,6 +1,7 @@
 """Checking the matcher against PharmCAT's own material (`../shared/data/pharmcat`): the 45 cases
 taken from its Java tests, its named test VCFs, and its example VCF with its own report. Used by
-`tests/unit/test_pgx_pharmcat.py` and `bench/pgx_pharmcat.py`; nothing here is copied from
+`tests/conformance/test_pharmcat.py`, `tests/unit/test_pgx_dpyd.py`,
+`tests/unit/test_pgx_combinations.py` and `bench/pgx_pharmcat.py`; nothing here is copied from
 PharmCAT, everything is read from the folder at run time."""
 
 from __future__ import annotations

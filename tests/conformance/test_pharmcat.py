@@ -5,9 +5,7 @@ from functools import cache
 
 import pytest
 
-from helpers import SHARED_DATA, shared
-from tailorseq.pgx import load_definitions
-from tailorseq.pgx.validation import (
+from conformance.pharmcat import (
     case_flags,
     decode_test_vcf,
     diplotype_set,
@@ -16,6 +14,8 @@ from tailorseq.pgx.validation import (
     run_example,
     run_test_vcfs,
 )
+from helpers import SHARED_DATA, shared
+from tailorseq.pgx import load_definitions
 
 pytestmark = pytest.mark.shared
 

@@ -1,49 +1,28 @@
-"""The standalone command: a VCF in, per-gene calls out as JSON and TSV."""
+"""How the PGx steps run: force-genotyping every defining position of the panel from the reads
+(a VCF out), then calling each gene from that VCF (diplotypes, phenotypes, CPIC
+recommendations, per-position depths out as JSON and TSV)."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
-from tailorseq.pgx import pypgx_tables
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
-from tailorseq.pgx.definitions import knowledge_version, load_definitions
+from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
+from tailorseq.pgx.force_genotype import SiteCall, force_genotype
 from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
 from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
 from tailorseq.pgx.matcher import GeneCall, call_genes
 from tailorseq.pgx.outside import SOURCE as OUTSIDE_SOURCE
 from tailorseq.pgx.outside import OutsideCall, read_outside_calls
+from tailorseq.pgx.panel import load_panel
 from tailorseq.pgx.phenotype import GenePhenotype, PhenotypeSource, phenotype_source
 
 TSV_COLUMNS = ["gene", "diplotype", "phenotype", "activity_score", "missing_positions", "source"]
-#: Genes called elsewhere (copy number, hybrids): PharmCAT takes them as outside calls too.
-OUTSIDE_CALL_GENES = frozenset({"CYP2D6"})
-#: Genes PharmCAT's definitions lack, taken from pypgx's allele table when it is installed.
-PYPGX_ONLY_GENES = ("MT-RNR1",)
 MATCHER_SOURCE = "named allele matcher"
 SEXES = ("male", "female", "unknown")
-
-
-def definitions_folder(definitions: str | None, build: str | None) -> Path:
-    """`--definitions` when given, else `$TAILORSEQ_PGX_DEFINITIONS_<BUILD>` (e.g. `_GRCH38`),
-    else `$TAILORSEQ_PGX_DEFINITIONS`."""
-    if definitions:
-        return Path(definitions)
-    names = []
-    if build:
-        names.append(f"TAILORSEQ_PGX_DEFINITIONS_{build.upper()}")
-    names.append("TAILORSEQ_PGX_DEFINITIONS")
-    for name in names:
-        if os.environ.get(name):
-            return Path(os.environ[name])
-    raise InputError(
-        "--definitions",
-        f"no allele definitions given for build {build or '(unspecified)'}",
-        f"pass --definitions DIR or set {' or '.join(names)} to a PharmCAT definitions folder",
-    )
 
 
 def gene_json(call: GeneCall) -> dict:
@@ -72,6 +51,21 @@ def gene_json(call: GeneCall) -> dict:
         "undocumented_alleles": call.undocumented,
         "warnings": call.warnings,
     }
+
+
+def position_depths(definition: GeneDefinition, genotypes: SampleGenotypes) -> list[dict]:
+    """Every defining position of a gene with the VCF's read depth there (null: no record, or
+    no DP) and, for a no-call, the reason the VCF gives (FORMAT/FT, e.g. LowDepth)."""
+    return [
+        {
+            "chromosome": call.variant.chromosome,
+            "position": call.variant.position,
+            "rsid": call.variant.rsid,
+            "depth": call.depth,
+            "filter": call.reason,
+        }
+        for call in genotypes.for_gene(definition)
+    ]
 
 
 def _score_text(score: float | None) -> str:
@@ -121,10 +115,12 @@ def ploidy_adjusted(genotypes: SampleGenotypes, sex: str | None) -> SampleGenoty
         if contig == "M" or (contig == "X" and sex == "male"):
             a, b = call.alleles
             if a == b:
-                genotypes.calls[key] = PositionCall(call.variant, (a,), False, call.undocumented)
+                genotypes.calls[key] = PositionCall(
+                    call.variant, (a,), False, call.undocumented, depth=call.depth
+                )
             else:
                 why = "heteroplasmy" if contig == "M" else "a male's X"
-                genotypes.calls[key] = PositionCall(call.variant, None)
+                genotypes.calls[key] = PositionCall(call.variant, None, depth=call.depth)
                 genotypes.warnings.append(
                     f"{call.variant.label}: heterozygous call on {why} (haploid): "
                     "position treated as missing"
@@ -163,33 +159,6 @@ def outside_phenotype(call: OutsideCall, source: PhenotypeSource) -> GenePhenoty
             "(see the guidelines listed under recommendations)"
         )
     return derived
-
-
-def _pypgx_build(build: str | None, builds: set[str]) -> str | None:
-    """pypgx's build name (GRCh38/GRCh37) for the run, None for any other build (the demo)."""
-    names = [build] if build else sorted(b for b in builds if b)
-    for name in names:
-        for candidate in ("GRCh38", "GRCh37"):
-            if name.upper().startswith(candidate.upper()):
-                return candidate
-    return None
-
-
-def pypgx_extra_definitions(
-    definitions: dict, build: str | None, genes: list[str] | None = None
-) -> tuple[dict, dict | None]:
-    """Definitions of the genes PharmCAT's lack (MT-RNR1) from pypgx's allele table, for a
-    GRCh38/GRCh37 run with pypgx installed, and their source; ({}, None) otherwise."""
-    builds = {d.genome_build for d in definitions.values()}
-    pypgx_build = _pypgx_build(build, builds)
-    wanted = [g for g in PYPGX_ONLY_GENES if g not in definitions
-              and (not genes or g in {x.upper() for x in genes})]  # fmt: skip
-    if not (wanted and pypgx_build and pypgx_tables.pypgx_available()):
-        return {}, None
-    from tailorseq.pgx.pypgx_definitions import load_pypgx_definitions
-
-    extra = load_pypgx_definitions(wanted, pypgx_build)
-    return extra, pypgx_tables.source_info() | {"genes": sorted(extra)}
 
 
 def recommendation_source(cpic_file: Path | str | None, cpic_source: str | None):
@@ -259,21 +228,9 @@ def run_pgx(
     if sex is not None and sex not in SEXES:
         raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
     recommender = recommendation_source(cpic_file, cpic_source) if recommendations else None
-    definitions = load_definitions(definitions_dir, genes)
-    if not genes:
-        definitions = {g: d for g, d in definitions.items() if g not in OUTSIDE_CALL_GENES}
-    builds = {d.genome_build for d in definitions.values()}
-    if build and not all(b.upper().startswith(build.upper()) for b in builds if b):
-        raise InputError(
-            str(definitions_dir),
-            f"the definitions are for {', '.join(sorted(builds))}, not {build}",
-            "give definitions of the VCF's build",
-        )
-    extra_source = None
-    if extra_definitions is None:
-        extra_definitions, extra_source = pypgx_extra_definitions(definitions, build, genes)
-    knowledge = knowledge_version(definitions_dir, definitions)
-    definitions = {**definitions, **extra_definitions}
+    panel = load_panel(definitions_dir, build, genes, extra_definitions)
+    knowledge = knowledge_version(definitions_dir, panel.definitions)
+    definitions = panel.genes
     genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)
     calls = call_genes(definitions, genotypes, top_candidate_only, find_combinations)
     outside = read_outside_calls(outside_calls) if outside_calls else {}
@@ -283,13 +240,16 @@ def run_pgx(
     }
     outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
     knowledge["phenotypes"] = source.info
-    if extra_source:
-        knowledge["extra_definitions"] = extra_source
+    if panel.extra_source:
+        knowledge["extra_definitions"] = panel.extra_source
     genes_json = {}
     for gene, call in calls.items():
         if gene in outside:
             continue
-        genes_json[gene] = gene_json(call) | {"phenotype": gene_phenotypes[gene].to_json()}
+        genes_json[gene] = gene_json(call) | {
+            "phenotype": gene_phenotypes[gene].to_json(),
+            "positions": position_depths(definitions[gene], genotypes),
+        }
     for gene, call in sorted(outside.items()):
         genes_json[gene] = outside_json(call, outside_phenotypes[gene])
     result = {
@@ -314,7 +274,7 @@ def run_pgx(
         knowledge["recommendations"] = recommender.info
         result["recommendations"] = [r.to_json() for r in recommend(recommender, results)]
     if out_json:
-        write_atomic(Path(out_json), json.dumps(result, indent=1) + "\n")
+        documents.write("pgx", result, Path(out_json), indent=1)
     if out_tsv:
         rows = [tsv_row(c, gene_phenotypes.get(g)) for g, c in calls.items() if g not in outside]
         for gene, call in sorted(outside.items()):
@@ -324,3 +284,30 @@ def run_pgx(
         lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(r) for r in rows]
         write_atomic(Path(out_tsv), "\n".join(lines) + "\n")
     return result
+
+
+def haploid_of(reference: Path, sex: str) -> list[tuple[str, int, int]]:
+    """The reference's regions called haploid for a sex (chrM; a male's non-PAR X and Y)."""
+    from tailorseq.sex import find_sex_contigs, haploid_regions, read_fai
+
+    return haploid_regions(find_sex_contigs(read_fai(f"{reference}.fai")), sex)
+
+
+def genotype_panel(
+    bam: Path,
+    reference: Path,
+    definitions_dir: Path,
+    out: Path,
+    *,
+    sample: str | None = None,
+    build: str | None = None,
+    sex: str = "unknown",
+    **thresholds: int,
+) -> list[SiteCall]:
+    """Force-genotype the positions of every gene the call step calls (not the outside-call
+    genes; with MT-RNR1 from pypgx's tables on GRCh38/GRCh37 when the definitions lack it),
+    `sex` setting chrX/chrY ploidy (chrM is haploid always)."""
+    wanted = load_panel(definitions_dir, build).genes.values()
+    haploid = haploid_of(reference, sex)
+    return force_genotype(bam, reference, wanted, out, sample=sample, haploid=haploid,
+                          **thresholds)  # fmt: skip

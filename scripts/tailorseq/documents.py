@@ -1,0 +1,88 @@
+"""The declared shape of every JSON document one stage writes for another, validated when written
+and when read, so a reader takes a required field as given (`document["field"]`).
+
+Each kind is a JSON Schema `resources/<kind>.schema.json` and an id `tailorseq-<kind>/<version>`
+that the document carries in its `schema` field:
+
+- `findings`: a sample's hereditary findings (tailorseq.findings), `{pid}.findings.json`;
+- `sex`: a sample's sex check (tailorseq.sex), `{pid}.sex.json`;
+- `pgx`: a sample's PGx calls, phenotypes and recommendations (tailorseq.pgx.pipeline);
+- `somatic`: a tumour/normal pair's calling summary (tailorseq.somatic.caller),
+  `{pid}.somatic.json`;
+- `biomarkers`: a pair's TMB and MSI (tailorseq.somatic.biomarkers);
+- `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from tailorseq.files import write_atomic
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+#: The current id of each kind: a writer stamps it, a reader accepts only it.
+IDS = {
+    "findings": "tailorseq-findings/2",
+    "sex": "tailorseq-sex/1",
+    "pgx": "tailorseq-pgx/1",
+    "somatic": "tailorseq-somatic/1",
+    "biomarkers": "tailorseq-biomarkers/1",
+    "actionable": "tailorseq-actionable/1",
+}
+
+
+class DocumentError(ValueError):
+    """A document that breaks its declared shape: names the file, the field and the schema."""
+
+
+def schema_file(kind: str) -> Path:
+    """The JSON Schema of a kind of document."""
+    if kind not in IDS:
+        raise KeyError(f"no declared document kind {kind!r}; known: {', '.join(IDS)}")
+    return RESOURCES / f"{kind}.schema.json"
+
+
+@cache
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_file(kind).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate(kind: str, data: Any, where: str) -> None:
+    """Raise DocumentError naming `where` and the field when `data` breaks the kind's shape."""
+    error = jsonschema.exceptions.best_match(_validator(kind).iter_errors(data))
+    if error is not None:
+        field = "/".join(str(part) for part in error.absolute_path) or "(top)"
+        raise DocumentError(f"{where}: {field}: {error.message} ({schema_file(kind).name})")
+
+
+def stamped(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The document with its `schema` field first: its kind's id unless it names one itself
+    (which validation then checks)."""
+    return {"schema": IDS[kind]} | data
+
+
+def write(kind: str, data: dict[str, Any], path: Path, indent: int = 2) -> dict[str, Any]:
+    """Stamp, validate and write (atomically) a document; returns what was written."""
+    document = stamped(kind, data)
+    validate(kind, document, str(path))
+    write_atomic(Path(path), json.dumps(document, indent=indent) + "\n")
+    return document
+
+
+def load(kind: str, path: Path | str) -> dict[str, Any]:
+    """Read and validate a document."""
+    data = json.loads(Path(path).read_text())
+    validate(kind, data, str(path))
+    return data
+
+
+def load_optional(kind: str, path: Path | str | None) -> dict[str, Any] | None:
+    """`load`, or None when the stage did not produce the document (no path)."""
+    return load(kind, path) if path else None

@@ -1,0 +1,76 @@
+"""The run's samples and their units as typed records (built from the sheets by
+`tailorseq.sheets`)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One lane or run of a sample: a FASTQ pair or an aligned BAM/CRAM."""
+
+    sample: str
+    unit: str
+    fq1: Path | None
+    fq2: Path | None
+    bam: Path | None
+    adapters: str | None
+    row: int
+
+    @property
+    def is_bam(self) -> bool:
+        """True when the unit is given as aligned reads (BAM/CRAM) instead of FASTQ."""
+        return self.bam is not None
+
+    @property
+    def files(self) -> dict[str, Path]:
+        """The unit's input files by column name (fq1, fq2 or bam)."""
+        given = {"fq1": self.fq1, "fq2": self.fq2, "bam": self.bam}
+        return {column: path for column, path in given.items() if path is not None}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One row of samples.tsv, typed; `sex` is 'unknown' when not given."""
+
+    sample: str
+    patient: str
+    kind: str
+    sex: str
+    purity: float | None
+    tumor_type: str | None
+    targets: Path | None
+    secondary_findings: bool
+    row: int
+
+
+@dataclass(frozen=True)
+class SampleSheet:
+    """The run's samples and their units, both in sheet order."""
+
+    samples: dict[str, Sample]
+    units: dict[str, list[Unit]]
+
+    def germline_samples(self) -> list[Sample]:
+        """Samples of constitutional DNA: kind germline or normal."""
+        return [s for s in self.samples.values() if s.kind in ("germline", "normal")]
+
+    def tumor_normal_pairs(self) -> list[tuple[Sample, Sample]]:
+        """(tumour, its patient's normal) for every tumour that has exactly one normal."""
+        normals = normals_by_patient(self.samples.values())
+        return [
+            (tumor, normals[tumor.patient][0])
+            for tumor in self.samples.values()
+            if tumor.kind == "tumor" and len(normals[tumor.patient]) == 1
+        ]
+
+
+def normals_by_patient(samples: Iterable[Sample]) -> defaultdict[str, list[Sample]]:
+    """Normal samples grouped by patient."""
+    normals: defaultdict[str, list[Sample]] = defaultdict(list)
+    for sample in samples:
+        if sample.kind == "normal":
+            normals[sample.patient].append(sample)
+    return normals
