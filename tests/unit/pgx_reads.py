@@ -35,13 +35,11 @@ def write_reference(path: Path, contigs: dict[str, str]) -> Path:
     return path
 
 
-def align(fasta: Path, reads: list[str], out: Path) -> Path:
-    """`reads` aligned with bwa mem into a sorted, indexed BAM (sample `s`)."""
-    fastq = out.with_suffix(".fq")
-    fastq.write_text("".join(reads))
-    bam = out.with_suffix(".bam")
+def bwa_bam(fasta: Path, fastqs: list[Path], bam: Path, sample: str) -> Path:
+    """FASTQ (one file, or a pair) aligned with bwa mem into a sorted, indexed BAM."""
     aligner = subprocess.Popen(
-        ["bwa", "mem", "-t", "2", "-R", "@RG\\tID:s\\tSM:s", str(fasta), str(fastq)],
+        ["bwa", "mem", "-t", "2", "-R", f"@RG\\tID:{sample}\\tSM:{sample}", str(fasta),
+         *map(str, fastqs)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     subprocess.run(["samtools", "sort", "-o", str(bam), "-"], stdin=aligner.stdout, check=True,
@@ -49,3 +47,10 @@ def align(fasta: Path, reads: list[str], out: Path) -> Path:
     aligner.wait()
     pysam.index(str(bam))
     return bam
+
+
+def align(fasta: Path, reads: list[str], out: Path) -> Path:
+    """`reads` aligned with bwa mem into a sorted, indexed BAM (sample `s`)."""
+    fastq = out.with_suffix(".fq")
+    fastq.write_text("".join(reads))
+    return bwa_bam(fasta, [fastq], out.with_suffix(".bam"), "s")

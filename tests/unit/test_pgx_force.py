@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pysam
 import pytest
+from pgx_reads import bwa_bam
 
 from tailorseq.cli import main
 from tailorseq.demo import generate_demo, load_plan
@@ -38,16 +39,7 @@ def demo(tmp_path_factory) -> Path:
         r2 = out / f"{sample}_R2.fq.gz"
         r1.write_bytes(b"".join(p.read_bytes() for p in reads))
         r2.write_bytes(b"".join(Path(str(p).replace("_R1.", "_R2.")).read_bytes() for p in reads))
-        bam = out / f"{sample}.bam"
-        align = subprocess.Popen(
-            ["bwa", "mem", "-t", "2", "-R", f"@RG\\tID:{sample}\\tSM:{sample}", str(fasta),
-             str(r1), str(r2)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        subprocess.run(["samtools", "sort", "-o", str(bam), "-"], stdin=align.stdout, check=True,
-                       capture_output=True)  # fmt: skip
-        align.wait()
-        pysam.index(str(bam))
+        bwa_bam(fasta, [r1, r2], out / f"{sample}.bam", sample)
     return out
 
 

@@ -12,6 +12,7 @@ import tailorseq
 from tailorseq import documents
 from tailorseq.report import SCHEMA_ID
 from tailorseq.report.coverage import coverage_section
+from tailorseq.report.hereditary import hereditary_section
 from tailorseq.report.methods import (
     limitations,
     methods_section,
@@ -125,119 +126,6 @@ def germline_sample(samples: list[SampleFiles]) -> SampleFiles | None:
 
 
 # ---------------------------------------------------------------- sections
-def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
-    """Findings and P/LP calls that need confirmation; a negative is stated only for the
-    genes assessed (callable coverage, tailorseq.gene_assessment) and the others are named.
-    Variants for lab review (findings.review.tsv) are never part of the report."""
-    base = {
-        "findings": [],
-        "needs_confirmation": [],
-        "genes_assessed": [],
-        "genes_not_assessed": [],
-        "gene_list": None,
-        "clinvar": None,
-    }
-    if sample is None or sample.findings is None:
-        return base | {
-            "assessed": False,
-            "consent": bool(sample and sample.consent),
-            "statement": "Hereditary findings were not assessed: no gene annotation"
-            " is configured for this reference (reference.gff3).",
-        }
-    document = documents.load("findings", sample.findings)
-    common = base | {
-        "gene_list": document["gene_list"],
-        "clinvar": document["clinvar"],
-        "consent": document["consent"],
-    }
-    if not document["assessed"]:
-        return common | {
-            "assessed": False,
-            "statement": "Hereditary findings were not assessed: the patient did not"
-            " consent to secondary findings. Nothing was looked at in"
-            " the secondary-findings genes.",
-        }
-    section = common | {
-        "assessed": True,
-        "findings": [_finding(item) for item in document["findings"]],
-        "needs_confirmation": [_finding(item) for item in document["needs_confirmation"]],
-        "genes_assessed": [g["gene"] for g in document["genes_assessed"]],
-        "genes_not_assessed": [
-            {"gene": g["gene"], "reason": g["reason"]} for g in document["genes_not_assessed"]
-        ],
-    }
-    return section | {"statement": hereditary_statement(section, document["callable"])}
-
-
-def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
-    """What was found, and a negative only over the genes assessed."""
-    name = section["gene_list"]["name"]
-    assessed, missing = section["genes_assessed"], section["genes_not_assessed"]
-    total = len(assessed) + len(missing)
-    found = len(section["findings"])
-    parts = [
-        f"{found} pathogenic or likely pathogenic variant(s) found in the {name} genes."
-        if found
-        else None
-    ]
-    if assessed:
-        examined = (
-            f"{len(assessed)} of {total} genes ({name}) were assessed (>= "
-            f"{rule['min_fraction']:.0%} of coding bases at >= {rule['min_depth']}x, mapping"
-            f" quality >= {rule['min_mapq']})"
-        )
-        parts.append(
-            f"{examined}; no other pathogenic or likely pathogenic variant was found in them."
-            if found
-            else f"No pathogenic or likely pathogenic variant found in the {len(assessed)}"
-            f" assessed gene(s): {', '.join(assessed)} ({examined})."
-        )
-    else:
-        parts.append(
-            f"No gene of the {total} genes ({name}) could be assessed: no negative result is given."
-        )
-    if missing:
-        parts.append(
-            f"{len(missing)} gene(s) were not assessed (listed with reasons): a variant there"
-            " may have been missed."
-        )
-    if section["needs_confirmation"]:
-        parts.append(
-            f"{len(section['needs_confirmation'])} pathogenic or likely pathogenic call(s)"
-            " did not pass the caller's quality filters and need confirmation."
-        )
-    if not section["clinvar"]:
-        parts.append("ClinVar was not configured: no variant could be classified.")
-    return " ".join(part for part in parts if part)
-
-
-def _part(item: dict[str, Any], part: str, key: str) -> Any:
-    """`item[part][key]`, None when the part is null (no consequence, no ClinVar record)."""
-    return item[part][key] if item[part] is not None else None
-
-
-def _finding(item: dict[str, Any]) -> dict[str, Any]:
-    """A findings document's call (resources/findings.schema.json) as the report lists it."""
-    entry = item["gene_list_entry"]
-    return {
-        "gene": item["gene"],
-        "variant": f"{item['contig']}:{item['pos']} {item['ref']}>{item['alt']}",
-        "hgvsc": _part(item, "consequence", "hgvsc"),
-        "hgvsp": _part(item, "consequence", "hgvsp"),
-        "transcript": _part(item, "consequence", "transcript"),
-        "consequence": _part(item, "consequence", "consequence"),
-        "zygosity": item["zygosity"],
-        "depth": item["depth"],
-        "allele_fraction": item["allele_fraction"],
-        "significance": _part(item, "clinvar", "significance"),
-        "review_stars": _part(item, "clinvar", "stars"),
-        "clinvar_id": _part(item, "clinvar", "variation_id"),
-        "condition": entry["condition"] or _part(item, "clinvar", "condition"),
-        "inheritance": entry["inheritance"],
-        "note": item["note"] or None,
-    }
-
-
 def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> dict[str, Any]:
     tumour_samples = [s for s in samples if s.kind == "tumor"]
     if not tumour_samples:
