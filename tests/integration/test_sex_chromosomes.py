@@ -11,7 +11,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import run_config, snakemake
+from helpers import CPIC_FILE, run_config, snakemake
 from sexsim import LENGTHS, SEED, plan_sample, write_run
 from tailorseq.pseudonym import lab_secret, pseudonym
 
@@ -70,7 +70,7 @@ def run(tmp_path_factory) -> dict:
         "units": str(paths["units"]),
         "reference": {"build": "sexsim", "fasta": str(paths["fasta"])},
         "calling": {"scatter": 2},
-        "pgx": {"definitions": str(folder)},
+        "pgx": {"definitions": str(folder), "recommendations": str(CPIC_FILE)},  # offline
     }
     result = snakemake(workdir, run_config(workdir, **settings), "--keep-going", check=False)
     return {"workdir": workdir, "result": result, "settings": settings}
