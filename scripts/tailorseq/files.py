@@ -18,9 +18,12 @@ def link_absolute(source: Path, link: Path) -> None:
     link.symlink_to(source.resolve())
 
 
-# Alignments are large: they are published as hard links (the rule that writes one gives its
-# index the same time stamp). Everything else is copied, so the copy is newer than its inputs.
-LINKED_SUFFIXES = (".bam", ".bai", ".cram", ".crai")
+# Alignments are large: they are published as hard links. Everything else, their small indexes
+# included, is copied, so the copy is newer than its inputs. (Snakemake touches every output
+# of a finished job, one after the other; were the index linked too, the touch of the linked
+# alignment and of the linked index could fall into two clock ticks and the index, an input of
+# the same job, would look newer than the published alignment: a "clock skew" error.)
+LINKED_SUFFIXES = (".bam", ".cram")
 
 
 def publish(source: Path, destination: Path) -> None:

@@ -114,3 +114,15 @@ def test_pseudonyms_are_keyed_and_stable(tmp_path: Path, monkeypatch) -> None:
     assert secret_file.stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv("TAILORSEQ_SECRET", "from-env")
     assert lab_secret(secret_file) == b"from-env"
+
+
+def test_an_alignment_index_is_copied_so_snakemakes_touch_cannot_reorder_it(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "work" / "s1.bam.bai"
+    source.parent.mkdir()
+    source.write_bytes(b"index")
+    destination = tmp_path / "results" / "demo1" / "demo1.bam.bai"
+    publish(source, destination)
+    assert destination.read_bytes() == b"index"
+    assert os.stat(source).st_ino != os.stat(destination).st_ino
