@@ -164,10 +164,20 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     assert "it is MSI-high" in patient
     for other in ("patient1", "patient2"):
         assert not report(demo_results, other)["tumour"]["present"]
-    tumour_now = {
-        a["item"].split()[0] for a in document["summary"]["action_now"] if a["area"] == "tumour"
-    }
-    assert {"EGFR", "KRAS"} <= tumour_now
+    tumour_now = [
+        (a["item"], a["detail"].split(";")[0])
+        for a in document["summary"]["action_now"]
+        if a["area"] == "tumour"
+    ]
+    # one line per alteration and tier, named in HGVS, its drugs together
+    assert sorted(tumour_now) == [
+        ("EGFR p.Leu858Arg (p.L858R)", "tier I (demo3-tumor)"),
+        ("KRAS p.Gly12Cys (p.G12C)", "tier I (demo3-tumor)"),
+        ("KRAS p.Gly12Cys (p.G12C)", "tier II (demo3-tumor)"),
+        ("MSI-high", "tier I (demo3-tumor)"),
+    ]
+    egfr = next(a for a in document["summary"]["action_now"] if a["item"].startswith("EGFR"))
+    assert egfr["detail"].startswith("tier I (demo3-tumor); osimertinib; erlotinib")
 
 
 def test_provenance_manifest(demo_results: Path) -> None:

@@ -16,23 +16,30 @@ from typing import Any
 ACTIONABLE_TIER = re.compile(r"(?:I|II)[A-D]?")
 
 
+def _alteration(variant: dict[str, Any]) -> str:
+    """Gene and HGVS protein name (p.Leu858Arg (p.L858R)) when the variant has one."""
+    if variant.get("hgvsp"):
+        return f"{variant['gene']} {variant['hgvsp']} ({variant['hgvsp_short']})"
+    return " ".join(str(variant[k]) for k in ("gene", "variant") if variant[k])
+
+
 def _tumour_items(tumour: dict[str, Any]) -> list[dict[str, str]]:
-    items = []
+    """One item per alteration and tier of each pair, its drugs together."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
     for pair in tumour["pairs"]:
         for variant in pair["actionable"]["variants"]:
-            tier = variant["tier"]
-            if ACTIONABLE_TIER.fullmatch(tier):
-                drugs = ", ".join(variant["drugs"]) or "no drug listed"
-                items.append(
-                    {
-                        "area": "tumour",
-                        "item": " ".join(
-                            str(variant[k]) for k in ("gene", "variant") if variant[k]
-                        ),
-                        "detail": f"tier {tier} ({pair['tumor']}); {drugs}",
-                    }
-                )
-    return items
+            if ACTIONABLE_TIER.fullmatch(variant["tier"]):
+                key = (_alteration(variant), variant["tier"], pair["tumor"])
+                drugs = grouped.setdefault(key, [])
+                drugs += [", ".join(variant["drugs"])] if variant["drugs"] else []
+    return [
+        {
+            "area": "tumour",
+            "item": alteration,
+            "detail": f"tier {tier} ({tumor}); {'; '.join(drugs) or 'no drug listed'}",
+        }
+        for (alteration, tier, tumor), drugs in grouped.items()
+    ]
 
 
 def _medicine_items(pgx: dict[str, Any]) -> list[dict[str, str]]:
