@@ -7,17 +7,20 @@ CORES ?= all
 # Debian/Ubuntu packages for the external tools (libhts-dev gives mosdepth its libhts.so).
 APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth libhts-dev
 TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth
-TEST_APT_PACKAGES := chromium poppler-utils
+# Simulated reads (dwgsim) for the benchmarks, the variant score's training and its tests.
+BENCH_APT_PACKAGES := dwgsim
+TEST_APT_PACKAGES := chromium poppler-utils $(BENCH_APT_PACKAGES)
 DEMO := resources/demo/.complete
 # Snakemake's jobs find MultiQC and the other Python tools in the virtualenv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup tools test-tools demo test lint bench clean
+.PHONY: help setup tools test-tools bench-tools demo test lint bench train-score clean
 
 help:
 	@echo "make demo   set everything up and run the pipeline on the bundled demo"
 	@echo "make test   set everything up and run lint, unit and integration tests"
 	@echo "make bench  run the benchmarks in bench/ (needs ../shared/data)"
+	@echo "make train-score  retrain the germline variant score (resources/germline_score)"
 
 setup: tools $(VENV)/.installed
 
@@ -37,9 +40,9 @@ endef
 tools:
 	$(call apt_install,$(TOOLS),$(APT_PACKAGES),mosdepth --version >/dev/null 2>&1 || missing="$$missing mosdepth";)
 
-# The report tests open the HTML in a real browser and read its PDF.
+# The report tests open the HTML in a real browser and read its PDF; the score's simulate.
 test-tools:
-	$(call apt_install,chromium pdfinfo,$(TEST_APT_PACKAGES),)
+	$(call apt_install,chromium pdfinfo dwgsim,$(TEST_APT_PACKAGES),)
 
 $(VENV)/.installed: requirements.txt Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -65,8 +68,15 @@ lint: setup $(DEMO)
 test: lint test-tools
 	$(VENV)/bin/pytest -q
 
-bench: setup $(DEMO)
-	for script in bench/*.py; do $(PY) $$script; done
+bench-tools:
+	$(call apt_install,dwgsim,$(BENCH_APT_PACKAGES),)
+
+bench: setup bench-tools $(DEMO)
+	for script in $(filter-out bench/common.py bench/train_score.py,$(wildcard bench/*.py)); do \
+	  $(PY) $$script || exit 1; done
+
+train-score: setup bench-tools
+	$(PY) bench/train_score.py
 
 clean:
 	rm -rf results work logs benchmarks .snakemake resources/demo

@@ -43,6 +43,7 @@ from tailorseq.reference import (
     standard_name,
 )
 from tailorseq.samples import SampleSheet, Unit
+from tailorseq.scoring.model import model_problems
 from tailorseq.sheets import Problems, parse_sheets
 from tailorseq.tools import ToolVersion
 
@@ -99,6 +100,7 @@ def inspect_run(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
     )
     findings.problems += pgx_problems(config["pgx"], sheet, workdir, check_tools=check_tools)
+    findings.problems += model_problems(config["calling"], config["caller"], workdir)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:

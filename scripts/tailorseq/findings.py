@@ -17,8 +17,9 @@ What is a finding (each rule has its unit test):
   are findings; a common variant without such a classification is excluded;
 - its zygosity fits the gene's inheritance: AD and XL any carrier; AR homozygous, or two or
   more P/LP heterozygous variants in the gene (phase unknown, so the note says "possible");
-- the call passed the caller's filters (FILTER PASS); a P/LP call that did not (LowDepth,
-  LowQual) is listed as "needs confirmation" (orthogonal test), never dropped silently.
+- the call passed the germline filter (FILTER PASS); a P/LP call that did not (LowScore, or
+  LowDepth/LowQual with the fallback filter) is listed as "needs confirmation" (orthogonal
+  test), never dropped silently.
 
 For review (lab only, a separate file, never in the clinician's report): loss-of-function
 variants (frameshift, stop gained, splice donor/acceptor, start lost) in genes where loss of

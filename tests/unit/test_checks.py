@@ -120,9 +120,10 @@ def test_missing_required_keys_are_named() -> None:
 def test_unknown_config_key_names_the_path() -> None:
     problems = config_problems({**REQUIRED, "calling": {"scater": 4}})
     assert [str(p) for p in problems] == [
-        "config: key 'calling.scater' is not allowed (allowed: joint, scatter, min_qual, "
-        "min_depth, min_mapq, min_baseq). Fix: correct the spelling "
-        "(did you mean 'calling.scatter'?) or remove it"
+        "config: key 'calling.scater' is not allowed (allowed: joint, scatter, filter, "
+        "score_model, bcftools_prior, min_qual, snv_min_qual_depth, min_depth, min_mapq, "
+        "min_baseq). "
+        "Fix: correct the spelling (did you mean 'calling.scatter'?) or remove it"
     ]
 
 

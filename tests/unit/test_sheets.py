@@ -293,7 +293,11 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
     assert config["calling"] == {
         "joint": True,
         "scatter": 0,
+        "filter": "score",
+        "score_model": "",
+        "bcftools_prior": None,
         "min_qual": {"bcftools": 15, "freebayes": 1},
+        "snv_min_qual_depth": {"bcftools": 25, "freebayes": 0},
         "min_depth": 5,
         "min_mapq": 20,
         "min_baseq": 13,

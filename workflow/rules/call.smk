@@ -21,12 +21,15 @@ rule call_bcftools:
     params:
         min_mapq=config["calling"]["min_mapq"],
         min_baseq=config["calling"]["min_baseq"],
+        prior=bcftools_prior(),
+        annotations=",".join(BCFTOOLS_ANNOTATIONS),
     shell:
         "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 1000"
-        " --annotate FORMAT/AD,FORMAT/DP,FORMAT/SP,INFO/AD --output-type u {input.alns}"
-        " | bcftools call --multiallelic-caller --variants-only --ploidy-file {input.ploidy}"
-        " --samples-file {input.sexes} --output-type b --output {output}) 2> {log}"
+        " --annotate {params.annotations} --output-type u {input.alns}"
+        " | bcftools call --multiallelic-caller --variants-only --prior {params.prior}"
+        " --ploidy-file {input.ploidy} --samples-file {input.sexes}"
+        " --output-type b --output {output}) 2> {log}"
 
 
 rule call_freebayes:
@@ -63,8 +66,7 @@ rule gather_calls:
         chunks=callset_chunks,
         ref=GENOME,
     output:
-        vcf=callset_vcf("{callset}"),
-        index=f"{callset_vcf('{callset}')}.tbi",
+        temp(raw_callset_vcf("{callset}")),
     log:
         "logs/gather_calls/{callset}.log",
     benchmark:
@@ -75,19 +77,40 @@ rule gather_calls:
         mem_mb=2000,
         runtime=60,
     params:
-        min_qual=config["calling"]["min_qual"][config["caller"]],
-        min_depth=config["calling"]["min_depth"],
         no_calls=single_sample_no_calls,
     shell:
         "(bcftools concat --output-type u {input.chunks} {params.no_calls}"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --atomize"
-        " --output-type u"
-        " | bcftools filter --soft-filter LowQual --exclude 'QUAL<{params.min_qual}'"
-        " --output-type u"
-        " | bcftools filter --soft-filter LowDepth --mode + --exclude 'INFO/DP<{params.min_depth}'"
-        " --output-type z --output {output.vcf}"
-        " && tabix --preset vcf {output.vcf} && touch -r {output.vcf} {output.index})"
-        " 2> {log}"
+        " --output-type z --output {output}) 2> {log}"
+
+
+rule filter_calls:
+    input:
+        vcf=raw_callset_vcf("{callset}"),
+        ref=GENOME,
+        fai=f"{GENOME}.fai",
+        model=score_model_files,
+    output:
+        vcf=callset_vcf("{callset}"),
+        index=f"{callset_vcf('{callset}')}.tbi",
+    log:
+        "logs/filter_calls/{callset}.log",
+    benchmark:
+        "benchmarks/filter_calls/{callset}.tsv"
+    conda:
+        "../../envs/scoring.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=60,
+    params:
+        filter=config["calling"]["filter"],
+        caller=config["caller"],
+        model=str(SCORE_MODEL),
+        min_qual=config["calling"]["min_qual"][config["caller"]],
+        snv_min_qual_depth=config["calling"]["snv_min_qual_depth"][config["caller"]],
+        min_depth=config["calling"]["min_depth"],
+    script:
+        "../../scripts/filter_calls.py"
 
 
 rule extract_from_joint:

@@ -118,6 +118,11 @@ def chunk_calls(callset: str, caller: str, chunk: str) -> str:
     return f"work/calls/{callset}/{caller}/chunk{chunk}.bcf"
 
 
+def raw_callset_vcf(callset: str) -> str:
+    """A callset's gathered and normalised calls before the germline filter."""
+    return f"work/calls/{callset}.raw.vcf.gz"
+
+
 def callset_vcf(callset: str) -> str:
     """A callset's gathered, normalised and filtered calls (a pseudonym, or joint)."""
     return f"work/calls/{callset}.vcf.gz"
@@ -179,6 +184,7 @@ def somatic_actionable(pid: str) -> str:
 # ---------------------------------------------------------------- per run
 MULTIQC_NAMES = "work/run/multiqc_names.tsv"
 MULTIQC_COUNTS = "work/run/tailorseq_counts_mqc.tsv"
+MULTIQC_SCORES = "work/run/tailorseq_scores_mqc.tsv"
 
 
 # ---------------------------------------------------------------- published (results/)

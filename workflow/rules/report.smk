@@ -41,6 +41,7 @@ rule multiqc:
 localrules:
     multiqc_names,
     multiqc_counts,
+    multiqc_scores,
     patient_report,
     provenance,
 
@@ -58,6 +59,23 @@ rule multiqc_counts:
         names=report_sample_names(),
     script:
         "../../scripts/report_mqc.py"
+
+
+rule multiqc_scores:
+    input:
+        mqc_scores_inputs(),
+    output:
+        temp(MULTIQC_SCORES),
+    log:
+        "logs/multiqc_scores/run.log",
+    conda:
+        "../../envs/scoring.yaml"
+    params:
+        names=report_sample_names(),
+        model=str(SCORE_MODEL),
+        caller=config["caller"],
+    script:
+        "../../scripts/score_mqc.py"
 
 
 if gene_coverage_enabled():

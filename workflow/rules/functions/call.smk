@@ -1,5 +1,42 @@
+from tailorseq.scoring import model as score_model
+
 # Input functions of germline calling (rules in call.smk), scattered over the reference's
-# chunks (functions/ref.smk).
+# chunks (functions/ref.smk), and of its filter (the variant score, tailorseq.scoring).
+
+# FORMAT and INFO annotations of bcftools mpileup: the read evidence the variant score reads
+# (tailorseq.scoring.features), computed in the calling pass itself.
+BCFTOOLS_ANNOTATIONS = (
+    "FORMAT/AD",
+    "FORMAT/ADF",
+    "FORMAT/ADR",
+    "FORMAT/DP",
+    "FORMAT/SP",
+    "FORMAT/QS",
+    "FORMAT/SCR",
+    "FORMAT/NMBZ",
+    "INFO/AD",
+)
+
+SCORE_MODEL = Path(config["calling"]["score_model"] or score_model.BUNDLED)
+
+
+def bcftools_prior() -> float:
+    """bcftools call --prior: as configured, else the score's candidates or bcftools' own."""
+    if config["calling"]["bcftools_prior"] is not None:
+        return config["calling"]["bcftools_prior"]
+    if config["calling"]["filter"] == "score":
+        return score_model.CANDIDATE_PRIOR
+    return score_model.BCFTOOLS_DEFAULT_PRIOR
+
+
+def score_model_files(wildcards) -> list[str]:
+    """The variant-score model's files when the germline filter is the score."""
+    if config["calling"]["filter"] != "score":
+        return []
+    return [
+        str(SCORE_MODEL / "model.json"),
+        str(SCORE_MODEL / f"{config['caller']}.lgb.txt"),
+    ]
 
 
 def callset_pids(wildcards) -> list[str]:

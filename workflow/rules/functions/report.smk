@@ -176,9 +176,17 @@ def report_sample_names() -> dict[str, str]:
     return dict(SAMPLE)
 
 
+def mqc_scores_inputs() -> list[str]:
+    """Germline VCFs whose variant-score distribution MultiQC shows (score filter only)."""
+    if config["calling"]["filter"] != "score":
+        return []
+    return [germline_vcf(pid) for pid in germline_pids()]
+
+
 def multiqc_custom_content() -> list[str]:
     """The custom-content files added to the MultiQC report."""
-    return [MULTIQC_COUNTS] if mqc_counts_inputs() else []
+    files = [MULTIQC_COUNTS] if mqc_counts_inputs() else []
+    return files + ([MULTIQC_SCORES] if mqc_scores_inputs() else [])
 
 
 def provenance_outputs() -> list[str]:

@@ -1,0 +1,1 @@
+"""A learned score for germline variant calls: features, model, training data and training."""

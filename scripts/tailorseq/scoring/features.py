@@ -1,0 +1,271 @@
+"""Features of a germline variant call, from its VCF record and the reference around it.
+
+One vector per (record, sample carrying the ALT). The read-level evidence comes from the
+caller's own annotations, which it computes from the alignments in the pass it makes anyway
+(bcftools mpileup's FORMAT/AD, ADF, ADR, QS, SP, SCR and INFO MQ, RPBZ, MQBZ, BQBZ, NMBZ, ...;
+freebayes' AO/RO, QA/QR, SAF/SAR, EPP, RPP, MQM, PAIRED, ...): reading the BAM a second time
+would cost more than the calling itself. Around the site, the reference gives homopolymer and
+tandem-repeat length and GC; the callset gives the distance to other calls. Records are
+biallelic and normalised (`bcftools norm -m -both --atomize`), as the gathered calls are.
+A value that cannot be measured is NaN, which the model handles natively.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pysam
+
+from tailorseq.somatic.repeats import tandem_repeats
+
+COMMON = (
+    "qual",
+    "is_indel",
+    "indel_length",
+    "is_insertion",
+    "genotype_hom",
+    "depth",
+    "depth_relative",
+    "alt_reads",
+    "allele_balance",
+    "alt_strand_balance",
+    "ref_strand_balance",
+    "alt_baseq",
+    "ref_baseq",
+    "homopolymer",
+    "tandem_repeat",
+    "gc",
+    "nearest_call",
+    "calls_within_20",
+)
+# The caller's site annotations used as they are (INFO unless marked FORMAT/).
+EXTRAS = {
+    "bcftools": (
+        "MQ",
+        "MQ0F",
+        "RPBZ",
+        "MQBZ",
+        "BQBZ",
+        "MQSBZ",
+        "NMBZ",
+        "SCBZ",
+        "VDB",
+        "SGB",
+        "IMF",
+        "FORMAT/SP",
+        "FORMAT/SCR",
+    ),
+    "freebayes": (
+        "MQM",
+        "MQMR",
+        "EPP",
+        "EPPR",
+        "RPP",
+        "RPPR",
+        "SAP",
+        "SRP",
+        "PAIRED",
+        "PAIREDR",
+        "ODDS",
+        "MEANALT",
+        "DPRA",
+    ),
+}
+CALLERS = tuple(EXTRAS)
+CONTEXT = 30  # bases each side of the site searched for repeats
+GC_WINDOW = 50  # bases each side of the site for GC
+NEAR = 20  # bases: "other calls nearby"
+REPEAT_UNITS = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2}
+
+
+def feature_names(caller: str) -> tuple[str, ...]:
+    """The model's input columns for a caller, in order."""
+    return COMMON + EXTRAS[caller]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A record (index in its file, contig, POS, REF, ALT), the sample carrying its ALT and
+    the feature values."""
+
+    record: int
+    contig: str
+    pos: int
+    ref: str
+    alt: str
+    sample: str
+    values: dict[str, float]
+
+
+def _number(value) -> float:
+    """A VCF value as a float: first element of a tuple, NaN when missing."""
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    return math.nan if value is None else float(value)
+
+
+def _allele_pair(sample: pysam.VariantRecordSample, tag: str) -> tuple[float, float]:
+    """(REF, ALT) values of a Number=R FORMAT tag, NaN when absent."""
+    if tag not in sample or sample[tag] is None or len(sample[tag]) < 2:
+        return math.nan, math.nan
+    ref, alt = sample[tag][:2]
+    return (math.nan if ref is None else ref), (math.nan if alt is None else alt)
+
+
+def _info(record: pysam.VariantRecord, tag: str) -> float:
+    return _number(record.info[tag]) if tag in record.info else math.nan
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole and not math.isnan(whole) else math.nan
+
+
+def _balance(forward: float, reverse: float) -> float:
+    """The smaller strand's share (0 = one strand only, 0.5 = even)."""
+    return _ratio(min(forward, reverse), forward + reverse)
+
+
+def _strands(record: pysam.VariantRecord, sample: pysam.VariantRecordSample, caller: str):
+    """(ref forward, ref reverse, alt forward, alt reverse) read counts."""
+    if caller == "freebayes":
+        return tuple(_info(record, tag) for tag in ("SRF", "SRR", "SAF", "SAR"))
+    ref_f, alt_f = _allele_pair(sample, "ADF")
+    ref_r, alt_r = _allele_pair(sample, "ADR")
+    return ref_f, ref_r, alt_f, alt_r
+
+
+def _quality_sums(sample: pysam.VariantRecordSample, caller: str) -> tuple[float, float]:
+    if caller == "freebayes":
+        return _number(sample.get("QR")), _number(sample.get("QA"))
+    return _allele_pair(sample, "QS")
+
+
+def sample_features(
+    record: pysam.VariantRecord, sample: pysam.VariantRecordSample, caller: str
+) -> dict[str, float]:
+    """What the caller and the reads say about one sample's call."""
+    ref_reads, alt_reads = _allele_pair(sample, "AD")
+    change = len(record.alts[0]) - len(record.ref)
+    alleles = [a for a in sample.alleles if a is not None]
+    ref_f, ref_r, alt_f, alt_r = _strands(record, sample, caller)
+    ref_q, alt_q = _quality_sums(sample, caller)
+    values = {
+        "qual": math.log10(1 + max(record.qual or 0.0, 0.0)),
+        "is_indel": float(change != 0),
+        "indel_length": abs(change),
+        "is_insertion": float(change > 0),
+        "genotype_hom": float(bool(alleles) and all(a == record.alts[0] for a in alleles)),
+        "depth": ref_reads + alt_reads,
+        "alt_reads": alt_reads,
+        "allele_balance": _ratio(alt_reads, ref_reads + alt_reads),
+        "alt_strand_balance": _balance(alt_f, alt_r),
+        "ref_strand_balance": _balance(ref_f, ref_r),
+        "alt_baseq": _ratio(alt_q, alt_reads),
+        "ref_baseq": _ratio(ref_q, ref_reads),
+    }
+    for tag in EXTRAS[caller]:
+        if tag.startswith("FORMAT/"):
+            values[tag] = _number(sample.get(tag.removeprefix("FORMAT/")))
+        else:
+            values[tag] = _info(record, tag)
+    if "FORMAT/SCR" in values:
+        values["FORMAT/SCR"] = _ratio(values["FORMAT/SCR"], values["depth"])
+    return values
+
+
+def context_features(sequence: str, offset: int, pos: int, ref: str, alt: str) -> dict:
+    """Homopolymer and tandem-repeat length touching the site, GC around it.
+
+    `sequence` is the reference from 0-based `offset`; `pos` is the record's 1-based POS. An
+    indel's event sits after its anchor base."""
+    site = pos - 1 - offset
+    indel = len(ref) != len(alt)
+    first, last = site + indel, site + max(len(ref), 1 + indel)
+    low = max(site - CONTEXT, 0)
+    homopolymer, repeat = 1, 0
+    for start, end, unit in tandem_repeats(sequence[low : site + CONTEXT + len(ref)], REPEAT_UNITS):
+        if start + low <= last and end + low >= first:
+            if len(unit) == 1:
+                homopolymer = max(homopolymer, end - start)
+            repeat = max(repeat, end - start)
+    around = sequence[max(site - GC_WINDOW, 0) : site + GC_WINDOW + 1]
+    gc = sum(base in "GC" for base in around) / len(around) if around else math.nan
+    return {"homopolymer": homopolymer, "tandem_repeat": repeat, "gc": gc}
+
+
+def neighbour_features(positions: list[int], pos: int) -> dict[str, float]:
+    """log10(1 + distance) to the nearest other call, and other calls within NEAR bases."""
+    index = bisect.bisect_left(positions, pos)
+    others = positions[max(index - 1, 0) : index] + positions[index + 1 : index + 2]
+    if index < len(positions) and positions[index] != pos:
+        others.append(positions[index])
+    nearest = min((abs(other - pos) for other in others), default=10**6)
+    low = bisect.bisect_left(positions, pos - NEAR)
+    high = bisect.bisect_right(positions, pos + NEAR)
+    return {"nearest_call": math.log10(nearest + 1), "calls_within_20": high - low - 1}
+
+
+def carries_alt(sample: pysam.VariantRecordSample, alt: str) -> bool:
+    """The sample's genotype has the record's (only) ALT allele."""
+    return any(allele == alt for allele in sample.alleles if allele is not None)
+
+
+def vcf_features(vcf: str, reference: str, caller: str) -> Iterator[Site]:
+    """Feature vectors of every (record, sample carrying the ALT) of a VCF, in file order.
+
+    depth_relative compares a site's depth with the median depth of the sample's calls
+    (collapsed repeats read deep)."""
+    sites: list[Site] = []
+    positions: dict[str, list[int]] = {}
+    with pysam.VariantFile(vcf) as variants, pysam.FastaFile(reference) as fasta:
+        for index, record in enumerate(variants):
+            positions.setdefault(record.contig, []).append(record.pos)
+            if not record.alts or record.alts[0] in ("*", "<*>", "<NON_REF>"):
+                continue
+            carriers = [s for s in record.samples.values() if carries_alt(s, record.alts[0])]
+            if not carriers:
+                continue
+            offset = max(record.pos - 1 - GC_WINDOW - CONTEXT, 0)
+            end = record.pos + len(record.ref) + GC_WINDOW + CONTEXT
+            context = context_features(
+                fasta.fetch(record.contig, offset, end).upper(),
+                offset,
+                record.pos,
+                record.ref,
+                record.alts[0],
+            )
+            for sample in carriers:
+                values = sample_features(record, sample, caller) | context
+                site = Site(
+                    index,
+                    record.contig,
+                    record.pos,
+                    record.ref,
+                    record.alts[0],
+                    sample.name,
+                    values,
+                )
+                sites.append(site)
+    for site in sites:
+        site.values.update(neighbour_features(positions[site.contig], site.pos))
+    yield from _with_relative_depth(sites)
+
+
+def _with_relative_depth(sites: list[Site]) -> Iterator[Site]:
+    medians = {}
+    for sample in {site.sample for site in sites}:
+        depths = [site.values["depth"] for site in sites if site.sample == sample]
+        medians[sample] = float(np.nanmedian(depths)) or 1.0
+    for site in sites:
+        site.values["depth_relative"] = site.values["depth"] / medians[site.sample]
+        yield site
+
+
+def matrix(sites: list[Site], caller: str) -> np.ndarray:
+    """The sites' features as a float matrix, columns in feature_names(caller) order."""
+    names = feature_names(caller)
+    return np.array([[site.values[name] for name in names] for site in sites], dtype=float)

@@ -1,0 +1,121 @@
+"""The trained variant score: a LightGBM model per caller, calibrated to a probability.
+
+A model folder (the shipped one is resources/germline_score/) holds, per caller,
+`<caller>.lgb.txt` (LightGBM's own text format: readable, versionable, no pickle) and one
+`model.json` with the feature names, the isotonic calibration (breakpoints mapping the model's
+raw output to the probability that the call is real, as measured on validation data), the
+PASS threshold on that probability and what the model was trained and validated on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tailorseq.errors import InputError
+from tailorseq.scoring import features
+
+MANIFEST = "model.json"
+MAX_PHRED = 60
+# bcftools call --prior of the candidates the model judges (and was trained on): wide, so that
+# sites with a few alternate reads become candidates; bcftools' own default is 1.1e-3, which
+# the QUAL fallback keeps, since QUAL alone cannot tell the extra candidates from errors.
+CANDIDATE_PRIOR = 0.2
+BCFTOOLS_DEFAULT_PRIOR = 1.1e-3
+BUNDLED = Path(__file__).resolve().parents[3] / "resources" / "germline_score"
+FIX = (
+    "set calling.score_model to a folder written by bench/train_score.py, or leave it empty "
+    "for the bundled model; calling.filter: qual switches the model off"
+)
+
+
+@dataclass(frozen=True)
+class CallerModel:
+    """One caller's booster with its calibration and threshold."""
+
+    caller: str
+    booster: object  # lightgbm.Booster (imported lazily: the fallback needs no LightGBM)
+    features: tuple[str, ...]
+    calibration_x: np.ndarray
+    calibration_y: np.ndarray
+    threshold: float
+
+    def probabilities(self, values: np.ndarray) -> np.ndarray:
+        """P(call is real) for each row of a feature matrix."""
+        if len(values) == 0:
+            return np.zeros(0)
+        raw = self.booster.predict(values, raw_score=True)
+        return np.interp(raw, self.calibration_x, self.calibration_y)
+
+
+def phred(probability: float) -> int:
+    """-10 log10(1 - p), capped at MAX_PHRED: the score as a quality like GQ."""
+    if probability >= 1:
+        return MAX_PHRED
+    return min(MAX_PHRED, round(-10 * math.log10(1 - probability)))
+
+
+def read_manifest(folder: Path) -> dict:
+    """The model folder's manifest, or an error naming what is missing."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise InputError(str(path), "no variant-score model here", FIX)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise InputError(str(path), f"not a readable model manifest ({error})", FIX) from error
+
+
+def caller_entry(folder: Path, caller: str) -> dict:
+    """A caller's entry of the manifest, checked for the files and features it names."""
+    entry = read_manifest(folder).get("callers", {}).get(caller)
+    if entry is None:
+        raise InputError(str(folder / MANIFEST), f"no model for the caller {caller}", FIX)
+    if not (folder / entry.get("model_file", "")).is_file():
+        raise InputError(str(folder / MANIFEST), f"the {caller} model file is missing", FIX)
+    if tuple(entry.get("features", ())) != features.feature_names(caller):
+        raise InputError(
+            str(folder / MANIFEST),
+            f"the {caller} model was trained on other features than this version computes",
+            "retrain it with bench/train_score.py",
+        )
+    return entry
+
+
+def model_problems(calling: dict, caller: str, workdir: Path) -> list[InputError]:
+    """Before compute: the configured model exists and fits this version (score filter only)."""
+    if calling["filter"] != "score":
+        return []
+    folder = workdir / calling["score_model"] if calling["score_model"] else BUNDLED
+    try:
+        caller_entry(folder, caller)
+    except InputError as error:
+        return [error]
+    return []
+
+
+def load(folder: Path, caller: str) -> CallerModel:
+    """Load a caller's model from a model folder."""
+    import lightgbm
+
+    entry = caller_entry(folder, caller)
+    booster = lightgbm.Booster(model_file=str(folder / entry["model_file"]))
+    if tuple(booster.feature_name()) != tuple(_safe(name) for name in entry["features"]):
+        raise InputError(str(folder / entry["model_file"]), "features differ from model.json", FIX)
+    return CallerModel(
+        caller,
+        booster,
+        tuple(entry["features"]),
+        np.array(entry["calibration"]["raw"], dtype=float),
+        np.array(entry["calibration"]["probability"], dtype=float),
+        float(entry["threshold"]),
+    )
+
+
+def _safe(name: str) -> str:
+    """LightGBM's spelling of a feature name (no slashes)."""
+    return name.replace("/", "_")
