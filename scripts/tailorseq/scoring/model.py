@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,9 +99,27 @@ def model_problems(calling: dict, caller: str, workdir: Path) -> list[InputError
     return []
 
 
+# Packages LightGBM imports, when installed, for its own integrations (scikit-learn API, pandas
+# and Arrow input, plotting): 2 of the 2.6 CPU seconds of a filter job; a Booster needs none.
+LIGHTGBM_EXTRAS = ("sklearn", "pandas", "dask", "pyarrow", "matplotlib", "graphviz", "polars")
+
+
+def import_lightgbm():
+    """LightGBM without its optional integrations (those already imported stay)."""
+    hidden = [name for name in LIGHTGBM_EXTRAS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # an import of it raises ImportError: "not installed"
+    try:
+        import lightgbm
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return lightgbm
+
+
 def load(folder: Path, caller: str) -> CallerModel:
     """Load a caller's model from a model folder."""
-    import lightgbm
+    lightgbm = import_lightgbm()
 
     entry = caller_entry(folder, caller)
     booster = lightgbm.Booster(model_file=str(folder / entry["model_file"]))
