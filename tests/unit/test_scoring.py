@@ -277,3 +277,18 @@ def test_multiqc_score_histogram_names_samples_and_bins(calls, tmp_path: Path) -
     assert "plot_type: 'linegraph'" in out.read_text() and "(0.5)" in out.read_text()
     assert lines[-2].split("\t")[:3] == ["", "0", "5"]  # unnamed row: MultiQC's x values
     assert lines[-1].split("\t") == ["demo1", *map(str, counts)]
+
+
+def test_scoring_in_batches_gives_the_same_scores(calls, tmp_path: Path, monkeypatch) -> None:
+    vcf, fasta = calls
+    loaded = model.load(model.BUNDLED, "bcftools")
+
+    def scores(batch: int) -> list:
+        monkeypatch.setattr(apply, "BATCH", batch)
+        out = tmp_path / f"batch{batch}.vcf.gz"
+        apply.filter_vcf(vcf, out, fasta, caller_model=loaded)
+        with pysam.VariantFile(str(out)) as handle:
+            return [(r.pos, r.info["TSCORE"], [s.get("TQ") for s in r.samples.values()])
+                    for r in handle]  # fmt: skip
+
+    assert scores(1) == scores(2) == scores(10_000)

@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pysam
 
 from tailorseq.scoring import features, model
@@ -29,14 +28,28 @@ class QualFilter:
     min_depth: int
 
 
-def score_records(vcf: Path, reference: Path, caller_model: model.CallerModel) -> dict:
-    """{record index: {sample: probability}} for every carrier of every record."""
-    sites = list(features.vcf_features(str(vcf), str(reference), caller_model.caller))
-    probabilities = caller_model.probabilities(features.matrix(sites, caller_model.caller))
-    scores: dict[int, dict[str, float]] = {}
-    for site, probability in zip(sites, probabilities, strict=True):
-        scores.setdefault(site.record, {})[site.sample] = float(probability)
-    return scores
+BATCH = 10_000  # records scored at a time: memory stays flat whatever the callset's size
+
+
+def _scored_batches(source, header, reference: Path, caller_model: model.CallerModel, summary):
+    """(record, {sample: probability}) in file order, scored a batch of records at a time."""
+    caller = caller_model.caller
+    with pysam.FastaFile(str(reference)) as fasta:
+        batch: list[tuple[pysam.VariantRecord, list[features.Site]]] = []
+        for index, record in enumerate(source):
+            record.translate(header)
+            batch.append((record, features.record_sites(index, record, fasta, caller, summary)))
+            if len(batch) == BATCH:
+                yield from _score_batch(batch, caller_model)
+                batch = []
+        yield from _score_batch(batch, caller_model)
+
+
+def _score_batch(batch: list, caller_model: model.CallerModel):
+    sites = [site for _, record_sites in batch for site in record_sites]
+    probabilities = iter(caller_model.probabilities(features.matrix(sites, caller_model.caller)))
+    for record, record_sites in batch:
+        yield record, {site.sample: float(next(probabilities)) for site in record_sites}
 
 
 def _add_score_header(header: pysam.VariantHeader, threshold: float) -> None:
@@ -70,23 +83,26 @@ def filter_vcf(
 ) -> dict[str, int]:
     """Write `out` (bgzipped, indexed) from `raw` with the score or the fallback filter.
 
-    Returns counts of records by FILTER value."""
-    scores = score_records(raw, reference, caller_model) if caller_model else {}
+    Returns counts of records by FILTER value. Streams: two passes over `raw` (the first
+    collects positions and depths, features.CallsetSummary), records scored in batches."""
+    summary = features.summarize(str(raw)) if caller_model else None
     partial = out.with_name(f".{out.name}.partial")
     counts: dict[str, int] = {}
     with pysam.VariantFile(str(raw)) as source:
         header = source.header.copy()
         if caller_model:
             _add_score_header(header, caller_model.threshold)
+            verdicts = (
+                (record, _apply_score(record, scores, caller_model.threshold))
+                for record, scores in _scored_batches(
+                    source, header, reference, caller_model, summary
+                )
+            )
         else:
             _add_qual_header(header, qual)
+            verdicts = ((r, _apply_qual(r, qual)) for r in _translated(source, header))
         with pysam.VariantFile(str(partial), "wz", header=header) as target:
-            for index, record in enumerate(source):
-                record.translate(header)
-                if caller_model:
-                    verdict = _apply_score(record, scores.get(index, {}), caller_model.threshold)
-                else:
-                    verdict = _apply_qual(record, qual)
+            for record, verdict in verdicts:
                 counts[verdict] = counts.get(verdict, 0) + 1
                 target.write(record)
     pysam.tabix_index(str(partial), preset="vcf", force=True)
@@ -94,6 +110,12 @@ def filter_vcf(
     os.replace(partial, out)
     os.utime(f"{out}.tbi")
     return counts
+
+
+def _translated(source, header):
+    for record in source:
+        record.translate(header)
+        yield record
 
 
 def _apply_score(record: pysam.VariantRecord, scores: dict[str, float], threshold: float) -> str:
@@ -123,9 +145,3 @@ def _apply_qual(record: pysam.VariantRecord, qual: QualFilter) -> str:
     for name in failed or ["PASS"]:
         record.filter.add(name)
     return ";".join(failed) or "PASS"
-
-
-def score_summary(vcf: Path) -> np.ndarray:
-    """The TSCORE of every scored record of a filtered VCF (for the QC histogram)."""
-    with pysam.VariantFile(str(vcf)) as variants:
-        return np.array([r.info["TSCORE"] for r in variants if "TSCORE" in r.info], dtype=float)

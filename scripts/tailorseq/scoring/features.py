@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,10 +198,11 @@ def context_features(sequence: str, offset: int, pos: int, ref: str, alt: str) -
     return {"homopolymer": homopolymer, "tandem_repeat": repeat, "gc": gc}
 
 
-def neighbour_features(positions: list[int], pos: int) -> dict[str, float]:
-    """log10(1 + distance) to the nearest other call, and other calls within NEAR bases."""
+def neighbour_features(positions: Sequence[int], pos: int) -> dict[str, float]:
+    """log10(1 + distance) to the nearest other call, and other calls within NEAR bases
+    (`positions`: the sorted POS of every record of the contig)."""
     index = bisect.bisect_left(positions, pos)
-    others = positions[max(index - 1, 0) : index] + positions[index + 1 : index + 2]
+    others = list(positions[max(index - 1, 0) : index]) + list(positions[index + 1 : index + 2])
     if index < len(positions) and positions[index] != pos:
         others.append(positions[index])
     nearest = min((abs(other - pos) for other in others), default=10**6)
@@ -214,55 +216,70 @@ def carries_alt(sample: pysam.VariantRecordSample, alt: str) -> bool:
     return any(allele == alt for allele in sample.alleles if allele is not None)
 
 
-def vcf_features(vcf: str, reference: str, caller: str) -> Iterator[Site]:
-    """Feature vectors of every (record, sample carrying the ALT) of a VCF, in file order.
+def carriers(record: pysam.VariantRecord) -> list[pysam.VariantRecordSample]:
+    """The samples whose genotype carries the record's ALT (none for a symbolic ALT)."""
+    if not record.alts or record.alts[0] in ("*", "<*>", "<NON_REF>"):
+        return []
+    return [s for s in record.samples.values() if carries_alt(s, record.alts[0])]
 
-    depth_relative compares a site's depth with the median depth of the sample's calls
-    (collapsed repeats read deep)."""
-    sites: list[Site] = []
-    positions: dict[str, list[int]] = {}
+
+@dataclass(frozen=True)
+class CallsetSummary:
+    """What a record's features need from the whole callset, from a first pass over it:
+    every record's POS per contig (neighbours) and each sample's median depth over the calls
+    it carries (depth_relative: collapsed repeats read deep). A few bytes per record."""
+
+    positions: dict[str, array]
+    median_depth: dict[str, float]
+
+
+def summarize(vcf: str) -> CallsetSummary:
+    """The first pass over a callset."""
+    positions: dict[str, array] = {}
+    depths: dict[str, array] = {}
+    with pysam.VariantFile(vcf) as variants:
+        for record in variants:
+            positions.setdefault(record.contig, array("q")).append(record.pos)
+            for sample in carriers(record):
+                ref, alt = _allele_pair(sample, "AD")
+                depths.setdefault(sample.name, array("d")).append(ref + alt)
+    medians = {name: float(np.nanmedian(values)) or 1.0 for name, values in depths.items()}
+    return CallsetSummary(positions, medians)
+
+
+def record_sites(
+    index: int,
+    record: pysam.VariantRecord,
+    fasta: pysam.FastaFile,
+    caller: str,
+    summary: CallsetSummary,
+) -> list[Site]:
+    """The feature vectors of one record, one per sample carrying its ALT."""
+    found = carriers(record)
+    if not found:
+        return []
+    offset = max(record.pos - 1 - GC_WINDOW - CONTEXT, 0)
+    end = record.pos + len(record.ref) + GC_WINDOW + CONTEXT
+    sequence = fasta.fetch(record.contig, offset, end).upper()
+    shared = context_features(sequence, offset, record.pos, record.ref, record.alts[0])
+    shared |= neighbour_features(summary.positions[record.contig], record.pos)
+    sites = []
+    for sample in found:
+        values = sample_features(record, sample, caller) | shared
+        values["depth_relative"] = values["depth"] / summary.median_depth[sample.name]
+        sites.append(
+            Site(index, record.contig, record.pos, record.ref, record.alts[0], sample.name, values)
+        )
+    return sites
+
+
+def vcf_features(vcf: str, reference: str, caller: str) -> Iterator[Site]:
+    """Feature vectors of every (record, sample carrying the ALT) of a VCF, in file order,
+    streamed (two passes; see CallsetSummary)."""
+    summary = summarize(vcf)
     with pysam.VariantFile(vcf) as variants, pysam.FastaFile(reference) as fasta:
         for index, record in enumerate(variants):
-            positions.setdefault(record.contig, []).append(record.pos)
-            if not record.alts or record.alts[0] in ("*", "<*>", "<NON_REF>"):
-                continue
-            carriers = [s for s in record.samples.values() if carries_alt(s, record.alts[0])]
-            if not carriers:
-                continue
-            offset = max(record.pos - 1 - GC_WINDOW - CONTEXT, 0)
-            end = record.pos + len(record.ref) + GC_WINDOW + CONTEXT
-            context = context_features(
-                fasta.fetch(record.contig, offset, end).upper(),
-                offset,
-                record.pos,
-                record.ref,
-                record.alts[0],
-            )
-            for sample in carriers:
-                values = sample_features(record, sample, caller) | context
-                site = Site(
-                    index,
-                    record.contig,
-                    record.pos,
-                    record.ref,
-                    record.alts[0],
-                    sample.name,
-                    values,
-                )
-                sites.append(site)
-    for site in sites:
-        site.values.update(neighbour_features(positions[site.contig], site.pos))
-    yield from _with_relative_depth(sites)
-
-
-def _with_relative_depth(sites: list[Site]) -> Iterator[Site]:
-    medians = {}
-    for sample in {site.sample for site in sites}:
-        depths = [site.values["depth"] for site in sites if site.sample == sample]
-        medians[sample] = float(np.nanmedian(depths)) or 1.0
-    for site in sites:
-        site.values["depth_relative"] = site.values["depth"] / medians[site.sample]
-        yield site
+            yield from record_sites(index, record, fasta, caller, summary)
 
 
 def matrix(sites: list[Site], caller: str) -> np.ndarray:
