@@ -18,7 +18,7 @@ import numpy as np
 import pysam
 
 from tailorseq.scoring import features
-from tailorseq.scoring.model import MANIFEST, _safe
+from tailorseq.scoring.model import MANIFEST, lightgbm_name
 
 # Shallow trees and a modest learning rate: a few thousand training sites, little to overfit.
 BOOSTER_PARAMS = {
@@ -94,7 +94,7 @@ def fit_booster(examples: Examples, seed: int = 1):
     """A LightGBM booster on the examples' features."""
     import lightgbm
 
-    names = [_safe(name) for name in features.feature_names(examples.caller)]
+    names = [lightgbm_name(name) for name in features.feature_names(examples.caller)]
     data = lightgbm.Dataset(examples.x, label=examples.y, feature_name=names)
     return lightgbm.train(BOOSTER_PARAMS | {"seed": seed}, data, num_boost_round=ROUNDS)
 

@@ -123,7 +123,7 @@ def load(folder: Path, caller: str) -> CallerModel:
 
     entry = caller_entry(folder, caller)
     booster = lightgbm.Booster(model_file=str(folder / entry["model_file"]))
-    if tuple(booster.feature_name()) != tuple(_safe(name) for name in entry["features"]):
+    if tuple(booster.feature_name()) != tuple(lightgbm_name(name) for name in entry["features"]):
         raise InputError(str(folder / entry["model_file"]), "features differ from model.json", FIX)
     return CallerModel(
         caller,
@@ -135,6 +135,6 @@ def load(folder: Path, caller: str) -> CallerModel:
     )
 
 
-def _safe(name: str) -> str:
+def lightgbm_name(name: str) -> str:
     """LightGBM's spelling of a feature name (no slashes)."""
     return name.replace("/", "_")
