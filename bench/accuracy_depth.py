@@ -38,6 +38,7 @@ from common import (
     OUT,
     SIM_DEV,
     compare,
+    inside,
     normalise,
     print_table,
     read_bed,
@@ -136,13 +137,9 @@ def scored_calls(sets: dict, vcfs: dict, scratch: Path) -> list[tuple[float, boo
         with pysam.VariantFile(str(norm)) as handle:
             for record in handle:
                 key = (record.contig, record.pos, record.ref, record.alts[0])
-                if "TSCORE" in record.info and _inside(regions, record):
+                if "TSCORE" in record.info and inside(regions, *key[:3]):
                     pairs.append((float(record.info["TSCORE"]), key in truth))
     return pairs
-
-
-def _inside(regions, record) -> bool:
-    return any(r.contig == record.contig and r.start < record.pos <= r.end for r in regions)
 
 
 def calibration_rows(caller: str, pairs: list[tuple[float, bool]]) -> list[dict]:
