@@ -2,7 +2,7 @@
 # The germline path of tailorseq (bwa + bcftools) as a plain bash script, for bench/speed.py.
 #
 # Same tools, options and threads as the rules in workflow/rules/*.smk (threads are the rule's,
-# capped by CORES as Snakemake does): fastp; bwa mem | samtools fixmate | samtools sort;
+# capped by CORES as Snakemake does): fastp | bwa mem | samtools fixmate | samtools sort;
 # samtools merge | samtools markdup; samtools stats/flagstat; mosdepth; bcftools mpileup | call
 # per chunk (chunks of equal length, run side by side like the scattered jobs); concat | norm |
 # filter | filter; bcftools stats; MultiQC. No checks, no staging, no publishing.
@@ -28,19 +28,15 @@ cd "$out"
 id=u1
 rg="@RG\\tID:$sample.$id\\tSM:$sample\\tLB:$sample\\tPL:ILLUMINA\\tPU:$id"
 
-# rule fastp (threads 4)
-fastp --in1 "$fq1" --in2 "$fq2" --out1 trimmed_R1.fastq.gz --out2 trimmed_R2.fastq.gz \
-    --compression 1 --detect_adapter_for_pe --n_base_limit $n_base_limit \
-    --length_required $min_length --thread "$(threads 4)" \
-    --json qc/$sample.$id.fastp.json --html qc/$sample.$id.fastp.html --report_title $sample.$id \
-    2> logs/fastp.log
-
-# rule align_bwa (threads 8)
+# rule align_bwa (threads 8): fastp streams the trimmed pairs, interleaved, into bwa mem -p
 t=$(threads 8)
-(bwa mem -t "$t" -R "$rg" "$ref" trimmed_R1.fastq.gz trimmed_R2.fastq.gz \
+(fastp --in1 "$fq1" --in2 "$fq2" --stdout --detect_adapter_for_pe \
+    --n_base_limit $n_base_limit --length_required $min_length --thread $(( t / 4 > 1 ? t / 4 : 1 )) \
+    --json qc/$sample.$id.fastp.json --html qc/$sample.$id.fastp.html --report_title $sample.$id \
+    2> logs/fastp.log \
+    | bwa mem -p -t "$t" -K 100000000 -Y -R "$rg" "$ref" - \
     | samtools fixmate -m -u - - \
     | samtools sort -@ "$t" -m 768M -T unit.bam.tmp -o unit.bam -) 2> logs/align.log
-rm trimmed_R1.fastq.gz trimmed_R2.fastq.gz
 
 # rule sample_header: contigs from the .fai and the read group with the sample's name
 {

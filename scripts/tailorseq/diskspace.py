@@ -7,12 +7,11 @@ on chr20-sim-dev (2x150, bwa + bcftools):
   FASTQ on the demo and 0.92x on chr20-sim-dev; VCFs add 0.01x (a 30x WGS VCF is ~0.3% of its
   FASTQ); QC, reports and logs 2 MB per sample and 6 MB per run (demo: 13.8 MB for 4 samples,
   MultiQC 7.5 MB of it; chr20-sim-dev: 5.4 MB).
-- transient, while a unit is aligned, beyond what is kept: fastp's trimmed FASTQ
-  (`--compression 1`: 1.05x on chr20-sim-dev) and the sorted unit BAM, minus the final BAM that
-  does not exist yet (measured peak on chr20-sim-dev: 0.73x above the kept files; 1.05x
-  counted); units too large for `samtools sort` in memory (-m 768M x 8 threads hold roughly
-  1 GB of gzipped FASTQ) add its level-1 compressed spill files, ~1.2x. As many units are
-  aligned at once as `cores // 8` allows.
+- transient, beyond what is kept: the unit's sorted BAM, which lives until duplicate marking
+  has written the sample's BAM, about as large as that BAM (0.92x counted; fastp streams into
+  the aligner, so no trimmed FASTQ is written); units too large for `samtools sort` in memory
+  (-m 768M x 8 threads hold roughly 1 GB of gzipped FASTQ) add its level-1 compressed spill
+  files, ~1.2x. As many units are aligned at once as `cores // 8` allows.
 - reference cache (when not built yet), per base of the genome: the plain FASTA 1.02, the bwa
   index 1.75 (.bwt 1.0, .sa 0.5, .pac 0.25; chr20: 110 MB for 63 Mb), minimap2's 2.91
   (chr20: 184 MB).
@@ -28,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KEPT = 1.01
-TRANSIENT = 1.05
+TRANSIENT = 0.92
 SORT_SPILL = 1.2
 SORTED_IN_MEMORY = 1_000_000_000
 PER_SAMPLE = 2_000_000

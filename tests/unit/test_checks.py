@@ -393,9 +393,9 @@ def test_results_need_counts_kept_files_and_the_units_aligned_at_once() -> None:
     # kept 1.01x of every input byte, 2 MB per sample, 6 MB per run; with 16 cores two units
     # are aligned at once: the 2 GB one (trimmed + sort spill 2.25x) and the 100 MB one (1.05x).
     need = results_need([[100_000_000], [50_000_000, 2_000_000_000]], cores=16)
-    assert need == round(1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.25 * 2e9 + 1.05 * 1e8)
+    assert need == round(1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.12 * 2e9 + 0.92 * 1e8)
     assert results_need([[100_000_000], [50_000_000, 2_000_000_000]], cores=2) == round(
-        1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.25 * 2e9
+        1.01 * 2.15e9 + 2 * 2e6 + 6e6 + 2.12 * 2e9
     )
 
 

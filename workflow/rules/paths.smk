@@ -25,11 +25,6 @@ def staged_sample_file(pid: str, role: str) -> str:
     return f"work/{pid}/input/{pid}.{role}"
 
 
-def trimmed_fastq(pid: str, uid: str, read: int) -> str:
-    """A FASTQ unit's read file (1 or 2) after fastp."""
-    return f"work/{pid}/trimmed/{pid}.{uid}_R{read}.fastq.gz"
-
-
 def unit_alignment(pid: str, uid: str, aligner: str) -> str:
     """A FASTQ unit's coordinate-sorted alignment by one aligner (bwa, minimap2)."""
     return f"work/{pid}/align/{aligner}/{pid}.{uid}.bam"

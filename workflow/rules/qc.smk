@@ -48,41 +48,6 @@ rule stage_sample_file:
         "../../scripts/stage_unit.py"
 
 
-rule fastp:
-    input:
-        fq1=staged_fastq("{pid}", "{uid}", 1),
-        fq2=staged_fastq("{pid}", "{uid}", 2),
-    output:
-        r1=temp(trimmed_fastq("{pid}", "{uid}", 1)),
-        r2=temp(trimmed_fastq("{pid}", "{uid}", 2)),
-        json=qc_file("{pid}", "{uid}.fastp.json"),
-        html=qc_file("{pid}", "{uid}.fastp.html"),
-    log:
-        "logs/fastp/{pid}.{uid}.log",
-    benchmark:
-        "benchmarks/fastp/{pid}.{uid}.tsv"
-    conda:
-        "../../envs/fastp.yaml"
-    threads: 4
-    resources:
-        mem_mb=4000,
-        runtime=120,
-    params:
-        adapters=fastp_adapter_options,
-        n_base_limit=config["trimming"]["n_base_limit"],
-        min_length=config["trimming"]["min_length"],
-    shell:
-        "fastp --in1 {input.fq1} --in2 {input.fq2}"
-        " --out1 {output.r1} --out2 {output.r2} --compression 1"
-        " {params.adapters} --n_base_limit {params.n_base_limit}"
-        " --length_required {params.min_length} --thread {threads}"
-        " --json {output.json} --html {output.html} --report_title {wildcards.pid}.{wildcards.uid}"
-        " 2> {log}"
-        # fastp exits 0 when a full disk cut its outputs short: a truncated gzip must fail here,
-        # or a rerun would align the reads that happened to fit.
-        " && gzip --test {output.r1} {output.r2} 2>> {log}"
-
-
 rule samtools_stats:
     input:
         aln=alignment("{pid}"),
@@ -94,6 +59,8 @@ rule samtools_stats:
         flagstat=qc_file("{pid}", "flagstat.txt"),
     log:
         "logs/samtools_stats/{pid}.log",
+    benchmark:
+        "benchmarks/samtools_stats/{pid}.tsv"
     conda:
         "../../envs/samtools.yaml"
     threads: 2

@@ -46,6 +46,19 @@ def fastp_adapter_options(wildcards) -> str:
     return "--detect_adapter_for_pe"
 
 
+def fastp_stream(wildcards, input, output, threads) -> str:
+    """fastp writing a unit's trimmed pairs interleaved to stdout (`bwa mem -p`, and minimap2's
+    pairing of adjacent reads of one name, read them), with its JSON/HTML report for MultiQC.
+    A quarter of the job's threads trim; the aligner needs the rest."""
+    trimming = config["trimming"]
+    return (
+        f"fastp --in1 {input.fq1} --in2 {input.fq2} --stdout {fastp_adapter_options(wildcards)}"
+        f" --n_base_limit {trimming['n_base_limit']} --length_required {trimming['min_length']}"
+        f" --thread {max(1, threads // 4)} --json {output.json} --html {output.html}"
+        f" --report_title {wildcards.pid}.{wildcards.uid}"
+    )
+
+
 # Rewritten only when a unit's content changed (checksums cached with the FASTQ scans).
 if workflow.is_main_process:
     record_content(
