@@ -1,8 +1,16 @@
-"""Genome regions: contig lengths from a .fai, BED targets, and equal-sized chunks for scatter."""
+"""Genome regions: contig lengths from a .fai, BED targets, assembly gaps, and chunks of equal
+sequence for scatter."""
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pysam
+
+# Runs of N this long are assembly gaps (GRCh37: telomeres, centromeres, heterochromatin, from
+# 10 kb up to chr1's 18 Mb): no read aligns there, so a chunk must not count them.
+GAP_MIN = 100
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,36 @@ def intersect(genome: list[Region], targets: Iterable[Region]) -> list[Region]:
         else:
             merged.append(region)
     return merged
+
+
+def gaps(fasta: Path) -> list[Region]:
+    """Runs of at least GAP_MIN N in every contig of the FASTA (which needs its .fai), in order."""
+    found = []
+    with pysam.FastaFile(str(fasta)) as handle:
+        for contig in handle.references:
+            for run in re.finditer(f"[Nn]{{{GAP_MIN},}}", handle.fetch(contig)):
+                found.append(Region(contig, run.start(), run.end()))
+    return found
+
+
+def subtract(regions: list[Region], holes: list[Region]) -> list[Region]:
+    """The parts of the regions outside every hole; both lists in reference order, holes not
+    overlapping each other."""
+    by_contig: dict[str, list[Region]] = {}
+    for hole in holes:
+        by_contig.setdefault(hole.contig, []).append(hole)
+    kept = []
+    for region in regions:
+        start = region.start
+        for hole in by_contig.get(region.contig, []):
+            if hole.end <= start or hole.start >= region.end:
+                continue
+            if hole.start > start:
+                kept.append(Region(region.contig, start, hole.start))
+            start = max(start, hole.end)
+        if start < region.end:
+            kept.append(Region(region.contig, start, region.end))
+    return kept
 
 
 def split_evenly(regions: list[Region], count: int) -> list[list[Region]]:

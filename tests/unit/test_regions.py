@@ -3,9 +3,21 @@
 from itertools import pairwise
 from pathlib import Path
 
+import pysam
 import pytest
 
-from tailorseq.regions import Region, intersect, read_bed, read_fai, split_evenly, write_bed
+from scatter_regions import scatter
+from tailorseq.regions import (
+    GAP_MIN,
+    Region,
+    gaps,
+    intersect,
+    read_bed,
+    read_fai,
+    split_evenly,
+    subtract,
+    write_bed,
+)
 
 GENOME = [Region("chr1", 0, 1000), Region("chr2", 0, 500), Region("chrM", 0, 17)]
 
@@ -58,3 +70,36 @@ def test_fai_and_bed_round_trip(tmp_path: Path) -> None:
     assert read_bed(bed) == [Region("chr1", 5, 9)]
     write_bed(GENOME[:2], bed)
     assert read_bed(bed) == GENOME[:2]
+
+
+def test_subtract_cuts_holes_out_in_order() -> None:
+    holes = [Region("chr1", 0, 100), Region("chr1", 400, 600), Region("chr2", 450, 550)]
+    assert subtract(GENOME, holes) == [
+        Region("chr1", 100, 400),
+        Region("chr1", 600, 1000),
+        Region("chr2", 0, 450),
+        Region("chrM", 0, 17),
+    ]
+    assert subtract([Region("chr1", 450, 500)], holes) == []
+
+
+def test_gaps_are_long_n_runs_only(tmp_path: Path) -> None:
+    fasta = tmp_path / "ref.fa"
+    sequence = "N" * 150 + "ACGT" * 50 + "N" * (GAP_MIN - 1) + "ACGT" * 50 + "n" * GAP_MIN + "AC"
+    fasta.write_text(f">chr1\n{sequence}\n")
+    pysam.faidx(str(fasta))
+    assert gaps(fasta) == [Region("chr1", 0, 150), Region("chr1", 649, 649 + GAP_MIN)]
+
+
+def test_scatter_balances_sequence_not_length(tmp_path: Path) -> None:
+    """A chromosome whose first half is a gap (as chr20's centromere is for its left arm): equal
+    length would give one chunk nearly nothing to call."""
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">chr1\n" + "N" * 600 + "ACGT" * 150 + "\n")
+    pysam.faidx(str(fasta))
+    outputs = [tmp_path / f"chunk{index}.bed" for index in range(2)]
+    scatter(fasta, None, outputs)
+    assert [read_bed(path) for path in outputs] == [
+        [Region("chr1", 600, 900)],
+        [Region("chr1", 900, 1200)],
+    ]

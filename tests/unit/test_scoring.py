@@ -9,7 +9,6 @@ import numpy as np
 import pysam
 import pytest
 
-from tailorseq.errors import InputError
 from tailorseq.scoring import apply, features, fit, model, mqc
 from tailorseq.scoring.simulate import (
     COMPLEMENT,
@@ -232,11 +231,11 @@ def test_simulated_truth_is_in_the_references_coordinates(tmp_path: Path) -> Non
         first = next(iter(reads1))
     assert first.name == "t.1/1" or first.name == "t.1"
     assert reads.confident.read_text() == "chrT\t1000\t6000\n"
-    with_n = tmp_path / "n.fa"
-    with_n.write_text(">n\nACGTNACGTACGT\n")
-    pysam.faidx(str(with_n))
-    with pytest.raises(InputError, match="N bases"):
-        simulate(with_n, SimulatedSet("n", "n", 1, 10, 5, "clean", 1), tmp_path / "n")
+    with_gap = tmp_path / "gap.fa"
+    with_gap.write_text(f">g\n{sequence[:2000]}{'N' * 500}{sequence[2000:4000]}\n")
+    pysam.faidx(str(with_gap))
+    gapped = simulate(with_gap, SimulatedSet("g", "g", 1, 4500, 5, "clean", 1), tmp_path / "g")
+    assert gapped.confident.read_text() == "g\t0\t2000\ng\t2500\t4500\n"
 
 
 def test_artefacts_change_one_strands_reads_and_slip_homopolymers() -> None:

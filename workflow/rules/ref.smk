@@ -82,12 +82,15 @@ rule minimap2_index:
 
 rule scatter_regions:
     input:
+        ref=GENOME,
         fai=f"{GENOME}.fai",
         targets=targets_bed(),
     output:
         [scatter_bed(chunk) for chunk in CHUNKS],
     log:
         f"logs/scatter_regions/{REF_ID}.log",
+    benchmark:
+        f"benchmarks/scatter_regions/{REF_ID}.tsv"
     conda:
         "../../envs/python.yaml"
     script:

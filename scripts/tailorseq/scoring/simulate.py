@@ -3,7 +3,8 @@
 dwgsim (Debian package `dwgsim`) mutates a window of a real reference, writes the mutations as
 a VCF and simulates paired reads from the mutated diploid sequence. Here the window's truth is
 moved back to the chromosome's coordinates with a genotype (dwgsim's `pl=3`: both strands),
-and the reads are renamed so that their names say nothing about where they came from.
+and the reads are renamed so that their names say nothing about where they came from. The
+confident regions are the window without its assembly gaps (dwgsim puts no read on N bases).
 
 dwgsim's sequencing errors are independent substitutions, equally likely on both strands, so a
 model trained on them alone would trust two error modes of real Illumina data it never saw:
@@ -26,6 +27,7 @@ import numpy as np
 import pysam
 
 from tailorseq.errors import InputError
+from tailorseq.regions import Region, gaps, subtract, write_bed
 from tailorseq.somatic.repeats import tandem_repeats
 
 # Error profiles: per-base error rate of read 1 and read 2, rising along the read (dwgsim -e/-E).
@@ -107,7 +109,8 @@ def simulate(
         sequence = window.read_text().split("\n")[1]
         injector = ArtefactInjector(sequence, artefacts, spec.seed) if artefacts else None
         _write_reads(prefix, result, spec.name, injector)
-    result.confident.write_text(f"{spec.contig}\t{spec.start - 1}\t{spec.end}\n")
+    window = [Region(spec.contig, spec.start - 1, spec.end)]
+    write_bed(subtract(window, gaps(reference)), result.confident)
     return result
 
 
@@ -117,8 +120,6 @@ def _write_window(reference: Path, spec: SimulatedSet, out: Path) -> None:
     if len(sequence) != spec.length:
         raise InputError(str(reference), f"{spec.region} runs past the end of {spec.contig}",
                          "choose a window inside the contig")  # fmt: skip
-    if "N" in sequence:
-        raise InputError(str(reference), f"{spec.region} has N bases", "choose another window")
     out.write_text(f">window\n{sequence}\n")
 
 
