@@ -57,12 +57,14 @@ if __name__ == "__main__":
         parser.add_argument("--flank", type=int, default=defaults["msi_flank"])
         parser.add_argument("--fdr", type=float, default=defaults["msi_fdr"])
         parser.add_argument("--min-sites", type=int, default=defaults["msi_min_sites"])
+        parser.add_argument("--max-sites", type=int, default=defaults["msi_max_sites"])
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--sites", type=Path, required=True)
         args = parser.parse_args()
         settings = MsiSettings(
-            args.msi_high, args.min_coverage, args.min_mapq, args.flank, args.fdr, args.min_sites
-        )
+            args.msi_high, args.min_coverage, args.min_mapq, args.flank, args.fdr, args.min_sites,
+            args.max_sites,
+        )  # fmt: skip
         document = run(
             args.tumor, args.normal, args.reference, settings, args.out, args.sites, args.purity
         )

@@ -21,6 +21,7 @@ from tailorseq.somatic.msi import (
     cutoff_of,
     msi,
     purity_note,
+    sample_sites,
     status_of,
 )
 from tailorseq.somatic.repeats import Site, find_microsatellites, is_primitive, repeat_length
@@ -242,6 +243,28 @@ def test_shifted_repeat_lengths_in_the_tumour_are_unstable(tmp_path: Path, refer
     rows = sites_tsv.read_text().splitlines()
     assert rows[0].split("\t")[:3] == ["contig", "pos", "unit"] and len(rows) == 4
     assert "14:15,16:15" in rows[2] and "11:1,12:29" in rows[1]
+
+
+def test_a_cap_examines_that_many_sites_the_same_ones_every_run(
+    tmp_path: Path, reference: Path
+) -> None:
+    tumor = sample_bam(tmp_path / "tumor.bam", {0: [0, -2, 0, -2, 1], 1: [0, -2]}, sample="t")
+    normal = sample_bam(tmp_path / "normal.bam", {}, sample="n")
+    capped = [msi(tumor, normal, reference, settings(min_sites=1, max_sites=2)) for _ in range(2)]
+    assert capped[0]["sites_found"] == 3 and capped[0]["sites_examined"] == 2
+    assert capped[0]["sites_used"] == 2 and "at most 2 sites examined" in capped[0]["method"]
+    assert capped[0] == capped[1]
+
+
+def test_site_sampling_is_uniform_bounded_and_in_order() -> None:
+    sites = [Site("c", start, start + 10, "A", "", "") for start in range(0, 100_000, 10)]
+    chosen, count = sample_sites(iter(sites), 1_000)
+    assert count == 10_000 and len(chosen) == 1_000
+    assert chosen == sorted(chosen, key=lambda site: site.start)
+    assert chosen == sample_sites(iter(sites), 1_000)[0]  # fixed seed
+    per_tenth = [sum(1 for s in chosen if s.start // 10_000 == tenth) for tenth in range(10)]
+    assert all(60 <= n <= 140 for n in per_tenth), per_tenth  # ~100 each: no region favoured
+    assert sample_sites(iter(sites[:5]), 1_000) == (sites[:5], 5)
 
 
 def test_low_coverage_sites_are_not_used(tmp_path: Path, reference: Path) -> None:

@@ -433,6 +433,7 @@ def msi_part(unstable: int, used: int, min_sites: int = 50) -> dict:
         if status == "not assessed"
         else None,
         "sites_found": used + 5,
+        "sites_examined": used + 5,
         "sites_used": used,
         "unstable_sites": unstable,
         "cutoff": cutoff,

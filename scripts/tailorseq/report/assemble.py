@@ -107,6 +107,7 @@ MSI_FIELDS = (
     "score",
     "sites_used",
     "sites_found",
+    "sites_examined",
     "unstable_sites",
     "cutoff",
     "cutoff_source",
