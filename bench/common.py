@@ -151,19 +151,23 @@ def reference_genome(cache: Path) -> Path:
 
 
 def read_benchmarks(workdir: Path) -> list[dict]:
-    """Per-rule totals from workdir/benchmarks/<rule>/*.tsv: jobs, wall s, CPU s, peak RSS MB."""
+    """Per-rule totals from workdir/benchmarks/<rule>/*.tsv: jobs, wall s, CPU s, peak RSS MB,
+    MB read and written."""
     totals: dict[str, dict] = {}
     for path in sorted((workdir / "benchmarks").glob("**/*.tsv")):
         rule = path.relative_to(workdir / "benchmarks").parts[0]
         with open(path) as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
-                entry = totals.setdefault(
-                    rule, {"rule": rule, "jobs": 0, "wall_s": 0.0, "cpu_s": 0.0, "max_rss_mb": 0.0}
-                )
+                entry = totals.setdefault(rule, {
+                    "rule": rule, "jobs": 0, "wall_s": 0.0, "cpu_s": 0.0, "max_rss_mb": 0.0,
+                    "io_in_mb": 0.0, "io_out_mb": 0.0,
+                })  # fmt: skip
                 entry["jobs"] += 1
                 entry["wall_s"] += _number(row.get("s"))
                 entry["cpu_s"] += _number(row.get("cpu_time"))
                 entry["max_rss_mb"] = max(entry["max_rss_mb"], _number(row.get("max_rss")))
+                entry["io_in_mb"] += _number(row.get("io_in"))
+                entry["io_out_mb"] += _number(row.get("io_out"))
     return list(totals.values())
 
 

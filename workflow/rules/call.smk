@@ -122,6 +122,8 @@ rule extract_from_joint:
         index=f"{joint_extract_vcf('{pid}')}.tbi",
     log:
         "logs/extract_from_joint/{pid}.log",
+    benchmark:
+        "benchmarks/extract_from_joint/{pid}.tsv"
     conda:
         "../../envs/bcftools.yaml"
     params:
@@ -143,6 +145,8 @@ rule bcftools_stats:
         qc_file("{pid}", "bcftools_stats.txt"),
     log:
         "logs/bcftools_stats/{pid}.log",
+    benchmark:
+        "benchmarks/bcftools_stats/{pid}.tsv"
     conda:
         "../../envs/bcftools.yaml"
     shell:

@@ -26,6 +26,8 @@ rule multiqc:
         data=directory("results/run/multiqc_data"),
     log:
         "logs/multiqc/run.log",
+    benchmark:
+        "benchmarks/multiqc/run.tsv"
     conda:
         "../../envs/multiqc.yaml"
     resources:

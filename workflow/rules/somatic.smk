@@ -195,6 +195,8 @@ rule somatic_biomarkers:
         somatic_biomarkers("{pid}"),
     log:
         "logs/somatic_biomarkers/{pid}.log",
+    benchmark:
+        "benchmarks/somatic_biomarkers/{pid}.tsv"
     conda:
         "../../envs/python.yaml"
     params:
