@@ -132,6 +132,15 @@ def timed(command: Sequence[str], log: Path | None = None, **kwargs) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds(command: str, log: Path) -> tuple[float, float]:
+    """(wall, user + system CPU) seconds of a shell pipeline, children included."""
+    timing = log.with_suffix(".time")
+    script = f"TIMEFORMAT='%U %S'; {{ time ( {command} ) ; }} 2> {timing}"
+    wall = timed(["bash", "-o", "pipefail", "-c", script], log, env=pipeline_env())
+    user, system = map(float, timing.read_text().split()[-2:])
+    return wall, user + system
+
+
 def run_pipeline(
     workdir: Path, cores: int = 2, extra: Iterable[str] = (), log_name: str = "snakemake.log"
 ) -> float:

@@ -6,13 +6,17 @@ chr20, then the somatic path (mpileup candidates per chunk, the somatic model). 
 `confident.bed` are matched allele-exactly against `truth.somatic.vcf` (both sides through
 `bcftools norm -m -both --atomize`); germline truth alleles called PASS are listed separately.
 Wall time and peak memory come from the Snakemake benchmark files of the somatic rules (and of
-alignment, for scale). dream-simplefp: the DREAM tumour/normal BAMs as `bam` units; PASS calls
+alignment, for scale). Cost: the somatic path (candidates, model, MSI, TMB) against the normal's
+germline calling (bcftools calling and the variant score), measured and extrapolated to a genome
+by `cost_rows` (every rule linear in the bases covered, per-job start-up included, so the
+genome figure is an upper bound; MSI's examination capped at msi_max_sites). dream-simplefp: the DREAM tumour/normal BAMs as `bam` units; PASS calls
 are false positives by construction.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -21,7 +25,9 @@ from common import (
     CHR20,
     DATA,
     DEFAULT_CACHE,
+    REPO,
     compare,
+    cpu_seconds,
     normalise,
     print_table,
     read_bed,
@@ -32,10 +38,16 @@ from common import (
     write_json,
     write_run_config,
 )
+from tailorseq.defaults import config_defaults
 
 DEV = DATA / "chr20-somatic-dev"
 DREAM = DATA / "dream-simplefp"
-SOMATIC_RULES = ("somatic_candidates", "somatic_model")
+SOMATIC_RULES = ("somatic_candidates", "somatic_model", "somatic_msi", "somatic_biomarkers")
+GERMLINE_CALLING = ("call_bcftools", "filter_calls")
+COST_TARGET = 2.0
+GENOME_BASES = 3.1e9
+REGION_BASES = 500_000  # chr20:30,000,001-30,500,000, where the pair's reads are
+MSI_MAX_SITES = config_defaults("somatic")["msi_max_sites"]
 TARGET = 0.95
 
 
@@ -54,7 +66,12 @@ def write_pair(workdir: Path, patient: str, tumor: dict, normal: dict, purity: s
 
 
 def targets(patient: str) -> list[str]:
-    return [f"results/{patient}/{patient}.somatic.vcf.gz"]
+    """The pair's somatic calls and biomarkers (MSI, TMB), and the normal's germline calls."""
+    return [
+        f"results/{patient}/{patient}.somatic.vcf.gz",
+        f"results/{patient}/{patient}.biomarkers.json",
+        f"results/{patient}-normal/{patient}-normal.vcf.gz",
+    ]
 
 
 def run_dev(workdir: Path, cache: Path, cores: int, rerun: bool) -> float | None:
@@ -74,7 +91,8 @@ def run_dev(workdir: Path, cache: Path, cores: int, rerun: bool) -> float | None
     write_run_config(
         workdir, reference={"build": "GRCh37", "fasta": str(CHR20)}, cache_dir=str(cache)
     )
-    return run_pipeline(workdir, cores, targets("DEV"))
+    alignments = [f"results/DEV-{kind}/DEV-{kind}.bam" for kind in ("tumor", "normal")]
+    return run_pipeline(workdir, cores, [*targets("DEV"), *alignments])
 
 
 def run_dream(workdir: Path, cache: Path, cores: int) -> int:
@@ -85,7 +103,7 @@ def run_dream(workdir: Path, cache: Path, cores: int) -> int:
     write_run_config(
         workdir, reference={"build": "GRCh37", "fasta": str(CHR20)}, cache_dir=str(cache)
     )
-    run_pipeline(workdir, cores, targets("DREAM"))
+    run_pipeline(workdir, cores, targets("DREAM")[:1])
     return len(read_vcf(workdir / targets("DREAM")[0]))
 
 
@@ -125,6 +143,43 @@ def accuracy(workdir: Path, cache: Path) -> dict:
     return result
 
 
+def msi_scan_cpu(workdir: Path, cache: Path) -> float:
+    """CPU seconds of the MSI step's site search alone (every covered window's sequence scanned
+    for microsatellites, one site examined): the part that grows with the genome, where the
+    examination stops at somatic.msi_max_sites."""
+    tumor, normal = (workdir / "results" / f"DEV-{kind}" / f"DEV-{kind}.bam"
+                     for kind in ("tumor", "normal"))  # fmt: skip
+    scratch = workdir / "msi-scan"
+    command = (f"python {REPO}/scripts/somatic_msi.py --tumor {tumor} --normal {normal}"
+               f" --reference {reference_genome(cache)} --max-sites 1"
+               f" --out {scratch}/msi.json --sites {scratch}/sites.tsv")  # fmt: skip
+    scratch.mkdir(exist_ok=True)
+    return cpu_seconds(command, scratch / "msi.log")[1]
+
+
+def cost_rows(benchmarks: list[dict], msi: dict, scan_cpu: float) -> list[dict]:
+    """The somatic path's CPU against the normal's germline calling, measured on the pair's
+    region and per genome: every rule grows with the bases covered, except MSI's examination,
+    which stops at max_sites sites (the document's `sites_examined` of `sites_found`)."""
+    cpu = {row["rule"]: row["cpu_s"] for row in benchmarks}
+    somatic = sum(cpu.get(rule, 0.0) for rule in SOMATIC_RULES)
+    germline = sum(cpu.get(rule, 0.0) for rule in GERMLINE_CALLING)
+    scale = GENOME_BASES / REGION_BASES
+    examine = max(cpu.get("somatic_msi", 0.0) - scan_cpu, 0.0)
+    genome_sites = min(msi["sites_found"] * scale, MSI_MAX_SITES)
+    per_site = examine / msi["sites_examined"] if msi["sites_examined"] else 0.0
+    genome_somatic = (somatic - examine) * scale + per_site * genome_sites
+    return [
+        {"scope": f"chr20-somatic-dev ({REGION_BASES / 1e6:.1f} Mb)", "somatic_cpu_s": somatic,
+         "germline_calling_cpu_s": germline, "ratio": somatic / germline if germline else None,
+         "target": f"<= {COST_TARGET}"},
+        {"scope": "genome (3.1 Gb, extrapolated)", "somatic_cpu_s": genome_somatic,
+         "germline_calling_cpu_s": germline * scale,
+         "ratio": genome_somatic / (germline * scale) if germline else None,
+         "target": f"<= {COST_TARGET}"},
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -156,7 +211,7 @@ def main() -> None:
     benchmarks = [
         row
         for row in read_benchmarks(args.workdir)
-        if row["rule"] in (*SOMATIC_RULES, "align_bwa", "merge_markdup")
+        if row["rule"] in (*SOMATIC_RULES, *GERMLINE_CALLING, "align_bwa", "merge_markdup")
     ]
     somatic = [row for row in benchmarks if row["rule"] in SOMATIC_RULES]
     total = {
@@ -169,6 +224,12 @@ def main() -> None:
     print_table([*benchmarks, total], title="Wall time (summed over jobs) and peak memory per rule")
     if wall is not None:
         print(f"  whole run (reference preparation and alignment included): {wall:.0f} s")
+    biomarkers = json.loads((args.workdir / targets("DEV")[1]).read_text())
+    scan = msi_scan_cpu(args.workdir, args.cache)
+    costs = cost_rows(benchmarks, biomarkers["msi"], scan)
+    print_table(costs, title="Somatic path (candidates, model, MSI, TMB) against germline calling")
+    print(f"  MSI: {biomarkers['msi']['sites_examined']} of {biomarkers['msi']['sites_found']}"
+          f" sites examined; the site search alone: {scan:.1f} CPU s")  # fmt: skip
     dream = run_dream(args.workdir.with_name(args.workdir.name + "-dream"), args.cache, args.cores)
     print(f"\ndream-simplefp: {dream} PASS calls (target <= 2)")
     write_json(
@@ -177,6 +238,7 @@ def main() -> None:
             "accuracy": result,
             "benchmarks": [*benchmarks, total],
             "run_wall_s": wall,
+            "cost": costs,
             "dream_pass": dream,
         },
     )
