@@ -43,7 +43,16 @@ def _retrieve(uri: str) -> Resource:
     )
 
 
-_REGISTRY: Registry = Registry(retrieve=_retrieve)
+@functools.cache
+def _registry() -> Registry:
+    """Every schema of SCHEMA_DIR under its URI, crawled once: a `$ref` is then a lookup, where
+    an uncrawled registry crawls again at every reference (half the time of checking a sheet)."""
+    schemas = [load_schema(path.name.removesuffix(".schema.yaml"))
+               for path in sorted(SCHEMA_DIR.glob("*.schema.yaml"))]  # fmt: skip
+    resources = [(schema["$id"], Resource.from_contents(schema)) for schema in schemas]
+    return Registry(retrieve=_retrieve).with_resources(resources).crawl()
+
+
 _Validator = jsonschema.Draft202012Validator
 _validate_properties = _Validator.VALIDATORS["properties"]
 
@@ -76,14 +85,14 @@ def schema_problems(
     instance: dict[str, Any], schema: dict[str, Any], noun: str
 ) -> list[tuple[str, str]]:
     """(problem, fix) for each way `instance` breaks `schema`; `noun` names a key ("column")."""
-    errors = _Validator(schema, registry=_REGISTRY).iter_errors(instance)
+    errors = _Validator(schema, registry=_registry()).iter_errors(instance)
     ordered = sorted(errors, key=lambda error: [str(part) for part in error.path])
     return [explained for error in ordered for explained in _explain(error, noun)]
 
 
 def fill_defaults(instance: dict[str, Any], schema: dict[str, Any]) -> None:
     """Set every missing key that has a schema `default`, in nested objects too (in place)."""
-    list(_FillingValidator(schema, registry=_REGISTRY).iter_errors(instance))
+    list(_FillingValidator(schema, registry=_registry()).iter_errors(instance))
 
 
 def _explain(error: jsonschema.ValidationError, noun: str) -> list[tuple[str, str]]:
