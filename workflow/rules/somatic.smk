@@ -24,6 +24,9 @@ rule somatic_candidates:
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 2000"
         " --annotate FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/SP,FORMAT/QS,INFO/AD"
         " --output-type u {input.alns}"
+        # sites where no alternate allele has 2 reads go before the split, not after it: the
+        # same records come out, in a quarter less CPU (bench/somatic.py)
+        " | bcftools view --include 'MAX(INFO/AD[1-])>=2' --output-type u"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --output-type u"
         " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>=2'"
         " --output-type b --output {output}) 2> {log}"
