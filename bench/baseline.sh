@@ -30,13 +30,13 @@ rg="@RG\\tID:$sample.$id\\tSM:$sample\\tLB:$sample\\tPL:ILLUMINA\\tPU:$id"
 
 # rule align_bwa (threads 8): fastp streams the trimmed pairs, interleaved, into bwa mem -p
 t=$(threads 8)
-(fastp --in1 "$fq1" --in2 "$fq2" --stdout --detect_adapter_for_pe \
+(fastp --in1 "$fq1" --in2 "$fq2" --stdout --detect_adapter_for_pe --dont_eval_duplication \
     --n_base_limit $n_base_limit --length_required $min_length --thread $(( t / 4 > 1 ? t / 4 : 1 )) \
     --json qc/$sample.$id.fastp.json --html qc/$sample.$id.fastp.html --report_title $sample.$id \
     2> logs/fastp.log \
     | bwa mem -p -t "$t" -K 100000000 -Y -R "$rg" "$ref" - \
     | samtools fixmate -m -u - - \
-    | samtools sort -@ "$t" -m 768M -T unit.bam.tmp -o unit.bam -) 2> logs/align.log
+    | samtools sort -@ "$t" -m 768M -l 1 -T unit.bam.tmp -o unit.bam -) 2> logs/align.log
 
 # rule sample_header: contigs from the .fai and the read group with the sample's name
 {
