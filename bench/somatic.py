@@ -9,8 +9,8 @@ Wall time and peak memory come from the Snakemake benchmark files of the somatic
 alignment, for scale). Cost: the somatic path (candidates, model, MSI, TMB) against the normal's
 germline calling (bcftools calling and the variant score), measured and extrapolated to a genome
 by `cost_rows` (every rule linear in the bases covered, per-job start-up included, so the
-genome figure is an upper bound; MSI's examination capped at msi_max_sites). dream-simplefp: the DREAM tumour/normal BAMs as `bam` units; PASS calls
-are false positives by construction.
+genome figure is an upper bound; MSI's examination capped at msi_max_sites). dream-simplefp:
+the DREAM tumour/normal BAMs as `bam` units; PASS calls are false positives by construction.
 """
 
 from __future__ import annotations
