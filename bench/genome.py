@@ -177,7 +177,7 @@ def first_pairs(reads: SimulatedReads, pairs: int, out: Path) -> tuple[Path, Pat
     out.mkdir(parents=True, exist_ok=True)
     result = []
     for mate, source in ((1, reads.fq1), (2, reads.fq2)):
-        path = out / f"head_R{mate}.fastq.gz"
+        path = out / f"head{pairs}_R{mate}.fastq.gz"
         if not path.exists():
             subprocess.run(f"zcat {source} | head -n {4 * pairs} | gzip -1 > {path}",
                            shell=True, check=True)  # fmt: skip
