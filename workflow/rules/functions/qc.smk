@@ -50,7 +50,8 @@ def fastp_stream(wildcards, input, output, threads) -> str:
     """fastp writing a unit's trimmed pairs interleaved to stdout (`bwa mem -p`, and minimap2's
     pairing of adjacent reads of one name, read them), with its JSON/HTML report for MultiQC.
     A quarter of the job's threads trim; the aligner needs the rest. fastp's duplication
-    estimate is left out (7% of its CPU and 1 GB): duplicates are marked on the alignments."""
+    estimate is left out (7% of its CPU and 1 GB): duplicates are marked on the alignments.
+    """
     trimming = config["trimming"]
     return (
         f"fastp --in1 {input.fq1} --in2 {input.fq2} --stdout {fastp_adapter_options(wildcards)}"
