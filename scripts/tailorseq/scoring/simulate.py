@@ -173,7 +173,7 @@ def _contig_length(reference: Path, contig: str) -> int:
         return fasta.get_reference_length(contig)
 
 
-def _fastq_records(path: Path):
+def fastq_records(path: Path):
     """(name, sequence, qualities) of each FASTQ record."""
     with gzip.open(path, "rt") as handle:
         while header := handle.readline():
@@ -185,8 +185,8 @@ def _write_reads(prefix: Path, result: SimulatedReads, name: str, injector) -> N
     """Both mates, artefacts added, named `<set>.<n>/<mate>` (dwgsim's names carry the true
     position: `<contig>_<start1>_<start2>_<strand1>_<strand2>_...`)."""
     mates = zip(
-        _fastq_records(Path(f"{prefix}.bwa.read1.fastq.gz")),
-        _fastq_records(Path(f"{prefix}.bwa.read2.fastq.gz")),
+        fastq_records(Path(f"{prefix}.bwa.read1.fastq.gz")),
+        fastq_records(Path(f"{prefix}.bwa.read2.fastq.gz")),
         strict=True,
     )
     with (
