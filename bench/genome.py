@@ -56,8 +56,11 @@ from common import (
     write_run_config,
     write_sheets,
 )
+from somatic import alignments, cost_rows, msi_scan_cpu, write_pair
+from somatic import targets as pair_targets
 from speed import warm_cache
 from tailorseq.scoring.simulate import SimulatedReads, SimulatedSet, simulate
+from tailorseq.somatic.simulate import PairSpec, SimulatedPair, simulate_pair
 
 SAMPLE = "g30"
 SET = SimulatedSet(SAMPLE, "20", 1, 63_025_520, 30, "clean", 2030)
@@ -66,6 +69,8 @@ TARGET_CORE_HOURS = 12.0
 ONCE_PER_RUN = ("multiqc", "multiqc_scores", "scatter_regions")
 SCATTERED = ("call_bcftools", "call_freebayes")
 CORES = (16, 64)
+PATIENT = "TN"
+PAIR = PairSpec(PATIENT.lower(), "20", 40_000_001, 10_000_000, 60.0, 30.0, 0.6, 20.0, "clean", 2040)
 
 
 def rule_threads() -> dict[str, int]:
@@ -215,6 +220,66 @@ def raw_rows(args: argparse.Namespace, reads: SimulatedReads) -> list[dict]:
     return rows
 
 
+def run_pair(args: argparse.Namespace, pair: SimulatedPair) -> dict:
+    """The tumour/normal pair through somatic calling, MSI and TMB, and the normal's germline
+    calling, in a fresh workdir (minimap2, the cache's index built beforehand)."""
+    workdir = args.workdir / "pair"
+    warm_cache(workdir, "minimap2", args.cache, args.cores)
+    shutil.rmtree(workdir)
+    tumor, normal = ({"fq1": fq1, "fq2": fq2} for fq1, fq2 in (pair.tumor, pair.normal))
+    write_pair(workdir, PATIENT, tumor, normal, purity=str(PAIR.purity))
+    write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
+                     cache_dir=str(args.cache), aligner="minimap2")  # fmt: skip
+    wall = run_pipeline(workdir, args.cores, [*pair_targets(PATIENT), *alignments(PATIENT)])
+    return {"aligner": "minimap2 (pair)", "workdir": workdir, "wall_s": wall,
+            "rules": read_benchmarks(workdir)}  # fmt: skip
+
+
+def pair_accuracy(run: dict, pair: SimulatedPair, scratch: Path) -> list[dict]:
+    """PASS somatic calls against the somatic truth, the normal's against the germline truth."""
+    regions = read_bed(pair.confident)
+    rows = []
+    for label, truth_vcf, calls in (
+        ("somatic", pair.somatic, pair_targets(PATIENT)[0]),
+        ("germline (normal)", pair.germline, pair_targets(PATIENT)[2]),
+    ):
+        name = label.split()[0]
+        truth = read_vcf(normalise(truth_vcf, CHR20, scratch / f"{name}.truth.vcf"), regions)
+        called = read_vcf(normalise(run["workdir"] / calls, CHR20, scratch / f"{name}.vcf"),
+                          regions)  # fmt: skip
+        result = compare(truth, called)
+        for kind in ("SNV", "indel"):
+            rows.append({"calls": label, "kind": kind,
+                         **{m: result[kind][m] for m in ("truth", "TP", "FP", "FN", "precision",
+                                                          "recall", "F1")}})  # fmt: skip
+    return rows
+
+
+def pair_report(args: argparse.Namespace) -> dict:
+    """Simulate (once) and run the pair; print its tables; return them."""
+    pair = simulate_pair(CHR20, PAIR, args.data)
+    run = run_pair(args, pair)
+    scratch = args.workdir / "pair-scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    accuracy = pair_accuracy(run, pair, scratch)
+    biomarkers = json.loads((run["workdir"] / pair_targets(PATIENT)[1]).read_text())
+    scan = msi_scan_cpu(run["workdir"], PATIENT, args.cache)
+    bases = sum(end - start for _, start, end in read_bed(pair.confident))
+    costs = cost_rows(run["rules"], biomarkers["msi"], scan, "chr20 pair", bases)
+    title = (f"Tumour {PAIR.tumor_depth:.0f}x (purity {PAIR.purity}) / normal"
+             f" {PAIR.normal_depth:.0f}x over {bases / 1e6:.1f} Mb of chr20, per rule")  # fmt: skip
+    columns = ["rule", "jobs", "wall_s", "cpu_s", "cpu_share", "max_rss_mb"]
+    print_table(rule_rows(run), columns, title=title)
+    print_table(accuracy, title="The pair's PASS calls against the truth")
+    print_table(costs, title="Somatic path (candidates, model, MSI, TMB) against germline calling")
+    msi, tmb = biomarkers["msi"], biomarkers["tmb"]
+    print(f"  MSI {msi['status']}: {msi['sites_examined']} of {msi['sites_found']} sites examined,"
+          f" the site search alone {scan:.1f} CPU s; TMB {tmb['mutations_per_mb']} per Mb"
+          f" ({tmb['status']})")  # fmt: skip
+    run["workdir"] = str(run["workdir"])
+    return {"run": run, "accuracy": accuracy, "cost": costs, "msi_scan_cpu_s": scan}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -225,7 +290,9 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--aligners", nargs="+", default=["minimap2"], choices=["minimap2", "bwa"])
     parser.add_argument("--raw-pairs", type=int, default=1_000_000)
+    parser.add_argument("--skip-pair", action="store_true", help="no tumour/normal pair run")
     args = parser.parse_args()
+    pair = None if args.skip_pair else pair_report(args)
     reads = simulate(CHR20, SET, args.data, artefacts=None)
     runs = [run_aligner(args, reads, aligner) for aligner in args.aligners]
     scratch = args.workdir / "scratch"
@@ -247,7 +314,7 @@ def main() -> None:
     for run in runs:
         run["workdir"] = str(run["workdir"])
     write_json("genome.json", {"runs": runs, "summary": summary, "accuracy": accuracy,
-                               "score": scores, "raw": raw})  # fmt: skip
+                               "score": scores, "raw": raw, "pair": pair})  # fmt: skip
 
 
 if __name__ == "__main__":

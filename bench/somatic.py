@@ -65,6 +65,11 @@ def write_pair(workdir: Path, patient: str, tumor: dict, normal: dict, purity: s
     (workdir / "units.tsv").write_text("\n".join(rows) + "\n")
 
 
+def alignments(patient: str) -> list[str]:
+    """The pair's published BAMs, tumour first (the MSI scan reads them)."""
+    return [f"results/{patient}-{kind}/{patient}-{kind}.bam" for kind in ("tumor", "normal")]
+
+
 def targets(patient: str) -> list[str]:
     """The pair's somatic calls and biomarkers (MSI, TMB), and the normal's germline calls."""
     return [
@@ -91,8 +96,7 @@ def run_dev(workdir: Path, cache: Path, cores: int, rerun: bool) -> float | None
     write_run_config(
         workdir, reference={"build": "GRCh37", "fasta": str(CHR20)}, cache_dir=str(cache)
     )
-    alignments = [f"results/DEV-{kind}/DEV-{kind}.bam" for kind in ("tumor", "normal")]
-    return run_pipeline(workdir, cores, [*targets("DEV"), *alignments])
+    return run_pipeline(workdir, cores, [*targets("DEV"), *alignments("DEV")])
 
 
 def run_dream(workdir: Path, cache: Path, cores: int) -> int:
@@ -143,12 +147,11 @@ def accuracy(workdir: Path, cache: Path) -> dict:
     return result
 
 
-def msi_scan_cpu(workdir: Path, cache: Path) -> float:
+def msi_scan_cpu(workdir: Path, patient: str, cache: Path) -> float:
     """CPU seconds of the MSI step's site search alone (every covered window's sequence scanned
     for microsatellites, one site examined): the part that grows with the genome, where the
     examination stops at somatic.msi_max_sites."""
-    tumor, normal = (workdir / "results" / f"DEV-{kind}" / f"DEV-{kind}.bam"
-                     for kind in ("tumor", "normal"))  # fmt: skip
+    tumor, normal = (workdir / path for path in alignments(patient))
     scratch = workdir / "msi-scan"
     command = (f"python {REPO}/scripts/somatic_msi.py --tumor {tumor} --normal {normal}"
                f" --reference {reference_genome(cache)} --max-sites 1"
@@ -157,20 +160,22 @@ def msi_scan_cpu(workdir: Path, cache: Path) -> float:
     return cpu_seconds(command, scratch / "msi.log")[1]
 
 
-def cost_rows(benchmarks: list[dict], msi: dict, scan_cpu: float) -> list[dict]:
+def cost_rows(
+    benchmarks: list[dict], msi: dict, scan_cpu: float, label: str, region_bases: int
+) -> list[dict]:
     """The somatic path's CPU against the normal's germline calling, measured on the pair's
     region and per genome: every rule grows with the bases covered, except MSI's examination,
     which stops at max_sites sites (the document's `sites_examined` of `sites_found`)."""
     cpu = {row["rule"]: row["cpu_s"] for row in benchmarks}
     somatic = sum(cpu.get(rule, 0.0) for rule in SOMATIC_RULES)
     germline = sum(cpu.get(rule, 0.0) for rule in GERMLINE_CALLING)
-    scale = GENOME_BASES / REGION_BASES
+    scale = GENOME_BASES / region_bases
     examine = max(cpu.get("somatic_msi", 0.0) - scan_cpu, 0.0)
     genome_sites = min(msi["sites_found"] * scale, MSI_MAX_SITES)
     per_site = examine / msi["sites_examined"] if msi["sites_examined"] else 0.0
     genome_somatic = (somatic - examine) * scale + per_site * genome_sites
     return [
-        {"scope": f"chr20-somatic-dev ({REGION_BASES / 1e6:.1f} Mb)", "somatic_cpu_s": somatic,
+        {"scope": f"{label} ({region_bases / 1e6:.1f} Mb)", "somatic_cpu_s": somatic,
          "germline_calling_cpu_s": germline, "ratio": somatic / germline if germline else None,
          "target": f"<= {COST_TARGET}"},
         {"scope": "genome (3.1 Gb, extrapolated)", "somatic_cpu_s": genome_somatic,
@@ -225,8 +230,8 @@ def main() -> None:
     if wall is not None:
         print(f"  whole run (reference preparation and alignment included): {wall:.0f} s")
     biomarkers = json.loads((args.workdir / targets("DEV")[1]).read_text())
-    scan = msi_scan_cpu(args.workdir, args.cache)
-    costs = cost_rows(benchmarks, biomarkers["msi"], scan)
+    scan = msi_scan_cpu(args.workdir, "DEV", args.cache)
+    costs = cost_rows(benchmarks, biomarkers["msi"], scan, "chr20-somatic-dev", REGION_BASES)
     print_table(costs, title="Somatic path (candidates, model, MSI, TMB) against germline calling")
     print(f"  MSI: {biomarkers['msi']['sites_examined']} of {biomarkers['msi']['sites_found']}"
           f" sites examined; the site search alone: {scan:.1f} CPU s")  # fmt: skip
