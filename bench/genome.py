@@ -15,6 +15,10 @@
    trimmed pairs; bwa's CPU per pair prices the bwa path when only minimap2's is run. fastp's
    adapter detection costs about 15 CPU s once per unit whatever its size: on 200,000 pairs it
    is most of fastp's time, hence a million by default.
+5. A tumour/normal pair (tailorseq.somatic.simulate): 60x tumour at purity 0.6 and 30x normal
+   over chr20:40-50 Mb with planted germline and somatic variants, through somatic calling, MSI,
+   TMB and the normal's germline calling: per rule, accuracy against both truths, and the
+   somatic path's CPU against germline calling's (--skip-pair leaves it out).
 
 Extrapolation to a genome: a 30x genome is GENOME_PAIRS read pairs (3.1 Gb x 30 / 300 bases).
 The CPU of every rule is multiplied by GENOME_PAIRS / the simulated pairs (reads, bases and calls
