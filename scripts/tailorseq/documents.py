@@ -10,7 +10,8 @@ that the document carries in its `schema` field:
 - `somatic`: a tumour/normal pair's calling summary (tailorseq.somatic.caller),
   `{pid}.somatic.json`;
 - `biomarkers`: a pair's TMB and MSI (tailorseq.somatic.biomarkers);
-- `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability).
+- `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability);
+- `cnv`: a pair's somatic copy number, assessed or why not (scripts/somatic_cnv.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ IDS = {
     "somatic": "tailorseq-somatic/1",
     "biomarkers": "tailorseq-biomarkers/1",
     "actionable": "tailorseq-actionable/1",
+    "cnv": "tailorseq-cnv/1",
 }
 
 

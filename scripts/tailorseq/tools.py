@@ -20,6 +20,7 @@ class ToolSpec:
     args: tuple[str, ...]
     pattern: str
     package: str
+    fix: str = ""  # how to install it, when not `apt-get install <package>`
 
 
 # bwa has no --version: its usage text (no arguments, exit 1) says "Version: 0.7.17-r1188".
@@ -33,6 +34,14 @@ TOOLS: dict[str, ToolSpec] = {
     "minimap2": ToolSpec("2.24", ("--version",), r"^(\d[\w.-]*)", "minimap2"),
     "freebayes": ToolSpec("1.3.6", ("--version",), r"version:\s*v?(\d[\w.-]*)", "freebayes"),
     "mosdepth": ToolSpec("0.3.3", ("--version",), r"mosdepth (\d[\w.-]*)", "mosdepth"),
+    # CNVkit from PyPI (Debian's 0.9.9 is older than the version tested, 0.9.14).
+    "cnvkit.py": ToolSpec(
+        "0.9.14",
+        ("version",),
+        r"^(\d[\w.-]*)",
+        "cnvkit",
+        "pip install cnvkit==0.9.14 (make setup), or run with --sdm conda",
+    ),
 }
 COMMON_TOOLS = ("samtools", "bcftools", "tabix", "bgzip", "fastp", "mosdepth")
 
@@ -49,6 +58,8 @@ class ToolVersion:
 def required_tools(config: dict[str, Any]) -> list[str]:
     """The tools a run needs: the configured aligner and caller plus the common ones."""
     wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
+    if config.get("cnv", {}).get("enabled"):
+        wanted.append("cnvkit.py")
     return list(dict.fromkeys(wanted))
 
 
@@ -68,7 +79,7 @@ def is_older(version: str, minimum: str) -> bool:
 def find_tool(name: str) -> ToolVersion:
     """Locate `name` on PATH and read its version; InputError if missing, unreadable or too old."""
     spec = TOOLS[name]
-    fix = _HOW_TO_INSTALL.format(package=spec.package)
+    fix = spec.fix or _HOW_TO_INSTALL.format(package=spec.package)
     path = shutil.which(name)
     if path is None:
         raise InputError("PATH", f"tool '{name}' was not found", fix)

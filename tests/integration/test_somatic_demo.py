@@ -1,5 +1,6 @@
 """The demo's tumour/normal pair (patient3): planted somatic SNVs at their VAF, MSI-high from
-planted unstable microsatellites, TMB, a panel of normals, and a sample swap."""
+planted unstable microsatellites, TMB, an ERBB2 amplification, a panel of normals, and a sample
+swap."""
 
 import csv
 import json
@@ -14,7 +15,14 @@ pytestmark = pytest.mark.integration
 
 PATIENT = "patient3"
 TUMOUR = "demo3-tumor"
-PRODUCTS = (".somatic.vcf.gz", ".somatic.annotated.vcf.gz", ".biomarkers.json")
+PRODUCTS = (
+    ".somatic.vcf.gz",
+    ".somatic.annotated.vcf.gz",
+    ".biomarkers.json",
+    ".cnv.tsv",
+    ".cnv.json",
+    ".cnv.png",
+)
 PANEL_SITE = "KRAS-E130K"  # the planted passenger our panel of normals lists
 # The generator puts each SNV's alt on exactly round(VAF x n) of the n tumour fragments read
 # over it. The caller's depth differs by a few fragments (duplicates, MAPQ < 20, clipped ends):
@@ -210,3 +218,50 @@ def test_a_tumour_paired_with_another_persons_normal_stops_the_run(tmp_path: Pat
     logs = "".join(p.read_text() for p in (tmp_path / "logs/somatic_model").glob("*.log"))
     assert "tumour px-tumor and normal wrong-normal look like two different people" in logs
     assert not (tmp_path / "results/PX/PX.somatic.vcf.gz").exists()
+
+
+def test_the_planted_erbb2_amplification_is_called_at_its_copy_number(demo_results: Path) -> None:
+    """The tumour's ERBB2 window carries 8 copies in tumour cells at purity 0.6 (2.8x the
+    normal's depth): CNVkit's purity-adjusted call gives back 8, an amplification naming ERBB2;
+    every other contig is neutral at its ploidy."""
+    planted_copies = summary()["samples"][TUMOUR]["copy_number"]
+    with (demo_results / "results" / PATIENT / f"{PATIENT}.cnv.tsv").open() as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert list(rows[0]) == ["contig", "start", "end", "copy_number", "call", "genes", "log2",
+                             "probes", "depth"]  # fmt: skip
+    by_contig: dict[str, list[dict]] = {}
+    for row in rows:
+        by_contig.setdefault(row["contig"], []).append(row)
+    for contig, copies in planted_copies.items():
+        (segment,) = by_contig.pop(contig)
+        assert int(segment["copy_number"]) == copies
+        assert segment["call"] == "amplification"
+        assert contig in segment["genes"].split(",")
+    assert all(row["call"] == "neutral" for rows in by_contig.values() for row in rows)
+    assert "chrY" not in by_contig  # a female: no chrY copies to call
+    document = json.loads((demo_results / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
+    assert document["status"] == "assessed"
+    assert document["purity"] == {"value": 0.6, "source": "samples.tsv"}
+    assert [(g["gene"], g["call"], g["copy_number"]) for g in document["altered_genes"]] == [
+        ("ERBB2", "amplification", 8)
+    ]
+    png = (demo_results / "results" / PATIENT / f"{PATIENT}.cnv.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    """The demo's normal (~30x) under a required median depth of 200x: no segments, no altered
+    gene, the reason and the measured depth, and a plot that says so instead of a profile."""
+    config = demo_run(tmp_path, cnv={"min_normal_depth": 200})
+    snakemake(tmp_path, config, f"results/{PATIENT}/{PATIENT}.cnv.json",
+              f"results/{PATIENT}/{PATIENT}.cnv.tsv")  # fmt: skip
+    document = json.loads((tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
+    assert document["status"] == "not assessed"
+    assert "below 200x (cnv.min_normal_depth)" in document["reason"]
+    assert 25 < document["normal_median_depth"] < 35
+    assert document["altered_genes"] == []
+    table = (tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.tsv").read_text().splitlines()
+    assert table == ["\t".join(["contig", "start", "end", "copy_number", "call", "genes", "log2",
+                                "probes", "depth"])]  # fmt: skip

@@ -39,6 +39,7 @@ GOOD_VERSIONS = {
     "minimap2": "2.24-r1122",
     "freebayes": "version:  v1.3.6",
     "mosdepth": "mosdepth 0.3.3",
+    "cnvkit.py": "0.9.14",
 }
 
 
@@ -76,6 +77,7 @@ def test_check_configfile_summarizes_the_run(
     assert "tumour/normal pairs: t1/n1" in summary
     assert "2 contigs, 1,500 bp (chr1, chr2)" in summary
     assert f"bwa 0.7.17-r1188 ({tools / 'bwa'})" in summary and "mosdepth 0.3.3" in summary
+    assert "cnvkit.py 0.9.14" in summary  # the pair's copy number (cnv.enabled)
     assert "g1/lane1: 12 read pairs" in summary
     assert "FASTQ scan: 6 files" in summary
     assert "disk space: the run needs about 12.0 MB, " in summary

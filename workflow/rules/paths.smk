@@ -171,6 +171,11 @@ def somatic_biomarkers(pid: str) -> str:
     return f"work/{pid}/{pid}.biomarkers.json"
 
 
+def somatic_cnv(pid: str, ext: str) -> str:
+    """A pair's somatic copy number: ext tsv (segments), json (document) or png (plot)."""
+    return f"work/{pid}/cnv/{pid}.cnv.{ext}"
+
+
 def somatic_actionable(pid: str) -> str:
     """A pair's actionability under its tumour's pseudonym, without the .json/.tsv suffix."""
     return f"work/{pid}/{pid}.actionable"

@@ -87,11 +87,16 @@ def _write_reads(
     run = 0
     for patient in plan.patients:
         patient_haplotypes = haplotypes(plan, reference, sites, patient)
-        copy_depth = {contig.name: contig.copy_depth(patient.sex) for contig in plan.contigs}
         for sample in patient.samples:
             run += 1
             coverage = plan.reads.coverage[sample.kind] * coverage_scale
             alleles = tumour[patient.id] if sample.kind == "tumor" else []
+            copy_depth = {
+                contig.name: patient.tumour_copy_depth(contig, sample.purity)
+                if sample.kind == "tumor" and sample.purity is not None
+                else contig.copy_depth(patient.sex)
+                for contig in plan.contigs
+            }
             rng = stream(seed, "reads", sample.name)
             pairs = simulate_pairs(
                 patient_haplotypes, alleles, coverage, plan.reads, rng, copy_depth

@@ -1,7 +1,7 @@
 """The demo plan (`resources/demo_plan.yaml`): loci, gene models, planted variants, patients;
 read and checked by `tailorseq.demo.plan_load`."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -161,6 +161,16 @@ class Patient:
     somatic: dict[str, float]
     tumor_type: str = ""
     msi: TumourMsi | None = None
+    copy_number: dict[str, int] = field(default_factory=dict)  # tumour cells' copies per contig
+
+    def tumour_copy_depth(self, contig: Contig, purity: float) -> float:
+        """Each copy's depth in the tumour sample relative to the normal's: tumour cells
+        carry `copy_number` copies of the contig, normal cells their ploidy."""
+        depth = contig.copy_depth(self.sex)
+        if contig.name not in self.copy_number:
+            return depth
+        copies = self.copy_number[contig.name]
+        return depth * (purity * copies / contig.ploidy(self.sex) + 1 - purity)
 
 
 @dataclass(frozen=True)
@@ -288,6 +298,7 @@ def _patient(data: dict[str, Any]) -> Patient:
         germline=data.pop("germline", {}),
         somatic=data.pop("somatic", {}),
         msi=_build(TumourMsi, msi) if msi else None,
+        copy_number=data.pop("copy_number", {}),
     )
 
 

@@ -100,6 +100,29 @@ def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVari
     for sample in patient.samples:
         if sample.kind not in KINDS:
             problems.append(f"{patient.id}: sample {sample.name} kind {sample.kind}")
+    return problems + _copy_number_problems(plan, patient, coding)
+
+
+def _copy_number_problems(
+    plan: Plan, patient: Patient, coding: dict[str, CodingVariant]
+) -> list[str]:
+    """Tumour copy number needs a tumour with a purity, an autosomal contig without somatic
+    variants (their allele fractions are set per fragment, not per copy)."""
+    if not patient.copy_number:
+        return []
+    problems = []
+    tumours = [s for s in patient.samples if s.kind == "tumor" and s.purity is not None]
+    if not tumours:
+        problems.append(f"{patient.id}: copy_number needs a tumour sample with a purity")
+    contigs = {contig.name: contig for contig in plan.contigs}
+    mutated = {coding[v].gene for v in patient.somatic if v in coding}
+    for name, copies in patient.copy_number.items():
+        contig = contigs.get(name)
+        if contig is None or not contig.autosomal or name in mutated or copies < 0:
+            problems.append(
+                f"{patient.id}: copy_number {name}={copies} needs an autosomal contig without"
+                " somatic variants and copies >= 0"
+            )
     return problems
 
 

@@ -242,6 +242,8 @@ def summary(
                 ]
                 entry["somatic_coding_snvs"] = sum(s.variant.is_snv for s in somatic[patient.id])
                 entry["msi"] = msi_summary(msi[0], msi[1][patient.id])
+                # whole contigs: tumour cells' copies (every other contig keeps its ploidy)
+                entry["copy_number"] = dict(patient.copy_number)
             samples[sample.name] = entry
     cds_bases = sum(layout.cds_length for layout in layouts.values())
     return {

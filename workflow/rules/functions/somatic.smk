@@ -83,6 +83,8 @@ def somatic_patterns() -> dict[str, str]:
 def somatic_outputs() -> list[str]:
     """Everything the somatic stage publishes for every tumour/normal pair."""
     suffixes = [".somatic.vcf.gz", ".somatic.vcf.gz.tbi", ".biomarkers.json"]
+    if config["cnv"]["enabled"]:
+        suffixes += [f".cnv.{ext}" for ext in CNV_EXTS]
     if annotation_enabled():
         suffixes += [
             ".somatic.annotated.vcf.gz",
@@ -105,3 +107,35 @@ def somatic_tmb_inputs(wildcards) -> dict[str, str]:
         "vcf": somatic_annotated_vcf(wildcards.pid),
         "callable": somatic_callable_tsv(wildcards.pid),
     }
+
+
+CNV_EXTS = ("tsv", "json", "png")
+
+
+def cnvkit_access() -> str:
+    """The reference's accessible sequence (CNVkit access: no N runs), per reference."""
+    return f"{GENOME}.cnvkit-access.bed"
+
+
+def somatic_cnv_inputs(wildcards) -> dict[str, str]:
+    """A pair's alignments, the normal's sex record and, with an annotation, the gene models."""
+    normal = somatic_normal(wildcards.pid)
+    inputs = {
+        "tumor": alignment(wildcards.pid),
+        "normal": alignment(normal),
+        "tumor_index": f"{alignment(wildcards.pid)}.{INDEX_EXT}",
+        "normal_index": f"{alignment(normal)}.{INDEX_EXT}",
+        "sex": sex_json(normal),
+        "ref": GENOME,
+        "fai": f"{GENOME}.fai",
+        "access": cnvkit_access(),
+    }
+    if annotation_enabled():
+        inputs["gff3"] = prepared_gff3()
+    return inputs
+
+
+def somatic_cnv_source(wildcards) -> str:
+    """The pseudonymous copy-number file a published .cnv.<ext> comes from."""
+    pid = SOMATIC_PUBLISHED[(wildcards.patient, wildcards.name)]
+    return somatic_cnv(pid, wildcards.ext)

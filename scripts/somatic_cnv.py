@@ -1,0 +1,174 @@
+"""A tumour/normal pair's somatic copy number (tailorseq.somatic.copy_number): the normal's
+covered territory (mosdepth), then CNVkit in WGS mode on it with the pair's normal as the
+reference (autobin, coverage, reference, fix, segment, call with the purity, scatter), and the
+table, document and plot. A territory too small or too shallow gives "not assessed" and no
+segments."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from tailorseq import documents
+from tailorseq.files import stderr_to
+from tailorseq.regions import Region, read_bed, write_bed
+from tailorseq.somatic import copy_number as cnv
+from tailorseq.tools import find_tool
+
+CNVKIT = "cnvkit.py"
+NO_PURITY = "not given: copy number assumes a pure tumour (changes are underestimated)"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a tool, its messages to the log (stderr)."""
+    command = [str(arg) for arg in args]
+    print("+", " ".join(command), file=sys.stderr, flush=True)
+    subprocess.run(command, check=True, stdout=sys.stderr, env=env)
+
+
+class Pair:
+    """One pair's CNVkit run in a scratch folder."""
+
+    def __init__(self, inputs: dict[str, str], work: Path, threads: int) -> None:
+        self.inputs, self.work, self.threads = inputs, work, str(threads)
+
+    def territory(self, settings: cnv.CnvSettings, min_mapq: int) -> list[Region]:
+        """The accessible sequence the normal covers at the territory depth."""
+        env = {**os.environ, "MOSDEPTH_Q0": "low", "MOSDEPTH_Q1": "covered"}
+        quantize = f"0:{settings.territory_min_depth}:"
+        run("mosdepth", "--no-per-base", "--fast-mode", "--threads", self.threads, "--mapq",
+            str(min_mapq), "--quantize", quantize, self.work / "normal", self.inputs["normal"],
+            env=env)  # fmt: skip
+        access = read_bed(Path(self.inputs["access"]))
+        quantized = self.work / "normal.quantized.bed.gz"
+        return cnv.territory(quantized, access, settings.territory_max_gap)
+
+    def normal_bins(self, covered: list[Region], settings: cnv.CnvSettings) -> list[float]:
+        """Bins over the territory sized by the normal's depth there; the normal's depth in
+        each."""
+        write_bed(covered, self.work / "territory.bed")
+        run(CNVKIT, "autobin", self.inputs["normal"], "-m", "wgs", "-g",
+            self.work / "territory.bed", "--bp-per-bin", str(settings.bp_per_bin),
+            "--target-output-bed", self.work / "bins.bed",
+            "--antitarget-output-bed", self.work / "none.bed")  # fmt: skip
+        self.coverage("normal", "bins.bed", "targetcoverage")
+        lines = (self.work / "normal.targetcoverage.cnn").read_text().splitlines()
+        column = lines[0].split("\t").index("depth")
+        return [float(line.split("\t")[column]) for line in lines[1:]]
+
+    def coverage(self, sample: str, bed: str, kind: str) -> None:
+        run(CNVKIT, "coverage", self.inputs[sample], self.work / bed, "-p", self.threads,
+            "-o", self.work / f"{sample}.{kind}.cnn")  # fmt: skip
+
+    def segments(self, sex: str | None, purity: float | None, method: str) -> Path:
+        """CNVkit from the tumour's coverage to called segments (WGS: no antitargets)."""
+        (self.work / "empty.bed").write_text("")
+        for sample in ("tumor", "normal"):
+            self.coverage(sample, "empty.bed", "antitargetcoverage")
+        self.coverage("tumor", "bins.bed", "targetcoverage")
+        sex_option = ["--sample-sex", sex] if sex else []
+        work = self.work
+        run(CNVKIT, "reference", work / "normal.targetcoverage.cnn",
+            work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"], *sex_option,
+            "-o", work / "reference.cnn")  # fmt: skip
+        run(CNVKIT, "fix", work / "tumor.targetcoverage.cnn", work / "tumor.antitargetcoverage.cnn",
+            work / "reference.cnn", "--no-edge", "-o", work / "tumor.cnr")  # fmt: skip
+        run(CNVKIT, "segment", work / "tumor.cnr", "-m", method, "-p", self.threads,
+            "-o", work / "tumor.cns")  # fmt: skip
+        purity_option = ["--purity", str(purity)] if purity is not None else []
+        run(CNVKIT, "call", work / "tumor.cns", "-m", "clonal", *purity_option, *sex_option,
+            "-o", work / "tumor.call.cns")  # fmt: skip
+        return work / "tumor.call.cns"
+
+    def plot(self, png: str) -> None:
+        """Bins and segments, log2 ratio of tumour to normal (before purity adjustment)."""
+        run(CNVKIT, "scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
+            "--title", "Tumour copy number (log2 ratio to the normal)")  # fmt: skip
+
+
+def not_assessed_plot(reason: str, png: str) -> None:
+    """A plot that says why there is no copy-number profile."""
+    figure = plt.figure(figsize=(8, 1.5))
+    figure.text(0.02, 0.5, f"Copy number not assessed: {reason}", wrap=True, va="center")
+    figure.savefig(png, dpi=100)
+    plt.close(figure)
+
+
+def table_rows(
+    called: Path, inputs: dict[str, str], sex: str | None, sex_contigs: dict[str, str],
+    settings: cnv.CnvSettings,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The table's rows; the sex chromosomes only when the patient's sex is known."""
+    unknown = {sex_contigs.get("x"), sex_contigs.get("y")} if sex is None else set()
+    segments = [s for s in cnv.read_segments(called) if s.contig not in unknown]
+    ploidy = {s.contig: cnv.contig_ploidy(s.contig, sex or "", sex_contigs) for s in segments}
+    genes = cnv.read_gene_spans(Path(inputs["gff3"])) if inputs.get("gff3") else []
+    return cnv.segment_rows(segments, genes, ploidy, settings)
+
+
+def assess(pair: Pair, settings: cnv.CnvSettings, min_mapq: int, document: dict) -> str | None:
+    """Territory, bins and the normal's depth into `document`; why not assessed, or None."""
+    covered = pair.territory(settings, min_mapq)
+    bases = sum(region.length for region in covered)
+    document["territory"] = {"bases": bases, "contigs": len({r.contig for r in covered})}
+    reason = cnv.unassessable(bases, float("inf"), settings)
+    if reason is not None:
+        return reason
+    depths = pair.normal_bins(covered, settings)
+    document["normal_median_depth"] = round(statistics.median(depths), 1)
+    document["bins"] = len(depths)
+    return cnv.unassessable(bases, document["normal_median_depth"], settings)
+
+
+def somatic_cnv(
+    inputs: dict[str, str], outputs: dict[str, str], settings: cnv.CnvSettings,
+    purity: float | None, threads: int, min_mapq: int,
+) -> dict[str, Any]:  # fmt: skip
+    """Assess and call the pair's copy number; write the table, document and plot."""
+    sex_record = json.loads(Path(inputs["sex"]).read_text())
+    sex = sex_record["calling_sex"] if sex_record["calling_sex"] in ("female", "male") else None
+    document: dict[str, Any] = {
+        "schema": documents.IDS[cnv.KIND],
+        "tool": {"name": "CNVkit", "version": find_tool(CNVKIT).version},
+        "settings": vars(settings),
+        "purity": {"value": purity, "source": "samples.tsv" if purity is not None else NO_PURITY},
+        "sex": sex or "unknown",
+    }
+    with tempfile.TemporaryDirectory(dir=Path(outputs["tsv"]).parent) as scratch:
+        pair = Pair(inputs, Path(scratch), threads)
+        reason = assess(pair, settings, min_mapq, document)
+        if reason is not None:
+            document.update(status="not assessed", reason=reason, altered_genes=[])
+            cnv.write_table([], Path(outputs["tsv"]))
+            not_assessed_plot(reason, outputs["png"])
+        else:
+            called = pair.segments(sex, purity, settings.segment_method)
+            rows = table_rows(called, inputs, sex, sex_record["contigs"], settings)
+            cnv.write_table(rows, Path(outputs["tsv"]))
+            pair.plot(outputs["png"])
+            altered = cnv.altered_genes(rows, settings.min_bins)
+            document.update(status="assessed", reason="", segments=len(rows), altered_genes=altered)
+    documents.write(cnv.KIND, document, Path(outputs["json"]))
+    return document
+
+
+if __name__ == "__main__":
+    rule = snakemake  # noqa: F821
+    with stderr_to(rule.log[0]):
+        somatic_cnv(
+            dict(rule.input.items()),
+            dict(rule.output.items()),
+            cnv.CnvSettings.from_config(rule.params.settings),
+            rule.params.purity,
+            rule.threads,
+            rule.params.min_mapq,
+        )

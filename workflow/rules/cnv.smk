@@ -1,0 +1,64 @@
+# Somatic copy number of every tumour/normal pair (input functions in functions/somatic.smk):
+# CNVkit in WGS mode over the territory the normal covers, the pair's normal as the reference;
+# see scripts/somatic_cnv.py and scripts/tailorseq/somatic/copy_number.py.
+if config["cnv"]["enabled"]:
+
+    rule cnvkit_access:
+        input:
+            GENOME,
+        output:
+            cnvkit_access(),
+        log:
+            f"logs/cnvkit_access/{REF_ID}.log",
+        benchmark:
+            f"benchmarks/cnvkit_access/{REF_ID}.tsv"
+        conda:
+            "../../envs/cnvkit.yaml"
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        shell:
+            "cnvkit.py access {input} --output {output} > {log} 2>&1"
+
+    rule somatic_cnv:
+        input:
+            unpack(somatic_cnv_inputs),
+        output:
+            tsv=somatic_cnv("{pid}", "tsv"),
+            json=somatic_cnv("{pid}", "json"),
+            png=somatic_cnv("{pid}", "png"),
+        log:
+            "logs/somatic_cnv/{pid}.log",
+        benchmark:
+            "benchmarks/somatic_cnv/{pid}.tsv"
+        conda:
+            "../../envs/cnvkit.yaml"
+        threads: 2
+        resources:
+            mem_mb=4000,
+            runtime=240,
+        params:
+            settings=config["cnv"],
+            purity=somatic_purity,
+            min_mapq=config["somatic"]["min_mapq"],
+        script:
+            "../../scripts/somatic_cnv.py"
+
+    localrules:
+        publish_cnv,
+
+    rule publish_cnv:
+        input:
+            somatic_cnv_source,
+            sex=sex_cleared_patient,
+        output:
+            somatic_published("{patient}", "{name}", ".cnv.{ext}"),
+        log:
+            "logs/publish_cnv/{patient}.{name}.{ext}.log",
+        wildcard_constraints:
+            **somatic_patterns(),
+            ext="tsv|json|png",
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/publish.py"
