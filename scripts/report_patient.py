@@ -67,7 +67,8 @@ def write_report(
     """Assemble, write the JSON, render the HTML."""
     document = assemble(patient, pseudonym, samples, tumours, settings)
     write_atomic(out_json, json.dumps(document, indent=2) + "\n")
-    write_html(document, out_html)
+    plots = {t.tumor: t.cnv_plot.read_bytes() for t in tumours if t.cnv_plot is not None}
+    write_html(document, out_html, images=plots)
     return document
 
 
@@ -109,6 +110,8 @@ def tumours_from(entries: list[dict], genes: dict | None = None) -> list[TumourF
             Path(e["summary"]) if e.get("summary") else None,
             Path(e["actionable"]) if e.get("actionable") else None,
             somatic_names(e.get("vcf"), genes),
+            Path(e["cnv"]) if e.get("cnv") else None,
+            Path(e["cnv_plot"]) if e.get("cnv_plot") else None,
         )
         for e in entries
     ]

@@ -16,9 +16,10 @@ def run(
     files: KnowledgeFiles,
     json_out: Path,
     tsv_out: Path,
+    cnv: Path | None = None,
 ) -> dict:
     """Match, tier and write the actionability JSON and TSV."""
-    document = actionability(vcf, biomarkers, build, tumor_type, files)
+    document = actionability(vcf, biomarkers, build, tumor_type, files, cnv)
     write_outputs(document, json_out, tsv_out)
     return document
 
@@ -47,6 +48,7 @@ if __name__ == "__main__":
                 files,
                 Path(rule.output.json),
                 Path(rule.output.tsv),
+                optional(list(rule.input.cnv)),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -62,6 +64,7 @@ if __name__ == "__main__":
         parser.add_argument("--oncotree", type=Path, help="OncoTree tree file (TSV or API JSON)")
         parser.add_argument("--civic", type=Path, help="CIViC ClinicalEvidenceSummaries.tsv")
         parser.add_argument("--civic-record", type=Path, help="download record of the CIViC file")
+        parser.add_argument("--cnv", type=Path, help="the pair's cnv.json (copy number)")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
         args = parser.parse_args()
@@ -69,6 +72,13 @@ if __name__ == "__main__":
             args.curated, args.oncotree, civic=args.civic, civic_record=args.civic_record
         )
         document = run(
-            args.vcf, args.biomarkers, args.build, args.tumor_type, files, args.json, args.tsv
+            args.vcf,
+            args.biomarkers,
+            args.build,
+            args.tumor_type,
+            files,
+            args.json,
+            args.tsv,
+            args.cnv,
         )
         print(json.dumps(document["matches"], indent=2))

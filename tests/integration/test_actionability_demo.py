@@ -68,6 +68,22 @@ def test_msi_high_pembrolizumab_in_the_actionable_output_and_the_report(actionab
     assert pair["msi"]["assessed"] is True and pair["msi"]["msi_high"] is True
 
 
+def test_the_erbb2_amplification_of_a_lung_tumour_gets_the_her2_labels_only_at_tier_two(
+    actionable,
+) -> None:
+    """Trastuzumab and T-DXd are labelled for HER2-positive breast and gastric cancer: in this
+    lung adenocarcinoma the amplification (8 copies from the reads) is tier II evidence, with the
+    caveat that a sequencing copy number is not the label's HER2 test."""
+    _, document = actionable
+    found = matches_of(document, "amplification")
+    assert {tuple(m["drugs"]) for m in found} >= {("trastuzumab",), ("fam-trastuzumab deruxtecan",)}
+    for match in found:
+        assert (match["kind"], match["gene"], match["value"]) == ("copy_number", "ERBB2", 8)
+        assert match["tier"] == "II" and match["tumor_type_matches"] is False
+        assert "not the test the indication names" in match["caveat"]
+    assert document["copy_number"]["assessed"] is True
+
+
 def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> None:
     workdir, document = actionable
     passengers = {m["variant"] for m in document["unknown_significance"]}
@@ -76,7 +92,7 @@ def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> No
         rows = list(csv.DictReader(handle, delimiter="\t"))
     assert len(rows) == len(document["matches"]) + len(passengers)
     assert {r["variant"] for r in rows if r["tier"] == "I"} == {"L858R", "G12C", "MSI-high"}
-    assert document["knowledge"]["curated"]["version"].startswith("2")
+    assert document["knowledge"]["curated"]["version"].startswith("3")
     assert document["knowledge"]["oncotree"]["nodes"] == 6  # the demo's OncoTree subset
 
 

@@ -155,6 +155,14 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     tmb_html = page.split('data-biomarker="tmb"')[1].split("</p>")[0]
     assert 'data-status="not assessed"' in tmb_html and tmb["reason"] in tmb_html
     assert "mutations/Mb (" not in tmb_html and "not an FDA-approved test" in tmb_html
+    # Copy number: the planted ERBB2 amplification, its caveat and the plot inline.
+    assert pair["copy_number"]["status"] == "assessed"
+    assert [(g["gene"], g["copy_number"]) for g in pair["copy_number"]["altered_genes"]] == [
+        ("ERBB2", 8)
+    ]
+    cnv_html = page.split('data-biomarker="cnv"')[1].split("</figure>")[0]
+    assert "ERBB2 amplification (8 copies)" in cnv_html and "IHC/ISH" in cnv_html
+    assert '<img src="data:image/png;base64,' in cnv_html
     msi_html = page.split('data-biomarker="msi"')[1].split("</p>")[0]
     assert 'data-status="MSI-high"' in msi_html and f"score {msi['score']}%" in msi_html
     assert f"of {msi['sites_used']} microsatellites used" in msi_html
@@ -170,8 +178,10 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
         if a["area"] == "tumour"
     ]
     # one line per alteration and tier, named in HGVS, its drugs together
+    erbb2 = "ERBB2 amplification (sequencing copy number: confirm with the label's test)"
     assert sorted(tumour_now) == [
         ("EGFR p.Leu858Arg (p.L858R)", "tier I (demo3-tumor)"),
+        (erbb2, "tier II (demo3-tumor)"),
         ("KRAS p.Gly12Cys (p.G12C)", "tier I (demo3-tumor)"),
         ("KRAS p.Gly12Cys (p.G12C)", "tier II (demo3-tumor)"),
         ("MSI-high", "tier I (demo3-tumor)"),

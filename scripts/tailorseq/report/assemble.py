@@ -81,6 +81,8 @@ class TumourFiles:
     actionable: Path | None = None
     #: HGVS names of the pair's somatic alleles by (contig, pos, ref, alt): variants.name_vcf
     names: dict = field(default_factory=dict)
+    cnv: Path | None = None  # the copy-number document (None: copy number not called)
+    cnv_plot: Path | None = None
 
 
 # The biomarkers document's fields the report carries (tailorseq.somatic.biomarkers).
@@ -191,6 +193,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             mutation["expected_vaf"], mutation["vaf_reading"] = vaf_reading(mutation["vaf"], purity)
             mutation |= hgvs_names(tumour.names, mutation)
         actionable = documents.load_optional("actionable", tumour.actionable)
+        pair["copy_number"] = copy_number(documents.load_optional("cnv", tumour.cnv))
         pairs.append(
             pair
             | {
@@ -258,17 +261,35 @@ def _actionable(actionable: dict[str, Any] | None, names: dict | None = None) ->
     rows = [
         {
             "gene": v["gene"],
-            # biomarker matches (TMB-high, MSI-high) have no protein change
+            # biomarker (TMB-high, MSI-high) and copy-number matches have no protein change
             "variant": v.get("protein_change") or v["variant"],
             "tier": v["tier"],
+            "kind": v["kind"],
             "drugs": list(v["drugs"]),
             "evidence": _evidence(v),
-            **(hgvs_names(names, v) if names and v["kind"] != "biomarker" else {}),
+            "caveat": v.get("caveat"),
+            **(hgvs_names(names, v) if names and v["kind"] == "variant" else {}),
         }
         for v in actionable["matches"]
     ]
     statement = f"{len(rows)} actionable variant(s)." if rows else "No actionable variant found."
     return {"assessed": True, "variants": rows, "statement": statement}
+
+
+def copy_number(cnv: dict[str, Any] | None) -> dict[str, Any]:
+    """A pair's copy number for the report: status, what was examined, the altered genes."""
+    if cnv is None:
+        return {"status": "not assessed", "reason": "copy number was not called (cnv.enabled)",
+                "altered_genes": [], "territory_bases": 0, "purity": None}  # fmt: skip
+    return {
+        "status": cnv["status"],
+        "reason": cnv["reason"],
+        "altered_genes": cnv["altered_genes"],
+        "territory_bases": cnv["territory"]["bases"],
+        "purity": cnv["purity"],
+        "tool": f"{cnv['tool']['name']} {cnv['tool']['version']}",
+        "amplification_copies": cnv["settings"].get("amplification_copies"),
+    }
 
 
 def _evidence(match: dict[str, Any]) -> str | None:

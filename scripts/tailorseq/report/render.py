@@ -1,8 +1,9 @@
 """Render a report document to one self-contained HTML file with Jinja2 (autoescaped; charts
-are inline SVG from `plots`; no external resource of any kind)."""
+are inline SVG from `plots`, copy-number plots inline PNG; no external resource of any kind)."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,21 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     return env
 
 
-def charts(report: dict[str, Any]) -> dict[str, Any]:
-    """The inline SVG charts of a report (empty strings where there is nothing to draw)."""
+def png_image(png: bytes, alt: str) -> Markup:
+    """An inline PNG (the report's CSP allows data: images only)."""
+    data = base64.b64encode(png).decode()
+    return Markup('<img src="data:image/png;base64,{}" alt="{}">').format(data, alt)
+
+
+def charts(report: dict[str, Any], images: dict[str, bytes] | None = None) -> dict[str, Any]:
+    """The inline charts of a report (empty strings where there is nothing to draw); `images`:
+    each pair's copy-number plot (PNG) by tumour."""
     coverage = report["coverage"]
     return {
+        "cnv": {
+            tumour: png_image(png, f"Copy number of {tumour}")
+            for tumour, png in (images or {}).items()
+        },
         "coverage": Markup(plots.coverage_chart(coverage["genes"], coverage["min_depth"])),
         "pgx_depth": Markup(plots.pgx_depth_chart(coverage["pgx_positions"])),
         "vaf": {
@@ -58,11 +70,19 @@ def charts(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(report: dict[str, Any], templates: Path = TEMPLATES) -> str:
+def render(
+    report: dict[str, Any], templates: Path = TEMPLATES, images: dict[str, bytes] | None = None
+) -> str:
     """The HTML of a report document."""
-    return environment(templates).get_template(TEMPLATE).render(r=report, charts=charts(report))
+    drawn = charts(report, images)
+    return environment(templates).get_template(TEMPLATE).render(r=report, charts=drawn)
 
 
-def write_html(report: dict[str, Any], out: Path, templates: Path = TEMPLATES) -> None:
+def write_html(
+    report: dict[str, Any],
+    out: Path,
+    templates: Path = TEMPLATES,
+    images: dict[str, bytes] | None = None,
+) -> None:
     """Write the HTML atomically."""
-    write_atomic(out, render(report, templates))
+    write_atomic(out, render(report, templates, images))

@@ -29,7 +29,10 @@ def _tumour_items(tumour: dict[str, Any]) -> list[dict[str, str]]:
     for pair in tumour["pairs"]:
         for variant in pair["actionable"]["variants"]:
             if ACTIONABLE_TIER.fullmatch(variant["tier"]):
-                key = (_alteration(variant), variant["tier"], pair["tumor"])
+                alteration = _alteration(variant)
+                if variant.get("kind") == "copy_number":
+                    alteration += " (sequencing copy number: confirm with the label's test)"
+                key = (alteration, variant["tier"], pair["tumor"])
                 drugs = grouped.setdefault(key, [])
                 drugs += [", ".join(variant["drugs"])] if variant["drugs"] else []
     return [
@@ -106,6 +109,8 @@ def not_assessed(report: dict[str, Any]) -> list[str]:
         not pairs or not all(p["assessed"] and p["actionable"]["assessed"] for p in pairs)
     ):
         missing.append("tumour actionability")
+    if any(p.get("copy_number", {}).get("status") == "not assessed" for p in pairs):
+        missing.append("tumour copy number")
     return missing
 
 

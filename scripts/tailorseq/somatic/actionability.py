@@ -8,6 +8,8 @@ of them, compared by protein change, codon, protein region or genomic allele (`k
 Biomarkers: TMB-high and MSI-high from the pair's biomarkers.json, validated on reading
 (`tmb.status` "high" / "not high" / "not assessed", `msi.status` "MSI-high" / "MSS" / "not
 assessed"). A biomarker counts only when assessed.
+Copy number: a gene's amplification or deep deletion from the pair's cnv.json
+(tailorseq.somatic.copy_number: non-neutral segments of enough bins), only when assessed.
 """
 
 from collections.abc import Iterable, Iterator
@@ -152,7 +154,7 @@ def variant_matches(
     """Every (knowledge entry, PASS variant) pair that matches."""
     for variant in variants:
         for entry in entries:
-            if entry.rule == "biomarker":
+            if entry.rule in ("biomarker", "copy_number"):
                 continue
             how, change = match_variant(entry, variant, build)
             described = describe(entry, tumour) if how else None
@@ -200,6 +202,50 @@ def biomarker_matches(
         }
 
 
+# A sequencing copy number is not the test an indication names (HER2: IHC or ISH).
+CNV_CAVEAT = (
+    "copy number from sequencing (CNVkit, purity-adjusted), not the test the indication names"
+    " (for HER2: an FDA-approved IHC or ISH assay): confirm with that test before treatment"
+)
+
+
+def copy_number_status(cnv: dict | None) -> dict:
+    """Whether copy number was assessed (and why not), and the genes it found altered."""
+    if cnv is None:
+        return {"assessed": False, "reason": "copy number was not called (cnv.enabled: false)",
+                "altered_genes": []}  # fmt: skip
+    return {
+        "assessed": cnv["status"] == "assessed",
+        "reason": cnv["reason"],
+        "altered_genes": cnv["altered_genes"],
+    }
+
+
+def copy_number_matches(entries: list[Entry], status: dict, tumour: Tumour) -> Iterator[dict]:
+    """Copy-number indications (a gene's amplification or deep deletion) the tumour meets."""
+    for entry in entries:
+        if entry.rule != "copy_number":
+            continue
+        for altered in status["altered_genes"]:
+            if (altered["gene"], altered["call"]) != (entry.gene, entry.variant):
+                continue
+            described = describe(entry, tumour)
+            if described is None:
+                continue
+            yield {
+                "kind": "copy_number",
+                "gene": entry.gene,
+                "variant": entry.variant,
+                "contig": altered["contig"],
+                "pos": altered["start"] + 1,
+                "value": altered["copy_number"],
+                "unit": "copies",
+                "caveat": CNV_CAVEAT,
+                "matched_by": ["gene copy number"],
+                **described,
+            }
+
+
 def resolve_tumour(tumour_type: str | None, files: KnowledgeFiles) -> Tumour:
     """The tumour type on OncoTree; an error when it is given but cannot be resolved."""
     tree = load_oncotree(files.oncotree) if files.oncotree is not None else None
@@ -230,9 +276,15 @@ def tumour_section(tumour: Tumour) -> dict | None:
 
 
 def actionability(
-    vcf: Path, biomarkers_file: Path, build: str, tumour_type: str | None, files: KnowledgeFiles
+    vcf: Path,
+    biomarkers_file: Path,
+    build: str,
+    tumour_type: str | None,
+    files: KnowledgeFiles,
+    cnv_file: Path | None = None,
 ) -> dict:
-    """The actionability document of a tumour/normal pair."""
+    """The actionability document of a tumour/normal pair (cnv_file: its copy number, when
+    called)."""
     tumour = resolve_tumour(tumour_type, files)
     curated, curated_version = load_curated(files.curated)
     entries, civic_genes = list(curated), set()
@@ -252,10 +304,12 @@ def actionability(
     biomarkers = documents.load("biomarkers", biomarkers_file)
     status = biomarker_status(biomarkers)
     variants = read_somatic(vcf)
+    copy_number = copy_number_status(documents.load("cnv", cnv_file) if cnv_file else None)
     found = merge(
         [
             *variant_matches(entries, variants, build, tumour),
             *biomarker_matches(entries, status, tumour),
+            *copy_number_matches(entries, copy_number, tumour),
         ]
     )
     matched = {m.pop("variant_key") for m in found if m["kind"] == "variant"}
@@ -273,6 +327,7 @@ def actionability(
         "unknown_significance": unknown_significance(variants, matched, genes),
         "cancer_genes": len(genes),
         "biomarkers": status,
+        "copy_number": copy_number,
         "pass_variants": len(variants),
     }
 

@@ -41,6 +41,7 @@ CURATED_COLUMNS = (
     "source_date",
 )
 BIOMARKERS = ("TMB-high", "MSI-high")
+COPY_NUMBER_EVENTS = ("amplification", "deep_deletion")  # calls of tailorseq.somatic.copy_number
 SOURCE_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -89,8 +90,16 @@ def _variant_rule(entry: Entry, row: dict[str, str], where: str) -> None:
     elif rule == "biomarker":
         if row["variant"] not in BIOMARKERS:
             raise KnowledgeError(f"{where}: biomarker must be {' or '.join(BIOMARKERS)}")
+    elif rule == "copy_number":
+        if row["variant"] not in COPY_NUMBER_EVENTS or not entry.gene:
+            raise KnowledgeError(
+                f"{where}: copy_number needs a gene and a variant of "
+                f"{' or '.join(COPY_NUMBER_EVENTS)}"
+            )
     else:
-        raise KnowledgeError(f"{where}: match {rule!r} is not protein, codon, region or biomarker")
+        raise KnowledgeError(
+            f"{where}: match {rule!r} is not protein, codon, region, biomarker or copy_number"
+        )
 
 
 def curated_entry(row: dict[str, str], where: str) -> Entry:

@@ -69,6 +69,9 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
             entry["summary"] = somatic_summary(pid)
             entry["vcf"] = somatic_annotated_vcf(pid)
             entry["actionable"] = f"{somatic_actionable(pid)}.json"
+        if config["cnv"]["enabled"]:
+            entry["cnv"] = somatic_cnv(pid, "json")
+            entry["cnv_plot"] = somatic_cnv(pid, "png")
         pairs.append(entry)
     return pairs
 
@@ -104,7 +107,7 @@ def report_inputs(wildcards) -> list[str]:
     for pair in patient_tumours(wildcards.patient):
         files += [
             pair[key]
-            for key in ("biomarkers", "summary", "actionable", "vcf")
+            for key in ("biomarkers", "summary", "actionable", "vcf", "cnv", "cnv_plot")
             if key in pair
         ]
         if "vcf" in pair:

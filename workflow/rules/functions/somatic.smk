@@ -139,3 +139,8 @@ def somatic_cnv_source(wildcards) -> str:
     """The pseudonymous copy-number file a published .cnv.<ext> comes from."""
     pid = SOMATIC_PUBLISHED[(wildcards.patient, wildcards.name)]
     return somatic_cnv(pid, wildcards.ext)
+
+
+def somatic_cnv_document(wildcards) -> list[str]:
+    """A pair's copy-number document when copy number is called, as an optional input."""
+    return [somatic_cnv(wildcards.pid, "json")] if config["cnv"]["enabled"] else []
