@@ -268,7 +268,7 @@ def pair_report(args: argparse.Namespace) -> dict:
     accuracy = pair_accuracy(run, pair, scratch)
     biomarkers = json.loads((run["workdir"] / pair_targets(PATIENT)[1]).read_text())
     scan = msi_scan_cpu(run["workdir"], PATIENT, args.cache)
-    bases = sum(end - start for _, start, end in read_bed(pair.confident))
+    bases = sum(i.end - i.start for i in read_bed(pair.confident))
     costs = cost_rows(run["rules"], biomarkers["msi"], scan, "chr20 pair", bases)
     title = (f"Tumour {PAIR.tumor_depth:.0f}x (purity {PAIR.purity}) / normal"
              f" {PAIR.normal_depth:.0f}x over {bases / 1e6:.1f} Mb of chr20, per rule")  # fmt: skip
