@@ -9,12 +9,14 @@ import numpy as np
 import pysam
 import pytest
 
+from tailorseq.somatic.rearrangements import Event, away_from_events, check_events
 from tailorseq.somatic.simulate import (
     MIN_SPACING,
     PairSpec,
     Variant,
     haplotype,
     plant,
+    rearranged,
     simulate_pair,
 )
 
@@ -111,4 +113,63 @@ def test_somatic_variants_are_in_the_tumour_reads_only(tmp_path: Path) -> None:
             )
             assert carriers(normal, kmer) > 0 and carriers(tumor, kmer) > 0, record
     assert pair.confident.read_text() == "chrT\t2000\t27000\n"
+    assert pair.events.read_text() == ""
     assert simulate_pair(fasta, spec, tmp_path / "pair") == pair  # kept, not redone
+
+
+@pytest.mark.skipif(shutil.which("dwgsim") is None, reason="needs dwgsim (apt-get install dwgsim)")
+def test_a_tumours_events_show_in_its_reads_as_depth_and_breakpoints(tmp_path: Path) -> None:
+    """Purity 1 for clear ratios: 6 copies of a 5 kb segment give the tumour 3x the depth there,
+    a homozygous deletion none; reads across the inversion's breakpoint join its two sides."""
+    sequence = random_sequence(40_000, 5)
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(f">chrT\n{sequence}\n")
+    pysam.faidx(str(fasta))
+    events = (
+        Event("amplification", 5_000, 10_000, copies=(5, 1)),
+        Event("deletion", 20_000, 25_000, copies=(0, 0)),
+        Event("inversion", 30_000, 35_000, inverted=(0, 1)),
+    )
+    spec = PairSpec("e", "chrT", 1, 40_000, 20.0, 20.0, 1.0, 0.0, "clean", 6, events)
+    pair = simulate_pair(fasta, spec, tmp_path / "pair")
+    tumor, normal = reads_of(pair.tumor), reads_of(pair.normal)
+
+    def depth(reads: list[str], start: int) -> int:
+        kmers = [sequence[p : p + 25] for p in range(start, start + 4_000, 200)]
+        return sum(carriers(reads, kmer) for kmer in kmers)
+
+    assert 2.5 < depth(tumor, 5_500) / depth(normal, 5_500) < 3.5
+    assert depth(tumor, 20_500) == 0 < depth(normal, 20_500)
+    assert 0.8 < depth(tumor, 40_000 - 4_500) / depth(normal, 40_000 - 4_500) < 1.25
+    junction = sequence[29_980:30_000] + sequence[34_980:35_000].translate(COMPLEMENT)[::-1]
+    assert carriers(tumor, junction) > 3 and carriers(normal, junction) == 0
+    assert pair.events.read_text().splitlines() == [
+        "chrT\t5000\t10000\tamplification\t6",
+        "chrT\t20000\t25000\tdeletion\t0",
+        "chrT\t30000\t35000\tinversion\t2",
+    ]
+
+
+def test_events_delete_repeat_or_invert_a_segment_on_the_haplotypes_they_name() -> None:
+    sequence = "AAAAACCCCCGGGGGTTTTT"
+    snv = [Variant(6, "C", "A", (0, 1))]  # inside the middle segment, on both haplotypes
+    amplified = (Event("amplification", 5, 10, copies=(3, 1)),)
+    assert rearranged(sequence, snv, 0, amplified) == "AAAAA" + "CACCC" * 3 + "GGGGGTTTTT"
+    assert rearranged(sequence, snv, 1, amplified) == "AAAAACACCCGGGGGTTTTT"
+    deleted = (Event("deletion", 5, 10, copies=(0, 1)),)
+    assert rearranged(sequence, snv, 0, deleted) == "AAAAAGGGGGTTTTT"
+    inverted = (Event("inversion", 10, 15, inverted=(1,)),)
+    assert rearranged(sequence, [], 1, inverted) == "AAAAACCCCCCCCCCTTTTT"
+    assert rearranged(sequence, [], 0, inverted) == sequence
+    assert amplified[0].total == 4 and deleted[0].total == 1
+
+
+def test_variants_near_event_boundaries_are_not_planted_and_events_must_not_overlap() -> None:
+    events = (Event("deletion", 1000, 2000, copies=(0, 0)),)
+    variants = [Variant(p, "A", "C", (0,)) for p in (500, 990, 1500, 2010, 2100)]
+    kept = [v.position for v in away_from_events(variants, events, margin=15)]
+    assert kept == [500, 1500, 2100]
+    with pytest.raises(ValueError, match="overlap"):
+        check_events((*events, Event("inversion", 1990, 3000, inverted=(0,))), 10_000, 10)
+    with pytest.raises(ValueError, match="inside the window"):
+        check_events((Event("deletion", 9000, 11_000),), 10_000, 10)

@@ -8,11 +8,18 @@ makes reads from each haplotype without mutating it further (`-r 0`), at a depth
 them: the normal at depth/2 per haplotype, the tumour at depth x (1 - purity)/2 from the normal
 haplotypes and depth x purity/2 from the tumour's, so a heterozygous somatic variant's expected
 allele fraction is purity/2. Reads are renamed `<sample>.<n>/<mate>`.
+
+Copy-number and structural events (tailorseq.somatic.rearrangements) reshape the tumour's
+haplotypes: a deleted segment gives no reads, an amplified one more in proportion, and the reads
+across each breakpoint are chimeric as a real rearrangement's. Small variants near an event
+boundary are not planted; somatic ones inside an event are written to the truth with
+INFO/IN_EVENT (their allele fraction is not purity/2). The events go to <name>.events.bed.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +38,7 @@ from tailorseq.scoring.simulate import (
     READ_LENGTH,
     fastq_records,
 )
+from tailorseq.somatic.rearrangements import Event, away_from_events, check_events, inside_events
 
 MIN_SPACING = 10  # bases between any two planted variants, germline or somatic
 MAX_INDEL = 5
@@ -62,6 +70,7 @@ class PairSpec:
     somatic_per_mb: float = 20.0
     profile: str = "clean"
     seed: int = 1
+    events: tuple[Event, ...] = ()
 
     @property
     def end(self) -> int:
@@ -77,6 +86,7 @@ class SimulatedPair:
     germline: Path  # bgzipped, indexed VCF, one sample "SIM", GT 0/1 or 1/1
     somatic: Path  # bgzipped, indexed VCF, GT 0/1, INFO/EXPECTED_VAF
     confident: Path  # BED: the window without assembly gaps
+    events: Path  # BED: contig, start, end, kind, tumour cells' total copies
 
 
 def plant(
@@ -131,6 +141,24 @@ def haplotype(sequence: str, variants: list[Variant], which: int) -> str:
     return "".join(pieces) + sequence[cursor:]
 
 
+def rearranged(
+    sequence: str, variants: list[Variant], which: int, events: tuple[Event, ...]
+) -> str:
+    """Haplotype `which` of a tumour cell: its variants applied, then the events."""
+    bounds = sorted({0, len(sequence), *(b for e in events for b in (e.start, e.end))})
+    pieces = []
+    for start, end in itertools.pairwise(bounds):
+        inside = [
+            Variant(v.position - start, v.ref, v.alt, v.haplotypes)
+            for v in variants
+            if start <= v.position and v.position + len(v.ref) <= end
+        ]
+        piece = haplotype(sequence[start:end], inside, which)
+        event = next((e for e in events if e.start <= start and end <= e.end), None)
+        pieces.append(event.transform(piece, which) if event else piece)
+    return "".join(pieces)
+
+
 def simulate_pair(reference: Path, spec: PairSpec, out: Path) -> SimulatedPair:
     """Simulate the pair into out/<name>.*; nothing is rewritten when all outputs exist."""
     result = SimulatedPair(
@@ -139,18 +167,26 @@ def simulate_pair(reference: Path, spec: PairSpec, out: Path) -> SimulatedPair:
         out / f"{spec.name}.germline.vcf.gz",
         out / f"{spec.name}.somatic.vcf.gz",
         out / f"{spec.name}.confident.bed",
+        out / f"{spec.name}.events.bed",
     )
-    paths = [*result.tumor, *result.normal, result.germline, result.somatic, result.confident]
+    paths = [*result.tumor, *result.normal, result.germline, result.somatic, result.confident,
+             result.events]  # fmt: skip
     if all(path.exists() for path in paths):
         return result
     out.mkdir(parents=True, exist_ok=True)
     sequence, contig_length = _window(reference, spec)
     rng = np.random.default_rng(spec.seed)
     taken: set[int] = set()
-    germline = plant(sequence, MUTATION_RATE, rng, taken, HOMOZYGOUS_SHARE)
-    somatic = plant(sequence, spec.somatic_per_mb / 1e6, rng, taken, 0.0)
+    check_events(spec.events, len(sequence), MIN_SPACING)
+    margin = MAX_INDEL + MIN_SPACING
+    germline = away_from_events(
+        plant(sequence, MUTATION_RATE, rng, taken, HOMOZYGOUS_SHARE), spec.events, margin
+    )
+    somatic = away_from_events(
+        plant(sequence, spec.somatic_per_mb / 1e6, rng, taken, 0.0), spec.events, margin
+    )
     normal = [haplotype(sequence, germline, which) for which in (0, 1)]
-    tumor = [haplotype(sequence, germline + somatic, which) for which in (0, 1)]
+    tumor = [rearranged(sequence, germline + somatic, which, spec.events) for which in (0, 1)]
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         sources = {
             "normal": [(normal[0], spec.normal_depth / 2), (normal[1], spec.normal_depth / 2)],
@@ -165,9 +201,16 @@ def simulate_pair(reference: Path, spec: PairSpec, out: Path) -> SimulatedPair:
             _merge_reads(reads, mates, f"{spec.name}-{kind}")
     header = _header(spec, contig_length)
     _write_vcf(result.germline, header, spec, germline, "")
-    _write_vcf(result.somatic, header, spec, somatic, f"EXPECTED_VAF={spec.purity / 2:.3f}")
+    in_event = {v.position for v in inside_events(somatic, spec.events)}
+    info = {v.position: "IN_EVENT" if v.position in in_event else "" for v in somatic}
+    _write_vcf(result.somatic, header, spec, somatic, f"EXPECTED_VAF={spec.purity / 2:.3f}", info)
     window = [Region(spec.contig, spec.start - 1, spec.end)]
     write_bed(subtract(window, gaps(reference)), result.confident)
+    offset = spec.start - 1
+    result.events.write_text("".join(
+        f"{spec.contig}\t{offset + e.start}\t{offset + e.end}\t{e.kind}\t{e.total}\n"
+        for e in spec.events
+    ))  # fmt: skip
     return result
 
 
@@ -249,21 +292,30 @@ def _header(spec: PairSpec, contig_length: int) -> list[str]:
         f"##source=tailorseq simulate_pair {spec}",
         f"##contig=<ID={spec.contig},length={contig_length}>",
         '##INFO=<ID=EXPECTED_VAF,Number=1,Type=Float,Description="Expected allele fraction">',
+        '##INFO=<ID=IN_EVENT,Number=0,Type=Flag,Description="Inside a planted copy-number or'
+        ' structural event">',
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSIM",
     ]
 
 
 def _write_vcf(
-    path: Path, header: list[str], spec: PairSpec, variants: list[Variant], info: str
+    path: Path,
+    header: list[str],
+    spec: PairSpec,
+    variants: list[Variant],
+    info: str,
+    extra: dict[int, str] | None = None,
 ) -> None:
-    """The variants in the contig's coordinates, GT 1/1 when both haplotypes carry them."""
+    """The variants in the contig's coordinates, GT 1/1 when both haplotypes carry them;
+    `extra`: more INFO per window position."""
     lines = [*header]
     for variant in variants:
         genotype = "1/1" if len(variant.haplotypes) == 2 else "0/1"
+        fields = ";".join(filter(None, [info, (extra or {}).get(variant.position, "")])) or "."
         lines.append(
             f"{spec.contig}\t{spec.start + variant.position}\t.\t{variant.ref}\t{variant.alt}"
-            f"\t.\tPASS\t{info or '.'}\tGT\t{genotype}"
+            f"\t.\tPASS\t{fields}\tGT\t{genotype}"
         )
     plain = path.with_suffix("")
     plain.write_text("\n".join(lines) + "\n")
