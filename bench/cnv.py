@@ -1,0 +1,149 @@
+"""Somatic copy number on a simulated chr20 pair with planted events: events recovered, copy
+number error, breakpoint distance, false calls and CPU per pair.
+
+The pair (tailorseq.somatic.simulate with tailorseq.somatic.rearrangements): 40x tumour at
+purity 0.6 and 30x normal over 4 Mb of GRCh37 chr20 (30-34 Mb), aligned against the whole of
+chr20 as a panel or exome is against a genome, so the copy-number bins must follow the depth of
+the covered territory. Planted in the tumour cells: an amplification to 8 copies (300 kb), a
+one-copy deletion (500 kb), a homozygous deletion (100 kb) and a copy-neutral inversion
+(200 kb), which the depth must not call. Generated once into --data.
+
+An event counts as recovered when the called segment covering most of it has the expected call
+(amplification, loss, deep_deletion; neutral for the inversion). Breakpoint distance: between
+that segment's ends and the event's. False calls: non-neutral segments outside every event.
+
+    .venv/bin/python bench/cnv.py          # ~10 min on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+from pathlib import Path
+
+from common import (
+    CHR20,
+    DEFAULT_CACHE,
+    print_table,
+    read_benchmarks,
+    run_pipeline,
+    write_json,
+    write_run_config,
+)
+from somatic import write_pair
+from speed import warm_cache
+from tailorseq.somatic.rearrangements import Event
+from tailorseq.somatic.simulate import PairSpec, simulate_pair
+
+PATIENT = "CNV"
+START = 30_000_001
+EVENTS = (
+    Event("amplification", 500_000, 800_000, copies=(7, 1)),
+    Event("deletion", 1_500_000, 2_000_000, copies=(1, 0)),
+    Event("deletion", 2_500_000, 2_600_000, copies=(0, 0)),
+    Event("inversion", 3_200_000, 3_400_000, inverted=(0,)),
+)
+SPEC = PairSpec("cnv", "20", START, 4_000_000, 40.0, 30.0, 0.6, 5.0, "clean", 2050, EVENTS)
+EXPECTED = {"amplification": "amplification", "inversion": "neutral"}
+CNV_RULES = ("cnvkit_access", "somatic_cnv")
+
+
+def expected_call(kind: str, total: int) -> str:
+    """The call a planted event should get (copies against a diploid contig)."""
+    if kind == "deletion":
+        return "deep_deletion" if total == 0 else "loss"
+    return EXPECTED[kind]
+
+
+def read_events(path: Path) -> list[dict]:
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line]
+    return [{"start": int(s), "end": int(e), "kind": k, "copies": int(c)} for _, s, e, k, c in rows]
+
+
+def read_segments(path: Path) -> list[dict]:
+    with path.open() as handle:
+        return [
+            {
+                **row,
+                "start": int(row["start"]),
+                "end": int(row["end"]),
+                "copy_number": int(row["copy_number"]),
+            }  # fmt: skip
+            for row in csv.DictReader(handle, delimiter="\t")
+        ]
+
+
+def overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def event_rows(events: list[dict], segments: list[dict]) -> list[dict]:
+    """Each event against the called segment covering most of it."""
+    rows = []
+    for event in events:
+        best = max(segments, key=lambda s: overlap(s, event), default=None)
+        wanted = expected_call(event["kind"], event["copies"])
+        found = best is not None and overlap(best, event) > 0
+        rows.append({
+            "event": f"{event['kind']} {(event['end'] - event['start']) // 1000} kb",
+            "true_copies": event["copies"],
+            "expected": wanted,
+            "called": best["call"] if found else "none",
+            "called_copies": best["copy_number"] if found else None,
+            "recovered": found and best["call"] == wanted,
+            "start_distance": abs(best["start"] - event["start"]) if found else None,
+            "end_distance": abs(best["end"] - event["end"]) if found else None,
+        })  # fmt: skip
+    return rows
+
+
+def false_calls(events: list[dict], segments: list[dict]) -> list[dict]:
+    """Non-neutral segments that touch no planted copy-number change."""
+    changes = [e for e in events if e["kind"] != "inversion"]
+    return [
+        s for s in segments
+        if s["call"] != "neutral" and not any(overlap(s, e) for e in changes)
+    ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=Path("/tmp/bench-cnv-data"))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-cnv"))
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--cores", type=int, default=2)
+    args = parser.parse_args()
+    pair = simulate_pair(CHR20, SPEC, args.data)
+    workdir = args.workdir
+    warm_cache(workdir, "minimap2", args.cache, args.cores)
+    shutil.rmtree(workdir)
+    tumor, normal = ({"fq1": fq1, "fq2": fq2} for fq1, fq2 in (pair.tumor, pair.normal))
+    write_pair(workdir, PATIENT, tumor, normal, purity=str(SPEC.purity))
+    write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
+                     cache_dir=str(args.cache), aligner="minimap2")  # fmt: skip
+    products = [f"results/{PATIENT}/{PATIENT}.cnv.{ext}" for ext in ("tsv", "json", "png")]
+    wall = run_pipeline(workdir, args.cores, products)
+    segments = read_segments(workdir / products[0])
+    document = json.loads((workdir / products[1]).read_text())
+    events = read_events(pair.events)
+    rows = event_rows(events, segments)
+    false = false_calls(events, segments)
+    rules = [r for r in read_benchmarks(workdir) if r["rule"] in (*CNV_RULES, "align_minimap2")]
+    print_table(rows, title=f"Planted events (tumour {SPEC.tumor_depth:.0f}x, purity"
+                f" {SPEC.purity}; normal {SPEC.normal_depth:.0f}x; 4 Mb of chr20)")  # fmt: skip
+    print_table(false or [{"false_calls": 0}], title="Non-neutral segments outside every event")
+    print_table(rules, ["rule", "jobs", "wall_s", "cpu_s", "max_rss_mb"], title="Cost")
+    print(f"  territory {document['territory']['bases']:,} bases, {document.get('bins')} bins,"
+          f" normal median depth {document.get('normal_median_depth')}x; run wall {wall:.0f} s;"
+          f" {sum(r['recovered'] for r in rows)} of {len(rows)} events recovered,"
+          f" {len(false)} false calls")  # fmt: skip
+    write_json("cnv.json", {"events": rows, "false_calls": false, "cost": rules,
+                            "document": document, "wall_s": wall})  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
