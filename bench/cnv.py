@@ -70,7 +70,7 @@ def read_segments(path: Path) -> list[dict]:
                 "start": int(row["start"]),
                 "end": int(row["end"]),
                 "copy_number": int(row["copy_number"]),
-            }  # fmt: skip
+            }
             for row in csv.DictReader(handle, delimiter="\t")
         ]
 
