@@ -17,9 +17,10 @@ def run(
     json_out: Path,
     tsv_out: Path,
     cnv: Path | None = None,
+    sv: Path | None = None,
 ) -> dict:
     """Match, tier and write the actionability JSON and TSV."""
-    document = actionability(vcf, biomarkers, build, tumor_type, files, cnv)
+    document = actionability(vcf, biomarkers, build, tumor_type, files, cnv, sv)
     write_outputs(document, json_out, tsv_out)
     return document
 
@@ -49,6 +50,7 @@ if __name__ == "__main__":
                 Path(rule.output.json),
                 Path(rule.output.tsv),
                 optional(list(rule.input.cnv)),
+                optional(list(rule.input.sv)),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -65,6 +67,7 @@ if __name__ == "__main__":
         parser.add_argument("--civic", type=Path, help="CIViC ClinicalEvidenceSummaries.tsv")
         parser.add_argument("--civic-record", type=Path, help="download record of the CIViC file")
         parser.add_argument("--cnv", type=Path, help="the pair's cnv.json (copy number)")
+        parser.add_argument("--sv", type=Path, help="the pair's sv.json (fusions)")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
         args = parser.parse_args()
@@ -80,5 +83,6 @@ if __name__ == "__main__":
             args.json,
             args.tsv,
             args.cnv,
+            args.sv,
         )
         print(json.dumps(document["matches"], indent=2))

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 
 from tailorseq import documents
 from tailorseq.files import stderr_to
+from tailorseq.gff import gene_spans
 from tailorseq.regions import Region, read_bed, write_bed
 from tailorseq.somatic import copy_number as cnv
 from tailorseq.tools import find_tool
@@ -111,7 +112,7 @@ def table_rows(
     unknown = {sex_contigs.get("x"), sex_contigs.get("y")} if sex is None else set()
     segments = [s for s in cnv.read_segments(called) if s.contig not in unknown]
     ploidy = {s.contig: cnv.contig_ploidy(s.contig, sex or "", sex_contigs) for s in segments}
-    genes = cnv.read_gene_spans(Path(inputs["gff3"])) if inputs.get("gff3") else []
+    genes = gene_spans(Path(inputs["gff3"])) if inputs.get("gff3") else []
     return cnv.segment_rows(segments, genes, ploidy, settings)
 
 

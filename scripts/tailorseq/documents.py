@@ -11,7 +11,8 @@ that the document carries in its `schema` field:
   `{pid}.somatic.json`;
 - `biomarkers`: a pair's TMB and MSI (tailorseq.somatic.biomarkers);
 - `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability);
-- `cnv`: a pair's somatic copy number, assessed or why not (scripts/somatic_cnv.py).
+- `cnv`: a pair's somatic copy number, assessed or why not (scripts/somatic_cnv.py);
+- `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ IDS = {
     "biomarkers": "tailorseq-biomarkers/1",
     "actionable": "tailorseq-actionable/1",
     "cnv": "tailorseq-cnv/1",
+    "sv": "tailorseq-sv/1",
 }
 
 

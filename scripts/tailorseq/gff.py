@@ -328,3 +328,26 @@ def read_models(gff: Path, wanted: Iterable[str]) -> dict[str, Model]:
                 cds = tuple((p.start, p.end) for p in t.cds)
                 models[t.id] = Model(t.id, t.feature.strand, exons, cds)
     return models
+
+
+@dataclass(frozen=True)
+class GeneSpan:
+    """A gene's extent (BED coordinates), name and strand."""
+
+    contig: str
+    start: int
+    end: int
+    name: str
+    strand: str
+
+
+def gene_spans(gff3: Path) -> list[GeneSpan]:
+    """Every gene of a GFF3 file, in file order."""
+    with open_text(gff3) as handle:
+        return [
+            GeneSpan(
+                f.seqid, f.start - 1, f.end, f.attrs.get("Name", f.attrs.get("ID", "")), f.strand
+            )
+            for f in read_features(handle, str(gff3))
+            if f.type == "gene"
+        ]

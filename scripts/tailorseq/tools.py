@@ -34,6 +34,8 @@ TOOLS: dict[str, ToolSpec] = {
     "minimap2": ToolSpec("2.24", ("--version",), r"^(\d[\w.-]*)", "minimap2"),
     "freebayes": ToolSpec("1.3.6", ("--version",), r"version:\s*v?(\d[\w.-]*)", "freebayes"),
     "mosdepth": ToolSpec("0.3.3", ("--version",), r"mosdepth (\d[\w.-]*)", "mosdepth"),
+    # delly prints "Delly version: v1.1.6" (and its usage) when run with --version.
+    "delly": ToolSpec("1.1.6", ("--version",), r"Delly version: v?(\d[\w.-]*)", "delly"),
     # CNVkit from PyPI (Debian's 0.9.9 is older than the version tested, 0.9.14).
     "cnvkit.py": ToolSpec(
         "0.9.14",
@@ -60,6 +62,8 @@ def required_tools(config: dict[str, Any]) -> list[str]:
     wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
     if config.get("cnv", {}).get("enabled"):
         wanted.append("cnvkit.py")
+    if config.get("sv", {}).get("enabled"):
+        wanted.append("delly")
     return list(dict.fromkeys(wanted))
 
 

@@ -178,7 +178,7 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
         if a["area"] == "tumour"
     ]
     # one line per alteration and tier, named in HGVS, its drugs together
-    erbb2 = "ERBB2 amplification (sequencing copy number: confirm with the label's test)"
+    erbb2 = "ERBB2 amplification (from DNA sequencing: confirm with the label's test)"
     assert sorted(tumour_now) == [
         ("EGFR p.Leu858Arg (p.L858R)", "tier I (demo3-tumor)"),
         (erbb2, "tier II (demo3-tumor)"),

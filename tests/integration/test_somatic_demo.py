@@ -1,6 +1,6 @@
 """The demo's tumour/normal pair (patient3): planted somatic SNVs at their VAF, MSI-high from
-planted unstable microsatellites, TMB, an ERBB2 amplification, a panel of normals, and a sample
-swap."""
+planted unstable microsatellites, TMB, an ERBB2 amplification, an EML4::ALK fusion, a panel of
+normals, and a sample swap."""
 
 import csv
 import json
@@ -22,6 +22,8 @@ PRODUCTS = (
     ".cnv.tsv",
     ".cnv.json",
     ".cnv.png",
+    ".sv.vcf.gz",
+    ".sv.json",
 )
 PANEL_SITE = "KRAS-E130K"  # the planted passenger our panel of normals lists
 # The generator puts each SNV's alt on exactly round(VAF x n) of the n tumour fragments read
@@ -265,3 +267,23 @@ def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
     table = (tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.tsv").read_text().splitlines()
     assert table == ["\t".join(["contig", "start", "end", "copy_number", "call", "genes", "log2",
                                 "probes", "depth"])]  # fmt: skip
+
+
+def test_the_planted_eml4_alk_fusion_is_called_at_its_breakpoints(demo_results: Path) -> None:
+    """The tumour cells carry EML4::ALK and its reciprocal (a balanced rearrangement): DELLY's
+    two PASS junctions, named 5' partner first, at the planted breakpoints; nothing else."""
+    (planted_fusion,) = summary()["samples"][TUMOUR]["fusions"]
+    document = json.loads((demo_results / "results" / PATIENT / f"{PATIENT}.sv.json").read_text())
+    by_name = {f["name"]: f for f in document["fusions"]}
+    assert set(by_name) == {"EML4::ALK", "ALK::EML4"}
+    fusion = by_name[planted_fusion["name"]]
+    for side in ("five_prime", "three_prime"):
+        contig, pos = fusion[f"{side}_breakpoint"].split(":")
+        assert contig == planted_fusion[side]
+        assert abs(int(pos) - planted_fusion[f"{side}_break"]) <= 3  # DELLY's CIPOS is +-3
+    assert document["pass_by_type"] == {"DEL": 0, "DUP": 0, "INV": 0, "BND": 2, "INS": 0}
+    vcf = demo_results / "results" / PATIENT / f"{PATIENT}.sv.vcf.gz"
+    with pysam.VariantFile(str(vcf)) as handle:
+        passing = [r for r in handle if "PASS" in r.filter]
+    assert {r.info["SVTYPE"] for r in passing} == {"BND"}
+    assert sorted(f for r in passing for f in r.info["FUSION"]) == ["ALK::EML4", "EML4::ALK"]

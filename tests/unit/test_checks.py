@@ -40,6 +40,7 @@ GOOD_VERSIONS = {
     "freebayes": "version:  v1.3.6",
     "mosdepth": "mosdepth 0.3.3",
     "cnvkit.py": "0.9.14",
+    "delly": "Delly version: v1.1.6\n using Boost: v1.74.0",
 }
 
 
@@ -78,6 +79,7 @@ def test_check_configfile_summarizes_the_run(
     assert "2 contigs, 1,500 bp (chr1, chr2)" in summary
     assert f"bwa 0.7.17-r1188 ({tools / 'bwa'})" in summary and "mosdepth 0.3.3" in summary
     assert "cnvkit.py 0.9.14" in summary  # the pair's copy number (cnv.enabled)
+    assert "delly 1.1.6" in summary  # its structural variants (sv.enabled)
     assert "g1/lane1: 12 read pairs" in summary
     assert "FASTQ scan: 6 files" in summary
     assert "disk space: the run needs about 12.0 MB, " in summary

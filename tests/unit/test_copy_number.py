@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tailorseq.defaults import config_defaults
+from tailorseq.gff import gene_spans
 from tailorseq.regions import Region
 from tailorseq.somatic import copy_number as cnv
 
@@ -75,7 +76,7 @@ def test_segments_name_the_genes_they_overlap_and_short_segments_name_none_alter
         "chr9\tt\tgene\t101\t900\t.\t-\t.\tID=gene:G3;Name=CDKN2A\n"
         "chr17\tt\tmRNA\t1001\t2000\t.\t+\t.\tID=transcript:T1;Parent=gene:G1\n"
     )
-    genes = cnv.read_gene_spans(gff)
+    genes = gene_spans(gff)
     segments = [
         cnv.Segment("chr17", 0, 2000, 1.9, 8, 12, 160.0),  # ends where GRB7 starts (BED)
         cnv.Segment("chr17", 2000, 5000, 0.0, 2, 20, 60.0),

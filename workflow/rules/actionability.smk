@@ -30,6 +30,7 @@ if annotation_enabled():
             vcf=somatic_annotated_vcf("{pid}"),
             biomarkers=somatic_biomarkers("{pid}"),
             cnv=somatic_cnv_document,
+            sv=somatic_sv_document,
             curated=ACTIONABLE_VARIANTS,
             oncotree=somatic_knowledge_file("oncotree"),
             oncotree_record=somatic_knowledge_record("oncotree"),

@@ -176,6 +176,11 @@ def somatic_cnv(pid: str, ext: str) -> str:
     return f"work/{pid}/cnv/{pid}.cnv.{ext}"
 
 
+def somatic_sv(pid: str, suffix: str) -> str:
+    """A pair's somatic structural variants: suffix vcf.gz (+ .tbi) or json."""
+    return f"work/{pid}/sv/{pid}.sv.{suffix}"
+
+
 def somatic_actionable(pid: str) -> str:
     """A pair's actionability under its tumour's pseudonym, without the .json/.tsv suffix."""
     return f"work/{pid}/{pid}.actionable"

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tailorseq.demo.clinvar import write_clinvar
+from tailorseq.demo.fusions import with_fusions
 from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
 from tailorseq.demo.microsatellites import (
     Microsatellite,
@@ -97,9 +98,14 @@ def _write_reads(
                 else contig.copy_depth(patient.sex)
                 for contig in plan.contigs
             }
+            sample_haplotypes = patient_haplotypes
+            if sample.kind == "tumor" and patient.fusions:
+                sample_haplotypes, copy_depth = with_fusions(
+                    plan, patient.fusions, patient_haplotypes, sample.purity, copy_depth
+                )
             rng = stream(seed, "reads", sample.name)
             pairs = simulate_pairs(
-                patient_haplotypes, alleles, coverage, plan.reads, rng, copy_depth
+                sample_haplotypes, alleles, coverage, plan.reads, rng, copy_depth
             )
             units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
     return units

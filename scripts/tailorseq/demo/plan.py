@@ -149,6 +149,22 @@ class TumourMsi:
 
 
 @dataclass(frozen=True)
+class Fusion:
+    """A gene fusion of a tumour (tailorseq.demo.fusions): its partners and, for each, the
+    GRCh38 position of its base at the junction."""
+
+    five_prime: str
+    five_prime_break: int
+    three_prime: str
+    three_prime_break: int
+
+    @property
+    def name(self) -> str:
+        """HGNC fusion notation, 5' partner first (Bruford et al., Leukemia 2021;35:3040)."""
+        return f"{self.five_prime}::{self.three_prime}"
+
+
+@dataclass(frozen=True)
 class Patient:
     """A patient: planted alleles and genotypes, and the samples sequenced."""
 
@@ -162,6 +178,7 @@ class Patient:
     tumor_type: str = ""
     msi: TumourMsi | None = None
     copy_number: dict[str, int] = field(default_factory=dict)  # tumour cells' copies per contig
+    fusions: tuple[Fusion, ...] = ()
 
     def tumour_copy_depth(self, contig: Contig, purity: float) -> float:
         """Each copy's depth in the tumour sample relative to the normal's: tumour cells
@@ -299,6 +316,7 @@ def _patient(data: dict[str, Any]) -> Patient:
         somatic=data.pop("somatic", {}),
         msi=_build(TumourMsi, msi) if msi else None,
         copy_number=data.pop("copy_number", {}),
+        fusions=tuple(_build(Fusion, fusion) for fusion in data.pop("fusions", [])),
     )
 
 

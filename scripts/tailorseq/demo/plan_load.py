@@ -100,7 +100,33 @@ def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVari
     for sample in patient.samples:
         if sample.kind not in KINDS:
             problems.append(f"{patient.id}: sample {sample.name} kind {sample.kind}")
-    return problems + _copy_number_problems(plan, patient, coding)
+    return (
+        problems
+        + _copy_number_problems(plan, patient, coding)
+        + _fusion_problems(plan, patient, coding)
+    )
+
+
+def _fusion_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVariant]) -> list[str]:
+    """A fusion joins two gene models inside their windows, in a tumour with a purity, on
+    contigs without somatic variants or copy-number changes."""
+    problems = []
+    genes = {gene.name for gene in plan.genes}
+    contigs = {contig.name: contig for contig in plan.contigs}
+    mutated = {coding[v].gene for v in patient.somatic if v in coding} | set(patient.copy_number)
+    has_purity = any(s.kind == "tumor" and s.purity is not None for s in patient.samples)
+    for fusion in patient.fusions:
+        for gene, grch38 in ((fusion.five_prime, fusion.five_prime_break),
+                             (fusion.three_prime, fusion.three_prime_break)):  # fmt: skip
+            contig = contigs.get(gene)
+            if gene not in genes or contig is None or gene in mutated or not has_purity:
+                problems.append(
+                    f"{patient.id}: fusion {fusion.name}: {gene} needs a gene model and contig"
+                    " without somatic variants, and a tumour sample with a purity"
+                )
+            elif not contig.start < grch38 < contig.end:
+                problems.append(f"{patient.id}: fusion {fusion.name}: {grch38} outside {gene}")
+    return problems
 
 
 def _copy_number_problems(

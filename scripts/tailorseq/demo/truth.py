@@ -244,6 +244,12 @@ def summary(
                 entry["msi"] = msi_summary(msi[0], msi[1][patient.id])
                 # whole contigs: tumour cells' copies (every other contig keeps its ploidy)
                 entry["copy_number"] = dict(patient.copy_number)
+                entry["fusions"] = [
+                    {"name": f.name, "five_prime": f.five_prime, "three_prime": f.three_prime,
+                     "five_prime_break": plan.contig(f.five_prime).to_demo(f.five_prime_break),
+                     "three_prime_break": plan.contig(f.three_prime).to_demo(f.three_prime_break)}
+                    for f in patient.fusions
+                ]  # fmt: skip
             samples[sample.name] = entry
     cds_bases = sum(layout.cds_length for layout in layouts.values())
     return {

@@ -24,6 +24,7 @@ from tailorseq.report.pgx_section import pgx_section
 from tailorseq.report.plain import patient_summary
 from tailorseq.report.qc import Thresholds, qc_section
 from tailorseq.report.summary import summary_section
+from tailorseq.somatic.alterations import fusion_status
 
 GERMLINE_KINDS = ("germline", "normal")
 
@@ -83,6 +84,7 @@ class TumourFiles:
     names: dict = field(default_factory=dict)
     cnv: Path | None = None  # the copy-number document (None: copy number not called)
     cnv_plot: Path | None = None
+    sv: Path | None = None  # the structural-variant document (None: SVs not called)
 
 
 # The biomarkers document's fields the report carries (tailorseq.somatic.biomarkers).
@@ -194,6 +196,7 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             mutation |= hgvs_names(tumour.names, mutation)
         actionable = documents.load_optional("actionable", tumour.actionable)
         pair["copy_number"] = copy_number(documents.load_optional("cnv", tumour.cnv))
+        pair["fusions"] = gene_fusions(documents.load_optional("sv", tumour.sv))
         pairs.append(
             pair
             | {
@@ -290,6 +293,12 @@ def copy_number(cnv: dict[str, Any] | None) -> dict[str, Any]:
         "tool": f"{cnv['tool']['name']} {cnv['tool']['version']}",
         "amplification_copies": cnv["settings"].get("amplification_copies"),
     }
+
+
+def gene_fusions(sv: dict[str, Any] | None) -> dict[str, Any]:
+    """A pair's gene fusions for the report: whether looked for, those found, the PASS SVs."""
+    status = fusion_status(sv)
+    return {**status, "pass_svs": sum(sv["pass_by_type"].values()) if sv else 0}
 
 
 def _evidence(match: dict[str, Any]) -> str | None:

@@ -30,8 +30,8 @@ def _tumour_items(tumour: dict[str, Any]) -> list[dict[str, str]]:
         for variant in pair["actionable"]["variants"]:
             if ACTIONABLE_TIER.fullmatch(variant["tier"]):
                 alteration = _alteration(variant)
-                if variant.get("kind") == "copy_number":
-                    alteration += " (sequencing copy number: confirm with the label's test)"
+                if variant.get("kind") in ("copy_number", "fusion"):
+                    alteration += " (from DNA sequencing: confirm with the label's test)"
                 key = (alteration, variant["tier"], pair["tumor"])
                 drugs = grouped.setdefault(key, [])
                 drugs += [", ".join(variant["drugs"])] if variant["drugs"] else []
@@ -111,6 +111,8 @@ def not_assessed(report: dict[str, Any]) -> list[str]:
         missing.append("tumour actionability")
     if any(p.get("copy_number", {}).get("status") == "not assessed" for p in pairs):
         missing.append("tumour copy number")
+    if any(not p.get("fusions", {}).get("assessed", True) for p in pairs):
+        missing.append("tumour gene fusions")
     return missing
 
 

@@ -8,8 +8,8 @@ of them, compared by protein change, codon, protein region or genomic allele (`k
 Biomarkers: TMB-high and MSI-high from the pair's biomarkers.json, validated on reading
 (`tmb.status` "high" / "not high" / "not assessed", `msi.status` "MSI-high" / "MSS" / "not
 assessed"). A biomarker counts only when assessed.
-Copy number: a gene's amplification or deep deletion from the pair's cnv.json
-(tailorseq.somatic.copy_number: non-neutral segments of enough bins), only when assessed.
+Copy number and fusions (`alterations.py`): a gene's amplification or deep deletion from the
+pair's cnv.json, only when assessed; a fusion with the gene as 3' partner from its sv.json.
 """
 
 from collections.abc import Iterable, Iterator
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tailorseq import documents
+from tailorseq.somatic import alterations
 from tailorseq.somatic.civic import load_civic
 from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import Entry, KnowledgeError, file_version, protein_key
@@ -154,7 +155,7 @@ def variant_matches(
     """Every (knowledge entry, PASS variant) pair that matches."""
     for variant in variants:
         for entry in entries:
-            if entry.rule in ("biomarker", "copy_number"):
+            if entry.rule in ("biomarker", *alterations.RULES):
                 continue
             how, change = match_variant(entry, variant, build)
             described = describe(entry, tumour) if how else None
@@ -202,48 +203,14 @@ def biomarker_matches(
         }
 
 
-# A sequencing copy number is not the test an indication names (HER2: IHC or ISH).
-CNV_CAVEAT = (
-    "copy number from sequencing (CNVkit, purity-adjusted), not the test the indication names"
-    " (for HER2: an FDA-approved IHC or ISH assay): confirm with that test before treatment"
-)
-
-
-def copy_number_status(cnv: dict | None) -> dict:
-    """Whether copy number was assessed (and why not), and the genes it found altered."""
-    if cnv is None:
-        return {"assessed": False, "reason": "copy number was not called (cnv.enabled: false)",
-                "altered_genes": []}  # fmt: skip
-    return {
-        "assessed": cnv["status"] == "assessed",
-        "reason": cnv["reason"],
-        "altered_genes": cnv["altered_genes"],
-    }
-
-
-def copy_number_matches(entries: list[Entry], status: dict, tumour: Tumour) -> Iterator[dict]:
-    """Copy-number indications (a gene's amplification or deep deletion) the tumour meets."""
-    for entry in entries:
-        if entry.rule != "copy_number":
-            continue
-        for altered in status["altered_genes"]:
-            if (altered["gene"], altered["call"]) != (entry.gene, entry.variant):
-                continue
-            described = describe(entry, tumour)
-            if described is None:
-                continue
-            yield {
-                "kind": "copy_number",
-                "gene": entry.gene,
-                "variant": entry.variant,
-                "contig": altered["contig"],
-                "pos": altered["start"] + 1,
-                "value": altered["copy_number"],
-                "unit": "copies",
-                "caveat": CNV_CAVEAT,
-                "matched_by": ["gene copy number"],
-                **described,
-            }
+def alteration_matches(
+    entries: list[Entry], copy_number: dict, structural: dict, tumour: Tumour
+) -> Iterator[dict]:
+    """Copy-number and fusion indications the tumour meets (tailorseq.somatic.alterations)."""
+    for entry, found in alterations.hits(entries, copy_number, structural):
+        described = describe(entry, tumour)
+        if described is not None:
+            yield {**found, **described}
 
 
 def resolve_tumour(tumour_type: str | None, files: KnowledgeFiles) -> Tumour:
@@ -282,9 +249,10 @@ def actionability(
     tumour_type: str | None,
     files: KnowledgeFiles,
     cnv_file: Path | None = None,
+    sv_file: Path | None = None,
 ) -> dict:
-    """The actionability document of a tumour/normal pair (cnv_file: its copy number, when
-    called)."""
+    """The actionability document of a tumour/normal pair (cnv_file, sv_file: its copy number
+    and structural variants, when called)."""
     tumour = resolve_tumour(tumour_type, files)
     curated, curated_version = load_curated(files.curated)
     entries, civic_genes = list(curated), set()
@@ -304,12 +272,13 @@ def actionability(
     biomarkers = documents.load("biomarkers", biomarkers_file)
     status = biomarker_status(biomarkers)
     variants = read_somatic(vcf)
-    copy_number = copy_number_status(documents.load("cnv", cnv_file) if cnv_file else None)
+    copy_number = alterations.copy_number_status(documents.load_optional("cnv", cnv_file))
+    structural = alterations.fusion_status(documents.load_optional("sv", sv_file))
     found = merge(
         [
             *variant_matches(entries, variants, build, tumour),
             *biomarker_matches(entries, status, tumour),
-            *copy_number_matches(entries, copy_number, tumour),
+            *alteration_matches(entries, copy_number, structural, tumour),
         ]
     )
     matched = {m.pop("variant_key") for m in found if m["kind"] == "variant"}
@@ -328,6 +297,7 @@ def actionability(
         "cancer_genes": len(genes),
         "biomarkers": status,
         "copy_number": copy_number,
+        "fusions": structural,
         "pass_variants": len(variants),
     }
 

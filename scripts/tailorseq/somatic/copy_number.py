@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tailorseq.gff import open_text, read_features
+from tailorseq.gff import GeneSpan
 from tailorseq.regions import Region
 
 KIND = "cnv"
@@ -132,28 +132,18 @@ def read_segments(call_cns: Path) -> list[Segment]:
         ]
 
 
-def read_gene_spans(gff3: Path) -> list[tuple[Region, str]]:
-    """Every gene of the annotation as a BED region with its name."""
-    with open_text(gff3) as handle:
-        return [
-            (Region(f.seqid, f.start - 1, f.end), f.attrs.get("Name", f.attrs.get("ID", "")))
-            for f in read_features(handle, str(gff3))
-            if f.type == "gene"
-        ]
-
-
-def overlapping_genes(segment: Segment, genes: list[tuple[Region, str]]) -> list[str]:
+def overlapping_genes(segment: Segment, genes: list[GeneSpan]) -> list[str]:
     """Names of the genes a segment overlaps, in genomic order."""
     return [
-        name
-        for span, name in sorted(genes, key=lambda g: g[0].start)
-        if span.contig == segment.contig and span.start < segment.end and segment.start < span.end
+        gene.name
+        for gene in sorted(genes, key=lambda g: g.start)
+        if gene.contig == segment.contig and gene.start < segment.end and segment.start < gene.end
     ]
 
 
 def segment_rows(
     segments: list[Segment],
-    genes: list[tuple[Region, str]],
+    genes: list[GeneSpan],
     ploidy: dict[str, int],
     settings: CnvSettings,
 ) -> list[dict[str, Any]]:

@@ -90,6 +90,9 @@ def _variant_rule(entry: Entry, row: dict[str, str], where: str) -> None:
     elif rule == "biomarker":
         if row["variant"] not in BIOMARKERS:
             raise KnowledgeError(f"{where}: biomarker must be {' or '.join(BIOMARKERS)}")
+    elif rule == "fusion":
+        if row["variant"] != "fusion" or not entry.gene:
+            raise KnowledgeError(f"{where}: a fusion row needs its 3' partner gene, variant fusion")
     elif rule == "copy_number":
         if row["variant"] not in COPY_NUMBER_EVENTS or not entry.gene:
             raise KnowledgeError(
@@ -98,7 +101,8 @@ def _variant_rule(entry: Entry, row: dict[str, str], where: str) -> None:
             )
     else:
         raise KnowledgeError(
-            f"{where}: match {rule!r} is not protein, codon, region, biomarker or copy_number"
+            f"{where}: match {rule!r} is not protein, codon, region, biomarker, copy_number or"
+            " fusion"
         )
 
 

@@ -55,7 +55,7 @@ class Entry:
     knowledge: str  # "curated" or "civic"
     gene: str
     variant: str
-    rule: str  # protein, codon, region, allele, biomarker, copy_number
+    rule: str  # protein, codon, region, allele, biomarker, copy_number, fusion
     indication: Indication
     drugs: list[str]
     significance: str

@@ -72,6 +72,8 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
         if config["cnv"]["enabled"]:
             entry["cnv"] = somatic_cnv(pid, "json")
             entry["cnv_plot"] = somatic_cnv(pid, "png")
+        if config["sv"]["enabled"]:
+            entry["sv"] = somatic_sv(pid, "json")
         pairs.append(entry)
     return pairs
 
@@ -107,7 +109,7 @@ def report_inputs(wildcards) -> list[str]:
     for pair in patient_tumours(wildcards.patient):
         files += [
             pair[key]
-            for key in ("biomarkers", "summary", "actionable", "vcf", "cnv", "cnv_plot")
+            for key in ("biomarkers", "summary", "actionable", "vcf", "cnv", "cnv_plot", "sv")
             if key in pair
         ]
         if "vcf" in pair:

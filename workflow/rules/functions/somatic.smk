@@ -85,6 +85,8 @@ def somatic_outputs() -> list[str]:
     suffixes = [".somatic.vcf.gz", ".somatic.vcf.gz.tbi", ".biomarkers.json"]
     if config["cnv"]["enabled"]:
         suffixes += [f".cnv.{ext}" for ext in CNV_EXTS]
+    if config["sv"]["enabled"]:
+        suffixes += [f".sv.{ext}" for ext in SV_EXTS]
     if annotation_enabled():
         suffixes += [
             ".somatic.annotated.vcf.gz",
@@ -117,22 +119,30 @@ def cnvkit_access() -> str:
     return f"{GENOME}.cnvkit-access.bed"
 
 
-def somatic_cnv_inputs(wildcards) -> dict[str, str]:
-    """A pair's alignments, the normal's sex record and, with an annotation, the gene models."""
+SV_EXTS = ("vcf.gz", "vcf.gz.tbi", "json")
+
+
+def somatic_pair_inputs(wildcards) -> dict[str, str]:
+    """A pair's alignments and their indexes, the reference and, with an annotation, the gene
+    models."""
     normal = somatic_normal(wildcards.pid)
     inputs = {
         "tumor": alignment(wildcards.pid),
         "normal": alignment(normal),
         "tumor_index": f"{alignment(wildcards.pid)}.{INDEX_EXT}",
         "normal_index": f"{alignment(normal)}.{INDEX_EXT}",
-        "sex": sex_json(normal),
         "ref": GENOME,
         "fai": f"{GENOME}.fai",
-        "access": cnvkit_access(),
     }
     if annotation_enabled():
         inputs["gff3"] = prepared_gff3()
     return inputs
+
+
+def somatic_cnv_inputs(wildcards) -> dict[str, str]:
+    """The pair's inputs, the normal's sex record and the reference's accessible sequence."""
+    sex = sex_json(somatic_normal(wildcards.pid))
+    return {**somatic_pair_inputs(wildcards), "sex": sex, "access": cnvkit_access()}
 
 
 def somatic_cnv_source(wildcards) -> str:
@@ -144,3 +154,14 @@ def somatic_cnv_source(wildcards) -> str:
 def somatic_cnv_document(wildcards) -> list[str]:
     """A pair's copy-number document when copy number is called, as an optional input."""
     return [somatic_cnv(wildcards.pid, "json")] if config["cnv"]["enabled"] else []
+
+
+def somatic_sv_source(wildcards) -> str:
+    """The pseudonymous structural-variant file a published .sv.<ext> comes from."""
+    pid = SOMATIC_PUBLISHED[(wildcards.patient, wildcards.name)]
+    return somatic_sv(pid, wildcards.ext)
+
+
+def somatic_sv_document(wildcards) -> list[str]:
+    """A pair's structural-variant document when SVs are called, as an optional input."""
+    return [somatic_sv(wildcards.pid, "json")] if config["sv"]["enabled"] else []

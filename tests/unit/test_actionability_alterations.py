@@ -1,7 +1,8 @@
-"""Copy-number actionability: an ERBB2 amplification in the tumour's cnv.json matched to the
-HER2 labels in breast cancer (tier I), elsewhere at most tier II, never from a gain, a segment
-too short to name its genes, or copy number that was not assessed; each match says that a
-sequencing copy number is not the HER2 test the label names."""
+"""Copy-number and fusion actionability: an ERBB2 amplification in the tumour's cnv.json matched
+to the HER2 labels in breast cancer (tier I), elsewhere at most tier II, never from a gain, a
+segment too short to name its genes, or copy number that was not assessed; an EML4::ALK fusion in
+its sv.json matched to the ALK labels in lung cancer, never its reciprocal. Each match says that
+a sequencing result is not the test the label names."""
 
 from pathlib import Path
 
@@ -30,11 +31,37 @@ def write_cnv(path: Path, altered: list[dict], status: str = "assessed", reason:
     return path
 
 
-def run(tmp_path: Path, tumour: str, altered: list[dict], **status: str) -> dict:
+def write_sv(path: Path, fusions: list[dict], genes_annotated: bool = True) -> Path:
+    document = {
+        "schema": documents.IDS["sv"],
+        "tool": {"name": "DELLY", "version": "1.1.6"},
+        "settings": {},
+        "tumor": "t1",
+        "normal": "n1",
+        "pass_by_type": {"BND": len(fusions)},
+        "genes_annotated": genes_annotated,
+        "fusions": fusions,
+    }
+    documents.write("sv", document, path)
+    return path
+
+
+def fusion(five: str, three: str, pos5: str, pos3: str) -> dict:
+    return {"name": f"{five}::{three}", "five_prime": five, "three_prime": three,
+            "five_prime_breakpoint": pos5, "three_prime_breakpoint": pos3, "sv_id": "BND1",
+            "svtype": "BND", "frame": "not assessed"}  # fmt: skip
+
+
+EML4_ALK = fusion("EML4", "ALK", "chr2:42295000", "chr2:29223000")
+ALK_EML4 = fusion("ALK", "EML4", "chr2:29223002", "chr2:42295001")
+
+
+def run(tmp_path: Path, tumour: str, altered: list[dict], fusions=(), **status) -> dict:
     vcf = write_vcf(tmp_path / "somatic.vcf", [])
     biomarkers = write_biomarkers(tmp_path / "biomarkers.json", tmb_high=False)
     cnv = write_cnv(tmp_path / "cnv.json", altered, **status)
-    return actionability(vcf, biomarkers, "GRCh38", tumour, FILES, cnv)
+    sv = write_sv(tmp_path / "sv.json", list(fusions))
+    return actionability(vcf, biomarkers, "GRCh38", tumour, FILES, cnv, sv)
 
 
 def copy_number_matches(document: dict) -> list[dict]:
@@ -89,3 +116,24 @@ def test_without_copy_number_the_document_says_it_was_not_called(tmp_path) -> No
     document = actionability(vcf, biomarkers, "GRCh38", "IDC", FILES)
     assert document["copy_number"]["assessed"] is False
     assert "cnv.enabled" in document["copy_number"]["reason"]
+
+
+def test_an_eml4_alk_lung_adenocarcinoma_gets_the_alk_inhibitors_at_tier_one(tmp_path) -> None:
+    document = run(tmp_path, "LUAD", [], fusions=[EML4_ALK, ALK_EML4])
+    found = [m for m in document["matches"] if m["kind"] == "fusion"]
+    assert {m["drugs"][0] for m in found} == {"alectinib", "lorlatinib", "brigatinib", "crizotinib"}
+    for match in found:
+        assert (match["tier"], match["gene"], match["variant"]) == ("I", "ALK", "EML4::ALK")
+        assert (match["contig"], match["pos"]) == ("chr2", 29_223_000)
+        assert "reading frame was not assessed" in match["caveat"]
+    assert document["fusions"]["assessed"] is True
+
+
+def test_fusions_match_nothing_without_the_kinase_as_3prime_partner_or_gene_names(tmp_path) -> None:
+    assert [m for m in run(tmp_path, "LUAD", [], fusions=[ALK_EML4])["matches"]] == []
+    vcf = write_vcf(tmp_path / "somatic.vcf", [])
+    biomarkers = write_biomarkers(tmp_path / "biomarkers.json", tmb_high=False)
+    sv = write_sv(tmp_path / "sv.json", [], genes_annotated=False)
+    document = actionability(vcf, biomarkers, "GRCh38", "LUAD", FILES, None, sv)
+    assert document["fusions"]["assessed"] is False
+    assert "reference.gff3" in document["fusions"]["reason"]
