@@ -84,6 +84,18 @@ def test_the_erbb2_amplification_of_a_lung_tumour_gets_the_her2_labels_only_at_t
     assert document["copy_number"]["assessed"] is True
 
 
+def test_the_eml4_alk_fusion_gets_the_alk_inhibitors_at_tier_one(actionable) -> None:
+    """The fusion DELLY found in the reads (ALK the 3' partner) meets the ALK labels in NSCLC;
+    its reciprocal ALK::EML4 meets nothing."""
+    _, document = actionable
+    found = matches_of(document, "EML4::ALK")
+    assert {m["drugs"][0] for m in found} == {"alectinib", "lorlatinib", "brigatinib", "crizotinib"}
+    assert {(m["kind"], m["gene"], m["tier"]) for m in found} == {("fusion", "ALK", "I")}
+    assert all("reading frame was not assessed" in m["caveat"] for m in found)
+    assert matches_of(document, "ALK::EML4") == []
+    assert document["fusions"]["assessed"] is True
+
+
 def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> None:
     workdir, document = actionable
     passengers = {m["variant"] for m in document["unknown_significance"]}
@@ -91,7 +103,8 @@ def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> No
     with open(workdir / f"results/{PATIENT}/{PATIENT}.actionable.tsv") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     assert len(rows) == len(document["matches"]) + len(passengers)
-    assert {r["variant"] for r in rows if r["tier"] == "I"} == {"L858R", "G12C", "MSI-high"}
+    tier_one = {r["variant"] for r in rows if r["tier"] == "I"}
+    assert tier_one == {"L858R", "G12C", "MSI-high", "EML4::ALK"}
     assert document["knowledge"]["curated"]["version"].startswith("3")
     assert document["knowledge"]["oncotree"]["nodes"] == 6  # the demo's OncoTree subset
 

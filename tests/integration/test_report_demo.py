@@ -163,6 +163,8 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     cnv_html = page.split('data-biomarker="cnv"')[1].split("</figure>")[0]
     assert "ERBB2 amplification (8 copies)" in cnv_html and "IHC/ISH" in cnv_html
     assert '<img src="data:image/png;base64,' in cnv_html
+    fusion_html = page.split('data-biomarker="fusions"')[1].split("</p>")[0]
+    assert "<strong>EML4::ALK</strong> (EML4:" in fusion_html and "in frame" in fusion_html
     msi_html = page.split('data-biomarker="msi"')[1].split("</p>")[0]
     assert 'data-status="MSI-high"' in msi_html and f"score {msi['score']}%" in msi_html
     assert f"of {msi['sites_used']} microsatellites used" in msi_html
@@ -179,8 +181,10 @@ def test_patient3_tumour_section(demo_results: Path) -> None:
     ]
     # one line per alteration and tier, named in HGVS, its drugs together
     erbb2 = "ERBB2 amplification (from DNA sequencing: confirm with the label's test)"
+    alk = "EML4::ALK fusion (from DNA sequencing: confirm with the label's test)"
     assert sorted(tumour_now) == [
         ("EGFR p.Leu858Arg (p.L858R)", "tier I (demo3-tumor)"),
+        (alk, "tier I (demo3-tumor)"),
         (erbb2, "tier II (demo3-tumor)"),
         ("KRAS p.Gly12Cys (p.G12C)", "tier I (demo3-tumor)"),
         ("KRAS p.Gly12Cys (p.G12C)", "tier II (demo3-tumor)"),

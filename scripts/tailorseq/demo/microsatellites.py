@@ -102,7 +102,8 @@ def plant_microsatellites(
     slots = [
         (contig, start)
         for contig in plan.contigs
-        if contig.autosomal  # the same copies in tumour and normal of either sex
+        # the same copies in tumour and normal of either sex, and in tumour cells
+        if contig.autosomal and contig.name not in plan.rearranged_contigs
         for start in range(spec.spacing, contig.length - spec.spacing, spec.spacing)
     ]
     rng = stream(seed, "microsatellites")

@@ -253,6 +253,16 @@ class Plan:
     microsatellites: Microsatellites
     reads: ReadSpec
 
+    @property
+    def rearranged_contigs(self) -> set[str]:
+        """Contigs some tumour carries at another copy number or in a fusion."""
+        return {
+            name
+            for patient in self.patients
+            for name in [*patient.copy_number]
+            + [g for f in patient.fusions for g in (f.five_prime, f.three_prime)]
+        }
+
     def contig(self, name: str) -> Contig:
         """The contig called `name`."""
         return next(contig for contig in self.contigs if contig.name == name)

@@ -20,6 +20,8 @@ def _alteration(variant: dict[str, Any]) -> str:
     """Gene and HGVS protein name (p.Leu858Arg (p.L858R)) when the variant has one."""
     if variant.get("hgvsp"):
         return f"{variant['gene']} {variant['hgvsp']} ({variant['hgvsp_short']})"
+    if variant.get("kind") == "fusion":
+        return f"{variant['variant']} fusion"
     return " ".join(str(variant[k]) for k in ("gene", "variant") if variant[k])
 
 
