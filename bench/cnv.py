@@ -1,5 +1,5 @@
-"""Somatic copy number on a simulated chr20 pair with planted events: events recovered, copy
-number error, breakpoint distance, false calls and CPU per pair.
+"""Somatic copy number and structural variants on a simulated chr20 pair with planted events:
+events recovered, copy number error, breakpoint distance, false calls and CPU per pair.
 
 The pair (tailorseq.somatic.simulate with tailorseq.somatic.rearrangements): 40x tumour at
 purity 0.6 and 30x normal over 4 Mb of GRCh37 chr20 (30-34 Mb), aligned against the whole of
@@ -11,6 +11,9 @@ one-copy deletion (500 kb), a homozygous deletion (100 kb) and a copy-neutral in
 An event counts as recovered when the called segment covering most of it has the expected call
 (amplification, loss, deep_deletion; neutral for the inversion). Breakpoint distance: between
 that segment's ends and the event's. False calls: non-neutral segments outside every event.
+Structural variants: each event should give PASS somatic DELLY records of its type (deletion:
+DEL, tandem amplification: DUP, inversion: INV) with both breakpoints within 1 kb of the
+event's; PASS records matching no event are false.
 
     .venv/bin/python bench/cnv.py          # ~10 min on 2 cores
 """
@@ -22,6 +25,8 @@ import csv
 import json
 import shutil
 from pathlib import Path
+
+import pysam
 
 from common import (
     CHR20,
@@ -47,7 +52,9 @@ EVENTS = (
 )
 SPEC = PairSpec("cnv", "20", START, 4_000_000, 40.0, 30.0, 0.6, 5.0, "clean", 2050, EVENTS)
 EXPECTED = {"amplification": "amplification", "inversion": "neutral"}
-CNV_RULES = ("cnvkit_access", "somatic_cnv")
+SV_TYPE = {"amplification": "DUP", "deletion": "DEL", "inversion": "INV"}
+SV_SLACK = 1_000
+CNV_RULES = ("cnvkit_access", "somatic_cnv", "somatic_sv")
 
 
 def expected_call(kind: str, total: int) -> str:
@@ -108,6 +115,39 @@ def false_calls(events: list[dict], segments: list[dict]) -> list[dict]:
     ]  # fmt: skip
 
 
+def read_sv(path: Path) -> list[dict]:
+    """PASS records of the published SV VCF: type, 1-based start and END."""
+    with pysam.VariantFile(str(path)) as handle:
+        return [
+            {"id": r.id, "svtype": r.info["SVTYPE"], "pos": r.pos, "end": r.stop}
+            for r in handle
+            if "PASS" in r.filter
+        ]
+
+
+def sv_rows(events: list[dict], records: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Each event's matching PASS records and breakpoint distances; the unmatched records."""
+    rows, used = [], set()
+    for event in events:
+        wanted = SV_TYPE[event["kind"]]
+        near = [
+            r for r in records
+            if r["svtype"] == wanted and abs(r["pos"] - 1 - event["start"]) <= SV_SLACK
+            and abs(r["end"] - event["end"]) <= SV_SLACK
+        ]  # fmt: skip
+        used |= {r["id"] for r in near}
+        rows.append({
+            "event": f"{event['kind']} {(event['end'] - event['start']) // 1000} kb",
+            "expected": wanted,
+            "records": len(near),
+            "recovered": bool(near),
+            "max_breakpoint_distance": max(
+                (max(abs(r["pos"] - 1 - event["start"]), abs(r["end"] - event["end"]))
+                 for r in near), default=None),
+        })  # fmt: skip
+    return rows, [r for r in records if r["id"] not in used]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -126,23 +166,28 @@ def main() -> None:
     write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
                      cache_dir=str(args.cache), aligner="minimap2")  # fmt: skip
     products = [f"results/{PATIENT}/{PATIENT}.cnv.{ext}" for ext in ("tsv", "json", "png")]
+    products.append(f"results/{PATIENT}/{PATIENT}.sv.vcf.gz")
     wall = run_pipeline(workdir, args.cores, products)
     segments = read_segments(workdir / products[0])
     document = json.loads((workdir / products[1]).read_text())
     events = read_events(pair.events)
     rows = event_rows(events, segments)
     false = false_calls(events, segments)
+    structural, false_svs = sv_rows(events, read_sv(workdir / products[3]))
     rules = [r for r in read_benchmarks(workdir) if r["rule"] in (*CNV_RULES, "align_minimap2")]
     print_table(rows, title=f"Planted events (tumour {SPEC.tumor_depth:.0f}x, purity"
                 f" {SPEC.purity}; normal {SPEC.normal_depth:.0f}x; 4 Mb of chr20)")  # fmt: skip
     print_table(false or [{"false_calls": 0}], title="Non-neutral segments outside every event")
+    print_table(structural, title="Planted events against PASS somatic DELLY records")
+    print_table(false_svs or [{"false_svs": 0}], title="PASS SV records matching no event")
     print_table(rules, ["rule", "jobs", "wall_s", "cpu_s", "max_rss_mb"], title="Cost")
     print(f"  territory {document['territory']['bases']:,} bases, {document.get('bins')} bins,"
           f" normal median depth {document.get('normal_median_depth')}x; run wall {wall:.0f} s;"
           f" {sum(r['recovered'] for r in rows)} of {len(rows)} events recovered,"
           f" {len(false)} false calls")  # fmt: skip
-    write_json("cnv.json", {"events": rows, "false_calls": false, "cost": rules,
-                            "document": document, "wall_s": wall})  # fmt: skip
+    write_json("cnv.json", {"events": rows, "false_calls": false, "sv": structural,
+                            "false_svs": false_svs, "cost": rules, "document": document,
+                            "wall_s": wall})  # fmt: skip
 
 
 if __name__ == "__main__":
