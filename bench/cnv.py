@@ -166,7 +166,7 @@ def main() -> None:
     write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
                      cache_dir=str(args.cache), aligner="minimap2")  # fmt: skip
     products = [f"results/{PATIENT}/{PATIENT}.cnv.{ext}" for ext in ("tsv", "json", "png")]
-    products.append(f"results/{PATIENT}/{PATIENT}.sv.vcf.gz")
+    products += [f"results/{PATIENT}/{PATIENT}.sv.vcf.gz{ext}" for ext in ("", ".tbi")]
     wall = run_pipeline(workdir, args.cores, products)
     segments = read_segments(workdir / products[0])
     document = json.loads((workdir / products[1]).read_text())

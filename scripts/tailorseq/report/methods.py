@@ -36,8 +36,10 @@ SHORT_READ_LIMITS = (
     "HLA alleles (HLA-A, HLA-B) are not typed from the reads: they are reported only from an"
     " outside call.",
     "Repeat expansions are not assessed.",
-    "Copy number (deletions and duplications of exons or whole genes, amplifications) is not"
-    " called yet, in germline or tumour samples.",
+    "Germline copy number (deletions and duplications of exons or whole genes) and germline"
+    " structural variants are not called; in tumours, copy number (CNVkit) and structural"
+    " variants (DELLY) are called against the matched normal, and a fusion's reading frame is"
+    " not assessed.",
 )
 #: Sign-off fields, in order: config key -> label (an empty value is a blank line to fill in).
 SIGN_OFF_FIELDS = {
