@@ -1,7 +1,9 @@
-"""On the whole GRCh37 chr20: somatic calling on chr20-somatic-dev (simulated pair with truth),
-germline accuracy with the variant score on chr20-sim-dev (30x, truth), both in one run so that
-the chr20 index is built once; and dream-simplefp (DREAM false-positive loci, BAM inputs)."""
+"""On the whole GRCh37 chr20: somatic calling, copy number and SVs on chr20-somatic-dev (simulated
+pair with truth), germline accuracy with the variant score on chr20-sim-dev (30x, truth), both in
+one run so that the chr20 index is built once; and dream-simplefp (DREAM false-positive loci, BAM
+inputs)."""
 
+import csv
 import json
 import subprocess
 from pathlib import Path
@@ -68,6 +70,10 @@ def somatic_target(name: str) -> list[str]:
     return [f"results/{name}/{name}.somatic.vcf.gz", f"results/{name}/{name}.somatic.vcf.gz.tbi"]
 
 
+def rearrangement_targets(name: str) -> list[str]:
+    return [f"results/{name}/{name}.{suffix}" for suffix in ("cnv.tsv", "cnv.json", "sv.json")]
+
+
 def biomarkers(workdir: Path) -> dict:
     """The pair's published biomarkers JSON (MSI; TMB not assessed without reference.gff3)."""
     return json.loads((workdir / f"results/{PATIENT}/{PATIENT}.biomarkers.json").read_text())
@@ -84,6 +90,7 @@ def somatic_dev(tmp_path_factory) -> Path:
         workdir,
         somatic_dev_run(workdir),
         *somatic_target(PATIENT),
+        *rearrangement_targets(PATIENT),
         biomarkers_json,
         germline_vcf,
     )
@@ -181,6 +188,22 @@ def test_somatic_dev_sensitivity_and_precision(somatic_dev: Path) -> None:
     sensitivity, precision, missed, false = accuracy(somatic_dev)
     assert sensitivity >= 0.95, f"missed: {sorted(missed)}"
     assert precision >= 0.95, f"false positives: {sorted(false)}"
+
+
+def test_a_pair_without_rearrangements_gets_no_copy_number_change_and_no_sv(
+    somatic_dev: Path,
+) -> None:
+    """Real chr20 sequence, 500 kb covered, aligned against all of chr20: the territory is what
+    the reads cover (not the chromosome), every segment neutral, no PASS structural variant."""
+    document = json.loads((somatic_dev / f"results/{PATIENT}/{PATIENT}.cnv.json").read_text())
+    assert document["status"] == "assessed"
+    assert 450_000 <= document["territory"]["bases"] <= 520_000
+    assert document["altered_genes"] == []
+    with open(somatic_dev / f"results/{PATIENT}/{PATIENT}.cnv.tsv") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert rows and {(r["call"], r["copy_number"]) for r in rows} == {("neutral", "2")}
+    sv = json.loads((somatic_dev / f"results/{PATIENT}/{PATIENT}.sv.json").read_text())
+    assert sum(sv["pass_by_type"].values()) == 0 and sv["fusions"] == []
 
 
 def test_germline_truth_is_not_called_somatic(somatic_dev: Path) -> None:

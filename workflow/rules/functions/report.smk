@@ -109,7 +109,15 @@ def report_inputs(wildcards) -> list[str]:
     for pair in patient_tumours(wildcards.patient):
         files += [
             pair[key]
-            for key in ("biomarkers", "summary", "actionable", "vcf", "cnv", "cnv_plot", "sv")
+            for key in (
+                "biomarkers",
+                "summary",
+                "actionable",
+                "vcf",
+                "cnv",
+                "cnv_plot",
+                "sv",
+            )
             if key in pair
         ]
         if "vcf" in pair:
