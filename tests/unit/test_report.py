@@ -702,7 +702,12 @@ def test_sections_left_empty_say_so(tmp_path: Path) -> None:
     assert len(re.findall(r"_{8,}", sign_off)) == 6  # laboratory, four fields, date and signature
     assert "No research-use or validation statement is configured" in html
     limits = section(html, "limitations")
-    for expected in ("CYP2D6 structure", "HLA alleles", "Repeat expansions", "Copy number"):
+    for expected in (
+        "CYP2D6 structure",
+        "HLA alleles",
+        "Repeat expansions",
+        "Germline copy number",
+    ):
         assert expected in limits
 
 
