@@ -46,6 +46,7 @@ from tailorseq.demo.variants import (
     planted_germline,
     somatic_sites,
 )
+from tailorseq.errors import TailorseqError
 
 __all__ = ["DEFAULT_PLAN", "RefBase", "generate_demo", "load_plan"]
 
@@ -66,6 +67,21 @@ def _microsatellite_positions(sites: list[Microsatellite]) -> dict[str, list[int
     for site in sites:
         positions.setdefault(site.contig, []).extend([site.pos - 1, site.last])
     return positions
+
+
+def _check_deletions(plan: Plan, alleles: dict[str, Variant]) -> None:
+    """No planted germline or somatic variant of a patient lies in the patient's deletion."""
+    for patient in plan.patients:
+        for deletion in patient.deletions:
+            contig = plan.contig(deletion.contig)
+            first, last = contig.to_demo(deletion.start), contig.to_demo(deletion.end)
+            for variant_id in [*patient.germline, *patient.somatic]:
+                variant = alleles[variant_id]
+                if variant.contig == contig.name and first <= variant.pos <= last:
+                    raise TailorseqError(
+                        f"demo: {patient.id}: {variant_id} lies in the deletion"
+                        f" {deletion.contig}:{deletion.start}-{deletion.end}: move one"
+                    )
 
 
 def _tumour_alleles(somatic: list[SomaticSite], unstable: list[UnstableSite]) -> list[TumourAllele]:
@@ -142,6 +158,7 @@ def generate_demo(
         p.id: unstable_sites(plan, p, microsatellites, reference, seed) for p in plan.patients
     }
     tumour = {p.id: _tumour_alleles(somatic[p.id], unstable[p.id]) for p in plan.patients}
+    _check_deletions(plan, alleles)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_fasta(reference, out_dir)
     write_gff3(plan, layouts, out_dir)

@@ -165,6 +165,17 @@ class Fusion:
 
 
 @dataclass(frozen=True)
+class GermlineDeletion:
+    """A deletion on one germline haplotype of a patient (every sample of the patient carries
+    it): GRCh38 first and last deleted base, inclusive, and the haplotype (0 or 1)."""
+
+    contig: str
+    start: int
+    end: int
+    haplotype: int
+
+
+@dataclass(frozen=True)
 class Patient:
     """A patient: planted alleles and genotypes, and the samples sequenced."""
 
@@ -179,6 +190,7 @@ class Patient:
     msi: TumourMsi | None = None
     copy_number: dict[str, int] = field(default_factory=dict)  # tumour cells' copies per contig
     fusions: tuple[Fusion, ...] = ()
+    deletions: tuple[GermlineDeletion, ...] = ()
 
     def tumour_copy_depth(self, contig: Contig, purity: float) -> float:
         """Each copy's depth in the tumour sample relative to the normal's: tumour cells
@@ -327,6 +339,7 @@ def _patient(data: dict[str, Any]) -> Patient:
         msi=_build(TumourMsi, msi) if msi else None,
         copy_number=data.pop("copy_number", {}),
         fusions=tuple(_build(Fusion, fusion) for fusion in data.pop("fusions", [])),
+        deletions=tuple(_build(GermlineDeletion, d) for d in data.pop("deletions", [])),
     )
 
 

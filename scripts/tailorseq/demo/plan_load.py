@@ -104,7 +104,28 @@ def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVari
         problems
         + _copy_number_problems(plan, patient, coding)
         + _fusion_problems(plan, patient, coding)
+        + _deletion_problems(plan, patient)
     )
+
+
+def _deletion_problems(plan: Plan, patient: Patient) -> list[str]:
+    """A germline deletion lies inside its contig's window, on a haplotype the patient has,
+    on a contig that no tumour rearranges."""
+    problems = []
+    contigs = {contig.name: contig for contig in plan.contigs}
+    for deletion in patient.deletions:
+        contig = contigs.get(deletion.contig)
+        if (
+            contig is None
+            or not contig.start < deletion.start <= deletion.end < contig.end
+            or not 0 <= deletion.haplotype < contig.ploidy(patient.sex)
+            or deletion.contig in plan.rearranged_contigs
+        ):
+            problems.append(
+                f"{patient.id}: deletion {deletion.contig}:{deletion.start}-{deletion.end} needs"
+                " a span inside a contig no tumour rearranges, on a haplotype the patient has"
+            )
+    return problems
 
 
 def _fusion_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVariant]) -> list[str]:

@@ -178,6 +178,16 @@ def _germline_summary(plan: Plan, patient: Patient, sites: list[GermlineSite]) -
     return {
         "sex": patient.sex,
         "copies": {c.name: c.ploidy(patient.sex) for c in plan.contigs if not c.autosomal},
+        # germline deletions in demo positions (1-based, inclusive), one copy each
+        "deletions": [
+            {
+                "contig": d.contig,
+                "start": plan.contig(d.contig).to_demo(d.start),
+                "end": plan.contig(d.contig).to_demo(d.end),
+                "copy_number": plan.contig(d.contig).ploidy(patient.sex) - 1,
+            }
+            for d in patient.deletions
+        ],
         "pgx": diplotypes,
         "pgx_phenotypes": {
             gene: plan.phenotypes[gene][diplotype]

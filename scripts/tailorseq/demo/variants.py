@@ -6,7 +6,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from tailorseq.demo.genome import GeneLayout, Reference
-from tailorseq.demo.plan import Background, CodingVariant, Contig, Patient, Plan
+from tailorseq.demo.plan import (
+    Background,
+    CodingVariant,
+    Contig,
+    GermlineDeletion,
+    Patient,
+    Plan,
+)
 from tailorseq.demo.sequence import BASE_INDEX, longest_run, stream
 from tailorseq.errors import TailorseqError
 
@@ -184,12 +191,14 @@ def _blocked(
 
 
 def quiet_spans(plan: Plan, contig: Contig) -> list[tuple[int, int]]:
-    """The plan's quiet spans on `contig`, in demo positions (first, last)."""
-    return [
-        (contig.to_demo(quiet.start), contig.to_demo(quiet.end))
-        for quiet in plan.quiet
-        if quiet.contig == contig.name
+    """The plan's quiet spans and germline deletions on `contig`, in demo positions (first,
+    last): no background variant or microsatellite inside a deleted span, so the truth of
+    every small variant holds on both haplotypes."""
+    spans = [(q.start, q.end) for q in plan.quiet if q.contig == contig.name]
+    spans += [
+        (d.start, d.end) for p in plan.patients for d in p.deletions if d.contig == contig.name
     ]
+    return [(contig.to_demo(start), contig.to_demo(end)) for start, end in spans]
 
 
 def block(blocked: np.ndarray, first: int, last: int, margin: int) -> None:
@@ -330,6 +339,19 @@ def haplotypes(
                 cursor = variant.pos - 1 + len(variant.ref)
             pieces.append(sequence[cursor:])
             shifts = tuple((v.pos, len(v.alt) - len(v.ref)) for v in carried if not v.is_snv)
-            copies.append(Haplotype(np.concatenate(pieces), shifts))
+            haplotype = Haplotype(np.concatenate(pieces), shifts)
+            for deletion in patient.deletions:
+                if deletion.contig == contig and deletion.haplotype == hap:
+                    haplotype = without(haplotype, plan.contig(contig), deletion)
+            copies.append(haplotype)
         result[contig] = tuple(copies)
     return result
+
+
+def without(haplotype: Haplotype, contig: Contig, deletion: GermlineDeletion) -> Haplotype:
+    """The haplotype with a germline deletion's bases removed (no variant lies inside it:
+    quiet_spans)."""
+    first, last = contig.to_demo(deletion.start), contig.to_demo(deletion.end)
+    start, end = haplotype.index(first), haplotype.index(last) + 1
+    sequence = np.concatenate([haplotype.sequence[:start], haplotype.sequence[end:]])
+    return Haplotype(sequence, (*haplotype.shifts, (last, first - last - 1)))
