@@ -12,7 +12,8 @@ that the document carries in its `schema` field:
 - `biomarkers`: a pair's TMB and MSI (tailorseq.somatic.biomarkers);
 - `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability);
 - `cnv`: a pair's somatic copy number, assessed or why not (scripts/somatic_cnv.py);
-- `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py).
+- `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py);
+- `germline_cnv`: a germline sample's exon-level copy number (tailorseq.germline_cnv).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tailorseq.files import write_atomic
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 #: The current id of each kind: a writer stamps it, a reader accepts only it.
 IDS = {
-    "findings": "tailorseq-findings/2",
+    "findings": "tailorseq-findings/3",
     "sex": "tailorseq-sex/1",
     "pgx": "tailorseq-pgx/1",
     "somatic": "tailorseq-somatic/1",
@@ -37,6 +38,7 @@ IDS = {
     "actionable": "tailorseq-actionable/1",
     "cnv": "tailorseq-cnv/1",
     "sv": "tailorseq-sv/1",
+    "germline_cnv": "tailorseq-germline_cnv/1",
 }
 
 

@@ -62,3 +62,53 @@ if config["cnv"]["enabled"]:
             "../../envs/python.yaml"
         script:
             "../../scripts/publish.py"
+
+
+# Germline exon-level copy number: every germline sample against the run's others (one job for
+# the run: each sample's reference is the others); scripts/tailorseq/germline_cnv.py.
+if germline_cnv_enabled():
+
+    rule germline_cnv:
+        input:
+            regions=[
+                f"{gene_coverage_prefix(pid)}.regions.bed.gz"
+                for pid in germline_pids()
+            ],
+            sex=[sex_json(pid) for pid in germline_pids()],
+            gff3=prepared_gff3(),
+            canonical=prepared_canonical(),
+        output:
+            tsv=[germline_cnv(pid, "tsv") for pid in germline_pids()],
+            json=[germline_cnv(pid, "json") for pid in germline_pids()],
+        log:
+            "logs/germline_cnv/run.log",
+        benchmark:
+            "benchmarks/germline_cnv/run.tsv"
+        conda:
+            "../../envs/python.yaml"
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        params:
+            pids=germline_pids(),
+            settings={k: v for k, v in config["germline_cnv"].items() if k != "enabled"},
+        script:
+            "../../scripts/germline_cnv.py"
+
+    localrules:
+        publish_germline_cnv,
+
+    rule publish_germline_cnv:
+        input:
+            lambda wildcards: germline_cnv(PID[wildcards.sample], wildcards.ext),
+            sex=sex_cleared_sample,
+        output:
+            published("{sample}", ".germline.cnv.{ext}"),
+        log:
+            "logs/publish_germline_cnv/{sample}.{ext}.log",
+        wildcard_constraints:
+            ext="tsv|json",
+        conda:
+            "../../envs/python.yaml"
+        script:
+            "../../scripts/publish.py"

@@ -171,6 +171,11 @@ def somatic_biomarkers(pid: str) -> str:
     return f"work/{pid}/{pid}.biomarkers.json"
 
 
+def germline_cnv(pid: str, ext: str) -> str:
+    """A germline sample's exon-level copy number: ext tsv (segments) or json (document)."""
+    return f"work/{pid}/cnv/{pid}.germline.cnv.{ext}"
+
+
 def somatic_cnv(pid: str, ext: str) -> str:
     """A pair's somatic copy number: ext tsv (segments), json (document) or png (plot)."""
     return f"work/{pid}/cnv/{pid}.cnv.{ext}"

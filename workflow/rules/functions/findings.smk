@@ -1,4 +1,21 @@
-# Input functions of the findings stage (rules in findings.smk).
+# Input functions of the findings stage and of germline copy number (rules in findings.smk,
+# cnv.smk).
+
+
+def germline_cnv_enabled() -> bool:
+    """Germline copy number reads the gene coverage, so it needs the gene annotation."""
+    return config["germline_cnv"]["enabled"] and gene_coverage_enabled()
+
+
+def germline_cnv_outputs() -> list[str]:
+    """Published exon-level copy number of every germline sample."""
+    if not germline_cnv_enabled():
+        return []
+    return [
+        published(sample.sample, f".germline.cnv.{ext}")
+        for sample in SHEET.germline_samples()
+        for ext in ("tsv", "json")
+    ]
 
 
 def findings_coverage(wildcards) -> dict[str, str]:
@@ -6,7 +23,10 @@ def findings_coverage(wildcards) -> dict[str, str]:
     gene_coverage rule, at MAPQ >= calling.min_mapq), which decides the genes assessed.
     """
     prefix = gene_coverage_prefix(wildcards.pid)
-    return {
+    inputs = {
         "coverage_regions": f"{prefix}.regions.bed.gz",
         "coverage_thresholds": f"{prefix}.thresholds.bed.gz",
     }
+    if germline_cnv_enabled():
+        inputs["copy_number"] = germline_cnv(wildcards.pid, "json")
+    return inputs

@@ -270,6 +270,7 @@ def final_outputs() -> list[str]:
             "results/run/germline.joint.vcf.gz.tbi",
         ]
     outputs += annotation_outputs()
+    outputs += germline_cnv_outputs()
     outputs += pgx_outputs()
     return outputs
 

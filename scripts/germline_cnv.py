@@ -1,0 +1,80 @@
+"""Germline exon-level copy number of every germline sample of the run, each against the
+others (tailorseq.germline_cnv): per sample a germline.cnv.tsv (one row per segment of coding
+parts) and a germline.cnv.json (status, what was examined, deletions and duplications)."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from tailorseq import documents
+from tailorseq.files import stderr_to
+from tailorseq.germline_cnv import (
+    GermlineCnvSettings,
+    document,
+    read_part_depths,
+    sample_calls,
+    write_table,
+)
+from tailorseq.gff import read_choices, read_models
+from tailorseq.somatic.copy_number import contig_ploidy
+
+KIND = "germline_cnv"
+
+
+def canonical_models(gff3: Path, canonical: Path) -> dict[str, object]:
+    """Each gene's canonical transcript model (exon numbers in the events)."""
+    choices = read_choices(canonical)
+    models = read_models(gff3, choices)
+    return {choice.gene: models[t] for t, choice in choices.items() if t in models}
+
+
+def ploidies(parts: list, sex_files: list[str]) -> np.ndarray:
+    """Copies of each part's contig in each sample's calling sex (samples x parts); 0 where
+    the sex is unknown on a sex chromosome (not assessed there)."""
+    rows = []
+    for path in sex_files:
+        record = json.loads(Path(path).read_text())
+        sex, contigs = record["calling_sex"], record["contigs"]
+        known = sex in ("female", "male")
+        sex_chromosomes = {contigs.get("x"), contigs.get("y")}
+        rows.append(
+            [
+                contig_ploidy(p.contig, sex, contigs) if known or p.contig not in sex_chromosomes
+                else 0
+                for p in parts
+            ]
+        )  # fmt: skip
+    return np.array(rows, dtype=float)
+
+
+def germline_cnv(
+    pids: list[str], regions: list[str], sex_files: list[str], gff3: Path, canonical: Path,
+    outputs: list[tuple[str, str]], settings: GermlineCnvSettings,
+) -> None:  # fmt: skip
+    """Call every sample against the others and write its table and document."""
+    parts, _ = read_part_depths(Path(regions[0]))
+    depths = np.vstack([read_part_depths(Path(path))[1] for path in regions])
+    ploidy = ploidies(parts, sex_files)
+    models = canonical_models(gff3, canonical)
+    for row, (pid, (tsv, json_path)) in enumerate(zip(pids, outputs, strict=True)):
+        calls = sample_calls(parts, depths, ploidy, row, settings)
+        write_table(calls, Path(tsv))
+        documents.write(
+            KIND, document(pid, parts, calls, len(pids) - 1, settings, models), Path(json_path)
+        )
+
+
+if __name__ == "__main__":
+    rule = snakemake  # noqa: F821
+    with stderr_to(rule.log[0]):
+        pids = list(rule.params.pids)
+        germline_cnv(
+            pids,
+            list(rule.input.regions),
+            list(rule.input.sex),
+            Path(rule.input.gff3),
+            Path(rule.input.canonical),
+            list(zip(rule.output.tsv, rule.output.json, strict=True)),
+            GermlineCnvSettings(**rule.params.settings),
+        )
