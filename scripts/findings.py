@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq import documents
 from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to
 from tailorseq.findings import Settings, report, write_outputs
@@ -31,9 +32,11 @@ def find(
     settings: Settings,
     rule: Callable,
     outputs: tuple[Path, Path, Path],
+    copy_number: Path | None = None,
 ) -> dict:
-    """Classify the sample's calls and coverage (when it consented) and write the three
-    outputs; `coverage` is mosdepth's regions and thresholds over the genes' CDS."""
+    """Classify the sample's calls, coverage and exon copy number (when it consented) and
+    write the three outputs; `coverage` is mosdepth's regions and thresholds over the genes'
+    CDS, `copy_number` the sample's germline.cnv.json (None: not measured)."""
     genes = load_gene_list(gene_list)
     calls, per_gene = None, None
     if consent:
@@ -46,7 +49,8 @@ def find(
         keys = ("source", "file_date", "sha256", "kept", "records")
         release = {key: release.get(key) for key in keys}
     name = vcf.name.split(".")[0]
-    document = report(name, consent, calls, genes, settings, release, per_gene, rule)
+    cnv = documents.load("germline_cnv", copy_number) if copy_number else None
+    document = report(name, consent, calls, genes, settings, release, per_gene, rule, cnv)
     write_outputs(document, *outputs)
     return document
 
@@ -71,6 +75,7 @@ if __name__ == "__main__":
                     rule.params.min_mapq,
                 ),
                 (Path(rule.output.json), Path(rule.output.tsv), Path(rule.output.review)),
+                Path(rule.input.copy_number) if hasattr(rule.input, "copy_number") else None,
             )
     else:
         defaults = config_defaults("findings")
@@ -100,6 +105,7 @@ if __name__ == "__main__":
             default=config_defaults("calling")["min_mapq"],
             help="the coverage's --mapq",
         )
+        parser.add_argument("--copy-number", type=Path, help="germline.cnv.json of the sample")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
         parser.add_argument("--review-tsv", type=Path, required=True, help="lab-only review list")
@@ -109,5 +115,5 @@ if __name__ == "__main__":
             args.clinvar_summary, tuple(args.coverage), args.consent == "yes",
             Settings(args.min_review_stars, args.max_population_af),
             Callable(args.min_callable_depth, args.min_callable_fraction, args.min_mapq),
-            (args.json, args.tsv, args.review_tsv),
+            (args.json, args.tsv, args.review_tsv), args.copy_number,
         )  # fmt: skip

@@ -38,6 +38,7 @@ from typing import Any
 
 from tailorseq import documents
 from tailorseq.files import write_atomic
+from tailorseq.findings_cnv import copy_number_findings, tsv_row
 from tailorseq.gene_assessment import Callable, assess_genes
 from tailorseq.gene_list import GeneEntry, GeneList
 from tailorseq.germline_calls import Call
@@ -229,12 +230,14 @@ def report(
     clinvar_release: dict[str, Any] | None,
     coverage: dict[str, dict[str, Any]] | None,
     rule: Callable = DEFAULT_CALLABLE,
+    copy_number: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The findings document of one sample (nothing assessed without consent); `coverage` is
-    the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`). Its
+    the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`); `copy_number`
+    its germline.cnv.json (tailorseq.findings_cnv), None when not measured. Its
     `for_review` items are written to the lab-only file only (`write_outputs`)."""
     document: dict[str, Any] = {
-        "schema": "tailorseq-findings/2",
+        "schema": documents.IDS["findings"],
         "sample": pid,
         "consent": consent,
         "assessed": consent,
@@ -248,6 +251,8 @@ def report(
         document["genes_assessed"] = []
         document["genes_not_assessed"] = [{"gene": g, "reason": NO_CONSENT} for g in genes.genes]
         document["findings"], document["needs_confirmation"], document["for_review"] = [], [], []
+        document["copy_number"] = {"status": "not assessed", "reason": NO_CONSENT,
+                                   "genes_assessed": [], "findings": []}  # fmt: skip
         return document
     result = classify(calls or [], genes, settings)
     document["status"] = "assessed"
@@ -260,6 +265,7 @@ def report(
     document["needs_confirmation"] = result.needs_confirmation
     document["for_review"] = result.for_review
     document["counts"] = result.counts
+    document["copy_number"] = copy_number_findings(copy_number, genes)
     return document
 
 
@@ -286,12 +292,12 @@ REVIEW_STATUS = (
 )
 
 
-def _write_tsv(path: Path, status: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+def _write_tsv(path: Path, status: str, rows: list[list[Any]]) -> None:
     text = io.StringIO()
     text.write(f"# {status}\n")
     writer = csv.writer(text, delimiter="\t", lineterminator="\n")
     writer.writerow(TSV_COLUMNS)
-    writer.writerows(_row(kind, item) for kind, item in rows)
+    writer.writerows(rows)
     write_atomic(path, text.getvalue())
 
 
@@ -302,9 +308,10 @@ def write_outputs(
     lab-only review TSV with the document's `for_review` items, which the JSON leaves out."""
     reported = {key: value for key, value in document.items() if key != "for_review"}
     documents.write("findings", reported, json_path)
-    rows = [("finding", item) for item in document["findings"]]
-    rows += [("needs_confirmation", item) for item in document["needs_confirmation"]]
+    rows = [_row("finding", item) for item in document["findings"]]
+    rows += [_row("needs_confirmation", item) for item in document["needs_confirmation"]]
+    rows += [tsv_row(item) for item in document["copy_number"]["findings"]]
     _write_tsv(tsv_path, document["status"], rows)
-    review = [("for_review", item) for item in document["for_review"]]
+    review = [_row("for_review", item) for item in document["for_review"]]
     status = REVIEW_STATUS if document["assessed"] else document["status"]
     _write_tsv(review_path, status, review)
