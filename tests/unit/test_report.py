@@ -122,7 +122,7 @@ def findings_document(
         },
     )
     return {
-        "schema": "tailorseq-findings/2",
+        "schema": "tailorseq-findings/3",
         "sample": "s0",
         "consent": consent,
         "assessed": consent,
@@ -139,6 +139,13 @@ def findings_document(
             "findings": len(findings or []),
             "needs_confirmation": len(needs_confirmation or []),
             "for_review": 2,
+        },
+        "copy_number": {
+            "status": "assessed" if consent else "not assessed",
+            "reason": None if consent else NO_CONSENT,
+            "reference_samples": 3,
+            "genes_assessed": ["BRCA1", "BRCA2"] if consent else [],
+            "findings": [],
         },
     }
 

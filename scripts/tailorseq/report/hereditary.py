@@ -22,6 +22,7 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
         "genes_not_assessed": [],
         "gene_list": None,
         "clinvar": None,
+        "copy_number": None,
     }
     if sample is None or sample.findings is None:
         return base | {
@@ -51,8 +52,43 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
         "genes_not_assessed": [
             {"gene": g["gene"], "reason": g["reason"]} for g in document["genes_not_assessed"]
         ],
+        "copy_number": _copy_number(document["copy_number"]),
     }
     return section | {"statement": hereditary_statement(section, document["callable"])}
+
+
+def _copy_number(part: dict[str, Any]) -> dict[str, Any]:
+    """The findings document's copy-number part as the report shows it."""
+    keys = ("gene", "description", "evidence", "note", "condition", "inheritance")
+    return {
+        "status": part["status"],
+        "reason": part["reason"],
+        "reference_samples": part.get("reference_samples"),
+        "genes_assessed": part["genes_assessed"],
+        "findings": [{key: f[key] for key in keys} for f in part["findings"]],
+    }
+
+
+def copy_number_statement(part: dict[str, Any]) -> str:
+    """What exon-level copy number found, and over which listed genes."""
+    if part["status"] != "assessed":
+        return f"Exon deletions and duplications were not assessed: {part['reason']}."
+    assessed = part["genes_assessed"]
+    method = (
+        f"read depth of each coding exon against {part['reference_samples']} other sample(s)"
+        " of the run"
+    )
+    if part["findings"]:
+        return (
+            f"{len(part['findings'])} exon deletion(s) meeting PVS1 ({method}) need orthogonal"
+            " confirmation (MLPA or microarray) before clinical use."
+        )
+    if not assessed:
+        return f"Exon deletions: no listed gene could be assessed ({method})."
+    return (
+        f"No reportable exon deletion in the {len(assessed)} listed gene(s) assessed for copy"
+        f" number ({method}); duplications and in-frame deletions are not reported."
+    )
 
 
 def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
@@ -94,6 +130,7 @@ def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
         )
     if not section["clinvar"]:
         parts.append("ClinVar was not configured: no variant could be classified.")
+    parts.append(copy_number_statement(section["copy_number"]))
     return " ".join(part for part in parts if part)
 
 

@@ -36,10 +36,11 @@ SHORT_READ_LIMITS = (
     "HLA alleles (HLA-A, HLA-B) are not typed from the reads: they are reported only from an"
     " outside call.",
     "Repeat expansions are not assessed.",
-    "Germline copy number (deletions and duplications of exons or whole genes) and germline"
-    " structural variants are not called; in tumours, copy number (CNVkit) and structural"
-    " variants (DELLY) are called against the matched normal, and a fusion's reading frame is"
-    " not assessed.",
+    "Germline copy number is called per coding exon from read depth against the run's other"
+    " germline samples (at least two); only frameshifting exon deletions become findings, and"
+    " they need orthogonal confirmation. Germline structural variants are not called; in"
+    " tumours, copy number (CNVkit) and structural variants (DELLY) are called against the"
+    " matched normal, and a fusion's reading frame is not assessed.",
 )
 #: Sign-off fields, in order: config key -> label (an empty value is a blank line to fill in).
 SIGN_OFF_FIELDS = {

@@ -129,6 +129,13 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
             " have or will get this condition, but it matters for your health care and may"
             " matter for your blood relatives."
         )
+    deletions = (hereditary["copy_number"] or {}).get("findings", [])
+    for finding in deletions:
+        paragraphs.append(
+            f"We may have found a missing piece (a deleted part) of one copy of your"
+            f" {finding['gene']} gene, a kind of change known to cause disease. It must be"
+            " confirmed by another test before it means anything; your doctor will arrange it."
+        )
     assessed, missing = hereditary["genes_assessed"], hereditary["genes_not_assessed"]
     total = len(assessed) + len(missing)
     if not assessed:
@@ -136,7 +143,7 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
             f"We could not read any of the {total} genes linked to serious inherited conditions"
             " well enough to say whether they carry another change known to cause disease."
         )
-    elif not hereditary["findings"]:
+    elif not hereditary["findings"] and not deletions:
         paragraphs.append(
             f"We could check {len(assessed)} of {total} genes linked to serious inherited"
             " conditions that can be prevented or treated, and found no change known to cause"
@@ -156,7 +163,7 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
             " enough: it needs a confirmation test before it means anything. Your doctor will"
             " tell you about it."
         )
-    if hereditary["findings"] or hereditary["needs_confirmation"]:
+    if hereditary["findings"] or hereditary["needs_confirmation"] or deletions:
         paragraphs.append(
             "Please ask your doctor about genetic counselling to discuss what this"
             " means for you and your family."

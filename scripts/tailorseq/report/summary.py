@@ -70,6 +70,13 @@ def _hereditary_items(hereditary: dict[str, Any]) -> list[dict[str, str]]:
             f" {f['condition'] or 'condition not available'}",
         }
         for f in hereditary["findings"]
+    ] + [
+        {
+            "area": "hereditary",
+            "item": f"{f['gene']} {f['description']}",
+            "detail": f"{f['note']}; {f['evidence']}; {f['condition']}",
+        }
+        for f in (hereditary["copy_number"] or {}).get("findings", [])
     ]
 
 
