@@ -151,7 +151,10 @@ def test_tmb_counts_the_planted_coding_snvs_the_panel_leaves(demo_results: Path)
     tmb = document["tmb"]
     # Non-coding MSI deletions do not count; the panel's coding SNV no longer does.
     assert tmb["coding_mutations"] == tumour["somatic_coding_snvs"] - 1
-    assert tmb["callable_coding_bases"] == summary()["cds_bases"]
+    # every coding base is callable but some of the 320 of BRCA1 exon 2: patient3's germline
+    # deletion leaves one copy there, half the depth in both samples
+    cds = summary()["cds_bases"]
+    assert cds - 320 <= tmb["callable_coding_bases"] < cds
     # A few thousand callable coding bases are far below the 1 Mb minimum: TMB is not assessed,
     # with the reason, and no rate is given (6 mutations there would read as ~1,300 per Mb).
     assert tmb["callable_coding_bases"] < tmb["min_territory"] == 1_000_000
