@@ -72,7 +72,9 @@ def test_run_report_covers_every_sample(demo_results: Path) -> None:
 def test_joint_calling_gives_one_vcf_and_the_same_sample_calls(
     demo_results: Path, tmp_path: Path
 ) -> None:
-    snakemake(tmp_path, demo_run(tmp_path, calling={"joint": True}))
+    targets = [f"results/{sample}/{sample}.vcf.gz" for sample in GERMLINE]
+    snakemake(tmp_path, demo_run(tmp_path, calling={"joint": True}),
+              "results/run/germline.joint.vcf.gz", *targets)  # fmt: skip
     joint = tmp_path / "results/run/germline.joint.vcf.gz"
     with pysam.VariantFile(str(joint)) as handle:
         assert list(handle.header.samples) == GERMLINE

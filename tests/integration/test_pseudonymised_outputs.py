@@ -57,6 +57,8 @@ def pseudonymised(demo_results: Path, tmp_path_factory) -> Path:
         cache_dir=str(demo_results / "cache"),
         calling={"joint": True},
         privacy={"pseudonymise_outputs": True},
+        cnv={"enabled": False},  # tumour copy number and SVs: names as the other pair outputs
+        sv={"enabled": False},
     )
     snakemake(workdir, config, env=environment())
     return workdir

@@ -125,7 +125,8 @@ def slurm_run(cluster, request, tmp_path_factory) -> dict:
     with SchedulerWatch() as watch:
         result = snakemake(
             workdir,
-            demo_run(workdir),
+            # tumour copy number and SVs off: two more local-CPU steps, nothing new for SLURM
+            demo_run(workdir, cnv={"enabled": False}, sv={"enabled": False}),
             "--executor",
             "slurm",
             "--profile",
