@@ -34,12 +34,12 @@ import numpy as np
 from tailorseq import documents
 from tailorseq.files import write_atomic
 from tailorseq.gff import Model
+from tailorseq.somatic.copy_number import COLUMNS  # the cnv.tsv contract, shared
 
 MAD_TO_SD = 1.4826
 MIN_NOISE = 0.05  # log2; a floor so that a nearly noiseless reference cannot make any dip a call
 READ_SPAN = 150  # bases: a read overlapping a part's edge adds to its depth (a nominal length)
 CALLS = ("deletion", "neutral", "duplication")
-TSV_COLUMNS = ("contig", "start", "end", "copy_number", "call", "genes", "log2", "probes", "depth")
 
 
 @dataclass(frozen=True)
@@ -304,6 +304,6 @@ def document(
 def write_table(calls: list[PartCall] | None, path: Path) -> None:
     """cnv.tsv: a header and one row per segment (none when not assessed)."""
     rows = [s.row() for s in segments(calls or [])]
-    lines = ["\t".join(TSV_COLUMNS)]
-    lines += ["\t".join(str(row[column]) for column in TSV_COLUMNS) for row in rows]
+    lines = ["\t".join(COLUMNS)]
+    lines += ["\t".join(str(row[column]) for column in COLUMNS) for row in rows]
     write_atomic(path, "\n".join(lines) + "\n")
