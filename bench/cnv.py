@@ -148,6 +148,19 @@ def sv_rows(events: list[dict], records: list[dict]) -> tuple[list[dict], list[d
     return rows, [r for r in records if r["id"] not in used]
 
 
+def purity_row(purity: dict) -> dict:
+    """The planted purity against the estimate from the somatic SNVs and the one used."""
+    estimate = purity["estimate"]
+    return {
+        "planted": SPEC.purity,
+        "used": purity["value"],
+        "source": purity["source"],
+        "estimate": estimate["value"],
+        "interval_90": estimate["interval"],
+        "snvs": estimate["mutations"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -156,13 +169,17 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-cnv"))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument(
+        "--estimate-purity", action="store_true", help="no purity in the sheet: use the estimate"
+    )
     args = parser.parse_args()
     pair = simulate_pair(CHR20, SPEC, args.data)
     workdir = args.workdir
     warm_cache(workdir, "minimap2", args.cache, args.cores)
     shutil.rmtree(workdir)
     tumor, normal = ({"fq1": fq1, "fq2": fq2} for fq1, fq2 in (pair.tumor, pair.normal))
-    write_pair(workdir, PATIENT, tumor, normal, purity=str(SPEC.purity))
+    write_pair(workdir, PATIENT, tumor, normal,
+               purity="" if args.estimate_purity else str(SPEC.purity))  # fmt: skip
     write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
                      cache_dir=str(args.cache), aligner="minimap2")  # fmt: skip
     products = [f"results/{PATIENT}/{PATIENT}.cnv.{ext}" for ext in ("tsv", "json", "png")]
@@ -180,6 +197,7 @@ def main() -> None:
     print_table(false or [{"false_calls": 0}], title="Non-neutral segments outside every event")
     print_table(structural, title="Planted events against PASS somatic DELLY records")
     print_table(false_svs or [{"false_svs": 0}], title="PASS SV records matching no event")
+    print_table([purity_row(document["purity"])], title="Tumour purity")
     print_table(rules, ["rule", "jobs", "wall_s", "cpu_s", "max_rss_mb"], title="Cost")
     print(f"  territory {document['territory']['bases']:,} bases, {document.get('bins')} bins,"
           f" normal median depth {document.get('normal_median_depth')}x; run wall {wall:.0f} s;"

@@ -2,7 +2,8 @@
 covered territory (mosdepth), then CNVkit in WGS mode on it with the pair's normal as the
 reference (autobin, coverage, reference, fix, segment, call with the purity, scatter), and the
 table, document and plot. A territory too small or too shallow gives "not assessed" and no
-segments."""
+segments. The purity is the sample sheet's, else estimated from the pair's somatic SNVs in the
+copy-neutral segments (tailorseq.somatic.purity); the estimate is reported either way."""
 
 import json
 import os
@@ -23,10 +24,11 @@ from tailorseq.files import stderr_to
 from tailorseq.gff import gene_spans
 from tailorseq.regions import Region, read_bed, write_bed
 from tailorseq.somatic import copy_number as cnv
+from tailorseq.somatic import purity as tumour_purity
 from tailorseq.tools import find_tool
 
 CNVKIT = "cnvkit.py"
-NO_PURITY = "not given: copy number assumes a pure tumour (changes are underestimated)"
+NO_SEGMENTS = "copy number was not assessed: no segments to find copy-neutral SNVs in"
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -70,30 +72,54 @@ class Pair:
         run(CNVKIT, "coverage", self.inputs[sample], self.work / bed, "-p", self.threads,
             "-o", self.work / f"{sample}.{kind}.cnn")  # fmt: skip
 
-    def segments(self, sex: str | None, purity: float | None, method: str) -> Path:
-        """CNVkit from the tumour's coverage to called segments (WGS: no antitargets)."""
+    def segments(self, sex: str | None, method: str) -> Path:
+        """CNVkit from the tumour's coverage to segments, log2 before purity adjustment (WGS:
+        no antitargets)."""
         (self.work / "empty.bed").write_text("")
         for sample in ("tumor", "normal"):
             self.coverage(sample, "empty.bed", "antitargetcoverage")
         self.coverage("tumor", "bins.bed", "targetcoverage")
-        sex_option = ["--sample-sex", sex] if sex else []
         work = self.work
         run(CNVKIT, "reference", work / "normal.targetcoverage.cnn",
-            work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"], *sex_option,
-            "-o", work / "reference.cnn")  # fmt: skip
+            work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"],
+            *sex_option(sex), "-o", work / "reference.cnn")  # fmt: skip
         run(CNVKIT, "fix", work / "tumor.targetcoverage.cnn", work / "tumor.antitargetcoverage.cnn",
             work / "reference.cnn", "--no-edge", "-o", work / "tumor.cnr")  # fmt: skip
         run(CNVKIT, "segment", work / "tumor.cnr", "-m", method, "-p", self.threads,
             "-o", work / "tumor.cns")  # fmt: skip
+        return work / "tumor.cns"
+
+    def call(self, sex: str | None, purity: float | None) -> Path:
+        """Integer copy number of the segments, adjusted for `purity` when known."""
         purity_option = ["--purity", str(purity)] if purity is not None else []
-        run(CNVKIT, "call", work / "tumor.cns", "-m", "clonal", *purity_option, *sex_option,
-            "-o", work / "tumor.call.cns")  # fmt: skip
-        return work / "tumor.call.cns"
+        run(CNVKIT, "call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
+            *sex_option(sex), "-o", self.work / "tumor.call.cns")  # fmt: skip
+        return self.work / "tumor.call.cns"
 
     def plot(self, png: str) -> None:
         """Bins and segments, log2 ratio of tumour to normal (before purity adjustment)."""
         run(CNVKIT, "scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
             "--title", "Tumour copy number (log2 ratio to the normal)")  # fmt: skip
+
+
+def sex_option(sex: str | None) -> list[str]:
+    """CNVkit's option for the patient's sex, when known."""
+    return ["--sample-sex", sex] if sex else []
+
+
+def purity_document(
+    pair: Pair, sex_contigs: dict[str, str], given: float | None, settings: cnv.CnvSettings,
+    purity_settings: tumour_purity.PuritySettings,
+) -> dict[str, Any]:  # fmt: skip
+    """The purity to adjust for, with the estimate from the somatic SNVs in neutral segments."""
+    excluded = {name for key, name in sex_contigs.items() if key in ("x", "y")}
+    neutral = tumour_purity.neutral_segments(
+        pair.work / "tumor.cns", purity_settings.neutral_log2, settings.min_bins, excluded
+    )
+    counts = tumour_purity.snv_counts(
+        Path(pair.inputs["somatic"]), neutral, purity_settings.min_depth
+    )
+    return tumour_purity.resolve(given, tumour_purity.estimate(counts, purity_settings))
 
 
 def not_assessed_plot(reason: str, png: str) -> None:
@@ -131,17 +157,20 @@ def assess(pair: Pair, settings: cnv.CnvSettings, min_mapq: int, document: dict)
 
 
 def somatic_cnv(
-    inputs: dict[str, str], outputs: dict[str, str], settings: cnv.CnvSettings,
+    inputs: dict[str, str], outputs: dict[str, str], section: dict[str, Any],
     purity: float | None, threads: int, min_mapq: int,
 ) -> dict[str, Any]:  # fmt: skip
-    """Assess and call the pair's copy number; write the table, document and plot."""
+    """Assess and call the pair's copy number (the config's `cnv` section); write the table,
+    document and plot."""
+    settings = cnv.CnvSettings.from_config(section)
+    purity_settings = tumour_purity.PuritySettings.from_config(section)
     sex_record = json.loads(Path(inputs["sex"]).read_text())
     sex = sex_record["calling_sex"] if sex_record["calling_sex"] in ("female", "male") else None
     document: dict[str, Any] = {
         "schema": documents.IDS[cnv.KIND],
         "tool": {"name": "CNVkit", "version": find_tool(CNVKIT).version},
-        "settings": vars(settings),
-        "purity": {"value": purity, "source": "samples.tsv" if purity is not None else NO_PURITY},
+        "settings": vars(settings) | {f"purity_{k}": v for k, v in vars(purity_settings).items()},
+        "purity": tumour_purity.resolve(purity, tumour_purity.not_estimated(NO_SEGMENTS)),
         "sex": sex or "unknown",
     }
     with tempfile.TemporaryDirectory(dir=Path(outputs["tsv"]).parent) as scratch:
@@ -152,7 +181,11 @@ def somatic_cnv(
             cnv.write_table([], Path(outputs["tsv"]))
             not_assessed_plot(reason, outputs["png"])
         else:
-            called = pair.segments(sex, purity, settings.segment_method)
+            pair.segments(sex, settings.segment_method)
+            document["purity"] = purity_document(
+                pair, sex_record["contigs"], purity, settings, purity_settings
+            )
+            called = pair.call(sex, document["purity"]["value"])
             rows = table_rows(called, inputs, sex, sex_record["contigs"], settings)
             cnv.write_table(rows, Path(outputs["tsv"]))
             pair.plot(outputs["png"])
@@ -168,7 +201,7 @@ if __name__ == "__main__":
         somatic_cnv(
             dict(rule.input.items()),
             dict(rule.output.items()),
-            cnv.CnvSettings.from_config(rule.params.settings),
+            rule.params.settings,
             rule.params.purity,
             rule.threads,
             rule.params.min_mapq,

@@ -36,7 +36,7 @@ IDS = {
     "somatic": "tailorseq-somatic/1",
     "biomarkers": "tailorseq-biomarkers/1",
     "actionable": "tailorseq-actionable/1",
-    "cnv": "tailorseq-cnv/1",
+    "cnv": "tailorseq-cnv/2",
     "sv": "tailorseq-sv/1",
     "germline_cnv": "tailorseq-germline_cnv/1",
 }

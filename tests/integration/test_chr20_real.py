@@ -206,6 +206,18 @@ def test_a_pair_without_rearrangements_gets_no_copy_number_change_and_no_sv(
     assert sum(sv["pass_by_type"].values()) == 0 and sv["fusions"] == []
 
 
+def test_the_purity_estimated_from_somatic_snvs_is_the_simulated_one(somatic_dev: Path) -> None:
+    """65 somatic SNVs at expected allele fraction 0.30 (purity 0.6, 60x): the estimate from
+    them agrees with the sheet's purity, which copy number is adjusted for."""
+    document = json.loads((somatic_dev / f"results/{PATIENT}/{PATIENT}.cnv.json").read_text())
+    purity = document["purity"]
+    assert (purity["value"], purity["source"], purity["note"]) == (0.6, "samples.tsv", "")
+    estimate = purity["estimate"]
+    assert estimate["status"] == "estimated" and estimate["mutations"] >= 50, estimate
+    assert abs(estimate["value"] - 0.6) <= 0.06, estimate
+    assert estimate["interval"][0] <= 0.6 <= estimate["interval"][1], estimate
+
+
 def test_germline_truth_is_not_called_somatic(somatic_dev: Path) -> None:
     germline = alleles(normalised(shared("chr20-somatic-dev", "truth.germline.vcf"), somatic_dev))
     called = alleles(somatic_dev / f"results/{PATIENT}/{PATIENT}.somatic.vcf.gz", pass_only=True)

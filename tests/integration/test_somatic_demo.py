@@ -246,7 +246,11 @@ def test_the_planted_erbb2_amplification_is_called_at_its_copy_number(demo_resul
     assert "chrY" not in by_contig  # a female: no chrY copies to call
     document = json.loads((demo_results / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
     assert document["status"] == "assessed"
-    assert document["purity"] == {"value": 0.6, "source": "samples.tsv"}
+    purity = document["purity"]
+    assert (purity["value"], purity["source"], purity["note"]) == (0.6, "samples.tsv", "")
+    # six planted SNVs are too few to estimate a purity from: said, not guessed
+    assert purity["estimate"]["status"] == "not estimated" and purity["estimate"]["value"] is None
+    assert purity["estimate"]["reason"].startswith(f"{purity['estimate']['mutations']} PASS SNV")
     assert [(g["gene"], g["call"], g["copy_number"]) for g in document["altered_genes"]] == [
         ("ERBB2", "amplification", 8)
     ]

@@ -140,9 +140,15 @@ def somatic_pair_inputs(wildcards) -> dict[str, str]:
 
 
 def somatic_cnv_inputs(wildcards) -> dict[str, str]:
-    """The pair's inputs, the normal's sex record and the reference's accessible sequence."""
+    """The pair's inputs, the normal's sex record, the reference's accessible sequence and the
+    somatic calls (their allele fractions estimate the purity)."""
     sex = sex_json(somatic_normal(wildcards.pid))
-    return {**somatic_pair_inputs(wildcards), "sex": sex, "access": cnvkit_access()}
+    return {
+        **somatic_pair_inputs(wildcards),
+        "sex": sex,
+        "access": cnvkit_access(),
+        "somatic": somatic_vcf(wildcards.pid),
+    }
 
 
 def somatic_cnv_source(wildcards) -> str:
