@@ -1,8 +1,9 @@
 """Copy-number and fusion actionability: an ERBB2 amplification in the tumour's cnv.json matched
 to the HER2 labels in breast cancer (tier I), elsewhere at most tier II, never from a gain, a
 segment too short to name its genes, or copy number that was not assessed; an EML4::ALK fusion in
-its sv.json matched to the ALK labels in lung cancer, never its reciprocal. Each match says that
-a sequencing result is not the test the label names."""
+its sv.json matched to the ALK labels in lung cancer, never its reciprocal; ROS1 and RET fusions
+to their lung labels, NTRK and RET fusions to the tumour-agnostic ones in solid tumours only.
+Each match says that a sequencing result is not the test the label names."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from actionability_helpers import FILES, by_drug, write_biomarkers, write_vcf
 
 from tailorseq import documents
+from tailorseq.somatic import purity
 from tailorseq.somatic.actionability import actionability
 
 ERBB2 = {"gene": "ERBB2", "contig": "chr17", "start": 39_600_000, "end": 39_800_000, "probes": 40}
@@ -22,7 +24,7 @@ def write_cnv(path: Path, altered: list[dict], status: str = "assessed", reason:
         "reason": reason,
         "tool": {"name": "CNVkit", "version": "0.9.14"},
         "settings": {},
-        "purity": {"value": 0.6, "source": "samples.tsv"},
+        "purity": purity.resolve(0.6, purity.not_estimated("too few SNVs")),
         "sex": "female",
         "territory": {"bases": 3_000_000, "contigs": 3},
         "altered_genes": altered,
@@ -137,3 +139,47 @@ def test_fusions_match_nothing_without_the_kinase_as_3prime_partner_or_gene_name
     document = actionability(vcf, biomarkers, "GRCh38", "LUAD", FILES, None, sv)
     assert document["fusions"]["assessed"] is False
     assert "reference.gff3" in document["fusions"]["reason"]
+
+
+ETV6_NTRK3 = fusion("ETV6", "NTRK3", "chr12:11869000", "chr15:87940000")
+CD74_ROS1 = fusion("CD74", "ROS1", "chr5:150404000", "chr6:117324000")
+KIF5B_RET = fusion("KIF5B", "RET", "chr10:32017000", "chr10:43114000")
+
+
+def fusion_drugs(document: dict) -> dict[str, set[str]]:
+    """Drugs of the fusion matches by tier, only those whose indication covers the tumour."""
+    found: dict[str, set[str]] = {}
+    for match in document["matches"]:
+        if match["kind"] == "fusion" and match["tumor_type_matches"]:
+            found.setdefault(match["tier"], set()).update(match["drugs"])
+    return found
+
+
+@pytest.mark.parametrize("tumour", ["IDC", "COAD", "LUAD"])
+def test_an_ntrk_fusion_in_any_solid_tumour_gets_the_tumour_agnostic_trk_inhibitors(
+    tmp_path, tumour
+) -> None:
+    document = run(tmp_path, tumour, [], fusions=[ETV6_NTRK3])
+    assert fusion_drugs(document) == {"I": {"larotrectinib", "entrectinib", "repotrectinib"}}
+
+
+def test_an_ntrk_fusion_in_a_leukaemia_gets_no_solid_tumour_indication(tmp_path) -> None:
+    """ETV6::NTRK3 occurs in acute myeloid leukaemia too; the labels are for solid tumours."""
+    document = run(tmp_path, "AML", [], fusions=[ETV6_NTRK3])
+    fusions = [m for m in document["matches"] if m["kind"] == "fusion"]
+    assert fusions and not any(m["tumor_type_matches"] for m in fusions)
+    assert {m["tier"] for m in fusions} == {"II"}
+
+
+def test_ros1_and_ret_fusions_in_lung_cancer_get_their_labels(tmp_path) -> None:
+    ros1 = run(tmp_path, "LUAD", [], fusions=[CD74_ROS1])
+    assert fusion_drugs(ros1) == {"I": {"crizotinib", "entrectinib", "repotrectinib"}}
+    ret = run(tmp_path, "LUAD", [], fusions=[KIF5B_RET])
+    assert fusion_drugs(ret) == {"I": {"selpercatinib", "pralsetinib"}}
+
+
+def test_a_ret_fusion_outside_the_lung_gets_only_the_tumour_agnostic_label(tmp_path) -> None:
+    document = run(tmp_path, "COAD", [], fusions=[KIF5B_RET])
+    assert fusion_drugs(document) == {"I": {"selpercatinib"}}
+    (agnostic,) = [m for m in document["matches"] if m["tumor_type_matches"]]
+    assert agnostic["indication_oncotree"] == ["solid"]

@@ -23,7 +23,7 @@ def entries() -> dict:
 
 
 def test_every_row_names_its_label_or_guideline_and_the_date_it_states(entries) -> None:
-    assert len(entries) == 38
+    assert len(entries) == 53
     for entry_id, entry in entries.items():
         text = "; ".join(entry.sources)
         assert SOURCE.search(text), entry_id
@@ -73,6 +73,37 @@ def test_issue_12_rows(entries, entry_id, drugs, date_, label) -> None:
     entry = entries[entry_id]
     assert entry.drugs == drugs and entry.source_date == date_
     assert label in entry.sources[0] or label in "; ".join(entry.sources)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "gene", "drug", "date_", "label", "indication"),
+    [
+        ("ros1-fusion-nsclc-crizotinib", "ROS1", "crizotinib", "2016-03-11", "XALKORI", "NSCLC"),
+        ("ros1-fusion-nsclc-entrectinib", "ROS1", "entrectinib", "2019-08-15", "ROZLYTREK",
+         "NSCLC"),
+        ("ros1-fusion-nsclc-repotrectinib", "ROS1", "repotrectinib", "2023-11-15", "AUGTYRO",
+         "NSCLC"),
+        ("ret-fusion-nsclc-pralsetinib", "RET", "pralsetinib", "2023-08-09", "GAVRETO", "NSCLC"),
+        ("ret-fusion-solid-selpercatinib", "RET", "selpercatinib", "2022-09-21", "RETEVMO",
+         "solid"),
+        ("ntrk1-fusion-solid-larotrectinib", "NTRK1", "larotrectinib", "2018-11-26", "VITRAKVI",
+         "solid"),
+        ("ntrk3-fusion-solid-entrectinib", "NTRK3", "entrectinib", "2019-08-15", "ROZLYTREK",
+         "solid"),
+        ("ntrk2-fusion-solid-repotrectinib", "NTRK2", "repotrectinib", "2024-06-13", "AUGTYRO",
+         "solid"),
+    ],
+)  # fmt: skip
+def test_issue_15_fusion_rows(entries, entry_id, gene, drug, date_, label, indication) -> None:
+    entry = entries[entry_id]
+    assert (entry.rule, entry.gene, entry.drugs, entry.source_date) == (
+        "fusion",
+        gene,
+        [drug],
+        date_,
+    )
+    assert label in "; ".join(entry.sources)
+    assert indication in entry.indication.codes | entry.indication.classes
 
 
 def test_agnostic_and_colorectal_indications(entries) -> None:
