@@ -183,3 +183,22 @@ def test_a_ret_fusion_outside_the_lung_gets_only_the_tumour_agnostic_label(tmp_p
     assert fusion_drugs(document) == {"I": {"selpercatinib"}}
     (agnostic,) = [m for m in document["matches"] if m["tumor_type_matches"]]
     assert agnostic["indication_oncotree"] == ["solid"]
+
+
+PTEN = {"gene": "PTEN", "contig": "chr10", "start": 87_860_000, "end": 87_980_000, "probes": 12}
+
+
+def test_a_pten_homozygous_deletion_in_breast_cancer_meets_the_capivasertib_label(tmp_path) -> None:
+    document = run(tmp_path, "IDC", [{**PTEN, "call": "deep_deletion", "copy_number": 0}])
+    (match,) = [m for m in copy_number_matches(document) if m["tumor_type_matches"]]
+    assert (match["tier"], match["drugs"], match["value"]) == (
+        "I",
+        ["capivasertib + fulvestrant"],
+        0,
+    )
+    assert "HR-positive, HER2-negative" in match["indication"]
+
+
+def test_a_one_copy_pten_loss_is_not_a_deletion_the_label_covers(tmp_path) -> None:
+    document = run(tmp_path, "IDC", [{**PTEN, "call": "loss", "copy_number": 1}])
+    assert copy_number_matches(document) == []
