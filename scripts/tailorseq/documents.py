@@ -32,7 +32,7 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 IDS = {
     "findings": "tailorseq-findings/3",
     "sex": "tailorseq-sex/1",
-    "pgx": "tailorseq-pgx/1",
+    "pgx": "tailorseq-pgx/2",
     "somatic": "tailorseq-somatic/1",
     "biomarkers": "tailorseq-biomarkers/1",
     "actionable": "tailorseq-actionable/1",

@@ -50,6 +50,11 @@ def test_patient1_pgx_and_brca1_finding(demo_results: Path) -> None:
     document = report(demo_results, "patient1")
     cyp = gene(document, "CYP2C19")
     assert (cyp["diplotype"], cyp["phenotype"]) == ("*2/*17", "Intermediate Metabolizer")
+    # no outside calls in the demo: CYP2D6 and HLA are named as not assessed, with their drugs
+    untyped = {g["gene"]: g["drugs"] for g in document["pharmacogenomics"]["not_assessed"]}
+    assert list(untyped) == ["CYP2D6", "HLA-A", "HLA-B"]
+    assert untyped["HLA-B"] == ["abacavir", "carbamazepine"]  # the CPIC fixture's HLA-B drugs
+    assert "Not assessed: CYP2D6, HLA-A, HLA-B" in document["pharmacogenomics"]["statement"]
     findings = document["hereditary"]["findings"]
     assert sorted((f["gene"], f["consequence"], f["hgvsp"]) for f in findings) == [
         ("BRCA1", "frameshift", "p.Glu23ValfsTer17"),

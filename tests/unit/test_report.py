@@ -57,6 +57,14 @@ def write_mosdepth(path: Path, mean: float = 31.5) -> Path:
     return path
 
 
+HLA_B_NOT_ASSESSED = {
+    "gene": "HLA-B",
+    "reason": "HLA alleles are not typed from the reads here",
+    "drugs": ["abacavir", "allopurinol", "carbamazepine"],
+    "drugs_source": "CPIC recommendation file (v1.10)",
+}
+
+
 def pgx_document(called: bool = True, phenotype: str = "Poor Metabolizer") -> dict:
     gene = {
         "gene": "CYP2C19",
@@ -89,6 +97,7 @@ def pgx_document(called: bool = True, phenotype: str = "Poor Metabolizer") -> di
         "matcher": {},
         "warnings": [],
         "genes": {"CYP2C19": gene},
+        "not_assessed": [HLA_B_NOT_ASSESSED],
         "recommendations": [
             {
                 "drug": "clopidogrel",
@@ -375,6 +384,26 @@ def test_gene_not_called_is_stated_with_its_reason(tmp_path: Path) -> None:
     assert "not called: 1 defining position(s) without a usable genotype" in html
     assert "No drug recommendation applies" in html
     assert "could not work out your CYP2C19 result" in html
+
+
+def test_a_gene_without_an_outside_call_is_not_assessed_with_the_drugs_it_affects(
+    tmp_path: Path,
+) -> None:
+    """HLA-B is not typed from reads: the report must not read as if every gene was looked at."""
+    report = assemble("P3", "p1111111111", [germline(tmp_path)], [], Settings())
+    validate(report)
+    pgx = report["pharmacogenomics"]
+    assert pgx["not_assessed"] == [HLA_B_NOT_ASSESSED]
+    assert pgx["statement"].endswith(
+        "Not assessed: HLA-B (no outside call); the prescribing of 3 drug(s) depends on them."
+    )
+    assert any("HLA-B was not assessed" in item["text"] for item in report["limitations"])
+    html = unescape(render(report))
+    assert (
+        "Every gene with allele definitions was called; the genes below were not assessed" in html
+    )
+    assert "abacavir, allopurinol, carbamazepine" in html
+    assert "We did not test HLA-B. It matters for medicines such as abacavir" in html
 
 
 def test_no_pgx_and_no_findings_files(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ CLOPIDOGREL_PM = CLOPIDOGREL_NM | {
 
 def pgx(*recs: dict) -> dict:
     drugs = [drug_row(r) for r in recs]
-    return {"assessed": True, "genes": [], "not_called": [], "drugs": drugs}
+    return {"assessed": True, "genes": [], "not_called": [], "not_assessed": [], "drugs": drugs}
 
 
 def test_no_need_to_avoid_is_not_a_change() -> None:

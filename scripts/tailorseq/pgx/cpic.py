@@ -199,6 +199,11 @@ def _text(value: str | None) -> str | None:
     return None if value is None or same_text(value, NOT_APPLICABLE) else value
 
 
+def drug_genes(drug: dict) -> set[str]:
+    """The genes a CPIC drug entry names: its guideline's and its recommendations' lookup keys."""
+    return set(drug.get("genes") or []).union(*(r["lookupkey"] for r in drug["recommendations"]))
+
+
 def _sample_genes(genes, results: dict[str, GeneResult]) -> dict[str, str | None]:
     return {gene: (results.get(gene) or GeneResult()).phenotype for gene in genes}
 
@@ -221,6 +226,11 @@ class CpicRecommendations:
             "version": ", ".join(versions) or None,
             "drugs": len(self.drugs),
         }
+        self.drug_source = f"CPIC recommendation file ({self.info['version'] or 'unversioned'})"
+
+    def drugs_of(self, gene: str) -> list[str]:
+        """Drugs whose CPIC guideline or recommendations name `gene`."""
+        return sorted(drug["drugname"] for drug in self.drugs if gene in drug_genes(drug))
 
     @staticmethod
     def _guideline(drug: dict, genes, results) -> Recommendation:
@@ -257,8 +267,7 @@ class CpicRecommendations:
         found = []
         for drug in self.drugs:
             recs = drug["recommendations"]
-            genes = set(drug.get("genes") or []).union(*(r["lookupkey"] for r in recs))
-            if not any((results.get(g) or GeneResult()).has_result for g in genes):
+            if not any((results.get(g) or GeneResult()).has_result for g in drug_genes(drug)):
                 continue
             best = best_fitting(recs, results)
             found.extend(self._fitting(drug, rec, results) for rec in best)

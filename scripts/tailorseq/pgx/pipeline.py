@@ -9,6 +9,7 @@ from pathlib import Path
 from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
+from tailorseq.pgx import untyped
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
 from tailorseq.pgx.force_genotype import SiteCall, force_genotype
@@ -268,6 +269,7 @@ def run_pgx(
         },
         "warnings": genotypes.warnings,
         "genes": genes_json,
+        "not_assessed": untyped.not_assessed({*outside, *calls}, genes, recommender),
     }
     if recommender:
         results = gene_results(calls, gene_phenotypes, outside, outside_phenotypes)

@@ -28,6 +28,9 @@ NO_CLASSIFICATION = (
 )
 #: CPIC levels for which drugs without a recommendation text are still listed.
 LISTED_LEVELS = frozenset({"A", "B"})
+#: CPIC levels of a gene-drug pair whose prescribing depends on the gene (A, B and the
+#: provisional A/B: CPIC's levels, https://cpicpgx.org/prioritization/).
+AFFECTED_LEVELS = frozenset({"A", "A/B", "B"})
 
 
 @dataclass
@@ -83,6 +86,16 @@ class RecommendationTables:
             "tables": ["cpic-table", "recommendation-table"],
             "note": NO_CLASSIFICATION,
         }
+        self.drug_source = (
+            f"pypgx {pypgx_tables.version()} cpic-table: drugs at CPIC level A, A/B or B"
+        )
+
+    def drugs_of(self, gene: str) -> list[str]:
+        """Drugs whose CPIC level for `gene` is A, A/B or B."""
+        return sorted(
+            drug for (g, drug), row in self.cpic.items()
+            if g == gene and row["CPICLevel"] in AFFECTED_LEVELS
+        )  # fmt: skip
 
     def _guideline(self, rec: Recommendation, genes: list[str]) -> Recommendation:
         for gene in genes:

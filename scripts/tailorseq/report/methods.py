@@ -99,6 +99,8 @@ def limitations(report: dict[str, Any]) -> list[dict[str, str]]:
         )
     for gene in report["pharmacogenomics"]["not_called"]:
         add("genes not assessed", f"{gene['gene']} was not called: {gene['reason']}.")
+    for gene in report["pharmacogenomics"]["not_assessed"]:
+        add("genes not assessed", f"{gene['gene']} was not assessed: {gene['reason']}.")
     if report["pharmacogenomics"]["assessed"]:
         add("pharmacogenomics", PGX_LIMITS)
     hereditary = report["hereditary"]

@@ -132,6 +132,18 @@ def _gene(name: str, gene: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def untyped_statement(untyped: list[dict[str, Any]]) -> str:
+    """What the gene count leaves out: the genes not typed at all, with how many drugs depend
+    on them."""
+    if not untyped:
+        return ""
+    drugs = {drug for gene in untyped for drug in gene["drugs"]}
+    return (
+        f" Not assessed: {', '.join(g['gene'] for g in untyped)} (no outside call); the"
+        f" prescribing of {len(drugs)} drug(s) depends on them."
+    )
+
+
 def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
     """The section of the germline sample `name` from its PGx document (None: not produced)."""
     if pgx is None:
@@ -143,6 +155,7 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
             "genes": [],
             "drugs": [],
             "not_called": [],
+            "not_assessed": [],
             "knowledge": None,
         }
     document = documents.load("pgx", pgx)
@@ -154,13 +167,16 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
     drugs = [drug_row(rec) for rec in document.get("recommendations", [])]
     drugs.sort(key=lambda d: (not d["act_now"], d["classification"] is None, d["drug"]))
     knowledge = document["knowledge"]
+    untyped = document["not_assessed"]
     return {
         "assessed": True,
         "sample": name,
-        "statement": f"{sum(g['called'] for g in genes)} of {len(genes)} genes called from {name}.",
+        "statement": f"{sum(g['called'] for g in genes)} of {len(genes)} genes called from {name}."
+        + untyped_statement(untyped),
         "genes": genes,
         "drugs": drugs,
         "not_called": not_called,
+        "not_assessed": untyped,
         "knowledge": {
             "definitions": knowledge.get("source"),  # absent without a SOURCE file
             "phenotypes": _version(knowledge["phenotypes"]),

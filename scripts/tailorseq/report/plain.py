@@ -105,6 +105,14 @@ def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
             f"We could not work out your {gene['gene']} result. This does not mean it is"
             " normal; your doctor may order another test if it matters for your treatment."
         )
+    for gene in pgx["not_assessed"]:
+        drugs = gene["drugs"]
+        more = f" and {len(drugs) - 5} others" if len(drugs) > 5 else ""
+        paragraphs.append(
+            f"We did not test {gene['gene']}. It matters for medicines such as"
+            f" {', '.join(drugs[:5]) + more or 'some medicines'}: before you take one of them,"
+            " ask your doctor whether a separate test is needed."
+        )
     paragraphs.append(
         "Please do not stop or change any medicine on your own: talk to your doctor or"
         " pharmacist first, and show them this report when you get a new prescription."
