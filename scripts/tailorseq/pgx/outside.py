@@ -1,14 +1,22 @@
-"""Outside calls (PharmCAT's format): genes called by another tool, e.g. CYP2D6 (copy number,
-hybrids), HLA-A and HLA-B.
+"""Outside calls: genes called by another tool, e.g. CYP2D6 (copy number, hybrids), HLA-A and
+HLA-B.
 
-A TSV, one gene per line: `gene<TAB>diplotype[<TAB>phenotype[<TAB>activity score]]`; `#` lines
-and blank lines are skipped, as is a header line starting with `gene`. The diplotype may be empty
-when a phenotype is given. Several diplotypes of one gene are not allowed (PharmCAT refuses them
-too).
+Four formats, told apart by their content:
+- PharmCAT's outside-call TSV, one gene per line: `gene<TAB>diplotype[<TAB>phenotype[<TAB>activity
+  score]]`; `#` lines and blank lines are skipped, as is a header line starting with `gene`. The
+  diplotype may be empty when a phenotype is given. Several diplotypes of one gene are not
+  allowed (PharmCAT refuses them too).
+- OptiType's `*_result.tsv` (a header `<TAB>A1<TAB>A2<TAB>B1<TAB>B2<TAB>C1<TAB>C2...`, one row).
+- arcasHLA's `*.genotype.json` (`{"A": ["A*01:01:01", "A*02:01:01"], ...}`, one allele when
+  homozygous).
+- T1K's `*_genotype.tsv` (gene, number of different alleles, then allele, abundance and quality
+  twice; an allele whose quality is not above 0 is not confident, as T1K's README says).
+Of the HLA typers' genes only HLA-A and HLA-B are read: the genes with CPIC guidelines.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +37,96 @@ class OutsideCall:
         return self.diplotype.split("/") if self.diplotype else []
 
 
+HLA_GENES = ("HLA-A", "HLA-B")
+OPTITYPE_COLUMNS = ["A1", "A2", "B1", "B2", "C1", "C2"]
+
+
 def read_outside_calls(path: Path | str) -> dict[str, OutsideCall]:
-    """Outside calls by gene."""
+    """Outside calls by gene, from any of the four formats."""
     path = Path(path)
+    text = path.read_text()
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    fields = first.split("\t")
+    if text.lstrip().startswith("{"):
+        return read_arcashla(path, text)
+    if fields[1:7] == OPTITYPE_COLUMNS:
+        return read_optitype(path, text)
+    if len(fields) >= 8 and fields[0].startswith("HLA-") and fields[1].isdigit():
+        return read_t1k(path, text)
+    return read_tsv(path, text)
+
+
+def hla_call(path: Path, typed: str, alleles: list[str]) -> OutsideCall:
+    """An HLA gene's call from a typer's alleles (`A*01:01`, `HLA-A*01:01:01`); one allele is
+    homozygous."""
+    names = []
+    for allele in alleles:
+        gene, star, fields = allele.removeprefix("HLA-").partition("*")
+        if not star or f"HLA-{gene}" != typed or not fields:
+            raise InputError(
+                str(path), f"{allele!r} is not an allele of {typed}", "give the typer's own output"
+            )
+        names.append(f"*{fields}")
+    if len(names) == 1:
+        names *= 2
+    return OutsideCall(gene=typed, diplotype="/".join(names))
+
+
+def read_optitype(path: Path, text: str) -> dict[str, OutsideCall]:
+    """OptiType's result: the first row's two alleles per locus."""
+    rows = [line.split("\t") for line in text.splitlines() if line.strip()]
+    if len(rows) < 2:
+        raise InputError(str(path), "OptiType's result has no typing row", "rerun OptiType")
+    row = dict(zip(rows[0], rows[1], strict=False))
+    return {
+        gene: hla_call(path, gene, [row[f"{gene[-1]}1"], row[f"{gene[-1]}2"]])
+        for gene in HLA_GENES
+        if row.get(f"{gene[-1]}1")
+    }
+
+
+def read_arcashla(path: Path, text: str) -> dict[str, OutsideCall]:
+    """arcasHLA's genotype JSON: locus -> its one or two alleles."""
+    try:
+        typed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            str(path), f"not JSON ({error})", "give arcasHLA's genotype.json"
+        ) from error
+    return {
+        gene: hla_call(path, gene, typed[gene[-1]]) for gene in HLA_GENES if typed.get(gene[-1])
+    }
+
+
+def confident_quality(text: str) -> bool:
+    """T1K's allele quality above 0 (a missing one is not)."""
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
+def read_t1k(path: Path, text: str) -> dict[str, OutsideCall]:
+    """T1K's genotype TSV: the confident alleles (quality above 0) of HLA-A and HLA-B; a gene
+    with two different alleles of which one is not confident is left out (not called)."""
+    result = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if fields[0] not in HLA_GENES:
+            continue
+        pairs = [(fields[2], fields[4]), (fields[5], fields[7])]
+        confident = [
+            allele for allele, quality in pairs if allele != "." and confident_quality(quality)
+        ]
+        if len(confident) == int(fields[1]) and confident:
+            result[fields[0]] = hla_call(path, fields[0], confident)
+    return result
+
+
+def read_tsv(path: Path, text: str) -> dict[str, OutsideCall]:
+    """PharmCAT's outside-call TSV."""
     result: dict[str, OutsideCall] = {}
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = [f.strip() for f in line.split("\t")]
