@@ -825,6 +825,14 @@ def test_multiqc_counts(tmp_path: Path) -> None:
     assert "# plot_type: 'table'" in out.read_text()
 
 
+def test_multiqc_never_calls_the_network_for_a_version_check() -> None:
+    """Genetic data runs on machines that may have no internet, and must not reach out."""
+    import yaml
+
+    settings = yaml.safe_load((ROOT / "config" / "multiqc.yaml").read_text())
+    assert settings["no_version_check"] is True
+
+
 # ---------------------------------------------------------------- provenance knowledge
 def test_knowledge_versions_and_run_start(tmp_path: Path) -> None:
     summary = write_json(
