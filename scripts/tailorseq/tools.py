@@ -44,6 +44,14 @@ TOOLS: dict[str, ToolSpec] = {
         "cnvkit",
         "pip install cnvkit==0.9.14 (make setup), or run with --sdm conda",
     ),
+    # WhatsHap from PyPI (read-backed phase of the PGx positions); `--version` prints "2.8".
+    "whatshap": ToolSpec(
+        "2.8",
+        ("--version",),
+        r"^(\d[\w.-]*)",
+        "whatshap",
+        "pip install whatshap==2.8 (make setup), or run with --sdm conda",
+    ),
 }
 COMMON_TOOLS = ("samtools", "bcftools", "tabix", "bgzip", "fastp", "mosdepth")
 
@@ -64,6 +72,9 @@ def required_tools(config: dict[str, Any]) -> list[str]:
         wanted.append("cnvkit.py")
     if config.get("sv", {}).get("enabled"):
         wanted.append("delly")
+    pgx = config.get("pgx", {})
+    if pgx.get("definitions") and pgx.get("phase_from_reads"):
+        wanted.append("whatshap")
     return list(dict.fromkeys(wanted))
 
 

@@ -1,5 +1,5 @@
-"""Small read simulation and bwa alignment for the PGx genotyping tests: single-end reads from
-known haplotype sequences (both strands, substitution errors), aligned to a FASTA."""
+"""Small read simulation and bwa alignment for the PGx genotyping tests: single-end reads or read
+pairs from known haplotype sequences (both strands, substitution errors), aligned to a FASTA."""
 
 import subprocess
 from pathlib import Path
@@ -25,6 +25,25 @@ def simulate(haplotype: str, rng: np.random.Generator, prefix: str, depth: int) 
             read = read.translate(complement)[::-1]
         records.append(f"@{prefix}{i}\n{read}\n+\n{'I' * READ_LENGTH}\n")
     return records
+
+
+def simulate_pairs(
+    haplotype: str, rng: np.random.Generator, prefix: str, depth: int, fragment: int = 400
+) -> tuple[list[str], list[str]]:
+    """FASTQ records of read pairs (mates 1 and 2) from fragments of `haplotype` about
+    `fragment` bases long (sd 10%), at about `depth`."""
+    complement = str.maketrans("ACGT", "TGCA")
+    first, second = [], []
+    for i in range(len(haplotype) * depth // (2 * READ_LENGTH)):
+        length = int(rng.normal(fragment, fragment / 10))
+        start = int(rng.integers(0, len(haplotype) - length))
+        piece = haplotype[start : start + length]
+        mates = [piece[:READ_LENGTH], piece[-READ_LENGTH:].translate(complement)[::-1]]
+        if rng.random() < 0.5:
+            mates.reverse()
+        for out, read in zip((first, second), mates, strict=True):
+            out.append(f"@{prefix}{i}\n{read}\n+\n{'I' * READ_LENGTH}\n")
+    return first, second
 
 
 def write_reference(path: Path, contigs: dict[str, str]) -> Path:

@@ -41,6 +41,7 @@ GOOD_VERSIONS = {
     "mosdepth": "mosdepth 0.3.3",
     "cnvkit.py": "0.9.14",
     "delly": "Delly version: v1.1.6\n using Boost: v1.74.0",
+    "whatshap": "2.8",
 }
 
 

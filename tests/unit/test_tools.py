@@ -107,3 +107,11 @@ def test_required_tools_follow_the_config() -> None:
     needed = required_tools({"aligner": "minimap2", "caller": "freebayes"})
     assert needed[0] == "minimap2" and needed[-1] == "freebayes" and "bwa" not in needed
     assert set(needed) <= set(TOOLS)
+
+
+def test_whatshap_is_required_only_where_pgx_phases_from_reads() -> None:
+    base = {"aligner": "bwa", "caller": "bcftools"}
+    phasing = {"definitions": "defs", "phase_from_reads": True}
+    assert "whatshap" in required_tools(base | {"pgx": phasing})
+    assert "whatshap" not in required_tools(base | {"pgx": phasing | {"phase_from_reads": False}})
+    assert "whatshap" not in required_tools(base | {"pgx": phasing | {"definitions": ""}})

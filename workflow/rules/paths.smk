@@ -97,6 +97,11 @@ def pgx_vcf(pid: str) -> str:
     return f"work/{pid}/pgx/{pid}.pgx.vcf.gz"
 
 
+def pgx_phased_vcf(pid: str) -> str:
+    """A sample's PGx positions with read-backed phase (WhatsHap)."""
+    return f"work/{pid}/pgx/{pid}.pgx.phased.vcf.gz"
+
+
 def pgx_file(pid: str) -> str:
     """A sample's PGx calls under its pseudonym, without the .json/.tsv suffix."""
     return f"work/{pid}/{pid}.pgx"

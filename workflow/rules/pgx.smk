@@ -29,10 +29,33 @@ if pgx_enabled():
         script:
             "../../scripts/pgx_genotype.py"
 
-    rule pgx_call:
+    rule pgx_phase:
         input:
             vcf=pgx_vcf("{pid}"),
             index=f"{pgx_vcf('{pid}')}.tbi",
+            bam=alignment("{pid}"),
+            bam_index=alignment_index("{pid}"),
+            fasta=GENOME,
+            fai=f"{GENOME}.fai",
+        output:
+            vcf=pgx_phased_vcf("{pid}"),
+            index=f"{pgx_phased_vcf('{pid}')}.tbi",
+        log:
+            "logs/pgx_phase/{pid}.log",
+        benchmark:
+            "benchmarks/pgx_phase/{pid}.tsv"
+        conda:
+            "../../envs/pgx.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=30,
+        script:
+            "../../scripts/pgx_phase.py"
+
+    rule pgx_call:
+        input:
+            vcf=pgx_matched_vcf("{pid}"),
+            index=f"{pgx_matched_vcf('{pid}')}.tbi",
             definitions=pgx_definition_files(),
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,

@@ -19,7 +19,9 @@ from tailorseq.pgx.matcher import GeneCall, call_genes
 from tailorseq.pgx.outside import SOURCE as OUTSIDE_SOURCE
 from tailorseq.pgx.outside import OutsideCall, read_outside_calls
 from tailorseq.pgx.panel import load_panel
+from tailorseq.pgx.phasing import is_heterozygous
 from tailorseq.pgx.phenotype import GenePhenotype, PhenotypeSource, phenotype_source
+from tailorseq.pgx.read_phasing import phase_source
 
 TSV_COLUMNS = ["gene", "diplotype", "phenotype", "activity_score", "missing_positions", "source"]
 MATCHER_SOURCE = "named allele matcher"
@@ -67,6 +69,15 @@ def position_depths(definition: GeneDefinition, genotypes: SampleGenotypes) -> l
         }
         for call in genotypes.for_gene(definition)
     ]
+
+
+def phase_status(call: GeneCall, positions: list[PositionCall]) -> str:
+    """How the gene's heterozygous calls were put on the two strands: `not needed` (fewer than
+    two), `phased` (one phase block: read-backed phase, or the input's), `not determined`
+    (several blocks: matched unphased across them, as PharmCAT does)."""
+    if sum(is_heterozygous(position) for position in positions) < 2:
+        return "not needed"
+    return "phased" if call.effectively_phased else "not determined"
 
 
 def _score_text(score: float | None) -> str:
@@ -250,6 +261,7 @@ def run_pgx(
         genes_json[gene] = gene_json(call) | {
             "phenotype": gene_phenotypes[gene].to_json(),
             "positions": position_depths(definitions[gene], genotypes),
+            "phase": phase_status(call, genotypes.for_gene(definitions[gene])),
         }
     for gene, call in sorted(outside.items()):
         genes_json[gene] = outside_json(call, outside_phenotypes[gene])
@@ -266,6 +278,7 @@ def run_pgx(
             "top_candidate_only": top_candidate_only,
             "find_combinations": find_combinations,
             "assume_reference": True,
+            "phase_source": phase_source(vcf),
         },
         "warnings": genotypes.warnings,
         "genes": genes_json,

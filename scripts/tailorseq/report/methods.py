@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 PGX_LIMITS = (
     "Only small variants at the allele-defining positions are genotyped: gene deletions,"
     " duplications and hybrid alleles (e.g. CYP2D6) are not detected, and genes that need them"
-    " are not called here. Unphased results list the most likely diplotype."
+    " are not called here. Heterozygous positions close enough for one read pair are phased"
+    " from the reads (WhatsHap); farther apart they stay unphased, the diplotype is the most"
+    " likely one, and the gene says 'phase not determined'."
 )
 HEREDITARY_LIMITS = (
     "Only small variants (SNVs and short indels) classified pathogenic or likely pathogenic"

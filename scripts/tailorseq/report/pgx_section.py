@@ -129,6 +129,7 @@ def _gene(name: str, gene: dict[str, Any]) -> dict[str, Any]:
         "missing_positions": missing,
         "warnings": warnings,
         "not_called_reason": reason,
+        "phase": gene.get("phase"),  # absent for an outside call
     }
 
 
@@ -156,6 +157,7 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
             "drugs": [],
             "not_called": [],
             "not_assessed": [],
+            "phase_source": None,
             "knowledge": None,
         }
     document = documents.load("pgx", pgx)
@@ -177,6 +179,7 @@ def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
         "drugs": drugs,
         "not_called": not_called,
         "not_assessed": untyped,
+        "phase_source": document["matcher"].get("phase_source"),
         "knowledge": {
             "definitions": knowledge.get("source"),  # absent without a SOURCE file
             "phenotypes": _version(knowledge["phenotypes"]),

@@ -9,6 +9,11 @@ def pgx_enabled() -> bool:
     return bool(config["pgx"]["definitions"])
 
 
+def pgx_matched_vcf(pid: str) -> str:
+    """The PGx VCF the matcher reads: phased from the reads unless pgx.phase_from_reads is off."""
+    return pgx_phased_vcf(pid) if config["pgx"]["phase_from_reads"] else pgx_vcf(pid)
+
+
 def pgx_definition_files() -> list[str]:
     """The allele definition files: inputs, so that changed definitions redo the PGx steps."""
     return json_files(config["pgx"]["definitions"], "alleles")

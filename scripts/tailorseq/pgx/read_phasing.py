@@ -1,0 +1,96 @@
+"""Read-backed phase of the force-genotyped PGx positions with WhatsHap (Martin et al., bioRxiv
+2016, doi:10.1101/085050): heterozygous calls that reads or read pairs span together get `|`
+genotypes and a phase set (FORMAT/PS), which the matcher reads with PharmCAT's semantics
+(`tailorseq.pgx.phasing`). Two positions too far apart for one fragment stay unphased, and the
+matcher keeps PharmCAT's unphased behaviour for them.
+
+WhatsHap skips multi-allelic records, and every PGx record lists all of a position's defined
+alleles (UGT1A1 *28 has three ALTs): so it phases a copy with the ALTs no genotype carries
+trimmed away (`bcftools view --trim-alt-alleles`), and the phase is carried back to the full
+record allele by allele (by sequence, not by index).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pysam
+
+PS_HEADER = (
+    '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set: WhatsHap read-backed phase'
+    " (the position of the block's first variant)\">"
+)
+
+
+def phase_source(vcf: Path) -> str:
+    """Where a VCF's phase sets come from, read from its PS header line."""
+    with pysam.VariantFile(str(vcf)) as handle:
+        ps = handle.header.formats.get("PS")
+    if ps is None:
+        return "none (the VCF has no phase sets)"
+    return "reads (WhatsHap)" if "WhatsHap" in (ps.description or "") else "the input VCF"
+
+
+def run(*command: str | Path) -> None:
+    """A tool with its messages in the log (stderr)."""
+    args = [str(part) for part in command]
+    print("+", " ".join(args), file=sys.stderr, flush=True)
+    subprocess.run(args, check=True, stdout=sys.stderr)
+
+
+def whatshap_phase(vcf: Path, bam: Path, reference: Path, work: Path) -> Path:
+    """WhatsHap's phased copy of `vcf` with unused ALTs trimmed."""
+    trimmed, phased = work / "trimmed.vcf.gz", work / "phased.vcf"
+    run("bcftools", "view", "--trim-alt-alleles", "-Oz", "-o", trimmed, vcf)
+    run("bcftools", "index", "--tbi", trimmed)
+    run("whatshap", "phase", "--reference", reference, "--ignore-read-groups", "-o", phased,
+        trimmed, bam)  # fmt: skip
+    return phased
+
+
+def phases(phased: Path) -> dict[tuple[str, int], tuple[tuple[str, str], int]]:
+    """(contig, pos) -> (the two alleles' sequences in phase order, phase set) of each phased
+    call."""
+    found = {}
+    with pysam.VariantFile(str(phased)) as handle:
+        sample = handle.header.samples[0]
+        for record in handle:
+            call = record.samples[sample]
+            gt, ps = call["GT"], call.get("PS")
+            if call.phased and ps is not None and None not in gt and len(gt) == 2:
+                found[(record.contig, record.pos)] = (tuple(record.alleles[i] for i in gt), ps)
+    return found
+
+
+def transfer(original: Path, phased: dict, out: Path) -> int:
+    """`original` with the phased genotypes and phase sets set; the number of phased calls."""
+    count = 0
+    with pysam.VariantFile(str(original)) as source:
+        header = source.header.copy()
+        if "PS" not in header.formats:
+            header.add_line(PS_HEADER)
+        sample = header.samples[0]
+        with pysam.VariantFile(str(out), "wz", header=header) as sink:
+            for record in source:
+                record.translate(header)
+                found = phased.get((record.contig, record.pos))
+                if found and all(allele in record.alleles for allele in found[0]):
+                    call = record.samples[sample]
+                    call["GT"] = tuple(record.alleles.index(allele) for allele in found[0])
+                    call.phased = True
+                    call["PS"] = found[1]
+                    count += 1
+                sink.write(record)
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return count
+
+
+def phase_from_reads(vcf: Path, bam: Path, reference: Path, out: Path) -> int:
+    """Phase `vcf`'s heterozygous calls from `bam` into `out` (bgzipped, indexed); the number
+    of calls phased."""
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        phased = phases(whatshap_phase(vcf, bam, reference, Path(scratch)))
+    return transfer(vcf, phased, out)
