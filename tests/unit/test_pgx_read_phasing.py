@@ -1,8 +1,10 @@
 """Read-backed phase of PGx positions (tailorseq.pgx.read_phasing, WhatsHap), in the situation
 where it decides the phenotype: UGT1A1 *80 (rs887829) and *28 (the TA repeat) heterozygous,
 309 bases apart on the demo's UGT1A1 contig (real A(TA)6TAA context). In trans the patient is
-*28/*80, two decreased-function alleles; in cis *1/*80+*28. Unphased, both look the same and the
-matcher can only give *1/*80+*28."""
+*28/*80, whose phenotype CPIC leaves Indeterminate (*80 alone has unknown function; PharmCAT's
+UGT1A1 phenotype file and pypgx agree); in cis *1/*80+*28, an Intermediate Metabolizer. Unphased,
+both look the same and the matcher can only give *1/*80+*28: a confident phenotype the reads do
+not support."""
 
 import os
 import sys
@@ -69,23 +71,27 @@ def ugt1a1_call(vcf: Path, definitions: Path) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("strands", "unphased", "phased"),
+    ("strands", "unphased", "phased", "phenotype"),
     [
-        ([[STAR28], [STAR80]], "*1/*80+*28", "*28/*80"),  # trans: what phase changes
-        ([[STAR28, STAR80], []], "*1/*80+*28", "*1/*80+*28"),  # cis
+        ([[STAR28], [STAR80]], "*1/*80+*28", "*28/*80", "Indeterminate"),  # what phase changes
+        ([[STAR28, STAR80], []], "*1/*80+*28", "*1/*80+*28", "Intermediate Metabolizer"),
     ],
     ids=["trans", "cis"],
 )
-def test_phase_from_read_pairs_tells_trans_from_cis(ugt1a1, tmp_path, strands, unphased, phased):
+def test_phase_from_read_pairs_tells_trans_from_cis(
+    ugt1a1, tmp_path, strands, unphased, phased, phenotype
+):
     vcf, bam, fasta, definitions = genotyped(ugt1a1, tmp_path, strands)
     before = ugt1a1_call(vcf, definitions)
     assert [d["name"] for d in before["diplotypes"]] == [unphased]
     assert before["phase"] == "not determined"
+    assert before["phenotype"]["phenotype"] == "Intermediate Metabolizer"
     assert before["phase_source"].startswith("none")
     out = tmp_path / "s.pgx.phased.vcf.gz"
     assert phase_from_reads(vcf, bam, fasta, out) == 2
     after = ugt1a1_call(out, definitions)
     assert [d["name"] for d in after["diplotypes"]] == [phased]
+    assert after["phenotype"]["phenotype"] == phenotype
     assert after["phase"] == "phased" and phase_source(out) == "reads (WhatsHap)"
     with pysam.VariantFile(str(out)) as handle:
         records = {record.pos: record for record in handle}
