@@ -98,9 +98,23 @@ def test_phenotypes_and_recommendations(demo_results: Path) -> None:
     assert clopidogrel["recommendation"].startswith("Alternative antiplatelet therapy")
     assert demo2["genes"]["TPMT"]["diplotypes"][0]["name"] == "*1/*3A"
     assert demo2["genes"]["TPMT"]["phenotype"]["phenotype"] == "Intermediate Metabolizer"
+    # *3B and *3C 8.3 kb apart: no read pair spans both, so their phase is not determined
+    assert demo2["genes"]["TPMT"]["phase"] == "not determined"
     tsv = pgx_tsv(demo_results, "demo2")
     assert tsv["CYP2C19"]["phenotype"] == "Poor Metabolizer"
     assert tsv["TPMT"]["phenotype"] == "Intermediate Metabolizer"
+
+
+def test_ugt1a1_star28_and_star80_in_trans_are_phased_from_the_read_pairs(demo_results: Path):
+    """demo1 carries *28 and *80 on different strands, 309 bases apart: WhatsHap phases them
+    from read pairs, and the matcher gives *28/*80 (Indeterminate: *80 alone has unknown
+    function), not the unphased *1/*80+*28 (an Intermediate Metabolizer)."""
+    demo1 = pgx_json(demo_results, "demo1")
+    ugt1a1 = demo1["genes"]["UGT1A1"]
+    assert [d["name"] for d in ugt1a1["diplotypes"]] == ["*28/*80"]
+    assert ugt1a1["phase"] == "phased" and ugt1a1["phenotype"]["phenotype"] == "Indeterminate"
+    assert demo1["matcher"]["phase_source"] == "reads (WhatsHap)"
+    assert demo1["genes"]["CYP2C19"]["phase"] == "not determined"  # *2 and *17: 20 kb apart
 
 
 def test_every_defining_position_is_genotyped(demo_results: Path) -> None:

@@ -203,7 +203,7 @@ def test_genome_is_random_at_about_41_percent_gc(genome: dict[str, str]) -> None
 def test_planted_positions_carry_the_grch38_reference(plan: Plan, genome: dict[str, str]) -> None:
     facts = [(v.gene, v.grch38) for v in plan.pgx_variants]
     facts += [(v.gene, v.grch38) for v in plan.coding_variants if v.grch38]
-    assert len(facts) == 15
+    assert len(facts) == 16
     for contig_name, allele in facts:
         contig = plan.contig(contig_name)
         assert contig.chrom == allele.chrom
@@ -224,7 +224,8 @@ def test_truth_has_the_planted_genotypes(demo: Path) -> None:
         "rs1142345": ("TPMT*3A", "0|0", "0|1", "0|0"),
         "rs4149056": ("SLCO1B1*5", "0|0", "0|0", "0|1"),
         "rs9332131": ("CYP2C9*6", "0|0", "0|0", "0|1"),
-        "rs3064744": ("UGT1A1*28", "0|0", "1|1", "0|0"),
+        "rs3064744": ("UGT1A1*28", "1|0", "1|1", "0|0"),
+        "rs887829": ("UGT1A1*80", "0|1", "0|0", "0|0"),  # in trans with demo1's *28
         "rs80357914": ("BRCA1:p.Glu23ValfsTer17", "0|1", "1|0", "0|0"),
         "rs1800562": ("HFE:p.Cys282Tyr", "1|1", "0|0", "0|1"),
         "rs76992529": ("TTR:p.Val142Ile", "0|1", "0|0", "0|0"),
@@ -245,16 +246,19 @@ def test_truth_has_the_planted_genotypes(demo: Path) -> None:
 def test_the_ugt1a1_tata_box_carries_the_grch38_repeat(
     plan: Plan, genome: dict[str, str], demo: Path
 ) -> None:
-    """GRCh38 A(TA)6TAA after the anchor C of rs3064744; demo2's reads show A(TA)7TAA only."""
+    """GRCh38 A(TA)6TAA after the anchor C of rs3064744; demo2's reads (*28/*28) show A(TA)7TAA
+    only, demo1's (*28 het) both, demo3-normal's the reference's only."""
     anchor = plan.contig("UGT1A1").to_demo(233760233)
     assert genome["UGT1A1"][anchor - 1 : anchor + 16] == "C" + "A" + "TA" * 6 + "TAA"
     flank = genome["UGT1A1"][anchor - 9 : anchor]
     after = genome["UGT1A1"][anchor + 16 : anchor + 24]
     seven, six = (flank + "A" + "TA" * n + "TAA" + after for n in (7, 6))
-    for sample, carrier in (("demo2", True), ("demo1", False)):
+    for sample, expected in (("demo2", (True, False)), ("demo1", (True, True)),
+                             ("demo3-normal", (False, True))):  # fmt: skip
         reads = sample_bases(demo, sample)
         found = [sum(k in r or revcomp(k) in r for r in reads) for k in (seven, six)]
-        assert (found[0] >= 3 and found[1] == 0) if carrier else (found[0] == 0 and found[1] >= 3)
+        checks = [n >= 3 if seen else n == 0 for n, seen in zip(found, expected, strict=True)]
+        assert all(checks), (sample, found)
 
 
 def test_sex_chromosomes_follow_the_patients_sex(demo: Path) -> None:
