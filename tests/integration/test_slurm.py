@@ -116,7 +116,8 @@ def slurmctld_log() -> Path:
 
 @pytest.fixture(scope="module")
 def slurm_run(cluster, request, tmp_path_factory) -> dict:
-    """The demo through `snakemake --executor slurm --profile config/profiles/slurm`."""
+    """The demo's germline samples through `snakemake --executor slurm --profile
+    config/profiles/slurm`."""
     workdir = tmp_path_factory.mktemp("slurm")
     assert not IDENTIFIERS.search(str(workdir))
     log = slurmctld_log()
@@ -127,6 +128,10 @@ def slurm_run(cluster, request, tmp_path_factory) -> dict:
             workdir,
             # tumour copy number and SVs off: two more local-CPU steps, nothing new for SLURM
             demo_run(workdir, cnv={"enabled": False}, sv={"enabled": False}),
+            # the germline samples' calls and PGx: alignment, grouped calling chunks and the
+            # per-sample groups, all through SLURM; the tumour pair adds no new kind of job
+            # for the scheduler (somatic grouping is the same mechanism) and half the CPU
+            *(f"results/{s}/{s}.{kind}" for s in GERMLINE for kind in ("vcf.gz", "pgx.json")),
             "--executor",
             "slurm",
             "--profile",
