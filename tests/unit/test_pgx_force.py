@@ -18,6 +18,7 @@ from tailorseq.pgx.definitions import load_definitions
 from tailorseq.pgx.force_genotype import force_genotype
 from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.pgx.pypgx_tables import pypgx_available
+from tailorseq.pgx.read_phasing import phase_from_reads
 
 SEED = 20261123
 SAMPLES = ("demo1", "demo2", "demo3-normal")
@@ -25,6 +26,9 @@ pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("bwa", "samtools", "bcftools")),
     reason="needs bwa, samtools and bcftools",
 )
+
+
+pytestmark = pytest.mark.usefixtures("venv_tools")
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +76,15 @@ def _expected(demo: Path) -> dict[str, dict[str, str]]:
 
 
 def _run(demo: Path, sample: str, tmp_path: Path, **kwargs) -> tuple[list, dict]:
+    """Force-genotype, phase from the reads and match, as the pipeline's PGx rules do."""
     folder = demo / "pgx" / "definitions"
     vcf = tmp_path / f"{sample}.pgx.vcf.gz"
     calls = force_genotype(demo / f"{sample}.bam", demo / "genome.fa",
                            load_definitions(folder).values(), vcf,
                            haploid=_haploid(demo, sample), **kwargs)  # fmt: skip
-    return calls, run_pgx(vcf, folder, out_json=tmp_path / f"{sample}.json")
+    phased = tmp_path / f"{sample}.pgx.phased.vcf.gz"
+    phase_from_reads(vcf, demo / f"{sample}.bam", demo / "genome.fa", phased)
+    return calls, run_pgx(phased, folder, out_json=tmp_path / f"{sample}.json")
 
 
 def test_demo_definitions_are_on_the_demo_windows(demo: Path):

@@ -6,8 +6,6 @@ UGT1A1 phenotype file and pypgx agree); in cis *1/*80+*28, an Intermediate Metab
 both look the same and the matcher can only give *1/*80+*28: a confident phenotype the reads do
 not support."""
 
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +22,7 @@ from tailorseq.pgx.read_phasing import phase_from_reads, phase_source
 STAR80 = (4924, "C", "T")  # demo UGT1A1 coordinates of the demo definitions
 STAR28 = (5233, "CAT", "CATAT")
 DEPTH = 20
+pytestmark = pytest.mark.usefixtures("venv_tools")
 
 
 def with_changes(sequence: str, changes: list[tuple[int, str, str]]) -> str:
@@ -31,12 +30,6 @@ def with_changes(sequence: str, changes: list[tuple[int, str, str]]) -> str:
         assert sequence[pos - 1 : pos - 1 + len(ref)] == ref
         sequence = sequence[: pos - 1] + alt + sequence[pos - 1 + len(ref) :]
     return sequence
-
-
-@pytest.fixture(autouse=True)
-def venv_tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    """WhatsHap is installed beside this Python (make setup), as the pipeline's PATH has it."""
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ genotypes and a phase set (FORMAT/PS), which the matcher reads with PharmCAT's s
 matcher keeps PharmCAT's unphased behaviour for them.
 
 WhatsHap skips multi-allelic records, and every PGx record lists all of a position's defined
-alleles (UGT1A1 *28 has three ALTs): so it phases a copy with the ALTs no genotype carries
-trimmed away (`bcftools view --trim-alt-alleles`), and the phase is carried back to the full
-record allele by allele (by sequence, not by index).
+alleles (UGT1A1 *28 has three ALTs): so it phases a copy of the heterozygous calls with the ALTs
+no genotype carries trimmed away (`bcftools view --trim-alt-alleles --genotype het`), and the
+phase is carried back to the full record allele by allele (by sequence, not by index).
 """
 
 from __future__ import annotations
@@ -38,13 +38,15 @@ def run(*command: str | Path) -> None:
     """A tool with its messages in the log (stderr)."""
     args = [str(part) for part in command]
     print("+", " ".join(args), file=sys.stderr, flush=True)
-    subprocess.run(args, check=True, stdout=sys.stderr)
+    subprocess.run(args, check=True, stdout=sys.stderr, stderr=sys.stderr)
 
 
 def whatshap_phase(vcf: Path, bam: Path, reference: Path, work: Path) -> Path:
-    """WhatsHap's phased copy of `vcf` with unused ALTs trimmed."""
+    """WhatsHap's phased copy of `vcf`'s heterozygous calls with unused ALTs trimmed (only
+    they can be phased; WhatsHap also refuses a contig mixing diploid and haploid calls, as a
+    male's chrX does)."""
     trimmed, phased = work / "trimmed.vcf.gz", work / "phased.vcf"
-    run("bcftools", "view", "--trim-alt-alleles", "-Oz", "-o", trimmed, vcf)
+    run("bcftools", "view", "--trim-alt-alleles", "--genotype", "het", "-Oz", "-o", trimmed, vcf)
     run("bcftools", "index", "--tbi", trimmed)
     run("whatshap", "phase", "--reference", reference, "--ignore-read-groups", "-o", phased,
         trimmed, bam)  # fmt: skip
