@@ -85,3 +85,16 @@ def test_joint_calling_gives_one_vcf_and_the_same_sample_calls(
             assert list(handle.header.samples) == [sample]
         assert all(from_joint[key].genotype == call.genotype for key, call in truth.items())
         assert sum(key in truth for key in from_joint) == len(truth)
+
+
+def test_the_slurm_profiles_groups_hold_for_every_step(tmp_path: Path) -> None:
+    """A rule outside a group that both needs and feeds the group's jobs breaks the DAG (as
+    copy number did, reading the somatic calls): the whole demo, copy number and SVs on, dry
+    run with the SLURM profile's groups."""
+    profile = demo_dir().parents[1] / "config" / "profiles" / "slurm"
+    result = snakemake(tmp_path, demo_run(tmp_path), "--dry-run", "--profile", str(profile),
+                       "--executor", "dryrun")  # fmt: skip
+    output = result.stdout + result.stderr
+    for group in ("sample_bam", "calls", "sample_vcf", "somatic"):
+        assert f"Group job {group} " in output, group
+    assert "pgx_phase" in output and "somatic_cnv" in output
