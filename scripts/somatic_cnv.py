@@ -6,10 +6,7 @@ segments. The purity is the sample sheet's, else estimated from the pair's somat
 copy-neutral segments (tailorseq.somatic.purity); the estimate is reported either way."""
 
 import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,16 +23,10 @@ from tailorseq.regions import Region, read_bed, write_bed
 from tailorseq.somatic import copy_number as cnv
 from tailorseq.somatic import purity as tumour_purity
 from tailorseq.tools import find_tool
+from tailorseq.tools import run_logged as run
 
 CNVKIT = "cnvkit.py"
 NO_SEGMENTS = "copy number was not assessed: no segments to find copy-neutral SNVs in"
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
-    """Run a tool, its messages to the log (stderr)."""
-    command = [str(arg) for arg in args]
-    print("+", " ".join(command), file=sys.stderr, flush=True)
-    subprocess.run(command, check=True, stdout=sys.stderr, env=env)
 
 
 class Pair:
@@ -46,7 +37,7 @@ class Pair:
 
     def territory(self, settings: cnv.CnvSettings, min_mapq: int) -> list[Region]:
         """The accessible sequence the normal covers at the territory depth."""
-        env = {**os.environ, "MOSDEPTH_Q0": "low", "MOSDEPTH_Q1": "covered"}
+        env = {"MOSDEPTH_Q0": "low", "MOSDEPTH_Q1": "covered"}
         quantize = f"0:{settings.territory_min_depth}:"
         run("mosdepth", "--no-per-base", "--fast-mode", "--threads", self.threads, "--mapq",
             str(min_mapq), "--quantize", quantize, self.work / "normal", self.inputs["normal"],

@@ -3,9 +3,6 @@ calls both BAMs together, `delly filter -f somatic` keeps what the normal lacks,
 gets the genes at its breakpoints (INFO/GENES_A, GENES_B) and the fusions it makes
 (INFO/FUSION); written as a bgzipped, indexed VCF and the pair's sv.json."""
 
-import os
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -18,6 +15,7 @@ from tailorseq.files import stderr_to
 from tailorseq.gff import gene_spans
 from tailorseq.somatic import structural as sv
 from tailorseq.tools import find_tool
+from tailorseq.tools import run_logged as run
 
 INFO_LINES = (
     '##INFO=<ID=GENES_A,Number=.,Type=String,Description="Genes at the first breakpoint">',
@@ -25,14 +23,6 @@ INFO_LINES = (
     '##INFO=<ID=FUSION,Number=.,Type=String,Description="Gene fusions the junction makes,'
     ' HGNC notation 5prime::3prime (tailorseq.somatic.structural)">',
 )
-
-
-def run(*args: str | Path, threads: int = 1) -> None:
-    """Run a tool, its messages to the log (stderr)."""
-    command = [str(arg) for arg in args]
-    print("+", " ".join(command), file=sys.stderr, flush=True)
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-    subprocess.run(command, check=True, stdout=sys.stderr, env=env)
 
 
 def sample_name(bam: str) -> str:
@@ -80,11 +70,11 @@ def somatic_sv(inputs: dict[str, str], outputs: dict[str, str], settings: dict,
         work = Path(scratch)
         calls = work / "calls.bcf"
         run("delly", "call", "-g", inputs["ref"], "-q", str(settings["min_mapq"]), "-o", calls,
-            inputs["tumor"], inputs["normal"], threads=threads)  # fmt: skip
+            inputs["tumor"], inputs["normal"], env={"OMP_NUM_THREADS": str(threads)})  # fmt: skip
         (work / "samples.tsv").write_text(f"{tumor}\ttumor\n{normal}\tcontrol\n")
         run("delly", "filter", "-f", "somatic", "-s", work / "samples.tsv",
             "-a", str(settings["min_vaf"]), "-y", str(settings["min_quality"]),
-            "-o", work / "somatic.bcf", calls)  # fmt: skip
+            "-o", work / "somatic.bcf", calls, env={"OMP_NUM_THREADS": "1"})  # fmt: skip
         fused, counts = annotate(work / "somatic.bcf", Path(outputs["vcf"]), genes)
     document = {
         "schema": documents.IDS[sv.KIND],

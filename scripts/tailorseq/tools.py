@@ -1,9 +1,12 @@
 """Command-line tools on PATH: find them, read their versions, compare with the minimums."""
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tailorseq.errors import InputError
@@ -134,3 +137,13 @@ def check_tools(names: list[str]) -> tuple[list[ToolVersion], list[InputError]]:
         except InputError as problem:
             problems.append(problem)
     return found, problems
+
+
+def run_logged(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a tool with the command line and everything it prints in the rule's log (the
+    current `sys.stderr`, which `tailorseq.files.stderr_to` points at the log); `env` adds to
+    the environment."""
+    command = [str(arg) for arg in args]
+    print("+", " ".join(command), file=sys.stderr, flush=True)
+    environment = {**os.environ, **env} if env else None
+    subprocess.run(command, check=True, stdout=sys.stderr, stderr=sys.stderr, env=environment)

@@ -115,3 +115,18 @@ def test_whatshap_is_required_only_where_pgx_phases_from_reads() -> None:
     assert "whatshap" in required_tools(base | {"pgx": phasing})
     assert "whatshap" not in required_tools(base | {"pgx": phasing | {"phase_from_reads": False}})
     assert "whatshap" not in required_tools(base | {"pgx": phasing | {"definitions": ""}})
+
+
+def test_a_tools_output_and_messages_land_in_the_rules_log(tmp_path) -> None:
+    """Both streams of the tool, and its command line, go to the log `stderr_to` opens."""
+    from tailorseq.files import stderr_to
+    from tailorseq.tools import run_logged
+
+    log = tmp_path / "rule.log"
+    with stderr_to(str(log)):
+        run_logged("sh", "-c", "echo out-$X; echo err-$X >&2", env={"X": "1"})
+    assert log.read_text().splitlines() == [
+        "+ sh -c echo out-$X; echo err-$X >&2",
+        "out-1",
+        "err-1",
+    ]

@@ -12,12 +12,12 @@ phase is carried back to the full record allele by allele (by sequence, not by i
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pysam
+
+from tailorseq.tools import run_logged as run
 
 PS_HEADER = (
     '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set: WhatsHap read-backed phase'
@@ -32,13 +32,6 @@ def phase_source(vcf: Path) -> str:
     if ps is None:
         return "none (the VCF has no phase sets)"
     return "reads (WhatsHap)" if "WhatsHap" in (ps.description or "") else "the input VCF"
-
-
-def run(*command: str | Path) -> None:
-    """A tool with its messages in the log (stderr)."""
-    args = [str(part) for part in command]
-    print("+", " ".join(args), file=sys.stderr, flush=True)
-    subprocess.run(args, check=True, stdout=sys.stderr, stderr=sys.stderr)
 
 
 def whatshap_phase(vcf: Path, bam: Path, reference: Path, work: Path) -> Path:
