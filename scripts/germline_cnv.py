@@ -16,13 +16,13 @@ from tailorseq.germline_cnv import (
     sample_calls,
     write_table,
 )
-from tailorseq.gff import read_choices, read_models
+from tailorseq.gff import Model, read_choices, read_models
 from tailorseq.somatic.copy_number import contig_ploidy
 
 KIND = "germline_cnv"
 
 
-def canonical_models(gff3: Path, canonical: Path) -> dict[str, object]:
+def canonical_models(gff3: Path, canonical: Path) -> dict[str, Model]:
     """Each gene's canonical transcript model (exon numbers in the events)."""
     choices = read_choices(canonical)
     models = read_models(gff3, choices)
@@ -76,5 +76,5 @@ if __name__ == "__main__":
             Path(rule.input.gff3),
             Path(rule.input.canonical),
             list(zip(rule.output.tsv, rule.output.json, strict=True)),
-            GermlineCnvSettings(**rule.params.settings),
+            GermlineCnvSettings.from_config(rule.params.settings),
         )

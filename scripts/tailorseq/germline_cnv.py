@@ -25,6 +25,7 @@ With fewer than `min_reference_samples` other samples nothing is assessed, with 
 from __future__ import annotations
 
 import gzip
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,8 @@ from typing import Any
 import numpy as np
 
 from tailorseq import documents
-from tailorseq.files import write_atomic
 from tailorseq.gff import Model
-from tailorseq.somatic.copy_number import COLUMNS  # the cnv.tsv contract, shared
+from tailorseq.somatic import copy_number as cnv  # the cnv.tsv contract, shared
 
 MAD_TO_SD = 1.4826
 MIN_NOISE = 0.05  # log2; a floor so that a nearly noiseless reference cannot make any dip a call
@@ -44,12 +44,17 @@ CALLS = ("deletion", "neutral", "duplication")
 
 @dataclass(frozen=True)
 class GermlineCnvSettings:
-    """Config `germline_cnv`: how many other samples make a reference, the depth a part needs
-    to be assessed, and the z-score a call needs."""
+    """Config `germline_cnv` (defaults in workflow/schemas/config.schema.yaml): how many other
+    samples make a reference, the depth a part needs to be assessed, and the z-score a call
+    needs."""
 
-    min_reference_samples: int = 2
-    min_depth: float = 15.0
-    min_z: float = 4.0
+    min_reference_samples: int
+    min_depth: float
+    min_z: float
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any]) -> GermlineCnvSettings:
+        return cls(**{name: section[name] for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -247,18 +252,14 @@ def event(segment: Segment, model: Model | None) -> dict[str, Any]:
 
 def gene_assessment(parts: list[Part], calls: list[PartCall]) -> tuple[list[str], list[dict]]:
     """Genes whose every coding part was assessed, and the others with the reason."""
-    total: dict[str, int] = {}
-    for part in parts:
-        total[part.gene] = total.get(part.gene, 0) + 1
-    done: dict[str, int] = {}
-    for call in calls:
-        done[call.part.gene] = done.get(call.part.gene, 0) + 1
-    assessed = sorted(gene for gene, count in total.items() if done.get(gene, 0) == count)
+    total = Counter(part.gene for part in parts)
+    done = Counter(call.part.gene for call in calls)
+    assessed = sorted(gene for gene, count in total.items() if done[gene] == count)
     not_assessed = [
-        {"gene": gene, "reason": f"{done.get(gene, 0)} of {count} coding parts at the depth"
-                                 " needed (germline_cnv.min_depth)"}
+        {"gene": gene, "reason": f"{done[gene]} of {count} coding parts at the depth needed"
+                                 " (germline_cnv.min_depth)"}
         for gene, count in sorted(total.items())
-        if done.get(gene, 0) < count
+        if done[gene] < count
     ]  # fmt: skip
     return assessed, not_assessed
 
@@ -303,7 +304,4 @@ def document(
 
 def write_table(calls: list[PartCall] | None, path: Path) -> None:
     """cnv.tsv: a header and one row per segment (none when not assessed)."""
-    rows = [s.row() for s in segments(calls or [])]
-    lines = ["\t".join(COLUMNS)]
-    lines += ["\t".join(str(row[column]) for column in COLUMNS) for row in rows]
-    write_atomic(path, "\n".join(lines) + "\n")
+    cnv.write_table([s.row() for s in segments(calls or [])], path)

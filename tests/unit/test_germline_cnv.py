@@ -9,6 +9,7 @@ import pytest
 
 from tailorseq import findings_cnv as fc
 from tailorseq import germline_cnv as gc
+from tailorseq.defaults import config_defaults
 from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import Model
 
@@ -19,6 +20,8 @@ BRCA1 = Model(
     ((1000, 1500), (3000, 3299), (5000, 5399), (7000, 7319), (9000, 9199)),
     ((1200, 1500), (3000, 3299), (5000, 5399), (7000, 7319), (9000, 9080)),
 )
+
+SETTINGS = gc.GermlineCnvSettings.from_config(config_defaults("germline_cnv"))
 
 
 def matrix(samples: int = 4, genes: int = 30, depth: float = 40.0, seed: int = 7):
@@ -40,7 +43,7 @@ def matrix(samples: int = 4, genes: int = 30, depth: float = 40.0, seed: int = 7
 def test_a_heterozygous_two_exon_deletion_is_one_segment_at_one_copy() -> None:
     parts, depths, ploidy = matrix()
     depths[0, 7:9] *= 0.5  # G1 parts 3 and 4
-    calls = gc.sample_calls(parts, depths, ploidy, 0, gc.GermlineCnvSettings())
+    calls = gc.sample_calls(parts, depths, ploidy, 0, SETTINGS)
     changed = [s.row() for s in gc.segments(calls) if s.first.call != "neutral"]
     assert [(r["genes"], r["call"], r["copy_number"], r["probes"]) for r in changed] == [
         ("G1", "deletion", 1, 2)
@@ -53,7 +56,7 @@ def test_a_duplication_and_a_homozygous_deletion() -> None:
     parts, depths, ploidy = matrix(depth=150.0)
     depths[1, 20] *= 1.5
     depths[1, 40:42] = 0.0
-    calls = gc.sample_calls(parts, depths, ploidy, 1, gc.GermlineCnvSettings())
+    calls = gc.sample_calls(parts, depths, ploidy, 1, SETTINGS)
     changed = [(c.part.gene, c.call, c.copy_number) for c in calls if c.call != "neutral"]
     assert changed == [("G4", "duplication", 3), ("G8", "deletion", 0), ("G8", "deletion", 0)]
 
@@ -64,7 +67,7 @@ def test_samples_without_events_get_at_most_one_false_part_in_900() -> None:
     false = [
         (sample, c.part)
         for sample in range(6)
-        for c in gc.sample_calls(parts, depths, ploidy, sample, gc.GermlineCnvSettings())
+        for c in gc.sample_calls(parts, depths, ploidy, sample, SETTINGS)
         if c.call != "neutral"
     ]
     assert len(false) <= 1, false
@@ -74,14 +77,14 @@ def test_a_male_chrx_is_called_against_one_copy() -> None:
     parts, depths, ploidy = matrix()
     ploidy[0, :5] = 1.0
     depths[0, :5] *= 0.5  # one chrX: half the depth is normal for him
-    calls = gc.sample_calls(parts, depths, ploidy, 0, gc.GermlineCnvSettings())
+    calls = gc.sample_calls(parts, depths, ploidy, 0, SETTINGS)
     assert all(c.call == "neutral" and c.copy_number == c.ploidy for c in calls)
     assert {c.ploidy for c in calls if c.part in parts[:5]} == {1}
 
 
 def test_shallow_parts_and_too_few_references_are_not_assessed() -> None:
     parts, depths, ploidy = matrix(samples=2)
-    settings = gc.GermlineCnvSettings()
+    settings = SETTINGS
     assert gc.sample_calls(parts, depths, ploidy, 0, settings) is None
     document = gc.document("s0", parts, None, 1, settings, {})
     assert document["status"] == "not assessed"

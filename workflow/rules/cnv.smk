@@ -91,7 +91,7 @@ if germline_cnv_enabled():
             runtime=60,
         params:
             pids=germline_pids(),
-            settings={k: v for k, v in config["germline_cnv"].items() if k != "enabled"},
+            settings=config["germline_cnv"],
         script:
             "../../scripts/germline_cnv.py"
 
