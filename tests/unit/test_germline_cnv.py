@@ -12,6 +12,8 @@ from tailorseq import germline_cnv as gc
 from tailorseq.defaults import config_defaults
 from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import Model
+from tailorseq.report.hereditary import _copy_number as hereditary_copy_number
+from tailorseq.report.plain import hereditary_paragraphs
 
 # BRCA1-like: 5 exons on the - strand, each with 300 coding bases but the 3' one (CDS 1-1100)
 BRCA1 = Model(
@@ -170,3 +172,20 @@ def test_mosdepth_regions_are_read_as_parts(tmp_path: Path) -> None:
         handle.write("chr17\t99\t400\tBRCA1|1\t31.5\nchr17\t999\t1300\tBRCA1|2\t15.25\n")
     parts, depths = gc.read_part_depths(regions)
     assert parts[1] == gc.Part("chr17", 999, 1300, "BRCA1") and depths.tolist() == [31.5, 15.25]
+
+
+@pytest.mark.parametrize(
+    ("copies", "ploidy", "words"),
+    [(1, 2, "of one copy of your BRCA1"), (0, 2, "of both copies of your BRCA1"),
+     (0, 1, "of the only copy of your BRCA1")],
+)  # fmt: skip
+def test_the_plain_text_says_which_copies_a_deletion_takes(copies, ploidy, words) -> None:
+    """A finding's zygosity reaches the patient's words: a homozygous deletion is not 'one
+    copy'."""
+    event = brca1_event(copy_number=copies, ploidy=ploidy)
+    part = fc.copy_number_findings(cnv_document(event), load_gene_list())
+    hereditary = {"assessed": True, "consent": True, "findings": [], "needs_confirmation": [],
+                  "copy_number": hereditary_copy_number(part), "genes_assessed": ["BRCA1"],
+                  "genes_not_assessed": []}  # fmt: skip
+    (paragraph,) = [p for p in hereditary_paragraphs(hereditary) if "missing piece" in p]
+    assert f"We may have found a missing piece (a deleted part) {words} gene" in paragraph

@@ -59,7 +59,7 @@ def hereditary_section(sample: SampleFiles | None) -> dict[str, Any]:
 
 def _copy_number(part: dict[str, Any]) -> dict[str, Any]:
     """The findings document's copy-number part as the report shows it."""
-    keys = ("gene", "description", "evidence", "note", "condition", "inheritance")
+    keys = ("gene", "zygosity", "description", "evidence", "note", "condition", "inheritance")
     return {
         "status": part["status"],
         "reason": part["reason"],

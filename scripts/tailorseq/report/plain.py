@@ -120,6 +120,10 @@ def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
     return paragraphs
 
 
+#: Which of the gene's copies a deletion finding takes (tailorseq.findings_cnv zygosity).
+COPIES = {"heterozygous": "one copy", "homozygous": "both copies", "hemizygous": "the only copy"}
+
+
 def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
     if not hereditary["assessed"]:
         if not hereditary["consent"]:
@@ -140,9 +144,9 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
     deletions = (hereditary["copy_number"] or {}).get("findings", [])
     for finding in deletions:
         paragraphs.append(
-            f"We may have found a missing piece (a deleted part) of one copy of your"
-            f" {finding['gene']} gene, a kind of change known to cause disease. It must be"
-            " confirmed by another test before it means anything; your doctor will arrange it."
+            f"We may have found a missing piece (a deleted part) of {COPIES[finding['zygosity']]}"
+            f" of your {finding['gene']} gene, a kind of change known to cause disease. It must"
+            " be confirmed by another test before it means anything; your doctor will arrange it."
         )
     assessed, missing = hereditary["genes_assessed"], hereditary["genes_not_assessed"]
     total = len(assessed) + len(missing)
