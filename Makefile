@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CORES ?= all
 # Debian/Ubuntu packages for the external tools (libhts-dev gives mosdepth its libhts.so).
-APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth delly libhts-dev
-TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth delly
+APT_PACKAGES := bwa samtools bcftools tabix fastp minimap2 freebayes mosdepth delly libhts-dev \
+	salmon gffread
+TOOLS := bwa samtools bcftools tabix bgzip fastp minimap2 freebayes mosdepth delly salmon gffread
 # Simulated reads (dwgsim) for the benchmarks, the variant score's training and its tests.
 BENCH_APT_PACKAGES := dwgsim
 TEST_APT_PACKAGES := chromium poppler-utils $(BENCH_APT_PACKAGES)

@@ -113,6 +113,7 @@ def tumours_from(entries: list[dict], genes: dict | None = None) -> list[TumourF
             Path(e["cnv"]) if e.get("cnv") else None,
             Path(e["cnv_plot"]) if e.get("cnv_plot") else None,
             Path(e["sv"]) if e.get("sv") else None,
+            Path(e["rna"]) if e.get("rna") else None,
         )
         for e in entries
     ]

@@ -96,6 +96,7 @@ def inspect_run(
     _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
+    findings.problems += _rna_without_gene_models(findings)
     findings.problems += tumour_type_problems(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
     )
@@ -104,7 +105,8 @@ def inspect_run(
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     if check_tools:
-        findings.tools, tool_problems = tools.check_tools(tools.required_tools(config))
+        with_rna = bool(findings.sheet.rna_samples())
+        findings.tools, tool_problems = tools.check_tools(tools.required_tools(config, with_rna))
         findings.problems += tool_problems
     _check_space(findings, workdir, readable_units, cores)
     if not findings.problems:  # a refused run writes nothing
@@ -213,6 +215,21 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
             findings.problems.append(InputError(label, f"targets {bed} {bad[0]}", bad[1], row))
         else:
             findings.problems += bed_problems(bed, findings.contigs)
+
+
+def _rna_without_gene_models(findings: Findings) -> list[InputError]:
+    """tumor_rna samples need the build's gene models: salmon's transcripts come from them."""
+    if not findings.config["rna"]["enabled"] or findings.config["reference"]["gff3"]:
+        return []
+    return [
+        InputError(
+            findings.samples_label,
+            f"tumor_rna sample '{sample.sample}' needs gene models, but reference.gff3 is empty",
+            "set reference.gff3 (the build's GFF3), or set rna.enabled: false to skip the RNA",
+            sample.row,
+        )
+        for sample in findings.sheet.rna_samples()
+    ]
 
 
 # ---------------------------------------------------------------- FASTQ

@@ -53,24 +53,36 @@ class SampleSheet:
     samples: dict[str, Sample]
     units: dict[str, list[Unit]]
 
+    def dna_samples(self) -> list[Sample]:
+        """Samples of DNA (every kind but tumor_rna): aligned to the genome, QC'd, sex-checked."""
+        return [s for s in self.samples.values() if s.kind != "tumor_rna"]
+
+    def rna_samples(self) -> list[Sample]:
+        """Samples of tumour RNA (kind tumor_rna)."""
+        return [s for s in self.samples.values() if s.kind == "tumor_rna"]
+
     def germline_samples(self) -> list[Sample]:
         """Samples of constitutional DNA: kind germline or normal."""
         return [s for s in self.samples.values() if s.kind in ("germline", "normal")]
 
     def tumor_normal_pairs(self) -> list[tuple[Sample, Sample]]:
         """(tumour, its patient's normal) for every tumour that has exactly one normal."""
-        normals = normals_by_patient(self.samples.values())
+        normals = samples_by_patient(self.samples.values(), "normal")
         return [
             (tumor, normals[tumor.patient][0])
             for tumor in self.samples.values()
             if tumor.kind == "tumor" and len(normals[tumor.patient]) == 1
         ]
 
+    def rna_tumour(self, rna: Sample) -> Sample:
+        """The tumour (DNA) sample of a tumor_rna sample's patient (the sheet has exactly one)."""
+        return samples_by_patient(self.samples.values(), "tumor")[rna.patient][0]
 
-def normals_by_patient(samples: Iterable[Sample]) -> defaultdict[str, list[Sample]]:
-    """Normal samples grouped by patient."""
-    normals: defaultdict[str, list[Sample]] = defaultdict(list)
+
+def samples_by_patient(samples: Iterable[Sample], kind: str) -> defaultdict[str, list[Sample]]:
+    """Samples of one kind grouped by patient."""
+    grouped: defaultdict[str, list[Sample]] = defaultdict(list)
     for sample in samples:
-        if sample.kind == "normal":
-            normals[sample.patient].append(sample)
-    return normals
+        if sample.kind == kind:
+            grouped[sample.patient].append(sample)
+    return grouped

@@ -13,7 +13,7 @@ from typing import Any
 
 from tailorseq.config import fill_defaults, load_schema, schema_problems, unknown_key
 from tailorseq.errors import InputError, TailorseqError
-from tailorseq.samples import Sample, SampleSheet, Unit, normals_by_patient
+from tailorseq.samples import Sample, SampleSheet, Unit, samples_by_patient
 
 
 class Problems(TailorseqError):
@@ -239,7 +239,7 @@ def _samples_without_units(
 def _pairing_problems(label: str, samples: dict[str, Sample], unsure: set[str]) -> list[InputError]:
     """Every tumour needs exactly one normal of the same patient (patients in `unsure` have
     rejected rows, so they are not judged)."""
-    normals = normals_by_patient(samples.values())
+    normals = samples_by_patient(samples.values(), "normal")
     problems = []
     for tumor in (s for s in samples.values() if s.kind == "tumor" and s.patient not in unsure):
         found = normals[tumor.patient]
@@ -254,6 +254,45 @@ def _pairing_problems(label: str, samples: dict[str, Sample], unsure: set[str]) 
         else:
             continue
         problems.append(InputError(label, problem, fix, tumor.row))
+    return problems
+
+
+def _rna_tumour_problems(
+    label: str, samples: dict[str, Sample], unsure: set[str]
+) -> list[InputError]:
+    """A tumor_rna sample belongs to exactly one tumour of its patient (patients in `unsure`
+    have rejected rows, so they are not judged)."""
+    tumours = samples_by_patient(samples.values(), "tumor")
+    problems = []
+    for rna in samples.values():
+        if rna.kind != "tumor_rna" or rna.patient in unsure:
+            continue
+        found = tumours[rna.patient]
+        which = f"tumor_rna sample '{rna.sample}' has"
+        if not found:
+            problem = f"{which} no tumour sample of patient '{rna.patient}'"
+            fix = f"add the tumour's DNA (kind tumor, patient {rna.patient}) or correct the patient"
+        elif len(found) > 1:
+            names = ", ".join(f"'{t.sample}'" for t in found)
+            problem = f"{which} {len(found)} tumours of patient '{rna.patient}' ({names})"
+            fix = "give each tumour its own patient id, so that the RNA belongs to one tumour"
+        else:
+            continue
+        problems.append(InputError(label, problem, fix, rna.row))
+    return problems
+
+
+def _rna_as_bam(
+    label: str, samples: dict[str, Sample], units: dict[str, list[Unit]]
+) -> list[InputError]:
+    """tumor_rna units given as BAM/CRAM: salmon quantifies reads, so RNA comes as FASTQ."""
+    problems = []
+    for name, group in units.items():
+        bams = [unit for unit in group if unit.is_bam]
+        if bams and samples[name].kind == "tumor_rna":
+            problem = f"tumor_rna sample '{name}' is given as BAM/CRAM ({_rows(bams)})"
+            fix = "give RNA units as FASTQ pairs (samtools fastq converts a BAM)"
+            problems.append(InputError(label, problem, fix, bams[0].row))
     return problems
 
 
@@ -336,8 +375,10 @@ def parse_sheets(samples_tsv: Path, units_tsv: Path) -> tuple[SampleSheet, list[
     valid_numbers = {number for number, _ in valid_rows}
     unsure = {r.get("patient", "") for number, r in sample_rows if number not in valid_numbers}
     problems += _pairing_problems(samples_label, samples, unsure)
+    problems += _rna_tumour_problems(samples_label, samples, unsure)
     problems += _reused_files(units_label, units)
     problems += _mixed_units(units_label, grouped)
+    problems += _rna_as_bam(units_label, samples, grouped)
     problems.sort(key=lambda p: (p.file != samples_label, p.row or 0))
     return SampleSheet(samples=samples, units=grouped), problems
 

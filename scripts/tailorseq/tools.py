@@ -55,6 +55,9 @@ TOOLS: dict[str, ToolSpec] = {
         "whatshap",
         "pip install whatshap==2.8 (make setup), or run with --sdm conda",
     ),
+    # Tumour RNA: transcriptome from the genome and gene models, quantification.
+    "gffread": ToolSpec("0.12.7", ("--version",), r"^(\d[\w.-]*)", "gffread"),
+    "salmon": ToolSpec("1.10.1", ("--version",), r"salmon (\d[\w.-]*)", "salmon"),
 }
 COMMON_TOOLS = ("samtools", "bcftools", "tabix", "bgzip", "fastp", "mosdepth")
 
@@ -68,9 +71,12 @@ class ToolVersion:
     version: str
 
 
-def required_tools(config: dict[str, Any]) -> list[str]:
-    """The tools a run needs: the configured aligner and caller plus the common ones."""
+def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
+    """The tools a run needs: the configured aligner and caller plus the common ones, and
+    the RNA tools when the sheet has tumour RNA (minimap2 aligns RNA whatever the aligner)."""
     wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
+    if with_rna and config.get("rna", {}).get("enabled"):
+        wanted += ["gffread", "salmon", "minimap2"]
     if config.get("cnv", {}).get("enabled"):
         wanted.append("cnvkit.py")
     if config.get("sv", {}).get("enabled"):

@@ -157,7 +157,7 @@ def test_missing_trailing_cells_are_empty(project: Project) -> None:
 def test_unknown_kind(project: Project) -> None:
     project.samples[0]["kind"] = "blood"
     assert_problem(
-        only_problem(project), project.samples_tsv, 2, "'blood' (allowed: germline, tumor, normal)"
+        only_problem(project), project.samples_tsv, 2, "'blood' (allowed: germline, tumor, normal, tumor_rna)"
     )
 
 
@@ -248,6 +248,46 @@ def test_two_normals_for_a_tumour(project: Project) -> None:
     project.units.append({"sample": "n2", "unit": "L1", "fq1": "n2_1.fq", "fq2": "n2_2.fq"})
     problem = only_problem(project)
     assert_problem(problem, project.samples_tsv, 3, "2 normals", "'n1' (row 4), 'n2' (row 5)")
+
+
+def add_rna(project: Project, patient: str = "p2", **unit: str) -> None:
+    """A tumor_rna sample r1 of `patient`, with one unit (FASTQ unless `unit` says otherwise)."""
+    project.samples.append({"sample": "r1", "patient": patient, "kind": "tumor_rna"})
+    project.units.append(
+        {"sample": "r1", "unit": "L1"} | (unit or {"fq1": "r_1.fq", "fq2": "r_2.fq"})
+    )
+
+
+def test_tumour_rna_belongs_to_its_patients_tumour(project: Project) -> None:
+    add_rna(project)
+    sheet = load_sheets(project.write().samples_tsv, project.units_tsv)
+    rna = sheet.samples["r1"]
+    assert [s.sample for s in sheet.rna_samples()] == ["r1"]
+    assert [s.sample for s in sheet.dna_samples()] == ["g1", "t1", "n1"]
+    assert sheet.rna_tumour(rna).sample == "t1"
+    assert "r1" not in [s.sample for s in sheet.germline_samples()]
+
+
+def test_tumour_rna_without_a_tumour(project: Project) -> None:
+    add_rna(project, patient="p1")
+    problem = only_problem(project)
+    assert_problem(
+        problem, project.samples_tsv, 5, "tumor_rna sample 'r1' has no tumour sample of patient"
+    )
+
+
+def test_tumour_rna_of_a_patient_with_two_tumours(project: Project) -> None:
+    project.samples.append({"sample": "t2", "patient": "p2", "kind": "tumor"})
+    project.units.append({"sample": "t2", "unit": "L1", "fq1": "t2_1.fq", "fq2": "t2_2.fq"})
+    add_rna(project)
+    problem = only_problem(project)
+    assert_problem(problem, project.samples_tsv, 6, "2 tumours of patient 'p2' ('t1', 't2')")
+
+
+def test_tumour_rna_must_be_fastq(project: Project) -> None:
+    add_rna(project, bam="r1.bam")
+    problem = only_problem(project)
+    assert_problem(problem, project.units_tsv, 5, "tumor_rna sample 'r1' is given as BAM/CRAM")
 
 
 def test_fastq_and_bam_units_not_mixed(project: Project) -> None:

@@ -196,6 +196,28 @@ def somatic_actionable(pid: str) -> str:
     return f"work/{pid}/{pid}.actionable"
 
 
+# ---------------------------------------------------------------- tumour RNA (per RNA sample)
+def rna_trimmed(pid: str, uid: str, read: int) -> str:
+    """An RNA unit's trimmed read file (1 or 2), read by salmon and the spliced aligner."""
+    return f"work/{pid}/rna/{pid}.{uid}.trimmed_R{read}.fastq.gz"
+
+
+def salmon_quant(pid: str) -> str:
+    """An RNA sample's salmon output folder (quant.sf, lib_format_counts.json, aux_info/);
+    named after the sample's pseudonym so that MultiQC names it."""
+    return f"work/{pid}/rna/{pid}"
+
+
+def rna_alignment(pid: str) -> str:
+    """An RNA sample's spliced alignment to the genome (RNA support of somatic mutations)."""
+    return f"work/{pid}/rna/{pid}.rna.bam"
+
+
+def rna_summary(pid: str, ext: str) -> str:
+    """An RNA sample's results: ext expression.tsv (genes) or rna.json (document)."""
+    return f"work/{pid}/{pid}.{ext}"
+
+
 # ---------------------------------------------------------------- per run
 MULTIQC_NAMES = "work/run/multiqc_names.tsv"
 MULTIQC_COUNTS = "work/run/tailorseq_counts_mqc.tsv"

@@ -85,6 +85,7 @@ class TumourFiles:
     cnv: Path | None = None  # the copy-number document (None: copy number not called)
     cnv_plot: Path | None = None
     sv: Path | None = None  # the structural-variant document (None: SVs not called)
+    rna: Path | None = None  # the tumour RNA document (None: no RNA sequenced or RNA off)
 
 
 # The biomarkers document's fields the report carries (tailorseq.somatic.biomarkers).

@@ -37,7 +37,10 @@ def is_germline(sample) -> bool:
 
 
 def sample_report_files(sample) -> dict[str, str]:
-    """A sample's outputs read by its patient's report, by role."""
+    """A sample's outputs read by its patient's report, by role (a tumour RNA sample's are
+    its pair's: patient_tumours)."""
+    if sample.kind == "tumor_rna":
+        return {}
     pid = PID[sample.sample]
     files = {
         "stats": qc_file(pid, "stats.txt"),
@@ -74,6 +77,9 @@ def patient_tumours(patient: str) -> list[dict[str, str]]:
             entry["cnv_plot"] = somatic_cnv(pid, "png")
         if config["sv"]["enabled"]:
             entry["sv"] = somatic_sv(pid, "json")
+        rna = [rna_pid for rna_pid, tumour in RNA_TUMOUR.items() if tumour == pid]
+        if rna and rna_enabled():
+            entry["rna"] = rna_summary(rna[0], "rna.json")
         pairs.append(entry)
     return pairs
 
@@ -117,6 +123,7 @@ def report_inputs(wildcards) -> list[str]:
                 "cnv",
                 "cnv_plot",
                 "sv",
+                "rna",
             )
             if key in pair
         ]
@@ -258,9 +265,9 @@ def provenance_pgx_document() -> list[str]:
 def final_outputs() -> list[str]:
     """Everything a default run produces."""
     outputs = ["results/run/multiqc.html"]
-    for name in SHEET.samples:
-        outputs.append(published(name, f".{ALIGNMENT_EXT}"))
-        outputs.append(published(name, f".{ALIGNMENT_EXT}.{INDEX_EXT}"))
+    for sample in SHEET.dna_samples():
+        outputs.append(published(sample.sample, f".{ALIGNMENT_EXT}"))
+        outputs.append(published(sample.sample, f".{ALIGNMENT_EXT}.{INDEX_EXT}"))
     for sample in SHEET.germline_samples():
         outputs.append(published(sample.sample, ".vcf.gz"))
         outputs.append(published(sample.sample, ".vcf.gz.tbi"))
@@ -276,11 +283,11 @@ def final_outputs() -> list[str]:
 
 
 def fastq_units() -> list[tuple[str, str]]:
-    """(pid, uid) of every FASTQ unit in the run."""
+    """(pid, uid) of every FASTQ unit of the run's DNA samples."""
     return [
-        (PID[name], uid)
-        for name, units in UID.items()
-        for uid, row in units.items()
+        (PID[sample.sample], uid)
+        for sample in SHEET.dna_samples()
+        for uid, row in UID[sample.sample].items()
         if not row.is_bam
     ]
 
@@ -288,8 +295,8 @@ def fastq_units() -> list[tuple[str, str]]:
 def multiqc_inputs(wildcards) -> list[str]:
     """Every QC file of the run that MultiQC reads."""
     files = [qc_file(pid, f"{uid}.fastp.json") for pid, uid in fastq_units()]
-    for name in SHEET.samples:
-        pid = PID[name]
+    for sample in SHEET.dna_samples():
+        pid = PID[sample.sample]
         files += [
             qc_file(pid, "stats.txt"),
             qc_file(pid, "flagstat.txt"),
@@ -297,7 +304,7 @@ def multiqc_inputs(wildcards) -> list[str]:
             qc_file(pid, "mosdepth.global.dist.txt"),
         ]
     files += [qc_file(pid, "bcftools_stats.txt") for pid in germline_pids()]
-    return files
+    return files + rna_multiqc_inputs()
 
 
 def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:

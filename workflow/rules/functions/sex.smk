@@ -23,14 +23,14 @@ def sex_cleared_patient(wildcards) -> list[str]:
     """Input function of a {patient}'s report and somatic publishing: all its samples clear."""
     return [
         sex_cleared(PID[s.sample])
-        for s in SHEET.samples.values()
+        for s in SHEET.dna_samples()
         if s.patient == wildcards.patient
     ]
 
 
 def sex_cleared_all(wildcards) -> list[str]:
     """Input function of run-wide outputs naming every sample (joint VCF, MultiQC)."""
-    return [sex_cleared(PID[name]) for name in SHEET.samples]
+    return [sex_cleared(PID[s.sample]) for s in SHEET.dna_samples()]
 
 
 def sheet_sex_of_pid(wildcards) -> str:
