@@ -46,7 +46,7 @@ def write_salmon(folder: Path, tpm: dict[str, float], library_type: str = "ISR")
     ]
     (folder / "quant.sf").write_text("\n".join(lines) + "\n")
     counts = {"expected_format": library_type, "compatible_fragment_ratio": 0.98,
-              "strand_mapping_bias": 0.01}  # fmt: skip
+              "strand_mapping_bias": 0.01, library_type: 1960, "IU": 0, "ISF": 40}  # fmt: skip
     (folder / "lib_format_counts.json").write_text(json.dumps(counts))
     meta = {"salmon_version": "1.10.1", "num_processed": 2000, "num_mapped": 1800,
             "num_decoy_fragments": 40, "percent_mapped": 90.0}  # fmt: skip

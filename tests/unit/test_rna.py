@@ -109,8 +109,8 @@ def test_salmon_summary_reports_the_detected_library_and_mapping(tmp_path: Path)
     summary = salmon_summary(write_salmon(tmp_path, {"A": 1}, library_type="ISR"))
     assert summary == {
         "version": "1.10.1", "library_type": "ISR", "compatible_fragment_ratio": 0.98,
-        "strand_mapping_bias": 0.01, "reads_processed": 2000, "reads_mapped": 1800,
-        "decoy_reads": 40, "mapping_rate": 90.0,
+        "strand_mapping_bias": 0.01, "format_counts": {"ISF": 40, "ISR": 1960},
+        "reads_processed": 2000, "reads_mapped": 1800, "decoy_reads": 40, "mapping_rate": 90.0,
     }  # fmt: skip
 
 

@@ -27,6 +27,8 @@ from tailorseq.files import write_atomic
 from tailorseq.gff import open_text, read_features, read_genes
 
 COLUMNS = ["gene", "tpm", "reads", "transcripts"]
+# salmon's library formats, whose fragment counts lib_format_counts.json gives
+FORMATS = ("ISF", "ISR", "IU", "MSF", "MSR", "MU", "OSF", "OSR", "OU", "SF", "SR", "U")
 
 
 def transcript_genes(gff3: Path) -> dict[str, str]:
@@ -80,7 +82,9 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def salmon_summary(folder: Path) -> dict[str, Any]:
     """What salmon reports of the run: its version, the library type it detected (or was given),
-    the share of fragments compatible with it, and the fragments processed and mapped."""
+    the share of fragments compatible with it, the fragments of each format seen (a stranded
+    format under an unstranded type shows a detection on too few reads), and the fragments
+    processed and mapped."""
     library = _read_json(folder / "lib_format_counts.json")
     meta = _read_json(folder / "aux_info" / "meta_info.json")
     return {
@@ -88,6 +92,7 @@ def salmon_summary(folder: Path) -> dict[str, Any]:
         "library_type": library["expected_format"],
         "compatible_fragment_ratio": round(library["compatible_fragment_ratio"], 4),
         "strand_mapping_bias": round(library["strand_mapping_bias"], 4),
+        "format_counts": {name: library[name] for name in FORMATS if library.get(name)},
         "reads_processed": meta["num_processed"],
         "reads_mapped": meta["num_mapped"],
         "decoy_reads": meta["num_decoy_fragments"],
