@@ -13,8 +13,7 @@ from tailorseq.rna.mutations import actionable_tiers, count_support, expressed_m
 from tailorseq.somatic.records import Observed
 
 CONTIG = "BRCA1"
-random.seed(7)
-REF = "".join(random.choice("ACGT") for _ in range(300))
+REF = "".join(random.Random(7).choices("ACGT", k=300))
 OTHER = {"A": "C", "C": "G", "G": "T", "T": "A"}
 
 
