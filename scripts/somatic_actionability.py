@@ -4,7 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tailorseq.files import stderr_to
+from tailorseq.files import optional_path, stderr_to
 from tailorseq.somatic.actionability import KnowledgeFiles, actionability, write_outputs
 
 
@@ -25,21 +25,16 @@ def run(
     return document
 
 
-def optional(paths: list[str]) -> Path | None:
-    """The first of an optional input list, or None."""
-    return Path(paths[0]) if paths else None
-
-
 if __name__ == "__main__":
     if "snakemake" in globals():
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
             files = KnowledgeFiles(
                 Path(rule.input.curated),
-                optional(list(rule.input.oncotree)),
-                optional(list(rule.input.oncotree_record)),
-                optional(list(rule.input.civic)),
-                optional(list(rule.input.civic_record)),
+                optional_path(list(rule.input.oncotree)),
+                optional_path(list(rule.input.oncotree_record)),
+                optional_path(list(rule.input.civic)),
+                optional_path(list(rule.input.civic_record)),
             )
             run(
                 Path(rule.input.vcf),
@@ -49,8 +44,8 @@ if __name__ == "__main__":
                 files,
                 Path(rule.output.json),
                 Path(rule.output.tsv),
-                optional(list(rule.input.cnv)),
-                optional(list(rule.input.sv)),
+                optional_path(list(rule.input.cnv)),
+                optional_path(list(rule.input.sv)),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)

@@ -13,7 +13,9 @@ that the document carries in its `schema` field:
 - `actionable`: a pair's tiers and matching drugs (tailorseq.somatic.actionability);
 - `cnv`: a pair's somatic copy number, assessed or why not (scripts/somatic_cnv.py);
 - `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py);
-- `germline_cnv`: a germline sample's exon-level copy number (tailorseq.germline_cnv).
+- `germline_cnv`: a germline sample's exon-level copy number (tailorseq.germline_cnv);
+- `rna`: a tumour RNA sample's expression, receptor status, 21-gene expression profile and
+  expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ IDS = {
     "cnv": "tailorseq-cnv/2",
     "sv": "tailorseq-sv/1",
     "germline_cnv": "tailorseq-germline_cnv/1",
+    "rna": "tailorseq-rna/1",
 }
 
 

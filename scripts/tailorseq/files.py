@@ -43,6 +43,12 @@ def publish(source: Path, destination: Path) -> None:
     os.replace(partial, destination)
 
 
+def optional_path(paths: list[str]) -> Path | None:
+    """The first of an optional Snakemake input (a list, empty when the input is absent), or
+    None."""
+    return Path(paths[0]) if paths else None
+
+
 def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:
     """Write `text` to `path` in one rename, so that a reader never sees part of it.
 
