@@ -18,6 +18,7 @@ from preflight_helpers import (
     write_tool,
 )
 
+from tailorseq import tools as tools_module
 from tailorseq.check_summary import summarize
 from tailorseq.checks import check_configfile, inspect_run, preflight
 from tailorseq.config import config_problems, load_config, read_configfile
@@ -42,6 +43,8 @@ GOOD_VERSIONS = {
     "cnvkit.py": "0.9.14",
     "delly": "Delly version: v1.1.6\n using Boost: v1.74.0",
     "whatshap": "2.8",
+    "gffread": "0.12.7",
+    "salmon": "salmon 1.10.1",
 }
 
 
@@ -372,6 +375,27 @@ def test_missing_sample_targets(project: Project) -> None:
     problem = project.only_problem()
     assert problem.startswith(f"{project.samples_tsv}, row 2: targets ")
     assert "panel.bed does not exist" in problem
+
+
+def test_tumour_rna_without_gene_models_is_refused(project: Project) -> None:
+    for mate in (1, 2):
+        write_fastq(data(project, f"r1_R{mate}.fq.gz"), 12, mate=mate, prefix="r1")
+    project.samples.append({"sample": "r1", "patient": "p2", "kind": "tumor_rna"})
+    project.units.append(
+        {"sample": "r1", "unit": "L1", "fq1": "../data/r1_R1.fq.gz", "fq2": "../data/r1_R2.fq.gz"}
+    )
+    problem = project.only_problem()
+    assert problem.startswith(f"{project.samples_tsv}, row 5: tumor_rna sample 'r1' needs gene")
+    assert "set reference.gff3" in problem and "rna.enabled: false" in problem
+    project.config["rna"] = {"enabled": False}
+    assert project.problems() == []
+
+
+def test_rna_tools_are_required_only_with_tumour_rna() -> None:
+    config = {"aligner": "bwa", "caller": "bcftools", "rna": {"enabled": True}}
+    assert "salmon" not in tools_module.required_tools(config)
+    assert {"salmon", "gffread", "minimap2"} <= set(tools_module.required_tools(config, True))
+    assert "salmon" not in tools_module.required_tools(config | {"rna": {"enabled": False}}, True)
 
 
 def test_missing_tool_is_reported_with_the_rest(

@@ -157,7 +157,10 @@ def test_missing_trailing_cells_are_empty(project: Project) -> None:
 def test_unknown_kind(project: Project) -> None:
     project.samples[0]["kind"] = "blood"
     assert_problem(
-        only_problem(project), project.samples_tsv, 2, "'blood' (allowed: germline, tumor, normal, tumor_rna)"
+        only_problem(project),
+        project.samples_tsv,
+        2,
+        "'blood' (allowed: germline, tumor, normal, tumor_rna)",
     )
 
 

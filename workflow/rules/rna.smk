@@ -155,6 +155,8 @@ if rna_enabled():
         params:
             settings=config["rna"],
             tumor_type=rna_tumour_type,
+            sample=sample_name,
+            patient=rna_patient_name,
         script:
             "../../scripts/rna_summary.py"
 

@@ -47,7 +47,8 @@ def rna_trimmed_reads(wildcards) -> dict[str, list[str]]:
     """The trimmed read files of every unit of an RNA sample, read 1 and read 2 in unit order."""
     uids = list(sample_units(wildcards))
     return {
-        f"r{read}": [rna_trimmed(wildcards.pid, uid, read) for uid in uids] for read in (1, 2)
+        f"r{read}": [rna_trimmed(wildcards.pid, uid, read) for uid in uids]
+        for read in (1, 2)
     }
 
 
@@ -56,24 +57,28 @@ def rna_tumour_type(wildcards) -> str | None:
     return SHEET.samples[SAMPLE[RNA_TUMOUR[wildcards.pid]]].tumor_type
 
 
-def rna_summary_inputs(wildcards) -> dict[str, str]:
-    """What an RNA sample's summary reads: its quantification and alignment, the gene models,
-    and its tumour's PASS somatic calls, actionability and copy number where they are made."""
+def rna_summary_inputs(wildcards) -> dict[str, str | list[str]]:
+    """What an RNA sample's summary reads: its quantification and alignment, the gene models
+    the transcripts came from, and its tumour's PASS somatic calls, actionability, copy number
+    and tumour type tree (optional inputs are lists, empty when absent). RNA runs only with
+    gene models, so the pair is annotated and its actionability assessed."""
     pid, tumour = wildcards.pid, RNA_TUMOUR[wildcards.pid]
-    inputs = {
+    return {
         "quant": salmon_quant(pid),
         "gff3": prepared_gff3(),
         "bam": rna_alignment(pid),
         "bai": f"{rna_alignment(pid)}.bai",
         "ref": GENOME,
-        "somatic_vcf": somatic_vcf(tumour),
+        "vcf": [somatic_annotated_vcf(tumour)],
+        "actionable": [f"{somatic_actionable(tumour)}.json"],
+        "cnv": [somatic_cnv(tumour, "json")] if config["cnv"]["enabled"] else [],
+        "oncotree": somatic_knowledge_file("oncotree"),
     }
-    if annotation_enabled():
-        inputs["somatic_vcf"] = somatic_annotated_vcf(tumour)
-        inputs["actionable"] = f"{somatic_actionable(tumour)}.json"
-    if config["cnv"]["enabled"]:
-        inputs["cnv"] = somatic_cnv(tumour, "json")
-    return inputs
+
+
+def rna_patient_name(wildcards) -> str:
+    """Params function: the RNA sample's patient as outputs name it."""
+    return SHEET.samples[SAMPLE[wildcards.pid]].patient
 
 
 def rna_published_source(wildcards) -> str:
