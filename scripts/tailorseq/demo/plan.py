@@ -15,6 +15,9 @@ class Contig:
     end: int
     copies: dict[str, int] | None = None  # copies per sex; None: an autosome (2 in both)
     depth: float | None = None  # depth as a multiple of the autosomal depth (chrM)
+    # A gene-expression contig (the plan's comments): no background variants or microsatellites,
+    # DNA reads from a stream of its own
+    expression: bool = False
 
     @property
     def length(self) -> int:

@@ -31,6 +31,12 @@ class ReadPairs:
         """The pairs at `rows`."""
         return ReadPairs(self.r1[rows], self.q1[rows], self.r2[rows], self.q2[rows])
 
+    @staticmethod
+    def joined(parts: list["ReadPairs"]) -> "ReadPairs":
+        """The pairs of every part, in order."""
+        columns = zip(*((p.r1, p.q1, p.r2, p.q2) for p in parts), strict=True)
+        return ReadPairs(*(np.concatenate(column) for column in columns))
+
 
 def _fill_adapters(reads: np.ndarray, lengths: np.ndarray, fill: np.ndarray) -> None:
     """Past the end of a short fragment a read carries the adapter (then `fill` continues)."""
