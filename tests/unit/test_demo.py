@@ -189,6 +189,7 @@ def test_every_output_is_written(demo: Path) -> None:
             ("demo2", "L001"),
             ("demo3-normal", "L001"),
             ("demo3-tumor", "L001"),
+            ("demo3-rna", "L001"),
         ]
         for mate in (1, 2)
     }

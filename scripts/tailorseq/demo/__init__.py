@@ -8,7 +8,9 @@ coordinates, see `tailorseq.demo.pgx`),
 reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
 expected/{germline.vcf,somatic.vcf,microsatellites.tsv,summary.json}. The same seed gives the
 same bytes. A tumour's somatic alleles (SNVs, shortened microsatellites) are each carried by
-exactly round(VAF x n) of the n tumour fragments read over them.
+exactly round(VAF x n) of the n tumour fragments read over them. A tumor_rna sample gets
+stranded RNA reads over the gene models' transcripts at planted expression (`tailorseq.demo.rna`)
+instead of DNA reads.
 
 Randomness comes from named, independent streams (genome per contig, CDS per gene, background
 per contig, reads per sample, the expression contigs' DNA reads per sample), so forcing extra
@@ -21,7 +23,14 @@ from pathlib import Path
 
 from tailorseq.demo.clinvar import write_clinvar
 from tailorseq.demo.fusions import with_fusions
-from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
+from tailorseq.demo.genome import (
+    GeneLayout,
+    RefBase,
+    Reference,
+    build_reference,
+    write_fasta,
+    write_gff3,
+)
 from tailorseq.demo.microsatellites import (
     Microsatellite,
     UnstableSite,
@@ -34,6 +43,7 @@ from tailorseq.demo.plan import Patient, Plan, Sample
 from tailorseq.demo.plan_load import DEFAULT_PLAN, load_plan
 from tailorseq.demo.population import write_population
 from tailorseq.demo.reads import ReadPairs, simulate_pairs, write_units
+from tailorseq.demo.rna import simulate_rna
 from tailorseq.demo.sequence import stream
 from tailorseq.demo.truth import write_sheets, write_truth
 from tailorseq.demo.variants import (
@@ -130,11 +140,13 @@ def _write_reads(
     plan: Plan,
     seed: int,
     reference: Reference,
+    layouts: dict[str, GeneLayout],
     sites: list[GermlineSite],
     tumour: dict[str, list[TumourAllele]],
     coverage_scale: float,
 ) -> dict[str, list[tuple[str, str, str]]]:
-    """Simulate and write every sample's FASTQ pairs; return each sample's units."""
+    """Simulate and write every sample's FASTQ pairs (RNA for a tumor_rna sample, DNA for the
+    others); return each sample's units."""
     (out_dir / "reads").mkdir(parents=True, exist_ok=True)
     units = {}
     run = 0
@@ -142,9 +154,20 @@ def _write_reads(
         patient_haplotypes = haplotypes(plan, reference, sites, patient)
         for sample in patient.samples:
             run += 1
-            pairs = _dna_pairs(
-                plan, seed, patient, sample, patient_haplotypes, tumour[patient.id], coverage_scale
-            )
+            if sample.kind == "tumor_rna":
+                pairs = simulate_rna(
+                    plan, reference, layouts, patient, sample, seed, coverage_scale
+                )
+            else:
+                pairs = _dna_pairs(
+                    plan,
+                    seed,
+                    patient,
+                    sample,
+                    patient_haplotypes,
+                    tumour[patient.id],
+                    coverage_scale,
+                )
             units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
     return units
 
@@ -188,6 +211,6 @@ def generate_demo(
     write_clinvar(out_dir, plan, alleles)
     write_population(out_dir, plan, alleles)
     write_oncotree(out_dir)
-    units = _write_reads(out_dir, plan, seed, reference, sites, tumour, coverage_scale)
+    units = _write_reads(out_dir, plan, seed, reference, layouts, sites, tumour, coverage_scale)
     write_sheets(out_dir, plan, units)
     write_truth(out_dir, plan, seed, sites, somatic, layouts, microsatellites, unstable)
