@@ -33,6 +33,12 @@ CODON_TABLE = dict(
         strict=True,
     )
 )
+# The 21-gene breast recurrence score's genes the demo lacked before its RNA sample (Paik et al.,
+# N Engl J Med 2004;351:2817-26; ERBB2 was there), in plan order
+EXPRESSION_GENES = [
+    *("MKI67", "AURKA", "BIRC5", "CCNB1", "MYBL2", "GRB7", "ESR1", "PGR", "BCL2", "SCUBE2"),
+    *("MMP11", "CTSV", "GSTM1", "CD68", "BAG1", "ACTB", "GAPDH", "RPLP0", "GUSB", "TFRC"),
+]
 needs_bcftools = pytest.mark.skipif(not shutil.which("bcftools"), reason="needs bcftools")
 needs_bwa = pytest.mark.skipif(not shutil.which("bwa"), reason="needs bwa")
 
@@ -118,9 +124,15 @@ def test_plan_is_consistent(plan: Plan) -> None:
         "ERBB2",
         "EML4",
         "ALK",
+        *EXPRESSION_GENES,
     ]
-    assert all(10_000 <= contig.length <= 40_000 for contig in plan.contigs)
-    assert sum(contig.length for contig in plan.contigs) <= 410_000
+    dna = [contig for contig in plan.contigs if not contig.expression]
+    expression = [contig for contig in plan.contigs if contig.expression]
+    assert all(10_000 <= contig.length <= 40_000 for contig in dna)
+    assert sum(contig.length for contig in dna) <= 410_000
+    assert all(2_000 <= contig.length <= 4_000 for contig in expression)
+    assert sum(contig.length for contig in expression) <= 70_000
+    assert {gene.name for gene in plan.genes} >= set(EXPRESSION_GENES)
     sex = {c.name: (c.ploidy("female"), c.ploidy("male")) for c in plan.contigs}
     assert (sex["chrX"], sex["chrY"], sex["chrM"], sex["HFE"]) == ((2, 1), (0, 1), (1, 1), (2, 2))
     assert plan.contig("chrM").copy_depth("male") == 6.0  # one copy at 3x the autosomal depth
@@ -177,6 +189,7 @@ def test_every_output_is_written(demo: Path) -> None:
             ("demo2", "L001"),
             ("demo3-normal", "L001"),
             ("demo3-tumor", "L001"),
+            ("demo3-rna", "L001"),
         ]
         for mate in (1, 2)
     }

@@ -8,11 +8,14 @@ coordinates, see `tailorseq.demo.pgx`),
 reads/<sample>_<unit>_R{1,2}.fastq.gz, samples.tsv, units.tsv and
 expected/{germline.vcf,somatic.vcf,microsatellites.tsv,summary.json}. The same seed gives the
 same bytes. A tumour's somatic alleles (SNVs, shortened microsatellites) are each carried by
-exactly round(VAF x n) of the n tumour fragments read over them.
+exactly round(VAF x n) of the n tumour fragments read over them. A tumor_rna sample gets
+stranded RNA reads over the gene models' transcripts at planted expression (`tailorseq.demo.rna`)
+instead of DNA reads.
 
 Randomness comes from named, independent streams (genome per contig, CDS per gene, background
-per contig, reads per sample), so forcing extra reference bases (`extra_ref_bases`) or scaling
-coverage changes nothing else.
+per contig, reads per sample, the expression contigs' DNA reads per sample), so forcing extra
+reference bases (`extra_ref_bases`) or scaling coverage changes nothing else, and adding the
+expression contigs (the plan's `expression: true`) left every other contig and read as it was.
 """
 
 from collections.abc import Iterable
@@ -20,7 +23,14 @@ from pathlib import Path
 
 from tailorseq.demo.clinvar import write_clinvar
 from tailorseq.demo.fusions import with_fusions
-from tailorseq.demo.genome import RefBase, Reference, build_reference, write_fasta, write_gff3
+from tailorseq.demo.genome import (
+    GeneLayout,
+    RefBase,
+    Reference,
+    build_reference,
+    write_fasta,
+    write_gff3,
+)
 from tailorseq.demo.microsatellites import (
     Microsatellite,
     UnstableSite,
@@ -29,14 +39,16 @@ from tailorseq.demo.microsatellites import (
 )
 from tailorseq.demo.oncotree import write_oncotree
 from tailorseq.demo.pgx import demo_definitions, reference_bases, write_definitions
-from tailorseq.demo.plan import Plan
+from tailorseq.demo.plan import Patient, Plan, Sample
 from tailorseq.demo.plan_load import DEFAULT_PLAN, load_plan
 from tailorseq.demo.population import write_population
-from tailorseq.demo.reads import simulate_pairs, write_units
+from tailorseq.demo.reads import ReadPairs, simulate_pairs, write_units
+from tailorseq.demo.rna import simulate_rna
 from tailorseq.demo.sequence import stream
 from tailorseq.demo.truth import write_sheets, write_truth
 from tailorseq.demo.variants import (
     GermlineSite,
+    Haplotype,
     SomaticSite,
     TumourAllele,
     Variant,
@@ -89,16 +101,52 @@ def _tumour_alleles(somatic: list[SomaticSite], unstable: list[UnstableSite]) ->
     return [TumourAllele(s.variant, s.vaf) for s in somatic] + [u.allele for u in unstable]
 
 
+def _dna_pairs(
+    plan: Plan,
+    seed: int,
+    patient: Patient,
+    sample: Sample,
+    patient_haplotypes: dict[str, tuple[Haplotype, ...]],
+    tumour: list[TumourAllele],
+    coverage_scale: float,
+) -> ReadPairs:
+    """A DNA sample's pairs: those of the contigs from the sample's stream, then those of the
+    expression contigs from a stream of their own (so adding them changed no other read)."""
+    coverage = plan.reads.coverage[sample.kind] * coverage_scale
+    alleles = tumour if sample.kind == "tumor" else []
+    copy_depth = {
+        contig.name: patient.tumour_copy_depth(contig, sample.purity)
+        if sample.kind == "tumor" and sample.purity is not None
+        else contig.copy_depth(patient.sex)
+        for contig in plan.contigs
+    }
+    sample_haplotypes = patient_haplotypes
+    if sample.kind == "tumor" and patient.fusions:
+        sample_haplotypes, copy_depth = with_fusions(
+            plan, patient.fusions, patient_haplotypes, sample.purity, copy_depth
+        )
+    expression = {contig.name for contig in plan.contigs if contig.expression}
+    parts = []
+    for later, names in ((False, ()), (True, ("expression contigs",))):
+        chosen = {c: h for c, h in sample_haplotypes.items() if (c in expression) == later}
+        rng = stream(seed, "reads", sample.name, *names)
+        if chosen:
+            parts.append(simulate_pairs(chosen, alleles, coverage, plan.reads, rng, copy_depth))
+    return ReadPairs.joined(parts)
+
+
 def _write_reads(
     out_dir: Path,
     plan: Plan,
     seed: int,
     reference: Reference,
+    layouts: dict[str, GeneLayout],
     sites: list[GermlineSite],
     tumour: dict[str, list[TumourAllele]],
     coverage_scale: float,
 ) -> dict[str, list[tuple[str, str, str]]]:
-    """Simulate and write every sample's FASTQ pairs; return each sample's units."""
+    """Simulate and write every sample's FASTQ pairs (RNA for a tumor_rna sample, DNA for the
+    others); return each sample's units."""
     (out_dir / "reads").mkdir(parents=True, exist_ok=True)
     units = {}
     run = 0
@@ -106,23 +154,20 @@ def _write_reads(
         patient_haplotypes = haplotypes(plan, reference, sites, patient)
         for sample in patient.samples:
             run += 1
-            coverage = plan.reads.coverage[sample.kind] * coverage_scale
-            alleles = tumour[patient.id] if sample.kind == "tumor" else []
-            copy_depth = {
-                contig.name: patient.tumour_copy_depth(contig, sample.purity)
-                if sample.kind == "tumor" and sample.purity is not None
-                else contig.copy_depth(patient.sex)
-                for contig in plan.contigs
-            }
-            sample_haplotypes = patient_haplotypes
-            if sample.kind == "tumor" and patient.fusions:
-                sample_haplotypes, copy_depth = with_fusions(
-                    plan, patient.fusions, patient_haplotypes, sample.purity, copy_depth
+            if sample.kind == "tumor_rna":
+                pairs = simulate_rna(
+                    plan, reference, layouts, patient, sample, seed, coverage_scale
                 )
-            rng = stream(seed, "reads", sample.name)
-            pairs = simulate_pairs(
-                sample_haplotypes, alleles, coverage, plan.reads, rng, copy_depth
-            )
+            else:
+                pairs = _dna_pairs(
+                    plan,
+                    seed,
+                    patient,
+                    sample,
+                    patient_haplotypes,
+                    tumour[patient.id],
+                    coverage_scale,
+                )
             units[sample.name] = write_units(out_dir, sample.name, run, sample.units, pairs)
     return units
 
@@ -166,6 +211,6 @@ def generate_demo(
     write_clinvar(out_dir, plan, alleles)
     write_population(out_dir, plan, alleles)
     write_oncotree(out_dir)
-    units = _write_reads(out_dir, plan, seed, reference, sites, tumour, coverage_scale)
+    units = _write_reads(out_dir, plan, seed, reference, layouts, sites, tumour, coverage_scale)
     write_sheets(out_dir, plan, units)
     write_truth(out_dir, plan, seed, sites, somatic, layouts, microsatellites, unstable)

@@ -140,6 +140,11 @@ class GeneLayout:
         return bases if self.gene.strand == "+" else complement(bases)
 
 
+def transcript_id(gene: str) -> str:
+    """The gene model's one transcript, as genes.gff3 names it (Ensembl style)."""
+    return f"{gene}-201"
+
+
 def place_gene(gene: Gene, contig: Contig) -> GeneLayout:
     """The layout that puts the gene's anchor CDS base at its GRCh38 position."""
     anchor = contig.to_demo(gene.anchor_grch38)
@@ -182,7 +187,7 @@ def write_gene(reference: Reference, layout: GeneLayout, cds: str) -> None:
 def gff3_lines(layout: GeneLayout) -> list[str]:
     """Ensembl-style GFF3 records (gene, mRNA, exons, CDS, UTRs) that bcftools csq accepts."""
     gene, strand = layout.gene, layout.gene.strand
-    name, transcript = gene.name, f"{gene.name}-201"
+    name, transcript = gene.name, transcript_id(gene.name)
     exons = layout.exons()
     start, end = min(s for s, _ in exons), max(e for _, e in exons)
 

@@ -2,10 +2,11 @@
 
 The demo's random sequence holds only a handful of microsatellites, too few to assess MSI. The
 plan's `microsatellites` puts `count` perfect mono- and dinucleotide repeats into slots every
-`spacing` bases, away from contig ends, gene models, quiet spans and planted positions. Each slot
-has its own draws (unit, length, rank), so blocking a slot changes no other slot. A slot takes the
-first position from its start where the repeat, with `CLEAN_FLANK` unique bases either side, is
-exactly one microsatellite for the pipeline's own scan (`tailorseq.somatic.msi`).
+`spacing` bases, away from contig ends, gene models, quiet spans and planted positions, and not
+on the expression contigs. Each slot has its own draws (unit, length, rank), so blocking a slot
+changes no other slot. A slot takes the first position from its start where the repeat, with
+`CLEAN_FLANK` unique bases either side, is exactly one microsatellite for the pipeline's own scan
+(`tailorseq.somatic.msi`).
 """
 
 from collections.abc import Iterable
@@ -103,7 +104,7 @@ def plant_microsatellites(
         (contig, start)
         for contig in plan.contigs
         # the same copies in tumour and normal of either sex, and in tumour cells
-        if contig.autosomal and contig.name not in plan.rearranged_contigs
+        if contig.autosomal and contig.name not in plan.rearranged_contigs and not contig.expression
         for start in range(spec.spacing, contig.length - spec.spacing, spec.spacing)
     ]
     rng = stream(seed, "microsatellites")

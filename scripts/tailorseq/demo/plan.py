@@ -15,6 +15,9 @@ class Contig:
     end: int
     copies: dict[str, int] | None = None  # copies per sex; None: an autosome (2 in both)
     depth: float | None = None  # depth as a multiple of the autosomal depth (chrM)
+    # A gene-expression contig (the plan's comments): no background variants or microsatellites,
+    # DNA reads from a stream of its own
+    expression: bool = False
 
     @property
     def length(self) -> int:
@@ -129,6 +132,22 @@ class CodingVariant:
 
 
 @dataclass(frozen=True)
+class RnaExpression:
+    """The planted expression of a tumour RNA sample (tailorseq.demo.rna): fragments, TPM per
+    gene model (`default_tpm` for the genes not listed), and the RNA allele fraction of somatic
+    variants whose fraction differs from their DNA VAF."""
+
+    pairs: int
+    default_tpm: float
+    tpm: dict[str, float]
+    vaf: dict[str, float] = field(default_factory=dict)
+
+    def fraction(self, variant_id: str, dna_vaf: float) -> float:
+        """The RNA allele fraction of a somatic variant (its DNA VAF unless overridden)."""
+        return self.vaf.get(variant_id, dna_vaf)
+
+
+@dataclass(frozen=True)
 class Sample:
     """One sequenced sample of a patient."""
 
@@ -136,6 +155,7 @@ class Sample:
     kind: str
     units: tuple[str, ...]
     purity: float | None = None
+    rna: RnaExpression | None = None  # a tumor_rna sample's planted expression
 
 
 @dataclass(frozen=True)
@@ -264,6 +284,7 @@ class Plan:
     background: Background
     microsatellites: Microsatellites
     reads: ReadSpec
+    rna_reads: ReadSpec  # `reads` with the plan's `rna_reads` overrides
 
     @property
     def rearranged_contigs(self) -> set[str]:
@@ -325,8 +346,13 @@ def _coding(data: dict[str, Any]) -> CodingVariant:
     )
 
 
+def _sample(data: dict[str, Any]) -> Sample:
+    rna = data.get("rna")
+    return _build(Sample, data, rna=_build(RnaExpression, rna) if rna else None)
+
+
 def _patient(data: dict[str, Any]) -> Patient:
-    samples = tuple(_build(Sample, sample) for sample in data.pop("samples"))
+    samples = tuple(_sample(sample) for sample in data.pop("samples"))
     pgx = {gene: tuple(pair) for gene, pair in data.pop("pgx", {}).items()}
     msi = data.pop("msi", None)
     return _build(
@@ -368,4 +394,5 @@ def parse_plan(data: dict[str, Any]) -> Plan:
         background=_build(Background, data["background"]),
         microsatellites=_build(Microsatellites, data["microsatellites"]),
         reads=_build(ReadSpec, data["reads"]),
+        rna_reads=_build(ReadSpec, {**data["reads"], **data["rna_reads"]}),
     )

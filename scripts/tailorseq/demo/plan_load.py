@@ -11,7 +11,7 @@ from tailorseq.errors import InputError
 
 DEFAULT_PLAN = Path(__file__).resolve().parents[3] / "resources" / "demo_plan.yaml"
 GENOTYPE = re.compile(r"^[01]\|[01]$")
-KINDS = ("germline", "normal", "tumor")
+KINDS = ("germline", "normal", "tumor", "tumor_rna")
 SEXES = ("female", "male")
 DNA = re.compile(r"^[ACGT]*$")
 
@@ -102,10 +102,40 @@ def _patient_problems(plan: Plan, patient: Patient, coding: dict[str, CodingVari
             problems.append(f"{patient.id}: sample {sample.name} kind {sample.kind}")
     return (
         problems
+        + _rna_problems(plan, patient)
         + _copy_number_problems(plan, patient, coding)
         + _fusion_problems(plan, patient, coding)
         + _deletion_problems(plan, patient)
     )
+
+
+def _rna_problems(plan: Plan, patient: Patient) -> list[str]:
+    """A tumor_rna sample, and only it, has planted expression: fragments, TPM of gene models,
+    RNA allele fractions of the patient's somatic variants; its patient has a tumour."""
+    problems = []
+    genes = {gene.name for gene in plan.genes}
+    has_tumour = any(s.kind == "tumor" for s in patient.samples)
+    for sample in patient.samples:
+        rna = sample.rna
+        if (sample.kind == "tumor_rna") != (rna is not None):
+            problems.append(f"{patient.id}: sample {sample.name}: rna is for tumor_rna samples")
+        elif rna and not (
+            has_tumour
+            and sample.purity is None
+            and rna.pairs >= 1
+            and rna.default_tpm >= 0
+            and set(rna.tpm) <= genes
+            and all(tpm >= 0 for tpm in rna.tpm.values())
+            and sum(rna.tpm.get(gene, rna.default_tpm) for gene in genes) > 0
+            and set(rna.vaf) <= set(patient.somatic)
+            and all(0 <= vaf <= 1 for vaf in rna.vaf.values())
+        ):
+            problems.append(
+                f"{patient.id}: sample {sample.name}: tumor_rna needs a tumour sample of its"
+                " patient, no purity, pairs >= 1, TPM >= 0 of gene models (not all 0), and"
+                " 0 <= vaf <= 1 of the patient's somatic variants"
+            )
+    return problems
 
 
 def _deletion_problems(plan: Plan, patient: Patient) -> list[str]:

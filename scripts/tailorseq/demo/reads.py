@@ -31,6 +31,12 @@ class ReadPairs:
         """The pairs at `rows`."""
         return ReadPairs(self.r1[rows], self.q1[rows], self.r2[rows], self.q2[rows])
 
+    @staticmethod
+    def joined(parts: list["ReadPairs"]) -> "ReadPairs":
+        """The pairs of every part, in order."""
+        columns = zip(*((p.r1, p.q1, p.r2, p.q2) for p in parts), strict=True)
+        return ReadPairs(*(np.concatenate(column) for column in columns))
+
 
 def _fill_adapters(reads: np.ndarray, lengths: np.ndarray, fill: np.ndarray) -> None:
     """Past the end of a short fragment a read carries the adapter (then `fill` continues)."""
@@ -179,6 +185,28 @@ def simulate_pairs(
     `copy_depth` gives, per contig, each copy's depth relative to one autosomal copy (half the
     autosomal depth), so a male's single chrX gets half the autosomal depth. Each tumour allele
     is on exactly its fraction of the fragments read over it."""
+    counts = {
+        contig: tuple(
+            round(coverage * copy_depth[contig] * len(h.sequence) / (4 * spec.read_length))
+            for h in pair
+        )
+        for contig, pair in haplotypes.items()
+    }
+    return sequenced_pairs(haplotypes, counts, tumour, spec, rng)
+
+
+def sequenced_pairs(
+    sequences: dict[str, tuple[Haplotype, ...]],
+    counts: dict[str, tuple[int, ...]],
+    tumour: list[TumourAllele],
+    spec: ReadSpec,
+    rng: np.random.Generator,
+    *,
+    stranded: bool = False,
+) -> ReadPairs:
+    """`counts` fragments of each sequence (per name, one count per haplotype), tumour alleles
+    planted, read as pairs in random order with sequencing errors. `stranded`: R1 always reads
+    the reverse complement of the fragment's end (a dUTP library over transcripts, ISR)."""
     check_apart(tumour, spec)
     width = spec.read_length
     adapters = (spec.adapter_r1, spec.adapter_r2)
@@ -187,23 +215,17 @@ def simulate_pairs(
         for a in adapters
     )
     r1s, r2s = [], []
-    for contig, pair in haplotypes.items():
+    for name, haplotypes in sequences.items():
         drawn = [
-            (
-                h,
-                draw_fragments(
-                    h.sequence,
-                    round(coverage * copy_depth[contig] * len(h.sequence) / (4 * width)),
-                    spec,
-                    rng,
-                ),
-            )
-            for h in pair
+            (h, draw_fragments(h.sequence, count, spec, rng))
+            for h, count in zip(haplotypes, counts[name], strict=True)
         ]
         for allele in tumour:
-            if allele.variant.contig == contig:
+            if allele.variant.contig == name:
                 plant(drawn, allele, width, rng)
         for _, fragments in drawn:
+            if stranded:
+                fragments.forward[:] = False
             r1, r2 = read_pairs(fragments, width, (fills[0], fills[1]))
             r1s.append(r1)
             r2s.append(r2)

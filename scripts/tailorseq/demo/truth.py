@@ -6,7 +6,8 @@ from typing import Any
 
 from tailorseq.demo.genome import GeneLayout
 from tailorseq.demo.microsatellites import Microsatellite, UnstableSite
-from tailorseq.demo.plan import Patient, Plan, Sample
+from tailorseq.demo.plan import Patient, Plan, RnaExpression, Sample
+from tailorseq.demo.rna import LIBRARY_TYPE, planted_tpm
 from tailorseq.demo.variants import GermlineSite, SomaticSite, Variant
 
 SAMPLE_COLUMNS = ("sample", "patient", "kind", "sex", "purity", "tumor_type", "secondary_findings")
@@ -215,6 +216,28 @@ def _germline_summary(plan: Plan, patient: Patient, sites: list[GermlineSite]) -
     }
 
 
+def rna_summary(
+    plan: Plan, name: str, expression: RnaExpression, somatic: list[SomaticSite]
+) -> dict[str, Any]:
+    """A tumour RNA sample's planted expression: salmon's library type, TPM per gene (summing
+    to 1e6) and each somatic SNV's RNA allele fraction (0: the gene is expressed, the allele
+    not)."""
+    return {
+        "sample": name,
+        "library_type": LIBRARY_TYPE,
+        "tpm": {gene: round(tpm, 3) for gene, tpm in planted_tpm(plan, expression).items()},
+        "somatic": {
+            s.coding.id: {
+                "gene": s.coding.gene,
+                **_where(s.variant),
+                "dna_vaf": s.vaf,
+                "rna_vaf": expression.fraction(s.coding.id, s.vaf),
+            }
+            for s in somatic
+        },
+    }
+
+
 def summary(
     plan: Plan,
     seed: int,
@@ -233,8 +256,11 @@ def summary(
                 "kind": sample.kind,
                 "units": list(sample.units),
                 "secondary_findings": patient.secondary_findings,
-                **germline,
             }
+            if sample.rna:
+                entry["rna"] = rna_summary(plan, sample.name, sample.rna, somatic[patient.id])
+            else:
+                entry |= germline
             if sample.kind == "tumor":
                 entry["purity"] = sample.purity
                 entry["tumor_type"] = patient.tumor_type

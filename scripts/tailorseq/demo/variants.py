@@ -309,9 +309,9 @@ def background_sites(
     avoid: dict[str, list[int]],
     seed: int,
 ) -> list[GermlineSite]:
-    """The random germline background of every contig."""
+    """The random germline background of every contig but the expression contigs."""
     sites = []
-    for contig in plan.contigs:
+    for contig in (c for c in plan.contigs if not c.expression):
         blocked = _blocked(plan, contig, layouts.get(contig.name), avoid.get(contig.name, ()))
         sites += contig_background(plan, reference, contig, blocked, seed)
     return sites
