@@ -72,6 +72,11 @@ def snakemake(
     return result
 
 
+def demo_config() -> dict:
+    """The demo's own config (config/config.yaml), as `make demo` runs it."""
+    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+
+
 def demo_run(workdir: Path, **overrides: object) -> Path:
     """The demo's config with absolute paths, so it runs in any working directory."""
     demo = demo_dir()
@@ -93,6 +98,8 @@ def demo_run(workdir: Path, **overrides: object) -> Path:
             "recommendations": CPIC_FILE.as_uri(),
         },
         "somatic": {"oncotree": str(demo / "oncotree.tsv")},
+        # the demo config's cut-offs for its planted expression (none by default)
+        "rna": {"receptor_thresholds": demo_config()["rna"]["receptor_thresholds"]},
     }
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(settings.get(key), dict):

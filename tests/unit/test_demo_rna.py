@@ -24,7 +24,7 @@ from tailorseq.demo.sequence import revcomp
 from tailorseq.errors import InputError
 
 SEED = 11
-SCALE = 0.3  # of the plan's reads: 45,000 RNA fragments
+SCALE = 0.75  # of the plan's reads: 45,000 RNA fragments
 K = 31
 RNA = "demo3-rna"
 Model = tuple[list[tuple[int, int]], str]  # exon spans in transcript order, strand
@@ -188,7 +188,7 @@ def test_rna_allele_fractions_at_the_planted_loci(
     transcripts: dict[str, str],
 ) -> None:
     """Each somatic SNV is on its RNA fraction of the fragments over it: EGFR-A420V on none
-    though EGFR is expressed there. EGFR and KRAS have 50 fragments over each site with 12 bases
+    though EGFR is expressed there. EGFR and KRAS have 20 fragments over each site with 12 bases
     either side at the plan's full size (here SCALE of that); their read depth is higher."""
     sense = [r2 + "|" + revcomp(r1) for r1, r2 in pairs]  # both mates along the transcript
     truth = json.loads((demo / "expected" / "summary.json").read_text())["samples"][RNA]["rna"]
@@ -203,7 +203,7 @@ def test_rna_allele_fractions_at_the_planted_loci(
         alt_kmer = ref_kmer[:12] + alt + ref_kmer[13:]
         ref, alt = (sum(k in read for read in sense) for k in (ref_kmer, alt_kmer))
         if gene in ("EGFR", "KRAS"):
-            assert ref + alt >= 50 * SCALE, variant_id
+            assert ref + alt >= 20 * SCALE, variant_id
         assert abs(alt / (ref + alt) - site["rna_vaf"]) < 0.1, (variant_id, ref, alt)
         assert alt > 0 if site["rna_vaf"] else alt == 0, variant_id
 
@@ -233,7 +233,7 @@ def test_rna_reads_are_deterministic(plan: Plan) -> None:
     patient = plan.patients[2]
     sample = next(s for s in patient.samples if s.kind == "tumor_rna")
     runs = [
-        simulate_rna(plan, reference, layouts, patient, sample, seed, 0.02)
+        simulate_rna(plan, reference, layouts, patient, sample, seed, 0.05)
         for seed in (SEED, SEED, SEED + 1)
     ]
     assert len(runs[0]) >= 3000 and np.array_equal(runs[0].r1, runs[1].r1)

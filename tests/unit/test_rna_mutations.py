@@ -158,8 +158,16 @@ def test_without_somatic_calls_nothing_is_assessed(bam: Path, tmp_path: Path) ->
     assert result == {
         "assessed": False,
         "mutations": [],
+        "outside_genes": 0,
         "reason": "no somatic calls for this tumour (no tumour/normal pair)",
     }
+
+
+def test_mutations_outside_genes_are_counted_not_examined(bam: Path, tmp_path: Path) -> None:
+    intergenic = Observed(CONTIG, SNV.pos, SNV.ref, SNV.alt, 0.31, [], 40)
+    result = expressed_mutations(bam, tmp_path / "unused.fa", [intergenic, SNV], None, SETTINGS)
+    assert result["outside_genes"] == 1
+    assert [(m["pos"], m["gene"]) for m in result["mutations"]] == [(SNV.pos, "BRCA1")]
 
 
 def test_only_tier_one_and_two_variant_matches_count_as_actionable() -> None:

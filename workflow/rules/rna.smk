@@ -40,6 +40,7 @@ if rna_enabled():
         shell:
             "({params.command}) > {log} 2>&1"
 
+    # The trimmed reads are temporary: fastp's lightest compression keeps them cheap.
     rule rna_trim:
         input:
             fq1=staged_fastq("{pid}", "{uid}", 1),
@@ -65,6 +66,7 @@ if rna_enabled():
         shell:
             "fastp --in1 {input.fq1} --in2 {input.fq2} --out1 {output.r1} --out2 {output.r2}"
             " {params.adapters} --length_required {params.min_length} --thread {threads}"
+            " --compression 1"
             " --json {output.json} --html {output.html}"
             " --report_title {wildcards.pid}.{wildcards.uid} 2> {log}"
 

@@ -1,5 +1,6 @@
-"""The demo's OncoTree subset (`oncotree.tsv`): the demo tumour's branch (lung adenocarcinoma)
-and a haematological branch, rows copied unchanged from OncoTree's tree file
+"""The demo's OncoTree subset (`oncotree.tsv`): the demo tumour's branch (lung adenocarcinoma),
+a breast branch (the RNA's 21-gene profile is defined for breast cancer: tests give the demo
+tumour a breast type) and a haematological branch, rows copied unchanged from OncoTree's tree file
 `trees/tsv/oncotree_2026_05_21.txt` (github.com/cBioPortal/oncotree, commit bbb84053), in its
 column layout, so the offline demo resolves `tumor_type` exactly as a real OncoTree file does.
 """
@@ -29,6 +30,27 @@ NODES = (
         "C3512",
         "Lung",
         "NSCLC",
+    ),
+    ("BREAST", "HotPink", "Breast", "Breast Cancer", "C0006141", "C12971", "Tissue", "TISSUE"),
+    (
+        "BRCA",
+        "HotPink",
+        "Invasive Breast Carcinoma",
+        "Breast Cancer",
+        "C0853879",
+        "C9245",
+        "Breast",
+        "BREAST",
+    ),
+    (
+        "IDC",
+        "HotPink",
+        "Breast Invasive Ductal Carcinoma",
+        "Breast Cancer",
+        "C1134719",
+        "C4194",
+        "Breast",
+        "BRCA",
     ),
     (
         "HEMATOPOIETIC",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tailorseq.report.methods import (
 from tailorseq.report.pgx_section import pgx_section
 from tailorseq.report.plain import patient_summary
 from tailorseq.report.qc import Thresholds, qc_section
+from tailorseq.report.rna_section import tumour_rna
 from tailorseq.report.summary import summary_section
 from tailorseq.somatic.alterations import fusion_status
 
@@ -150,6 +152,10 @@ def tumour_section(samples: list[SampleFiles], tumours: list[TumourFiles]) -> di
             "normal": tumour.normal,
             "tumor_type": sample.tumor_type if sample else None,
             "purity": sample.purity if sample else None,
+            "rna": tumour_rna(
+                documents.load_optional("rna", tumour.rna),
+                partial(hgvs_names, tumour.names),
+            ),
         }
         if document is None:
             pairs.append(
@@ -335,6 +341,7 @@ def assemble(
 ) -> dict[str, Any]:
     """The report document of one patient."""
     germline = germline_sample(samples)
+    dna = [s for s in samples if s.kind != "tumor_rna"]  # RNA's QC is in its pair's RNA part
     report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "header": {
@@ -356,14 +363,14 @@ def assemble(
             "reference_build": settings.reference.get("build"),
             "use_statement": settings.use_statement,
         },
-        "qc": qc_section(samples, tumours, settings),
+        "qc": qc_section(dna, tumours, settings),
         "pharmacogenomics": pgx_section(
             germline.name if germline else None, germline.pgx if germline else None
         ),
         "hereditary": hereditary_section(germline),
         "tumour": tumour_section(samples, tumours),
     }
-    report["coverage"] = coverage_section(samples, report["tumour"], settings)
+    report["coverage"] = coverage_section(dna, report["tumour"], settings)
     report["summary"] = summary_section(report)
     report["methods"] = methods_section(germline, tumour_knowledge(tumours), settings)
     report["limitations"] = limitations(report)

@@ -188,14 +188,17 @@ def expressed_mutations(
     actionable: dict[str, Any] | None,
     settings: RnaSettings,
 ) -> dict[str, Any]:
-    """Every PASS somatic mutation's RNA support and status (None: no somatic calls)."""
+    """The RNA support and status of every PASS somatic mutation in a gene (one that the
+    consequence annotation places in a gene: elsewhere no transcript is expected); None: no
+    somatic calls. `outside_genes` counts the PASS mutations not examined for that reason."""
     if variants is None:
-        return {"assessed": False, "mutations": [],
+        return {"assessed": False, "mutations": [], "outside_genes": 0,
                 "reason": "no somatic calls for this tumour (no tumour/normal pair)"}  # fmt: skip
     tiers = actionable_tiers(actionable)
+    in_genes = [variant for variant in variants if gene_change(variant)[0]]
     rows = []
     with pysam.AlignmentFile(str(bam_path), reference_filename=str(reference)) as bam:
-        for variant in variants:
+        for variant in in_genes:
             support, why_not = None, "complex allele (not an SNV or an anchored indel)"
             if variant.contig not in bam.references:
                 why_not = f"contig {variant.contig} is not in the RNA alignment"
@@ -203,4 +206,5 @@ def expressed_mutations(
                 support = count_support(bam, variant, settings)
             key = (variant.contig, variant.pos, variant.ref, variant.alt)
             rows.append(mutation_row(variant, support, why_not, settings, tiers.get(key)))
-    return {"assessed": True, "reason": "", "mutations": rows}
+    outside = len(variants) - len(in_genes)
+    return {"assessed": True, "reason": "", "mutations": rows, "outside_genes": outside}
