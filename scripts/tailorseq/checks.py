@@ -42,6 +42,7 @@ from tailorseq.reference import (
     read_contigs,
     standard_name,
 )
+from tailorseq.rna.settings import RnaSettings
 from tailorseq.samples import SampleSheet, Unit
 from tailorseq.scoring.model import model_problems
 from tailorseq.sheets import Problems, parse_sheets
@@ -96,7 +97,7 @@ def inspect_run(
     _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
-    findings.problems += _rna_without_gene_models(findings)
+    findings.problems += _rna_problems(findings)
     findings.problems += tumour_type_problems(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
     )
@@ -217,9 +218,16 @@ def _check_targets(findings: Findings, workdir: Path) -> None:
             findings.problems += bed_problems(bed, findings.contigs)
 
 
-def _rna_without_gene_models(findings: Findings) -> list[InputError]:
-    """tumor_rna samples need the build's gene models: salmon's transcripts come from them."""
-    if not findings.config["rna"]["enabled"] or findings.config["reference"]["gff3"]:
+def _rna_problems(findings: Findings) -> list[InputError]:
+    """tumor_rna samples need the build's gene models (salmon's transcripts come from them)
+    and receptor cut-offs whose equivocal band lies below the high one."""
+    if not findings.config["rna"]["enabled"] or not findings.sheet.rna_samples():
+        return []
+    try:
+        RnaSettings.from_config(findings.config["rna"])
+    except InputError as error:
+        return [error]
+    if findings.config["reference"]["gff3"]:
         return []
     return [
         InputError(

@@ -389,6 +389,11 @@ def test_tumour_rna_without_gene_models_is_refused(project: Project) -> None:
     assert "set reference.gff3" in problem and "rna.enabled: false" in problem
     project.config["rna"] = {"enabled": False}
     assert project.problems() == []
+    band = {"high_at": 1, "equivocal_at": 2, "source": "lab validation 2026"}
+    project.config["rna"] = {"receptor_thresholds": {"ERBB2": band}}
+    project.config["reference"]["gff3"] = "ref/genes.gff3"
+    (problem,) = [p for p in project.problems() if "equivocal_at" in p]
+    assert "ERBB2: equivocal_at 2 is not below high_at 1" in problem
 
 
 def test_rna_tools_are_required_only_with_tumour_rna() -> None:
