@@ -125,6 +125,8 @@ def test_the_report_shows_the_rna_as_research_use(demo_results) -> None:
     html = (demo_results / f"results/{PATIENT}/{PATIENT}.report.html").read_text()
     assert "Tumour RNA" in html and "research use; not Oncotype DX" in html
     assert "recurrence score" not in html.lower()
+    tumour_text = next(p for p in report["patient_summary"] if p["topic"] == "tumour")
+    assert any("research measurements" in text for text in tumour_text["paragraphs"])
     other = json.loads((demo_results / "results/patient1/patient1.report.json").read_text())
     assert other["tumour"]["present"] is False
 

@@ -26,6 +26,7 @@ from test_rna_mutations import CONTIG, REF, SNV, snv_reads
 
 from tailorseq import documents
 from tailorseq.defaults import config_defaults
+from tailorseq.report.plain import RNA_SENTENCE, tumour_paragraphs
 from tailorseq.rna.settings import RnaSettings
 from tailorseq.rna.summary import RnaInputs, summarise, write_outputs
 
@@ -164,3 +165,18 @@ def write_document(files: dict[str, Path], tmp_path: Path) -> Path:
     table, document = summarise(given, "t", "p", "IDC", RnaSettings.from_config(section))
     write_outputs(table, document, tmp_path / "e.tsv", tmp_path / "rna.json")
     return tmp_path / "rna.json"
+
+
+def test_the_plain_language_text_calls_the_rna_research_only_when_there_is_rna() -> None:
+    pair = {
+        "assessed": True,
+        "mutations": [{"gene": "EGFR"}],
+        "tmb": {},
+        "msi": {},
+        "actionable": {"assessed": False, "variants": []},
+        "rna": {"assessed": False, "statement": "No tumour RNA was sequenced"},
+    }
+    without = tumour_paragraphs({"present": True, "pairs": [pair]})
+    with_rna = tumour_paragraphs({"present": True, "pairs": [pair | {"rna": {"assessed": True}}]})
+    assert RNA_SENTENCE not in without
+    assert with_rna[1] == RNA_SENTENCE and "not tests to base treatment on" in RNA_SENTENCE

@@ -183,6 +183,13 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
     return paragraphs
 
 
+RNA_SENTENCE = (
+    "The tumour's RNA (which genes are switched on, and how strongly) was also measured. These"
+    " are research measurements: they are not tests to base treatment on, and your doctor will"
+    " not use them to decide your treatment."
+)
+
+
 def tumour_paragraphs(tumour: dict[str, Any]) -> list[str]:
     if not tumour["present"]:
         return ["No tumour sample was tested."]
@@ -200,6 +207,8 @@ def tumour_paragraphs(tumour: dict[str, Any]) -> list[str]:
         paragraphs.append(text)
         if pair["actionable"]["assessed"] and pair["actionable"]["variants"]:
             paragraphs.append("Some of these changes are linked to specific cancer medicines.")
+        if pair.get("rna", {}).get("assessed"):
+            paragraphs.append(RNA_SENTENCE)
     paragraphs.append(
         "Your cancer doctor will explain whether these results change your treatment options."
     )
