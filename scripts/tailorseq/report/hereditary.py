@@ -145,6 +145,7 @@ def _finding(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "gene": item["gene"],
         "variant": f"{item['contig']}:{item['pos']} {item['ref']}>{item['alt']}",
+        **{key: item[key] for key in ("contig", "pos", "ref", "alt")},
         "hgvsc": _part(item, "consequence", "hgvsc"),
         "hgvsp": _part(item, "consequence", "hgvsp"),
         "transcript": _part(item, "consequence", "transcript"),
