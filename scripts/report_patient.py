@@ -1,5 +1,6 @@
 """A patient's report: the JSON document (resources/report.schema.json) assembled from the
-outputs of the patient's samples, and its self-contained HTML rendering.
+outputs of the patient's samples, its self-contained HTML rendering, and its exports beside it
+(an HL7 FHIR R4 Genomics Reporting Bundle and a GA4GH Phenopacket v2: tailorseq.export).
 
 As a command: `--sample NAME KIND` for each sample, then its files with `--file NAME ROLE PATH`
 (roles: stats, mosdepth, pgx, findings, gene_regions, gene_thresholds), and
@@ -12,6 +13,8 @@ from pathlib import Path
 import pysam
 
 from tailorseq.defaults import config_defaults
+from tailorseq.export.fhir import write_fhir
+from tailorseq.export.phenopacket import write_phenopacket
 from tailorseq.files import stderr_to, write_atomic
 from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import read_choices, read_models
@@ -63,12 +66,16 @@ def write_report(
     settings: Settings,
     out_json: Path,
     out_html: Path,
+    out_fhir: Path,
+    out_phenopacket: Path,
 ) -> dict:
-    """Assemble, write the JSON, render the HTML."""
+    """Assemble, write the JSON, render the HTML, write the FHIR and Phenopacket exports."""
     document = assemble(patient, pseudonym, samples, tumours, settings)
     write_atomic(out_json, json.dumps(document, indent=2) + "\n")
     plots = {t.tumor: t.cnv_plot.read_bytes() for t in tumours if t.cnv_plot is not None}
     write_html(document, out_html, images=plots)
+    write_fhir(document, out_fhir)
+    write_phenopacket(document, out_phenopacket)
     return document
 
 
@@ -131,6 +138,8 @@ if __name__ == "__main__":
                 settings_from(dict(rule.params.options), rule.config),
                 Path(rule.output.json),
                 Path(rule.output.html),
+                Path(rule.output.fhir),
+                Path(rule.output.phenopacket),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -160,6 +169,10 @@ if __name__ == "__main__":
         parser.add_argument("--build", help="reference build")
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--html", type=Path, required=True)
+        parser.add_argument("--fhir", type=Path, required=True, help="FHIR R4 Bundle (JSON)")
+        parser.add_argument(
+            "--phenopacket", type=Path, required=True, help="GA4GH Phenopacket v2 (JSON)"
+        )
         args = parser.parse_args()
         entries = {
             name: {"name": name, "kind": kind, "consent": name in args.consent, "files": {}}
@@ -187,4 +200,6 @@ if __name__ == "__main__":
             settings_from(options, None),
             args.json,
             args.html,
+            args.fhir,
+            args.phenopacket,
         )

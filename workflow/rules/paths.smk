@@ -249,6 +249,18 @@ def patient_report_file(patient: str, ext: str) -> str:
     return f"results/{patient}/{patient}.report.{ext}"
 
 
+def patient_export_file(patient: str, kind: str) -> str:
+    """A patient's export of the report (kind fhir or phenopacket), JSON."""
+    return f"results/{patient}/{patient}.{kind}.json"
+
+
+def patient_report_files(patient: str) -> list[str]:
+    """Everything the report step writes for a patient: the report and its exports."""
+    return [patient_report_file(patient, ext) for ext in ("json", "html")] + [
+        patient_export_file(patient, kind) for kind in ("fhir", "phenopacket")
+    ]
+
+
 def unit_content(pid: str, uid: str) -> str:
     """A unit's content-identity file (checksums of its files): staging depends on it, so a
     corrected delivery with an old time stamp still reruns what depends on the unit."""

@@ -136,6 +136,8 @@ rule patient_report:
             category="Patient reports",
             labels={"patient": "{patient}", "file": "report"},
         ),
+        fhir=patient_export_file("{patient}", "fhir"),
+        phenopacket=patient_export_file("{patient}", "phenopacket"),
     log:
         "logs/patient_report/{patient}.log",
     wildcard_constraints:

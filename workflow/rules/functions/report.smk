@@ -170,12 +170,8 @@ def report_patterns() -> dict[str, str]:
 
 
 def report_outputs() -> list[str]:
-    """The per-patient reports and the run's provenance manifest."""
-    outputs = [
-        patient_report_file(patient, ext)
-        for patient in patients()
-        for ext in ("json", "html")
-    ]
+    """The per-patient reports with their exports, and the run's provenance manifest."""
+    outputs = [path for patient in patients() for path in patient_report_files(patient)]
     return outputs + ["results/run/provenance.json"]
 
 
@@ -213,11 +209,7 @@ def provenance_outputs() -> list[str]:
     """Final outputs whose checksums the provenance manifest records."""
     return (
         final_outputs()
-        + [
-            patient_report_file(patient, ext)
-            for patient in patients()
-            for ext in ("json", "html")
-        ]
+        + [path for patient in patients() for path in patient_report_files(patient)]
         + somatic_outputs()
     )
 
