@@ -12,12 +12,11 @@ import pytest
 from export_helpers import BRCA1, DOCUMENT, HFE, IDENTIFIER, PRIVATE, document, no_consent
 from fhir.resources.R4B.bundle import Bundle
 
+from fhir_helpers import LOINC, PROFILE, by_gene, codings, component, resources
 from helpers import ROOT
 from tailorseq.export import codes
 from tailorseq.export.fhir import ExportError, bundle, problems, write_fhir
 
-LOINC = "http://loinc.org"
-PROFILE = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/{}|2.0.0"
 LAB = ("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")
 TBD = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes"
 # The IG's required elements of each profile claimed, from Genomics Reporting STU2 (2.0.0),
@@ -49,30 +48,6 @@ def written(tmp_path: Path) -> dict:
     path = tmp_path / f"{IDENTIFIER}.fhir.json"
     write_fhir(document(), path)
     return json.loads(Bundle.model_validate_json(path.read_text()).model_dump_json())
-
-
-def resources(data: dict, profile: str | None = None) -> list[dict]:
-    found = [entry["resource"] for entry in data["entry"]]
-    if profile is None:
-        return found
-    return [r for r in found if PROFILE.format(profile) in r.get("meta", {}).get("profile", [])]
-
-
-def codings(concept: dict) -> set[tuple[str, str]]:
-    return {(c.get("system"), c.get("code")) for c in concept.get("coding", [])}
-
-
-def component(resource: dict, code: str) -> dict | None:
-    """The component with this LOINC code (the first)."""
-    return next(
-        (c for c in resource.get("component", []) if (LOINC, code) in codings(c["code"])), None
-    )
-
-
-def by_gene(data: dict, profile: str) -> dict[str, dict]:
-    """The profile's resources by their gene studied (those with one)."""
-    pairs = ((component(r, "48018-6"), r) for r in resources(data, profile))
-    return {gene["valueCodeableConcept"]["text"]: r for gene, r in pairs if gene}
 
 
 def test_hand_made_parts_follow_the_report_schema() -> None:
@@ -229,6 +204,18 @@ def test_assessed_tmb_has_its_rate(tmp_path: Path) -> None:
     (tmb,) = resources(bundle(doc), "tmb")
     assert tmb["valueQuantity"]["value"] == 12.5
     assert tmb["interpretation"][0]["coding"][0]["code"] == "H"
+
+
+def test_msi_not_assessed_has_no_value_and_an_unknown_status_stops() -> None:
+    doc = document()
+    msi = doc["tumour"]["pairs"][0]["msi"]
+    msi |= {"assessed": False, "status": "not assessed", "reason": "no microsatellite covered"}
+    (observation,) = resources(bundle(doc), "msi")
+    assert "valueCodeableConcept" not in observation
+    assert observation["dataAbsentReason"]["text"] == "MSI not assessed: no microsatellite covered"
+    msi |= {"assessed": True, "status": "MSI-low"}
+    with pytest.raises(ExportError, match="MSI-low"):
+        bundle(doc)
 
 
 def test_genes_not_assessed_are_stated(written: dict) -> None:

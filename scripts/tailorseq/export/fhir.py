@@ -97,10 +97,12 @@ def tmb_observation(collection: Collection, key: str, tmb: dict[str, Any]) -> Js
 def msi_observation(collection: Collection, key: str, msi: dict[str, Any]) -> Json:
     """The pair's `msi` Observation: MSI-H or Stable (LOINC LL3994-2) with the method, score and
     cut-off, or dataAbsentReason with the reason when not assessed."""
-    answer = codes.MSI_VALUE.get(msi["status"]) if msi["assessed"] else None
-    if answer is None:
-        reason = absent(f"MSI not assessed: {msi.get('reason') or msi['status']}")
+    if not msi["assessed"]:
+        reason = absent(f"MSI not assessed: {msi['reason']}")
         return collection.observation(key, "msi", codes.MSI_CODE, dataAbsentReason=reason)
+    answer = codes.MSI_VALUE.get(msi["status"])
+    if answer is None:
+        raise ExportError(f"MSI status {msi['status']!r} has no LOINC answer (codes.MSI_VALUE)")
     method = (
         f"{msi['method_name']}: score {msi['score']}% (unstable share of"
         f" {msi['sites_used']} microsatellites); MSI-high at >= {msi['cutoff']}%"
