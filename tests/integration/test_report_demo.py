@@ -1,17 +1,23 @@
 """The demo's patient reports, provenance and MultiQC custom content carry the planted results:
 patient1 (demo1) CYP2C19 *2/*17 Intermediate Metabolizer and the BRCA1 frameshift; patient2
 (demo2) no hereditary findings for lack of consent, CYP2C19 *2/*2 Poor Metabolizer with
-clopidogrel; patient3 the tumour/normal pair with EGFR L858R and KRAS G12C."""
+clopidogrel; patient3 the tumour/normal pair with EGFR L858R and KRAS G12C. Their FHIR and
+Phenopacket exports carry the same findings under the report's identifier."""
 
 import json
 import re
 from pathlib import Path
 
 import jsonschema
+import phenopackets as pp
 import pysam
 import pytest
+from fhir.resources.R4B.bundle import Bundle
+from google.protobuf import json_format
 
+from fhir_helpers import by_gene, component, resources, value_code
 from helpers import ROOT
+from tailorseq.export.fhir import problems
 
 pytestmark = pytest.mark.integration
 
@@ -225,3 +231,74 @@ def test_multiqc_custom_content(demo_results: Path) -> None:
     assert by_sample["demo1"][4] == "3" and by_sample["demo2"][4] == "NA"
     page = (demo_results / "results/run/multiqc.html").read_text()
     assert "Pharmacogenomics and findings" in page
+
+
+def fhir(workdir: Path, patient: str) -> dict:
+    """The patient's FHIR export, loaded back with fhir.resources."""
+    text = (workdir / "results" / patient / f"{patient}.fhir.json").read_text()
+    return json.loads(Bundle.model_validate_json(text).model_dump_json())
+
+
+def phenopacket(workdir: Path, patient: str) -> pp.Phenopacket:
+    text = (workdir / "results" / patient / f"{patient}.phenopacket.json").read_text()
+    return json_format.Parse(text, pp.Phenopacket())
+
+
+@pytest.mark.parametrize("patient", PATIENTS)
+def test_exports_carry_only_the_identifier(demo_results: Path, patient: str) -> None:
+    bundle, packet = fhir(demo_results, patient), phenopacket(demo_results, patient)
+    assert problems(bundle) == []
+    patient_resource = resources(bundle)[0]
+    assert [i["value"] for i in patient_resource["identifier"]] == [patient]
+    assert packet.subject.id == patient and packet.meta_data.phenopacket_schema_version == "2.0"
+    header = report(demo_results, patient)["header"]
+    private = [header["patient_pseudonym"], *(s["sample"] for s in header["samples"])]
+    for text in (json.dumps(bundle), json_format.MessageToJson(packet)):
+        assert not [name for name in private if name in text]
+
+
+def test_patient1_findings_in_both_exports(demo_results: Path) -> None:
+    variants = by_gene(fhir(demo_results, "patient1"), "variant")
+    expected = {  # gene: HGVS c., HGVS p., LOINC allelic state, GENO allelic state
+        "BRCA1": ("c.68_69del", "p.Glu23ValfsTer17", "LA6706-1", "GENO:0000135"),
+        "HFE": ("c.845G>A", "p.Cys282Tyr", "LA6705-3", "GENO:0000136"),
+        "TTR": ("c.424G>A", "p.Val142Ile", "LA6706-1", "GENO:0000135"),
+    }
+    assert {
+        gene: (value_code(v, "48004-6"), value_code(v, "48005-3"), value_code(v, "53034-5"))
+        for gene, v in variants.items()
+    } == {gene: values[:3] for gene, values in expected.items()}
+    assert {value_code(v, "48002-0") for v in variants.values()} == {"LA6683-2"}  # germline
+    packet = phenopacket(demo_results, "patient1")
+    described = [
+        g.variant_interpretation.variation_descriptor
+        for i in packet.interpretations
+        for g in i.diagnosis.genomic_interpretations
+    ]
+    assert {
+        d.gene_context.symbol: (*(e.value for e in d.expressions), d.allelic_state.id)
+        for d in described
+    } == {gene: (c, p, geno) for gene, (c, p, _, geno) in expected.items()}
+    assert {d.vcf_record.genome_assembly for d in described} == {"demo"}
+
+
+def test_patient2_exports_without_consent(demo_results: Path) -> None:
+    packet = phenopacket(demo_results, "patient2")
+    assert not packet.interpretations
+    assert "did not consent" in packet.meta_data.external_references[0].description
+    assert not by_gene(fhir(demo_results, "patient2"), "variant")
+
+
+def test_patient3_somatic_results_in_fhir(demo_results: Path) -> None:
+    bundle = fhir(demo_results, "patient3")
+    somatic = {
+        (component(v, "48018-6")["valueCodeableConcept"]["text"], value_code(v, "48005-3"))
+        for v in resources(bundle, "variant")
+        if value_code(v, "48002-0") == "LA6684-0"
+    }
+    assert {("EGFR", "p.Leu858Arg"), ("KRAS", "p.Gly12Cys")} <= somatic
+    (msi,) = resources(bundle, "msi")
+    assert msi["valueCodeableConcept"]["coding"][0]["code"] == "LA26203-2"  # MSI-H
+    (tmb,) = resources(bundle, "tmb")
+    assert "valueQuantity" not in tmb
+    assert tmb["dataAbsentReason"]["text"].startswith("TMB not assessed")

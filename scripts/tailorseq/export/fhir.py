@@ -36,8 +36,7 @@ from tailorseq.export.fhir_variants import (
 from tailorseq.files import write_atomic
 from tailorseq.report.pgx_section import untyped_statement
 
-#: Observation.status and DiagnosticReport.status values of FHIR R4 (the library does not check
-#: codes): this export writes only `final`.
+#: The statuses this export writes (fhir.resources does not check codes against value sets).
 STATUSES = ("final",)
 
 
