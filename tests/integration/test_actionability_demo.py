@@ -106,7 +106,7 @@ def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> No
     tier_one = {r["variant"] for r in rows if r["tier"] == "I"}
     assert tier_one == {"L858R", "G12C", "MSI-high", "EML4::ALK"}
     assert document["knowledge"]["curated"]["version"].startswith("4")
-    assert document["knowledge"]["oncotree"]["nodes"] == 6  # the demo's OncoTree subset
+    assert document["knowledge"]["oncotree"]["nodes"] == 9  # the demo's OncoTree subset
 
 
 def test_no_patient_or_sample_name_in_actionability_working_paths(actionable) -> None:

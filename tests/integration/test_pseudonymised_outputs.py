@@ -21,9 +21,9 @@ from tailorseq.pseudonym import patient_pseudonym, pseudonym
 pytestmark = pytest.mark.integration
 
 SECRET = "pseudonymised-outputs-test"
-NORMAL, TUMOR, PATIENT = "demo3-normal", "demo3-tumor", "patient3"
+NORMAL, TUMOR, RNA, PATIENT = "demo3-normal", "demo3-tumor", "demo3-rna", "patient3"
 # every id of the demo's sheet, so that none shows even from outside this run's rows
-IDS = ("demo1", "demo2", NORMAL, TUMOR, "patient1", "patient2", PATIENT)
+IDS = ("demo1", "demo2", NORMAL, TUMOR, RNA, "patient1", "patient2", PATIENT)
 MAPPING = ".tailorseq/pseudonyms.tsv"
 
 
@@ -39,7 +39,9 @@ def patient3_sheets(workdir: Path) -> dict[str, str]:
     for row in units[1:]:
         row[2:4] = [str(demo / row[2]), str(demo / row[3])]
     write_tsv(workdir / "samples.tsv", samples[0], [r for r in samples[1:] if r[1] == PATIENT])
-    write_tsv(workdir / "units.tsv", units[0], [r for r in units[1:] if r[0] in (NORMAL, TUMOR)])
+    write_tsv(
+        workdir / "units.tsv", units[0], [r for r in units[1:] if r[0] in (NORMAL, TUMOR, RNA)]
+    )
     return {"samples": str(workdir / "samples.tsv"), "units": str(workdir / "units.tsv")}
 
 
