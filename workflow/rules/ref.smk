@@ -1,7 +1,9 @@
+import sys
+
 # Index builders record their outputs' checksums (tailorseq.refcache), so that a run can detect
 # a damaged cached index before using it.
 RECORD_CHECKSUMS = (
-    f"{sys.executable} {Path(workflow.basedir).parent / 'scripts/record_checksums.py'}"
+    f"{sys.executable} {workflow.source_path('../../scripts/record_checksums.py')}"
 )
 
 
