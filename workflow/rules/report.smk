@@ -17,6 +17,7 @@ rule multiqc:
         custom=multiqc_custom_content(),
         names=MULTIQC_NAMES,
         sex=sex_cleared_all,
+        config=workflow.source_path("../../config/multiqc.yaml"),
     output:
         html=report(
             "results/run/multiqc.html",
@@ -33,10 +34,8 @@ rule multiqc:
     resources:
         mem_mb=4000,
         runtime=60,
-    params:
-        config=workflow.source_path("../../config/multiqc.yaml"),
     shell:
-        "multiqc --force --no-ai --config {params.config} --replace-names {input.names}"
+        "multiqc --force --no-ai --config {input.config} --replace-names {input.names}"
         " --filename multiqc.html --outdir results/run {input.qc} {input.custom} 2> {log}"
 
 
