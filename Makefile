@@ -45,12 +45,15 @@ tools:
 test-tools:
 	$(call apt_install,chromium pdfinfo dwgsim,$(TEST_APT_PACKAGES),)
 
-$(VENV)/.installed: requirements.txt Makefile
+$(VENV)/.installed: requirements.txt pyproject.toml Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	# pypgx only for its knowledge tables (read as files, never imported): not its heavy deps.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps pypgx==0.27.0
-	echo "$(CURDIR)/scripts" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tailorseq.pth"
+	# The package, editable (this checkout's scripts/tailorseq, and the `tailorseq` command); its
+	# dependencies are pinned above. Older setups wrote a tailorseq.pth by hand: removed.
+	rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/tailorseq.pth"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 $(DEMO): $(VENV)/.installed $(wildcard scripts/tailorseq/demo/*.py) resources/demo_plan.yaml

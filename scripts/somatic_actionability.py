@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tailorseq.files import optional_path, stderr_to
 from tailorseq.somatic.actionability import KnowledgeFiles, actionability, write_outputs
+from tailorseq.somatic.curated import CURATED_TABLE
 
 
 def run(
@@ -51,11 +52,7 @@ if __name__ == "__main__":
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--vcf", type=Path, required=True, help="annotated somatic VCF")
         parser.add_argument("--biomarkers", type=Path, required=True, help="biomarkers JSON")
-        parser.add_argument(
-            "--curated",
-            type=Path,
-            default=Path(__file__).resolve().parent.parent / "resources/actionable_variants.tsv",
-        )
+        parser.add_argument("--curated", type=Path, default=CURATED_TABLE)
         parser.add_argument("--build", required=True, help="genome build (GRCh38, demo...)")
         parser.add_argument("--tumor-type", help="OncoTree code or name, e.g. LUAD")
         parser.add_argument("--oncotree", type=Path, help="OncoTree tree file (TSV or API JSON)")

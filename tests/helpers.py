@@ -50,13 +50,19 @@ def run_config(workdir: Path, **settings: object) -> Path:
 
 
 def snakemake(
-    workdir: Path, configfile: Path, *args: str, check: bool = True, env: dict | None = None
+    workdir: Path,
+    configfile: Path,
+    *args: str,
+    check: bool = True,
+    env: dict | None = None,
+    snakefile: Path = ROOT / "workflow" / "Snakefile",
 ):
-    """Run the pipeline's Snakefile in `workdir`; returns the completed process."""
+    """Run the pipeline's Snakefile (or another, e.g. one using it as a module) in `workdir`;
+    returns the completed process."""
     command = [
         str(SNAKEMAKE),
         "--snakefile",
-        str(ROOT / "workflow" / "Snakefile"),
+        str(snakefile),
         "--directory",
         str(workdir),
         "--configfile",

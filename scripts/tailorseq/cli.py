@@ -1,10 +1,16 @@
-"""Command line: `python -m tailorseq <command>`; each command is a thin call into the package."""
+"""Command line: `tailorseq <command>` (or `python -m tailorseq`); each command is a thin call
+into the package."""
 
 import argparse
+import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+from tailorseq import __version__
 from tailorseq.errors import TailorseqError
+from tailorseq.locations import SNAKEFILE
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -64,9 +70,86 @@ def _pgx_genotype(args: argparse.Namespace) -> None:
     print(f"{len(calls)} positions, {sum(c.gt == './.' for c in calls)} no-calls -> {args.out}")
 
 
+def snakemake_command(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    """The Snakemake command line of `tailorseq run`: the workflow, config and cores (all, unless
+    a --profile brings its own), the software deployment method, then every further argument."""
+    command = [sys.executable, "-m", "snakemake", "--snakefile", args.snakefile]
+    command += ["--configfile", args.configfile]
+    if args.cores or not any(arg.startswith("--profile") for arg in extra):
+        command += ["--cores", args.cores or "all"]
+    if args.sdm:
+        command += ["--sdm", *args.sdm]
+    return command + extra
+
+
+def _run(args: argparse.Namespace, extra: list[str]) -> int:
+    if importlib.util.find_spec("snakemake") is None:
+        raise TailorseqError(
+            "tailorseq run needs Snakemake where tailorseq is installed. Fix: pip install "
+            "'tailorseq[workflow]' (or snakemake>=9)"
+        )
+    # The Python tools of the rules (multiqc, cnvkit.py, whatshap) sit beside this interpreter.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    command = snakemake_command(args, extra)
+    return subprocess.run(command, env={**os.environ, "PATH": path}, check=False).returncode
+
+
+def _mapping_file(args: argparse.Namespace) -> Path:
+    """--mapping, else the run config's privacy.mapping (or its default) under --directory."""
+    from tailorseq.config import CONFIG, fill_defaults, load_schema, read_configfile
+
+    if args.mapping:
+        return Path(args.mapping)
+    config = read_configfile(Path(args.configfile)) if args.configfile else {}
+    fill_defaults(config, load_schema(CONFIG))
+    return Path(args.directory) / config["privacy"]["mapping"]
+
+
+def _whois(args: argparse.Namespace) -> None:
+    from tailorseq.pseudonym import identify
+
+    kind, name = identify(_mapping_file(args), args.pseudonym)
+    print(f"{args.pseudonym}\t{kind}\t{name}")
+
+
+def _add_run(commands: argparse._SubParsersAction) -> None:
+    """`tailorseq run`: Snakemake on this package's workflow, unknown arguments passed on."""
+    # No abbreviations: Snakemake's --config is not this parser's --configfile.
+    run = commands.add_parser(
+        "run",
+        allow_abbrev=False,
+        help="run the pipeline (Snakemake on the workflow this package carries); other "
+        "arguments go to snakemake as given, e.g. --dry-run, --profile, targets",
+    )
+    run.add_argument("--configfile", default="config/config.yaml", help="the run's config YAML")
+    run.add_argument("--cores", help="cores to use (default: all, or the --profile's)")
+    run.add_argument(
+        "--sdm",
+        action="append",
+        choices=["conda", "apptainer", "env-modules"],
+        help="software deployment method, repeatable (default: the tools on PATH)",
+    )
+    run.add_argument("--snakefile", default=str(SNAKEFILE), help="the workflow's Snakefile")
+    run.set_defaults(func=_run, passes_extra=True)
+
+
+def _add_whois(commands: argparse._SubParsersAction) -> None:
+    """`tailorseq whois`: the lab id behind a pseudonym."""
+    whois = commands.add_parser(
+        "whois",
+        help="the sample or patient a pseudonym stands for, from the lab's owner-only mapping",
+    )
+    whois.add_argument("pseudonym", help="a sample's (s...) or patient's (p...) pseudonym")
+    whois.add_argument("--mapping", help="the mapping file (default: the config's)")
+    whois.add_argument("--configfile", help="the run's config YAML, for privacy.mapping")
+    whois.add_argument("--directory", default=".", help="working directory of the run")
+    whois.set_defaults(func=_whois)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with one subcommand per capability."""
     parser = argparse.ArgumentParser(prog="tailorseq", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"tailorseq {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="run every pre-compute check of a run's config")
@@ -146,15 +229,22 @@ def build_parser() -> argparse.ArgumentParser:
     genotype.add_argument("--min-depth", type=int, default=8)
     genotype.add_argument("--min-gq", type=int, default=20)
     genotype.set_defaults(func=_pgx_genotype)
+    _add_run(commands)
+    _add_whois(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a domain error becomes one message on stderr and exit status 1."""
-    args = build_parser().parse_args(argv)
+    """Run one command; a domain error becomes one message on stderr and exit status 1. Only
+    `run` takes arguments it does not know (for Snakemake)."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    passes_extra = getattr(args, "passes_extra", False)
+    if extra and not passes_extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        args.func(args)
+        status = args.func(args, extra) if passes_extra else args.func(args)
     except TailorseqError as error:
         print(f"tailorseq: error: {error}", file=sys.stderr)
         return 1
-    return 0
+    return status or 0

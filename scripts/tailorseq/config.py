@@ -18,8 +18,8 @@ from referencing import Registry, Resource
 
 from tailorseq.errors import InputError
 from tailorseq.files import unreadable
+from tailorseq.locations import SCHEMAS
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 CONFIG = "config"
 
 
@@ -29,7 +29,7 @@ CONFIG = "config"
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """`workflow/schemas/<name>.schema.yaml`, its `$id` set to its file URI (as Snakemake does)."""
-    path = SCHEMA_DIR / f"{name}.schema.yaml"
+    path = SCHEMAS / f"{name}.schema.yaml"
     schema = yaml.safe_load(path.read_text())
     schema["$id"] = path.as_uri()
     return schema
@@ -45,10 +45,10 @@ def _retrieve(uri: str) -> Resource:
 
 @functools.cache
 def _registry() -> Registry:
-    """Every schema of SCHEMA_DIR under its URI, crawled once: a `$ref` is then a lookup, where
+    """Every schema of SCHEMAS under its URI, crawled once: a `$ref` is then a lookup, where
     an uncrawled registry crawls again at every reference (half the time of checking a sheet)."""
     schemas = [load_schema(path.name.removesuffix(".schema.yaml"))
-               for path in sorted(SCHEMA_DIR.glob("*.schema.yaml"))]  # fmt: skip
+               for path in sorted(SCHEMAS.glob("*.schema.yaml"))]  # fmt: skip
     resources = [(schema["$id"], Resource.from_contents(schema)) for schema in schemas]
     return Registry(retrieve=_retrieve).with_resources(resources).crawl()
 

@@ -28,8 +28,8 @@ from typing import Any
 import jsonschema
 
 from tailorseq.files import write_atomic
+from tailorseq.locations import RESOURCES
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 #: The current id of each kind: a writer stamps it, a reader accepts only it.
 IDS = {
     "findings": "tailorseq-findings/3",

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tailorseq.errors import InputError
+from tailorseq.locations import RESOURCES
 
-GENE_LIST = Path(__file__).resolve().parents[2] / "resources" / "acmg_sf_genes.tsv"
+GENE_LIST = RESOURCES / "acmg_sf_genes.tsv"
 INHERITANCE = ("AD", "AR", "XL")
 
 

@@ -8,10 +8,11 @@ import io
 import os
 import re
 import secrets
+import stat
 from dataclasses import replace
 from pathlib import Path
 
-from tailorseq.errors import TailorseqError
+from tailorseq.errors import InputError, TailorseqError
 from tailorseq.files import write_atomic
 from tailorseq.samples import SampleSheet
 
@@ -130,3 +131,28 @@ def replace_ids(text: str, names: dict[str, str]) -> str:
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])")
     return pattern.sub(lambda match: names[match.group(0)], text)
+
+
+def identify(path: Path, name: str) -> tuple[str, str]:
+    """(kind, id) that a pseudonym stands for in the lab's mapping file. The file must be
+    owner-only: one that others can read has leaked the mapping, and one they can write may lie.
+    """
+    if not path.is_file():
+        raise InputError(
+            str(path), "no such mapping file", "give the run's privacy.mapping (--mapping)"
+        )
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise InputError(
+            str(path),
+            f"is open to others (mode {mode:o}): the mapping of pseudonyms to ids is the lab's",
+            f"check who has read it, then `chmod 600 {path}`",
+        )
+    for row in read_mapping(path):
+        if row[0] == name:
+            return row[1], row[2]
+    raise InputError(
+        str(path),
+        f"{name} is not a pseudonym of this mapping",
+        "check the pseudonym, and that the mapping is that of the run (its lab secret)",
+    )

@@ -17,8 +17,9 @@ from urllib.parse import urlparse
 import pysam
 
 from tailorseq.errors import InputError
+from tailorseq.locations import RESOURCES
 
-BUILDS_TSV = Path(__file__).resolve().parents[2] / "resources" / "genome_builds.tsv"
+BUILDS_TSV = RESOURCES / "genome_builds.tsv"
 STANDARD_CONTIGS = frozenset([*map(str, range(1, 23)), "X", "Y", "MT"])
 BLOCK = 4 << 20
 SHOWN = 3  # contigs named in one message before "and N more"

@@ -9,8 +9,8 @@ from preflight_helpers import Project, write_tsv
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from tailorseq.config import SCHEMA_DIR
 from tailorseq.errors import InputError
+from tailorseq.locations import SCHEMAS
 from tailorseq.sheets import Problems, load_sheets
 
 
@@ -332,7 +332,7 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
         "reference": {"build": "demo", "fasta": "g.fa"},
         "calling": {"joint": True},
     }
-    validate(config, str(SCHEMA_DIR / "config.schema.yaml"))
+    validate(config, str(SCHEMAS / "config.schema.yaml"))
     assert config["calling"] == {
         "joint": True,
         "scatter": 0,
@@ -347,10 +347,10 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
     }
     assert config["reference"]["sha256"] == ""
     units = pd.read_csv(project.units_tsv, sep="\t", dtype=str)
-    validate(units, str(SCHEMA_DIR / "units.schema.yaml"))
+    validate(units, str(SCHEMAS / "units.schema.yaml"))
     units.loc[0, "bam"] = "x.bam"
     with pytest.raises(WorkflowError):
-        validate(units, str(SCHEMA_DIR / "units.schema.yaml"))
+        validate(units, str(SCHEMAS / "units.schema.yaml"))
 
 
 def test_every_schema_property_is_described() -> None:
@@ -360,7 +360,7 @@ def test_every_schema_property_is_described() -> None:
         found = list(schema.get("properties", {}).items())
         return found + [item for _, sub in found for item in properties(sub)]
 
-    for path in SCHEMA_DIR.glob("*.schema.yaml"):
+    for path in SCHEMAS.glob("*.schema.yaml"):
         schema = yaml.safe_load(path.read_text())
         assert schema["additionalProperties"] is False
         for name, sub in properties(schema):

@@ -1,8 +1,13 @@
+import sys
+
+from tailorseq.locations import ROOT
+
 # Index builders record their outputs' checksums (tailorseq.refcache), so that a run can detect
-# a damaged cached index before using it.
-RECORD_CHECKSUMS = (
-    f"{sys.executable} {Path(workflow.basedir).parent / 'scripts/record_checksums.py'}"
-)
+# a damaged cached index before using it. The script is the installed package's copy (the
+# checkout's, or the wheel's): a params value must not change between runs, as a
+# workflow.source_path() does (Snakemake's runtime cache of a module's files is a new folder each
+# run), or every run would rebuild the indexes.
+RECORD_CHECKSUMS = f"{sys.executable} {ROOT / 'scripts' / 'record_checksums.py'}"
 
 
 if REF_IS_URL:

@@ -17,6 +17,7 @@ rule multiqc:
         custom=multiqc_custom_content(),
         names=MULTIQC_NAMES,
         sex=sex_cleared_all,
+        config=workflow.source_path("../../config/multiqc.yaml"),
     output:
         html=report(
             "results/run/multiqc.html",
@@ -33,10 +34,8 @@ rule multiqc:
     resources:
         mem_mb=4000,
         runtime=60,
-    params:
-        config=f"{workflow.basedir}/../config/multiqc.yaml",
     shell:
-        "multiqc --force --no-ai --config {params.config} --replace-names {input.names}"
+        "multiqc --force --no-ai --config {input.config} --replace-names {input.names}"
         " --filename multiqc.html --outdir results/run {input.qc} {input.custom} 2> {log}"
 
 
@@ -126,8 +125,7 @@ if gene_coverage_enabled():
 rule patient_report:
     input:
         report_inputs,
-        templates=f"{workflow.basedir}/../resources/templates/report.html.j2",
-        css=f"{workflow.basedir}/../resources/templates/report.css",
+        templates=REPORT_TEMPLATES,
     output:
         json=patient_report_file("{patient}", "json"),
         html=report(

@@ -8,8 +8,9 @@ import yaml
 
 from tailorseq.demo.plan import CodingVariant, Microsatellites, Patient, Plan, parse_plan
 from tailorseq.errors import InputError
+from tailorseq.locations import RESOURCES
 
-DEFAULT_PLAN = Path(__file__).resolve().parents[3] / "resources" / "demo_plan.yaml"
+DEFAULT_PLAN = RESOURCES / "demo_plan.yaml"
 GENOTYPE = re.compile(r"^[01]\|[01]$")
 KINDS = ("germline", "normal", "tumor", "tumor_rna")
 SEXES = ("female", "male")

@@ -11,9 +11,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from tailorseq.files import write_atomic
+from tailorseq.locations import RESOURCES
 from tailorseq.report import plots
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "resources" / "templates"
+TEMPLATES = RESOURCES / "templates"
 TEMPLATE = "report.html.j2"
 MISSING = "not available"
 

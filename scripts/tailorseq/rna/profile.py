@@ -26,11 +26,12 @@ import yaml
 from scipy.stats import percentileofscore
 
 from tailorseq.errors import InputError
+from tailorseq.locations import RESOURCES
 from tailorseq.rna.normalise import Reference
 from tailorseq.somatic.actionability import Tumour
 from tailorseq.somatic.oncotree import load_oncotree
 
-DEFINITION = Path(__file__).resolve().parents[3] / "resources" / "breast_21gene.yaml"
+DEFINITION = RESOURCES / "breast_21gene.yaml"
 NOT_REPORTED = (
     "no 0-100 rescaling and no risk group: both are defined on the RT-qPCR assay's scale and"
     " validated for that assay only"

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tailorseq.errors import InputError
+from tailorseq.locations import RESOURCES
 from tailorseq.scoring import features
 
 MANIFEST = "model.json"
@@ -27,7 +28,7 @@ MAX_PHRED = 60
 # the QUAL fallback keeps, since QUAL alone cannot tell the extra candidates from errors.
 CANDIDATE_PRIOR = 0.2
 BCFTOOLS_DEFAULT_PRIOR = 1.1e-3
-BUNDLED = Path(__file__).resolve().parents[3] / "resources" / "germline_score"
+BUNDLED = RESOURCES / "germline_score"
 FIX = (
     "set calling.score_model to a folder written by bench/train_score.py, or leave it empty "
     "for the bundled model; calling.filter: qual switches the model off"

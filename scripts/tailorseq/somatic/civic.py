@@ -16,6 +16,7 @@ can be tier II at most), and the document counts such evidence.
 import re
 from pathlib import Path
 
+from tailorseq.locations import RESOURCES
 from tailorseq.somatic.knowledge import (
     Allele,
     Entry,
@@ -28,7 +29,7 @@ from tailorseq.somatic.knowledge import (
 )
 from tailorseq.somatic.oncotree import parse_indication
 
-DISEASE_MAP = Path(__file__).resolve().parents[3] / "resources" / "civic_oncotree.tsv"
+DISEASE_MAP = RESOURCES / "civic_oncotree.tsv"
 
 # CIViC's ClinicalEvidenceSummaries.tsv (civic-v2 EvidenceItemTsvFormatter). The legacy (v1)
 # file named some of them differently; both are read.

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from tailorseq.files import sha256
+from tailorseq.locations import RESOURCES
 from tailorseq.somatic.knowledge import (
     Allele,
     Entry,
@@ -20,6 +21,8 @@ from tailorseq.somatic.knowledge import (
 )
 from tailorseq.somatic.oncotree import parse_indication
 
+# The bundled table (somatic.actionable_variants replaces it).
+CURATED_TABLE = RESOURCES / "actionable_variants.tsv"
 CURATED_COLUMNS = (
     "id",
     "gene",

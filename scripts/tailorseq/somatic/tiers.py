@@ -20,6 +20,7 @@ OncoKB's and COSMIC's Cancer Gene Census lists are not used: both are licensed.
 from collections.abc import Iterable
 from pathlib import Path
 
+from tailorseq.gene_list import GENE_LIST
 from tailorseq.somatic.knowledge import Entry, protein_key, read_table
 from tailorseq.somatic.tmb import CODING_CONSEQUENCES
 
@@ -35,7 +36,6 @@ TIER_DEFINITIONS = {
 }
 SILENT = {"synonymous", "stop_retained", "start_retained"}
 PROTEIN_ALTERING = CODING_CONSEQUENCES - SILENT
-ACMG_SF = Path(__file__).resolve().parents[3] / "resources" / "acmg_sf_genes.tsv"
 
 
 def amp_tier(evidence_level: str, in_tumour_type: bool) -> tuple[str, str] | None:
@@ -54,7 +54,7 @@ def is_protein_altering(consequence: str) -> bool:
 
 
 def cancer_genes(
-    curated: list[Entry], civic: Iterable[str] = (), acmg_sf: Path = ACMG_SF
+    curated: list[Entry], civic: Iterable[str] = (), acmg_sf: Path = GENE_LIST
 ) -> dict[str, str]:
     """gene -> the list that makes it a cancer gene (first source wins)."""
     genes = {entry.gene: "curated table (FDA labels)" for entry in curated if entry.gene}

@@ -1,14 +1,13 @@
 import hashlib
 
 from tailorseq.reference import is_url
+from tailorseq.somatic.curated import CURATED_TABLE
 
 # Input functions of somatic actionability (rules in actionability.smk).
 # Knowledge: the curated table (resources/actionable_variants.tsv unless configured), OncoTree's
 # tree (somatic.oncotree: tumour types) and, when somatic.civic is set, CIViC's evidence TSV; a
 # URL is downloaded once into the cache with its date and sha256.
-ACTIONABLE_VARIANTS = config["somatic"]["actionable_variants"] or str(
-    Path(workflow.basedir).parent / "resources" / "actionable_variants.tsv"
-)
+ACTIONABLE_VARIANTS = config["somatic"]["actionable_variants"] or str(CURATED_TABLE)
 SOMATIC_KNOWLEDGE = {
     "civic": config["somatic"]["civic"],
     "oncotree": config["somatic"]["oncotree"],

@@ -1,14 +1,13 @@
 import hashlib
 
+from tailorseq.gene_list import GENE_LIST as BUNDLED_GENE_LIST
 from tailorseq.reference import is_url
 
 # Input functions of the annotation stage (rules in annotate.smk): the knowledge (gene models,
 # ClinVar, population AF, CPIC recommendations), prepared and cached per reference and source,
 # and what each sample's germline calls are annotated with.
 ANNOTATION_DIR = f"{config['cache_dir']}/annotation/{REF_ID}"
-GENE_LIST = config["findings"]["gene_list"] or str(
-    Path(workflow.basedir).parent / "resources" / "acmg_sf_genes.tsv"
-)
+GENE_LIST = config["findings"]["gene_list"] or str(BUNDLED_GENE_LIST)
 KNOWLEDGE_SUFFIX = {
     "gff3": ".gff3",
     "clinvar": ".vcf",

@@ -1,8 +1,11 @@
 # Input functions of the report stage: MultiQC, per-patient reports, gene coverage and the run's provenance
 # (rules in report.smk).
 from tailorseq import __version__ as PIPELINE_VERSION
+from tailorseq.report.render import TEMPLATES
 
 REPORT_CONFIG = config.get("report", {})
+# The templates the package renders the patient reports with: a change re-renders them.
+REPORT_TEMPLATES = [str(TEMPLATES / "report.html.j2"), str(TEMPLATES / "report.css")]
 
 
 def patients() -> list[str]:

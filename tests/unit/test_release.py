@@ -1,0 +1,77 @@
+"""Release metadata agrees with itself: one version, the license pyproject.toml names, declared
+dependencies that cover the package's imports and that the pinned environment satisfies, and the
+workflow catalog's usage file."""
+
+import ast
+import re
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+import tailorseq
+
+ROOT = Path(__file__).resolve().parents[2]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+DEPENDENCIES = [Requirement(text) for text in PYPROJECT["project"]["dependencies"]]
+
+
+def imported_modules(folder: Path) -> set[str]:
+    """Top-level names of the modules the Python files under `folder` import, absolute imports
+    only, without the standard library and tailorseq itself."""
+    names = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"tailorseq"}
+
+
+def test_the_version_is_the_package_s_only() -> None:
+    assert "version" not in PYPROJECT["project"] and "version" in PYPROJECT["project"]["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "tailorseq.__version__"
+    }
+
+
+def test_the_changelog_s_latest_release_is_the_version() -> None:
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    assert releases[0] == tailorseq.__version__
+
+
+def test_the_license_is_the_declared_one() -> None:
+    text = (ROOT / "LICENSE").read_text()
+    assert PYPROJECT["project"]["license"] == "MIT" and text.startswith("MIT License")
+    assert "Copyright (c) 2026 the tailorseq developers" in text
+
+
+def test_declared_dependencies_provide_every_import() -> None:
+    declared = {canonicalize_name(requirement.name) for requirement in DEPENDENCIES}
+    providers = metadata.packages_distributions()
+    undeclared = {
+        module
+        for module in imported_modules(ROOT / "scripts")
+        if not {canonicalize_name(name) for name in providers.get(module, [module])} & declared
+    }
+    assert undeclared == set()
+
+
+def test_the_pinned_environment_satisfies_the_declared_dependencies() -> None:
+    lines = (ROOT / "requirements.txt").read_text().split()
+    pins = dict(line.split("==") for line in lines)
+    pinned = {canonicalize_name(name): version for name, version in pins.items()}
+    for requirement in DEPENDENCIES:
+        assert requirement.specifier.contains(pinned[canonicalize_name(requirement.name)])
+
+
+def test_the_catalog_usage_names_deployment_and_report() -> None:
+    usage = yaml.safe_load((ROOT / ".snakemake-workflow-catalog.yml").read_text())["usage"]
+    assert set(usage["mandatory-flags"]) == {"desc", "flags"}
+    assert usage["software-stack-deployment"]["conda"] is True
+    assert usage["report"] is True
