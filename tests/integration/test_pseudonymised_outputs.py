@@ -104,7 +104,10 @@ def test_outputs_carry_the_pseudonyms(pseudonymised: Path) -> None:
     assert bcftools_samples(somatic) == [tumor, normal]
     report = json.loads((results / patient / f"{patient}.report.json").read_text())
     assert report["header"]["patient"] == report["header"]["patient_pseudonym"] == patient
-    assert [s["sample"] for s in report["header"]["samples"]] == [normal, tumor]
+    rna = pid(RNA)
+    assert [s["sample"] for s in report["header"]["samples"]] == [normal, tumor, rna]
+    assert report["tumour"]["pairs"][0]["rna"]["sample"] == rna
+    assert json.loads((results / patient / f"{patient}.rna.json").read_text())["sample"] == rna
     pgx = (results / normal / f"{normal}.pgx.json").read_text()
     assert normal in pgx
     multiqc = (results / "run" / "multiqc.html").read_text()
@@ -120,6 +123,7 @@ def test_mapping_file_is_owner_only_with_every_id(pseudonymised: Path) -> None:
         "pseudonym\tkind\tid",
         f"{pid(NORMAL)}\tsample\t{NORMAL}",
         f"{pid(TUMOR)}\tsample\t{TUMOR}",
+        f"{pid(RNA)}\tsample\t{RNA}",
         f"{patient_pseudonym(PATIENT, SECRET.encode())}\tpatient\t{PATIENT}",
     ]
 
