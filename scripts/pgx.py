@@ -40,6 +40,7 @@ def run_from_snakemake(smk) -> None:
             sex=sex,
             cpic_file=cpic[0] if cpic else None,
             cpic_source=params.recommendations or None,
+            downloads=[json.loads(Path(r).read_text()) for r in smk.input.definition_records],
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

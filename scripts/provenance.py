@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tailorseq.download import read_record
 from tailorseq.files import stderr_to, write_atomic
 from tailorseq.provenance import manifest
 from tailorseq.pseudonym import replace_ids
@@ -24,9 +25,11 @@ def write_provenance(
     out: Path,
     workdir: Path = Path("."),
     renames: dict[str, str] | None = None,
+    downloads: list[Path] | None = None,
 ) -> dict:
     """Build the manifest and write it atomically, with each id of `renames` (lab id ->
-    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths."""
+    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths. `downloads`: the
+    download records (tailorseq.download) of every URL the run read, kept under "downloads"."""
     paths = {key: knowledge.get(key) for key in ("clinvar_summary", "pgx_document", "gene_list")}
     versions = knowledge_versions(
         knowledge.get("reference", {}),
@@ -45,6 +48,7 @@ def write_provenance(
         outputs=[Path(p) for p in outputs],
         started=run_started(workdir, datetime.now(UTC)),
     )
+    document["downloads"] = [read_record(Path(record)) for record in downloads or []]
     text = json.dumps(document, indent=2, default=str)
     write_atomic(out, replace_ids(text, renames or {}) + "\n")
     return document
@@ -64,6 +68,7 @@ if __name__ == "__main__":
                 list(rule.input.outputs),
                 Path(rule.output[0]),
                 renames=dict(rule.params.renames),
+                downloads=list(rule.input.downloads),
             )
     else:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -73,6 +78,7 @@ if __name__ == "__main__":
         parser.add_argument("--clinvar-summary", help="prepared ClinVar's JSON summary")
         parser.add_argument("--pgx-document", help="a sample's .pgx.json")
         parser.add_argument("--gene-list", help="gene-list TSV")
+        parser.add_argument("--downloads", nargs="*", default=[], help="download records (JSON)")
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
         import yaml
@@ -85,4 +91,6 @@ if __name__ == "__main__":
             "pgx_document": args.pgx_document,
             "gene_list": args.gene_list,
         }
-        write_provenance(config, knowledge, args.input, args.output, args.out)
+        write_provenance(
+            config, knowledge, args.input, args.output, args.out, downloads=args.downloads
+        )

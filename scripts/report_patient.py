@@ -13,6 +13,7 @@ from pathlib import Path
 import pysam
 
 from tailorseq.defaults import config_defaults
+from tailorseq.download import read_record
 from tailorseq.export.fhir import write_fhir
 from tailorseq.export.phenopacket import write_phenopacket
 from tailorseq.files import stderr_to, write_atomic
@@ -55,6 +56,8 @@ def settings_from(options: dict, config: dict | None) -> Settings:
         laboratory=report["laboratory"],
         sign_off=dict(report["sign_off"]),
         use_statement=report["use_statement"],
+        downloads=[read_record(Path(path)) for path in options.get("downloads") or []],
+        pgx_unavailable=options.get("pgx_unavailable") or "",
     )
 
 

@@ -28,7 +28,7 @@ from tailorseq.diskspace import (
 from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pair_problem
 from tailorseq.files import sha256, unreadable
-from tailorseq.knowledge_checks import pgx_problems, tumour_type_problems
+from tailorseq.knowledge_checks import pgx_problems, pgx_release_note, tumour_type_problems
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
     bed_problems,
@@ -101,7 +101,12 @@ def inspect_run(
     findings.problems += tumour_type_problems(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label
     )
-    findings.problems += pgx_problems(config["pgx"], sheet, workdir, check_tools=check_tools)
+    findings.problems += pgx_problems(
+        config["pgx"], sheet, workdir, check_tools=check_tools, build=config["reference"]["build"]
+    )
+    note = pgx_release_note(config["pgx"]["definitions"], config["reference"]["build"])
+    if note:
+        findings.notes.append(note)
     findings.problems += model_problems(config["calling"], config["caller"], workdir)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])

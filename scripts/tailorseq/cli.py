@@ -27,13 +27,15 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _pgx(args: argparse.Namespace) -> None:
-    from tailorseq.pgx.panel import definitions_folder
     from tailorseq.pgx.pipeline import run_pgx
+    from tailorseq.pgx.releases import resolve_definitions
 
     genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
+    folder, downloads = resolve_definitions(args.definitions, args.build)
     result = run_pgx(
         Path(args.vcf),
-        definitions_folder(args.definitions, args.build),
+        folder,
+        downloads=downloads,
         out_json=Path(args.out) if args.out else None,
         out_tsv=Path(args.tsv) if args.tsv else None,
         sample=args.sample,
@@ -172,8 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     pgx.add_argument("--vcf", required=True, help="VCF or bgzipped VCF (one sample, or --sample)")
     pgx.add_argument(
         "--definitions",
-        help="PharmCAT-format definitions folder (default: $TAILORSEQ_PGX_DEFINITIONS_<BUILD>, "
-        "then $TAILORSEQ_PGX_DEFINITIONS)",
+        help="PharmCAT-format definitions folder, or a PharmCAT release (pharmcat:<release>"
+        "[@<mirror URL>], resources/pharmcat_releases.tsv) fetched once into $TAILORSEQ_CACHE "
+        "(default ~/.cache/tailorseq) (default: $TAILORSEQ_PGX_DEFINITIONS_<BUILD>, then "
+        "$TAILORSEQ_PGX_DEFINITIONS, then the release pgx.definitions defaults to; GRCh38 only)",
     )
     pgx.add_argument("--build", help="genome build of the VCF (e.g. GRCh38); checked")
     pgx.add_argument("--out", help="JSON output")

@@ -149,10 +149,32 @@ def unknown_key(noun: str, path: list[str], key: str, allowed: list[str]) -> tup
 # ---------------------------------------------------------------- the run's config
 
 
+#: Config keys that may name a URL (tailorseq.download fetches them).
+URL_KEYS = (
+    "reference.fasta",
+    "reference.gff3",
+    "annotation.clinvar",
+    "annotation.population",
+    "pgx.recommendations",
+    "somatic.civic",
+    "somatic.oncotree",
+)
+
+
 def config_problems(config: dict[str, Any]) -> list[InputError]:
-    """Every way the config breaks its schema, each naming the key path."""
+    """Every way the config breaks its schema, each naming the key path; then URLs of a scheme
+    the pipeline does not read (ftp://), naming the key and the fix."""
+    from tailorseq.download import url_problem
+
     found = schema_problems(config, load_schema("config"), "key")
-    return [InputError(CONFIG, problem, fix) for problem, fix in found]
+    problems = [InputError(CONFIG, problem, fix) for problem, fix in found]
+    for key in URL_KEYS:
+        section, name = key.split(".")
+        value = (config.get(section) or {}).get(name)
+        problem = url_problem(key, value) if isinstance(value, str) else None
+        if problem:
+            problems.append(problem)
+    return problems
 
 
 def load_config(config: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tailorseq.config import CONFIG
 from tailorseq.errors import InputError
+from tailorseq.pgx.releases import GRCH37_STATEMENT, is_release, release_files
 from tailorseq.reference import is_url
 from tailorseq.samples import SampleSheet
 from tailorseq.somatic.knowledge import KnowledgeError
@@ -24,16 +25,34 @@ def json_files(folder: str | Path, subfolder: str = "") -> list[str]:
     return sorted(str(file) for file in path.glob("*.json"))
 
 
+def pgx_release_note(definitions: str, build: str) -> str:
+    """What check says when pgx.definitions names a PharmCAT release: fetched on GRCh38, no
+    PGx on another build (PharmCAT publishes GRCh38 definitions only)."""
+    if not is_release(definitions):
+        return ""
+    if build == "GRCh38":
+        return f"pgx.definitions {definitions}: PharmCAT's definitions are fetched once by URL"
+    return f"pgx.definitions {definitions} on {build}: {GRCH37_STATEMENT}"
+
+
 def pgx_problems(
-    pgx: dict[str, Any], sheet: SampleSheet, workdir: Path, *, check_tools: bool
+    pgx: dict[str, Any], sheet: SampleSheet, workdir: Path, *, check_tools: bool, build: str = ""
 ) -> list[InputError]:
     """Every reason the PGx step could not run with the config's `pgx` section (none when PGx
-    is off). pypgx is looked for only with `check_tools` (under conda the step's env has it)."""
+    is off, or a PharmCAT release on a build it has no definitions for: `pgx_release_note`).
+    pypgx is looked for only with `check_tools` (under conda the step's env has it)."""
     definitions, phenotypes = pgx["definitions"], pgx["phenotypes"]
     if not definitions:
         return []
     problems = []
-    if not any(
+    if is_release(definitions):
+        if build != "GRCh38":
+            return []
+        try:
+            release_files(definitions, build)
+        except InputError as error:
+            problems.append(error)
+    elif not any(
         f.endswith("_translation.json") for f in json_files(workdir / definitions, "alleles")
     ):
         problem = (

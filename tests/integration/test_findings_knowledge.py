@@ -76,11 +76,12 @@ def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: 
     snakemake(tmp_path, config, *TARGETS)
 
     (folder,) = (tmp_path / "cache" / "annotation").iterdir()
-    downloads = {p.name.split("-")[0]: p for p in (folder / "download").iterdir()}
-    assert sorted(downloads) == ["clinvar", "gff3"]  # nothing else, no .partial left
+    files = tmp_path / "cache" / "downloads" / "files" / "localhost"
+    downloads = {p.name.split(".")[0]: p for p in files.rglob("*") if p.is_file()}
+    assert sorted(downloads) == ["clinvar", "genes"]  # nothing else, no .partial left
     assert downloads["clinvar"].read_bytes() == source.read_bytes()
-    assert downloads["gff3"].read_bytes() == gff3.read_bytes()
-    assert len(list((tmp_path / "logs" / "download_knowledge").glob("*.log"))) == 2
+    assert downloads["genes"].read_bytes() == gff3.read_bytes()
+    assert len(list((tmp_path / "logs" / "download").rglob("*.log"))) == 2
 
     (summary_path,) = folder.glob("clinvar-*.json")
     summary = json.loads(summary_path.read_text())

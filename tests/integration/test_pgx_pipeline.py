@@ -88,7 +88,7 @@ def test_phenotypes_and_recommendations(demo_results: Path) -> None:
     # the CPIC file came by URL (file:// here), downloaded once into the cache, recorded
     source = demo1["knowledge"]["recommendations"]
     assert source["source"] == CPIC_FILE.as_uri() and source["sha256"] == sha256(CPIC_FILE)
-    assert "/download/pgx_recommendations-" in source["file"] and source["version"] == "v1.10"
+    assert "/downloads/files/localhost/" in source["file"] and source["version"] == "v1.10"
 
     assert demo2["genes"]["CYP2C19"]["diplotypes"][0]["name"] == "*2/*2"
     assert demo2["genes"]["CYP2C19"]["phenotype"]["phenotype"] == "Poor Metabolizer"

@@ -214,8 +214,9 @@ def test_reference_given_by_url_is_downloaded_checked_and_cached(tmp_path: Path)
     failed = snakemake(tmp_path, bad, check=False)
     assert failed.returncode != 0
     assert not (tmp_path / "results/NA12878/NA12878.vcf.gz").exists()
-    log = next((tmp_path / "logs/download_reference").glob("*.log")).read_text()
-    assert f"sha256 is {digest}" in log
+    log = next((tmp_path / "logs/download").rglob("*.log")).read_text()
+    assert f"expected {'0' * 64}, actual {digest}" in log and fasta.as_uri() in log
+    assert not list((tmp_path / "logs").glob("align*/**/*.log"))  # stopped before alignment
     good = na12878_run(
         tmp_path, reference={"build": "b", "fasta": fasta.as_uri(), "sha256": digest}
     )

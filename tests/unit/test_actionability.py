@@ -19,13 +19,13 @@ from actionability_helpers import (
     write_vcf,
 )
 
+from tailorseq.download import store
 from tailorseq.somatic.actionability import KnowledgeFiles, actionability, write_outputs
 from tailorseq.somatic.civic import load_civic
 from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import (
     Allele,
     KnowledgeError,
-    download_knowledge,
     normalise_allele,
     protein_key,
     protein_start,
@@ -211,16 +211,13 @@ def test_a_file_that_is_not_civic_is_refused(tmp_path) -> None:
         load_civic(tmp_path / "other.tsv", [])
 
 
-def test_download_records_url_date_and_checksum(tmp_path) -> None:
+def test_download_record_is_the_knowledge_version(tmp_path) -> None:
     source = write_civic(tmp_path / "source.tsv", CIVIC_ROWS[:1])
     out, record_file = tmp_path / "cache" / "civic.tsv", tmp_path / "cache" / "civic.tsv.json"
-    document = download_knowledge(source.as_uri(), out, record_file)
+    document = store(source, source.as_uri(), out, record_file)
     assert out.read_text() == source.read_text()
-    recorded = json.loads(record_file.read_text())
-    assert recorded == document and recorded["url"] == source.as_uri()
-    assert recorded["downloaded"].endswith("Z") and len(recorded["sha256"]) == 64
     _, version, _ = load_civic(out, [], record_file)
-    assert version["downloaded"] == recorded["downloaded"]
+    assert version["downloaded"] == document["downloaded"] and version["url"] == source.as_uri()
 
 
 def test_outputs_json_and_tsv(tmp_path) -> None:

@@ -95,3 +95,32 @@ def test_missing_pypgx_is_a_problem_only_when_tools_are_checked(
     (problem,) = pgx_problems(project, check_tools=True)
     assert "pypgx, which is not installed" in problem
     assert "pip install --no-deps pypgx==0.27.0" in problem
+
+
+def test_pharmcat_release_by_default_grch38_only(tmp_path: Path) -> None:
+    """pgx.definitions defaults to a PharmCAT release: GRCh38 fetches it; any other build is
+    told plainly that PharmCAT publishes GRCh38 definitions only (no silent skip)."""
+    from tailorseq.config import load_config
+    from tailorseq.knowledge_checks import pgx_release_note
+    from tailorseq.pgx.releases import DEFAULT
+
+    config = load_config({"samples": "s.tsv", "units": "u.tsv",
+                          "reference": {"build": "GRCh37", "fasta": "r.fa"}})  # fmt: skip
+    assert config["pgx"]["definitions"] == DEFAULT
+    assert "PharmCAT publishes GRCh38 definitions only" in pgx_release_note(DEFAULT, "GRCh37")
+    assert "fetched once by URL" in pgx_release_note(DEFAULT, "GRCh38")
+    assert pgx_release_note(str(tmp_path), "GRCh37") == ""
+
+
+def test_ftp_urls_are_refused_by_the_config_check() -> None:
+    from tailorseq.config import config_problems
+
+    clinvar = "ftp://ftp.ncbi.nlm.nih.gov/pub/clinvar/c.vcf.gz"
+    config = {"samples": "s.tsv", "units": "u.tsv",
+              "reference": {"build": "GRCh38", "fasta": "r.fa"},
+              "annotation": {"clinvar": clinvar}}  # fmt: skip
+    (problem,) = config_problems(config)
+    assert "annotation.clinvar: ftp:// URLs are not read" in str(problem)
+    assert "https://" in problem.fix
+    config["checksums"] = {"annotation.clinvar": "xyz"}
+    assert any("checksums" in str(p) for p in config_problems(config))

@@ -1,14 +1,12 @@
 """Publishing, staging, downloads and the cached genome never leave half-written files."""
 
 import gzip
-import hashlib
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
-from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
 from tailorseq.files import link_absolute, publish, stderr_to, write_atomic
 from tailorseq.genome import materialize
@@ -72,22 +70,6 @@ def test_stderr_goes_to_the_log(tmp_path: Path) -> None:
     with pytest.raises(TailorseqError), stderr_to(str(log)):
         raise TailorseqError("the fix is X")
     assert log.read_text() == "tailorseq: error: the fix is X\n"
-
-
-def test_fetch_verifies_the_checksum(tmp_path: Path) -> None:
-    source = tmp_path / "ref.fa"
-    source.write_text(">c\nACGT\n")
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    assert fetch(source.as_uri(), tmp_path / "cache" / "ref.fa", digest) == digest
-    with pytest.raises(TailorseqError, match="sha256 is"):
-        fetch(source.as_uri(), tmp_path / "cache" / "bad.fa", "0" * 64)
-    assert not (tmp_path / "cache" / "bad.fa").exists()
-    assert not list((tmp_path / "cache").glob("*.partial"))
-
-
-def test_fetch_failure_names_the_url(tmp_path: Path) -> None:
-    with pytest.raises(TailorseqError, match=r"missing\.fa failed"):
-        fetch((tmp_path / "missing.fa").as_uri(), tmp_path / "out.fa")
 
 
 @pytest.mark.parametrize("compress", [False, True])

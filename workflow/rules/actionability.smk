@@ -2,27 +2,6 @@
 # (gene + protein change from bcftools csq, genomic allele) and biomarkers (TMB-high, MSI-high)
 # matched to the curated table and CIViC, tumour types on OncoTree, with AMP/ASCO/CAP tiers; see
 # scripts/tailorseq/somatic/actionability.py.
-if annotation_enabled() and any(is_url(s) for s in SOMATIC_KNOWLEDGE.values()):
-
-    rule download_somatic_knowledge:
-        output:
-            file=f"{config['cache_dir']}/knowledge/{{name}}/{{name}}-{{key}}.{{ext}}",
-            record=f"{config['cache_dir']}/knowledge/{{name}}/{{name}}-{{key}}.{{ext}}.json",
-        log:
-            "logs/download_somatic_knowledge/{name}-{key}.{ext}.log",
-        wildcard_constraints:
-            name="civic|oncotree",
-            key="[0-9a-f]{8}",
-            ext="tsv|txt",
-        retries: 2
-        conda:
-            "../../envs/python.yaml"
-        params:
-            url=lambda wildcards: SOMATIC_KNOWLEDGE[wildcards.name],
-        script:
-            "../../scripts/download_knowledge.py"
-
-
 if annotation_enabled():
 
     rule somatic_actionability:

@@ -7,6 +7,7 @@ rule align_bwa:
         fq2=staged_fastq("{pid}", "{uid}", 2),
         ref=GENOME,
         index=multiext(GENOME, ".amb", ".ann", ".bwt", ".pac", ".sa"),
+        downloads=ancient(all_download_records()),
     output:
         aln=temp(unit_alignment("{pid}", "{uid}", "bwa")),
         json=qc_file("{pid}", "{uid}.fastp.json"),
@@ -38,6 +39,7 @@ rule align_minimap2:
         fq1=staged_fastq("{pid}", "{uid}", 1),
         fq2=staged_fastq("{pid}", "{uid}", 2),
         index=f"{GENOME}.sr.mmi",
+        downloads=ancient(all_download_records()),
     output:
         aln=temp(unit_alignment("{pid}", "{uid}", "minimap2")),
         json=qc_file("{pid}", "{uid}.fastp.json"),

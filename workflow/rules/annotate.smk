@@ -1,20 +1,3 @@
-if knowledge_urls():
-
-    rule download_knowledge:
-        output:
-            f"{ANNOTATION_DIR}/download/{{file}}",
-        log:
-            f"logs/download_knowledge/{REF_ID}.{{file}}.log",
-        retries: 2
-        conda:
-            "../../envs/python.yaml"
-        params:
-            url=knowledge_url,
-            sha256="",
-        script:
-            "../../scripts/download_reference.py"
-
-
 if annotation_enabled():
 
     rule prepare_gff3:

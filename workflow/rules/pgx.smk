@@ -57,6 +57,7 @@ if pgx_enabled():
             vcf=pgx_matched_vcf("{pid}"),
             index=f"{pgx_matched_vcf('{pid}')}.tbi",
             definitions=pgx_definition_files(),
+            definition_records=pgx_definition_records(),
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,
             recommendations=pgx_recommendations(),

@@ -10,23 +10,6 @@ from tailorseq.locations import ROOT
 RECORD_CHECKSUMS = f"{sys.executable} {ROOT / 'scripts' / 'record_checksums.py'}"
 
 
-if REF_IS_URL:
-
-    rule download_reference:
-        output:
-            f"{REF_DIR}/source.fa.download",
-        log:
-            f"logs/download_reference/{REF_ID}.log",
-        retries: 2
-        conda:
-            "../../envs/python.yaml"
-        params:
-            url=REF_SOURCE,
-            sha256=config["reference"]["sha256"],
-        script:
-            "../../scripts/download_reference.py"
-
-
 rule prepare_reference:
     input:
         reference_source(),

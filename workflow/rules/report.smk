@@ -157,6 +157,7 @@ rule provenance:
         units=provenance_inputs(),
         clinvar=clinvar_summary(),
         pgx=provenance_pgx_document(),
+        downloads=all_download_records(),
     output:
         report(
             "results/run/provenance.json",

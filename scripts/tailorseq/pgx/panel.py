@@ -33,15 +33,19 @@ class Panel:
         return {**self.definitions, **self.extra}
 
 
+def definition_variables(build: str | None) -> list[str]:
+    """The environment variables naming a definitions folder, most specific first."""
+    return ([f"TAILORSEQ_PGX_DEFINITIONS_{build.upper()}"] if build else []) + [
+        "TAILORSEQ_PGX_DEFINITIONS"
+    ]
+
+
 def definitions_folder(definitions: str | None, build: str | None) -> Path:
     """`--definitions` when given, else `$TAILORSEQ_PGX_DEFINITIONS_<BUILD>` (e.g. `_GRCH38`),
     else `$TAILORSEQ_PGX_DEFINITIONS`."""
     if definitions:
         return Path(definitions)
-    names = []
-    if build:
-        names.append(f"TAILORSEQ_PGX_DEFINITIONS_{build.upper()}")
-    names.append("TAILORSEQ_PGX_DEFINITIONS")
+    names = definition_variables(build)
     for name in names:
         if os.environ.get(name):
             return Path(os.environ[name])

@@ -224,6 +224,7 @@ def run_pgx(
     find_combinations: bool = False,
     cpic_file: Path | str | None = None,
     cpic_source: str | None = None,
+    downloads: list[dict] | None = None,
 ) -> dict:
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
@@ -236,7 +237,10 @@ def run_pgx(
     table when the definitions lack it and pypgx is installed).
 
     `cpic_file`: a CPIC recommendation file (PharmCAT's drugs.json format) whose recommendations,
-    with their classification, replace pypgx's; `cpic_source`: where it came from (its URL)."""
+    with their classification, replace pypgx's; `cpic_source`: where it came from (its URL).
+
+    `downloads`: the download records (URL, version, sha256, date) of definitions fetched by
+    URL (tailorseq.download), kept in the document's knowledge."""
     if sex is not None and sex not in SEXES:
         raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
     recommender = recommendation_source(cpic_file, cpic_source) if recommendations else None
@@ -252,6 +256,8 @@ def run_pgx(
     }
     outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
     knowledge["phenotypes"] = source.info
+    if downloads:
+        knowledge["downloads"] = downloads
     if panel.extra_source:
         knowledge["extra_definitions"] = panel.extra_source
     genes_json = {}

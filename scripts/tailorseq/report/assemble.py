@@ -70,6 +70,9 @@ class Settings:
     laboratory: str = ""
     sign_off: dict[str, str] = field(default_factory=dict)
     use_statement: str = ""
+    # download records (tailorseq.download) of every URL the run read; why PGx did not run
+    downloads: list[dict[str, Any]] = field(default_factory=list)
+    pgx_unavailable: str = ""
 
 
 @dataclass
@@ -365,7 +368,9 @@ def assemble(
         },
         "qc": qc_section(dna, tumours, settings),
         "pharmacogenomics": pgx_section(
-            germline.name if germline else None, germline.pgx if germline else None
+            germline.name if germline else None,
+            germline.pgx if germline else None,
+            settings.pgx_unavailable,
         ),
         "hereditary": hereditary_section(germline),
         "tumour": tumour_section(samples, tumours),

@@ -161,6 +161,21 @@ def knowledge_used(sample: SampleFiles | None, tumour_knowledge: list[dict]) -> 
     return used + tumour_knowledge
 
 
+def download_knowledge(downloads: list[dict[str, Any]]) -> list[dict]:
+    """One knowledge entry per file the run fetched by URL: its release (or date), URL,
+    bytes, sha256 and whether the sha256 was verified against a given one."""
+    return [
+        {
+            "name": f"download {record['url'].rsplit('/', 1)[-1]}",
+            "version": record.get("version") or record["downloaded"],
+            "detail": f"{record['url']}, {record['bytes']} bytes, sha256 {record['sha256'][:12]}"
+            + (" (verified)" if record.get("sha256_verified") else " (not checked)")
+            + f", fetched {record['downloaded']}",
+        }
+        for record in downloads
+    ]
+
+
 def methods_section(
     sample: SampleFiles | None, tumour_knowledge: list[dict], settings: Settings
 ) -> dict[str, Any]:
@@ -177,7 +192,8 @@ def methods_section(
         if settings.targets
         else "No capture targets: the whole reference was analysed.",
         "tools": [{"name": k, "version": v} for k, v in sorted(settings.tools.items())],
-        "knowledge": knowledge_used(sample, tumour_knowledge),
+        "knowledge": knowledge_used(sample, tumour_knowledge)
+        + download_knowledge(settings.downloads),
         "manifest": "results/run/provenance.json",
     }
 

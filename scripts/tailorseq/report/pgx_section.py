@@ -145,13 +145,16 @@ def untyped_statement(untyped: list[dict[str, Any]]) -> str:
     )
 
 
-def pgx_section(name: str | None, pgx: Path | None) -> dict[str, Any]:
-    """The section of the germline sample `name` from its PGx document (None: not produced)."""
+def pgx_section(name: str | None, pgx: Path | None, unavailable: str = "") -> dict[str, Any]:
+    """The section of the germline sample `name` from its PGx document (None: not produced,
+    for the reason `unavailable` when the run knows one)."""
     if pgx is None:
         return {
             "assessed": False,
             "sample": name,
-            "statement": "Pharmacogenomics was not assessed: no PGx allele definitions are"
+            "statement": f"Pharmacogenomics was not assessed: {unavailable}."
+            if unavailable
+            else "Pharmacogenomics was not assessed: no PGx allele definitions are"
             " configured for this reference (config pgx.definitions).",
             "genes": [],
             "drugs": [],

@@ -1,5 +1,5 @@
 """What every somatic knowledge source shares: the entry model, protein and allele keys, the
-table reader and the download rule (URL, date and sha256 recorded beside the copy).
+table reader and the knowledge files' versions (a URL's download record from tailorseq.download).
 
 Protein changes compare in one-letter form: p.L858R, L858R, p.Leu858Arg and bcftools csq's
 858L>858R are the same key. Genomic alleles compare after trimming to their minimal
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tailorseq.download import fetch
 from tailorseq.errors import TailorseqError
 from tailorseq.files import sha256
 from tailorseq.reference import standard_name
@@ -149,15 +148,3 @@ def file_version(path: Path, record: Path | None = None) -> dict:
         modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         version["file_date"] = modified.date().isoformat()
     return version
-
-
-def download_knowledge(url: str, out: Path, record: Path) -> dict:
-    """Download a knowledge file and record where from, when and its sha256."""
-    digest = fetch(url, out)
-    document = {
-        "url": url,
-        "downloaded": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "sha256": digest,
-    }
-    record.write_text(json.dumps(document, indent=2) + "\n")
-    return document

@@ -1,6 +1,3 @@
-import hashlib
-
-from tailorseq.reference import is_url
 from tailorseq.somatic.curated import CURATED_TABLE
 
 # Input functions of somatic actionability (rules in actionability.smk).
@@ -12,30 +9,17 @@ SOMATIC_KNOWLEDGE = {
     "civic": config["somatic"]["civic"],
     "oncotree": config["somatic"]["oncotree"],
 }
-SOMATIC_KNOWLEDGE_SUFFIX = {"civic": "tsv", "oncotree": "txt"}
-
-
-def somatic_knowledge_download(name: str) -> str:
-    """The cached copy of a configured knowledge URL (its record: the same path + .json)."""
-    key = hashlib.sha1(SOMATIC_KNOWLEDGE[name].encode()).hexdigest()[:8]
-    return f"{config['cache_dir']}/knowledge/{name}/{name}-{key}.{SOMATIC_KNOWLEDGE_SUFFIX[name]}"
 
 
 def somatic_knowledge_file(name: str) -> list[str]:
     """The knowledge file to read (a path, or the URL's cached copy), as an optional input."""
     source = SOMATIC_KNOWLEDGE[name]
-    if not source:
-        return []
-    return [somatic_knowledge_download(name)] if is_url(source) else [source]
+    return [downloaded(source)] if source else []
 
 
 def somatic_knowledge_record(name: str) -> list[str]:
     """The download record (URL, date, sha256) of a downloaded knowledge file."""
-    return (
-        [f"{somatic_knowledge_download(name)}.json"]
-        if is_url(SOMATIC_KNOWLEDGE[name])
-        else []
-    )
+    return download_records(SOMATIC_KNOWLEDGE[name])
 
 
 def somatic_tumor_type(wildcards) -> str | None:

@@ -8,12 +8,6 @@ from tailorseq.reference import is_url
 # and what each sample's germline calls are annotated with.
 ANNOTATION_DIR = f"{config['cache_dir']}/annotation/{REF_ID}"
 GENE_LIST = config["findings"]["gene_list"] or str(BUNDLED_GENE_LIST)
-KNOWLEDGE_SUFFIX = {
-    "gff3": ".gff3",
-    "clinvar": ".vcf",
-    "population": ".vcf",
-    "pgx_recommendations": ".json",
-}
 
 
 def knowledge_given(kind: str) -> str:
@@ -33,25 +27,8 @@ def knowledge_id(kind: str, *extra: object) -> str:
 
 
 def knowledge_source(kind: str) -> str:
-    """The knowledge file as given, or its downloaded copy in the cache."""
-    given = knowledge_given(kind)
-    if is_url(given):
-        return f"{ANNOTATION_DIR}/download/{kind}-{knowledge_id(kind)}{KNOWLEDGE_SUFFIX[kind]}"
-    return given
-
-
-def knowledge_urls() -> dict[str, str]:
-    """Downloaded knowledge file -> its URL."""
-    return {
-        knowledge_source(kind): knowledge_given(kind)
-        for kind in KNOWLEDGE_SUFFIX
-        if is_url(knowledge_given(kind))
-    }
-
-
-def knowledge_url(wildcards) -> str:
-    """The URL behind a download path."""
-    return knowledge_urls()[f"{ANNOTATION_DIR}/download/{wildcards.file}"]
+    """The knowledge file as given, or its downloaded copy in the cache (download.smk)."""
+    return downloaded(knowledge_given(kind))
 
 
 def prepared_gff3() -> str:

@@ -5,8 +5,19 @@ from tailorseq.reference import is_url
 
 
 def pgx_enabled() -> bool:
-    """True when the build has PGx allele definitions (config pgx.definitions)."""
-    return bool(config["pgx"]["definitions"])
+    """True when the build has PGx allele definitions (config pgx.definitions): a folder, or a
+    PharmCAT release on GRCh38 (PharmCAT publishes GRCh38 definitions only)."""
+    definitions = config["pgx"]["definitions"]
+    return bool(pgx_release_files()) if is_release(definitions) else bool(definitions)
+
+
+def pgx_unavailable() -> str:
+    """Why PGx does not run on this build when pgx.definitions names a PharmCAT release
+    (PharmCAT publishes GRCh38 definitions only); empty otherwise."""
+    definitions = config["pgx"]["definitions"]
+    if is_release(definitions) and not pgx_release_files():
+        return f"{GRCH37_STATEMENT} ({config['reference']['build']}; pgx.definitions {definitions})"
+    return ""
 
 
 def pgx_matched_vcf(pid: str) -> str:
@@ -15,8 +26,16 @@ def pgx_matched_vcf(pid: str) -> str:
 
 
 def pgx_definition_files() -> list[str]:
-    """The allele definition files: inputs, so that changed definitions redo the PGx steps."""
+    """The allele definition files (a release's: their cache copies): inputs, so that changed
+    definitions redo the PGx steps."""
+    if pgx_release_files():
+        return [downloaded(file.url) for file in pgx_release_files()]
     return json_files(config["pgx"]["definitions"], "alleles")
+
+
+def pgx_definition_records() -> list[str]:
+    """The download records of a release's definition files (none for a folder)."""
+    return download_records(*(file.url for file in pgx_release_files()))
 
 
 def pgx_phenotype_files() -> list[str]:

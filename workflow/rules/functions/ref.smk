@@ -1,12 +1,10 @@
 # The reference cache and its scatter chunks (rules in ref.smk).
 import os
 
-from tailorseq.reference import is_url
 from tailorseq.refcache import reference_id
 
 # Reference cache: keyed by build and source, reused by every run that names the same fasta.
 REF_SOURCE = config["reference"]["fasta"]
-REF_IS_URL = is_url(REF_SOURCE)
 REF_ID = reference_id(config, Path.cwd())
 REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
@@ -14,7 +12,7 @@ GENOME = f"{REF_DIR}/genome.fa"
 
 def reference_source() -> str:
     """The reference FASTA as given, or its downloaded copy in the cache."""
-    return f"{REF_DIR}/source.fa.download" if REF_IS_URL else REF_SOURCE
+    return downloaded(REF_SOURCE)
 
 
 def targets_bed() -> list[str]:

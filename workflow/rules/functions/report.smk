@@ -132,7 +132,7 @@ def report_inputs(wildcards) -> list[str]:
         ]
         if "vcf" in pair:
             files += [*report_gene_models().values(), f"{GENOME}.fai"]
-    return files + sex_cleared_patient(wildcards)
+    return files + sex_cleared_patient(wildcards) + all_download_records()
 
 
 def report_gene_models() -> dict[str, str]:
@@ -164,6 +164,8 @@ def report_options() -> dict:
         "targets": config["targets"],
         "version": PIPELINE_VERSION,
         "genes": report_gene_models() or None,
+        "downloads": all_download_records(),
+        "pgx_unavailable": pgx_unavailable(),
     }
 
 
@@ -223,7 +225,7 @@ def provenance_inputs() -> list[str]:
     for units in SHEET.units.values():
         for row in units:
             files += [str(row.bam)] if row.is_bam else [str(row.fq1), str(row.fq2)]
-    if not REF_IS_URL:
+    if not is_url(REF_SOURCE):
         files.append(REF_SOURCE)
     return files
 
