@@ -1,6 +1,7 @@
 """The provenance manifest: versions, config hash and checksums that can be trusted."""
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,3 +53,24 @@ def test_manifest_records_tools_knowledge_and_times(tmp_path: Path) -> None:
     assert result["config_sha256"] == config_hash({"aligner": "bwa"})
     assert result["outputs"] == {str(output): hashlib.sha256(b"x").hexdigest()}
     assert result["started"] == "2026-01-01T00:00:00+00:00" < result["finished"]
+
+
+def test_manifest_gathers_the_download_records(tmp_path: Path) -> None:
+    """scripts/provenance.py keeps every download record (URL, bytes, sha256, time) under
+    "downloads"."""
+    import subprocess
+    import sys
+
+    from tailorseq.download import store
+
+    source = tmp_path / "clinvar.vcf"
+    source.write_text("##fileformat=VCFv4.2\n")
+    record = tmp_path / "records" / "clinvar.vcf.json"
+    stored = store(source, "https://h/clinvar.vcf", tmp_path / "files" / "clinvar.vcf", record)
+    config = tmp_path / "config.yaml"
+    config.write_text("reference: {build: demo, fasta: genome.fa}\n")
+    out = tmp_path / "provenance.json"
+    command = [sys.executable, str(ROOT / "scripts" / "provenance.py"), "--config", str(config),
+               "--out", str(out), "--downloads", str(record)]  # fmt: skip
+    subprocess.run(command, check=True, cwd=tmp_path, capture_output=True)
+    assert json.loads(out.read_text())["downloads"] == [stored]
