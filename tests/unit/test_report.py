@@ -306,6 +306,29 @@ def test_full_germline_report_is_valid_and_rendered(tmp_path: Path) -> None:
     assert "Avoid standard dose" not in patient  # guideline text is not copied there
 
 
+def test_grch37_without_pgx_and_the_downloads_are_stated(tmp_path: Path) -> None:
+    """A PharmCAT release on GRCh37: the report says why there is no PGx (not a silent skip);
+    every download shows in the methods' knowledge with URL, sha256 and whether it was
+    verified."""
+    from tailorseq.pgx.releases import GRCH37_STATEMENT
+
+    record = {"url": "https://h/pub/clinvar.vcf.gz", "bytes": 12, "sha256": "ab" * 32,
+              "sha256_verified": True, "downloaded": "2026-12-06T20:00:00Z"}  # fmt: skip
+    settings = Settings(downloads=[record], pgx_unavailable=GRCH37_STATEMENT)
+    sample = germline(tmp_path, with_pgx=False)
+    report = assemble("P6", "p4444444444", [sample], [], settings)
+    validate(report)
+    assert report["pharmacogenomics"]["statement"].startswith(
+        "Pharmacogenomics was not assessed: PharmCAT publishes GRCh38 definitions only"
+    )
+    (entry,) = [k for k in report["methods"]["knowledge"] if k["name"].startswith("download")]
+    assert entry["version"] == "2026-12-06T20:00:00Z"
+    assert (
+        "https://h/pub/clinvar.vcf.gz, 12 bytes, sha256 abababababab (verified)" in entry["detail"]
+    )
+    assert "PharmCAT publishes GRCh38 definitions only" in render(report)
+
+
 def test_no_consent_says_so_and_shows_nothing(tmp_path: Path) -> None:
     report = assemble("P2", "p0000000000", [germline(tmp_path, consent=False)], [], Settings())
     validate(report)
