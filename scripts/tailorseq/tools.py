@@ -82,9 +82,18 @@ def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
     if config.get("sv", {}).get("enabled"):
         wanted.append("delly")
     pgx = config.get("pgx", {})
-    if pgx.get("definitions") and pgx.get("phase_from_reads"):
+    if pgx_runs(pgx, config.get("reference", {}).get("build", "")) and pgx.get("phase_from_reads"):
         wanted.append("whatshap")
     return list(dict.fromkeys(wanted))
+
+
+def pgx_runs(pgx: dict, build: str) -> bool:
+    """True when the PGx step runs: definitions given, and a PharmCAT release only on GRCh38
+    (PharmCAT publishes GRCh38 definitions only)."""
+    from tailorseq.pgx.releases import is_release
+
+    definitions = pgx.get("definitions") or ""
+    return bool(definitions) and (not is_release(definitions) or build == "GRCh38")
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

@@ -115,6 +115,9 @@ def test_whatshap_is_required_only_where_pgx_phases_from_reads() -> None:
     assert "whatshap" in required_tools(base | {"pgx": phasing})
     assert "whatshap" not in required_tools(base | {"pgx": phasing | {"phase_from_reads": False}})
     assert "whatshap" not in required_tools(base | {"pgx": phasing | {"definitions": ""}})
+    release = {"pgx": phasing | {"definitions": "pharmcat:v3.1.1-2-g5431bf11"}}
+    assert "whatshap" in required_tools(base | release | {"reference": {"build": "GRCh38"}})
+    assert "whatshap" not in required_tools(base | release | {"reference": {"build": "GRCh37"}})
 
 
 def test_a_tools_output_and_messages_land_in_the_rules_log(tmp_path) -> None:
