@@ -78,10 +78,11 @@ def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: 
     (folder,) = (tmp_path / "cache" / "annotation").iterdir()
     files = tmp_path / "cache" / "downloads" / "files" / "localhost"
     downloads = {p.name.split(".")[0]: p for p in files.rglob("*") if p.is_file()}
-    assert sorted(downloads) == ["clinvar", "genes"]  # nothing else, no .partial left
+    # and the CPIC file (file:// in demo_run); nothing else, no .partial left
+    assert sorted(downloads) == ["clinvar", "drugs", "genes"]
     assert downloads["clinvar"].read_bytes() == source.read_bytes()
     assert downloads["genes"].read_bytes() == gff3.read_bytes()
-    assert len(list((tmp_path / "logs" / "download").rglob("*.log"))) == 2
+    assert len(list((tmp_path / "logs" / "download").rglob("*.log"))) == 3
 
     (summary_path,) = folder.glob("clinvar-*.json")
     summary = json.loads(summary_path.read_text())

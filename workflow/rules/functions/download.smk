@@ -4,6 +4,7 @@ from tailorseq.config import URL_KEYS
 from tailorseq.download import cached_file, local_path, record_file, relative_path
 from tailorseq.pgx.releases import GRCH37_STATEMENT, is_release, release_files
 from tailorseq.reference import is_url
+from tailorseq.tools import pgx_runs
 
 # Downloads (its rule is in download.smk, its logic in scripts/tailorseq/download.py); every URL the
 # config names (reference, knowledge, PharmCAT's definitions of a release) is fetched once into
@@ -14,16 +15,33 @@ from tailorseq.reference import is_url
 DOWNLOAD_DIR = f"{config['cache_dir']}/downloads"
 # The config keys that may name a URL (tailorseq.config.URL_KEYS), with their sha256.
 CHECKSUMS = {**config["checksums"], "reference.fasta": config["reference"]["sha256"]}
-DOWNLOADABLE = {
-    key: (config[key.split(".")[0]][key.split(".")[1]], CHECKSUMS[key])
-    for key in URL_KEYS
-}
+
+
+def used_sources() -> dict[str, tuple[str, str]]:
+    """Config key -> (location, sha256) of every source this run reads: a URL the run does not
+    need (the CPIC file without PGx, CIViC without a tumour pair) is not fetched."""
+    annotated = bool(config["reference"]["gff3"])
+    used = {
+        "reference.fasta": True,
+        "reference.gff3": annotated,
+        "annotation.clinvar": annotated,
+        "annotation.population": annotated,
+        "pgx.recommendations": pgx_runs(config["pgx"], config["reference"]["build"])
+        and bool(SHEET.germline_samples()),
+        "somatic.civic": annotated and bool(SHEET.tumor_normal_pairs()),
+        "somatic.oncotree": annotated and bool(SHEET.tumor_normal_pairs()),
+    }
+    return {
+        key: (config[key.split(".")[0]][key.split(".")[1]], CHECKSUMS[key])
+        for key in URL_KEYS
+        if used[key]
+    }
 
 
 def configured_downloads() -> dict[str, dict[str, str]]:
     """Every URL of the run: cache path under DOWNLOAD_DIR/files -> url, sha256, version."""
     downloads = {}
-    for location, sha256 in DOWNLOADABLE.values():
+    for location, sha256 in used_sources().values():
         if is_url(location):
             downloads[relative_path(location)] = {"url": location, "sha256": sha256}
     if pgx_release_files():
