@@ -228,8 +228,12 @@ def test_cli_errors_are_one_message(tmp_path, capsys, monkeypatch):
     assert "--sample" in capsys.readouterr().err
     monkeypatch.delenv("TAILORSEQ_PGX_DEFINITIONS", raising=False)
     monkeypatch.delenv("TAILORSEQ_PGX_DEFINITIONS_GRCH38", raising=False)
-    assert main(["pgx", "--vcf", str(vcf), "--build", "GRCh38"]) == 1
-    assert "TAILORSEQ_PGX_DEFINITIONS_GRCH38" in capsys.readouterr().err
+    # no folder: the default PharmCAT release, which has no GRCh37 definitions
+    monkeypatch.setenv("TAILORSEQ_CACHE", str(tmp_path / "cache"))
+    assert main(["pgx", "--vcf", str(vcf), "--build", "GRCh37"]) == 1
+    err = capsys.readouterr().err
+    assert "PharmCAT publishes GRCh38 definitions only" in err
+    assert "TAILORSEQ_PGX_DEFINITIONS_<BUILD>" in err
     monkeypatch.setenv("TAILORSEQ_PGX_DEFINITIONS_GRCH38", str(defs))
     assert main(["pgx", "--vcf", str(vcf), "--build", "GRCh38", "--sample", "A"]) == 0
     assert main(["pgx", "--vcf", str(vcf), "--build", "GRCh37", "--sample", "A",

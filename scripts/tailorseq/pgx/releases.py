@@ -65,7 +65,9 @@ def release_files(identifier: str, build: str) -> list[DefinitionFile]:
     ]
     if not files:
         raise InputError("config", f"pgx.definitions {identifier} on {build}: {GRCH37_STATEMENT}",
-                         "run on GRCh38, or give a definitions folder for the build")  # fmt: skip
+                         "run on GRCh38, or give a definitions folder for the build (config "
+                         "pgx.definitions; for tailorseq pgx --definitions DIR or "
+                         "TAILORSEQ_PGX_DEFINITIONS_<BUILD>)")  # fmt: skip
     if mirror:
         base = mirror if mirror.endswith("/") else mirror + "/"
         files = [DefinitionFile(f.release, f.build, f.name, base + f.name, f.sha256) for f in files]

@@ -137,7 +137,9 @@ def knowledge_used(sample: SampleFiles | None, tumour_knowledge: list[dict]) -> 
         used.append(
             {
                 "name": "PGx allele definitions",
-                "version": pgx.get("source"),  # absent without a SOURCE file
+                # a SOURCE file's text, else the release the definitions were fetched from
+                "version": pgx.get("source")
+                or next((d["version"] for d in pgx.get("downloads", []) if "version" in d), None),
                 "detail": ", ".join(pgx["definition_versions"]) or None,
             }
         )

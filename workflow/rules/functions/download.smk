@@ -6,8 +6,8 @@ from tailorseq.pgx.releases import GRCH37_STATEMENT, is_release, release_files
 from tailorseq.reference import is_url
 from tailorseq.tools import pgx_runs
 
-# Downloads (its rule is in download.smk, its logic in scripts/tailorseq/download.py); every URL the
-# config names (reference, knowledge, PharmCAT's definitions of a release) is fetched once into
+# Downloads (the rule in download.smk, the logic in scripts/tailorseq/download.py). Every URL
+# the config names (reference, knowledge, PharmCAT's definitions of a release) is fetched once into
 # <cache_dir>/downloads/files/<host>/<path>, with its record (URL, bytes, sha256, time) under
 # <cache_dir>/downloads/records/. http(s) through Snakemake's storage plugin
 # (snakemake-storage-plugin-http), file:// read as the path it names; ftp:// is refused by the
