@@ -121,3 +121,40 @@ def test_pharmcat_definitions_by_url_agree_with_the_local_folder(
     assert {d["version"] for d in downloads} == {"PharmCAT v3.1.1-2-g5431bf11"}
     served = http_server.reset()
     print(f"definitions: {len(served.gets)} files, {served.bytes} bytes over HTTP")
+
+
+@pytest.mark.shared
+def test_grch38_run_fetches_pharmcat_definitions_once_for_pgx(tmp_path: Path, http_server) -> None:
+    """A GRCh38 config with the PharmCAT release (from the local server as a mirror): the
+    download rule fetches each definition file once, verified against the release table, and
+    the PGx rules read the cached folder. (The demo's reads are not GRCh38: the PGx calls
+    themselves are checked on the example VCF above.)"""
+    http_server.mount("pharmcat", shared("pharmcat"))
+    mirror = f"{DEFAULT}@{http_server.url('pharmcat', 'definition/alleles/')}"
+    # a contig of no standard name: check does not hold it to GRCh38's lengths
+    fasta = tmp_path / "ref.fa"
+    fasta.write_text(">t1\n" + "ACGT" * 250 + "\n")
+    config = demo_run(
+        tmp_path,
+        reference={"build": "GRCh38", "fasta": str(fasta), "gff3": ""},
+        pgx={"definitions": mirror, "recommendations": ""},
+        rna={"enabled": False},
+        germline_cnv=NO_CNV,
+    )
+    port = http_server.httpd.server_address[1]
+    records = tmp_path / "cache" / "downloads" / "records" / f"127.0.0.1:{port}"
+    targets = [str(records / "pharmcat/definition/alleles" / f"{name}.json")
+               for name in ("CYP2C19_translation.json", "exemptions.json")]  # fmt: skip
+    started = time.monotonic()
+    snakemake(tmp_path, config, *targets)
+    seconds = time.monotonic() - started
+    served = http_server.reset()
+    assert sorted(served.gets) == [
+        "/pharmcat/definition/alleles/CYP2C19_translation.json",
+        "/pharmcat/definition/alleles/exemptions.json",
+    ]
+    print(f"\nGRCh38 definitions: {served.bytes} bytes in {seconds:.1f} s")
+    assert all(read_record(Path(t))["version"] == f"PharmCAT {DEFAULT[9:]}" for t in targets)
+    planned = snakemake(tmp_path, config, "-n", "--forceall", "results/demo1/demo1.pgx.json")
+    assert "pgx_call" in planned.stdout and planned.stdout.count("rule download:") == 21
+    assert http_server.reset().gets == []
