@@ -77,6 +77,10 @@ def test_reference_and_knowledge_over_http_fetched_once(tmp_path: Path, http_ser
     assert "Nothing to be done" in again.stderr
     assert http_server.reset().gets == []
     print(f"second run: {seconds:.1f} s, nothing fetched")
+    # the server no longer has the files (or is gone): the cache is enough
+    del http_server.mounts["demo"]
+    offline = snakemake(tmp_path, config, *TARGETS)
+    assert "Nothing to be done" in offline.stderr
 
 
 def test_a_wrong_sha256_stops_before_alignment(tmp_path: Path, http_server) -> None:
