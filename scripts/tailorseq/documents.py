@@ -45,13 +45,21 @@ IDS = {
 }
 
 
+#: Documents in another program's format, without our `schema` stamp (so that program reads
+#: them as its own), declared and validated on write all the same: kind -> what it is.
+EXTERNAL = {
+    "pharmcat_phenotype": "PharmCAT v3.1 phenotyper output, the fields tailorseq writes "
+    "(tailorseq.pgx.pharmcat_files)",
+}
+
+
 class DocumentError(ValueError):
     """A document that breaks its declared shape: names the file, the field and the schema."""
 
 
 def schema_file(kind: str) -> Path:
     """The JSON Schema of a kind of document."""
-    if kind not in IDS:
+    if kind not in IDS and kind not in EXTERNAL:
         raise KeyError(f"no declared document kind {kind!r}; known: {', '.join(IDS)}")
     return RESOURCES / f"{kind}.schema.json"
 
@@ -69,6 +77,13 @@ def validate(kind: str, data: Any, where: str) -> None:
     if error is not None:
         field = "/".join(str(part) for part in error.absolute_path) or "(top)"
         raise DocumentError(f"{where}: {field}: {error.message} ({schema_file(kind).name})")
+
+
+def validate_external(kind: str, data: Any, where: str) -> None:
+    """`validate` for a document in another program's format (EXTERNAL)."""
+    if kind not in EXTERNAL:
+        raise KeyError(f"no declared external document kind {kind!r}; known: {', '.join(EXTERNAL)}")
+    validate(kind, data, where)
 
 
 def stamped(kind: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -19,9 +19,9 @@ def staged_bam(pid: str, uid: str) -> str:
 
 
 def staged_sample_file(pid: str, role: str) -> str:
-    """A per-sample file of the user's (role targets.bed or outside_calls.tsv) linked under the
-    sample's pseudonym by a local rule: a cluster job lists its inputs on its command line.
-    """
+    """A per-sample file of the user's (role targets.bed or outside_calls.<n>.tsv) linked
+    under the sample's pseudonym by a local rule: a cluster job lists its inputs on its
+    command line."""
     return f"work/{pid}/input/{pid}.{role}"
 
 
