@@ -12,7 +12,7 @@ from helpers import CPIC_FILE, shared
 from tailorseq import documents
 from tailorseq.cli import main
 from tailorseq.pgx.outside import read_outside_calls
-from tailorseq.pgx.pharmcat_files import outside_call_lines, phenotype_document
+from tailorseq.pgx.pharmcat_files import outside_call_lines, phenotype_document, report_summary
 
 pytestmark = pytest.mark.shared
 
@@ -57,27 +57,17 @@ def from_vcf(tmp_path: Path, *extra: str) -> dict:
     ], *extra)  # fmt: skip
 
 
-def summary(report: dict) -> tuple:
-    diplotypes = report["sourceDiplotypes"]
-    return (
-        report["callSource"],
-        [d["label"] for d in diplotypes],
-        [d["phenotypes"] for d in diplotypes],
-        [d["activityScore"] for d in diplotypes],
-    )
-
-
 def agreement(ours: dict) -> tuple[list[str], dict[str, tuple]]:
     """Genes PharmCAT called from the VCF: those we agree on, and the others (ours, theirs)."""
     agreed, differ = [], {}
     for gene, theirs in sorted(pharmcat_genes().items()):
         if theirs["callSource"] != "MATCHER":
             continue
-        mine = summary(ours["geneReports"][gene])
-        if mine == summary(theirs):
+        mine = report_summary(ours["geneReports"][gene])
+        if mine == report_summary(theirs):
             agreed.append(gene)
         else:
-            differ[gene] = (mine, summary(theirs))
+            differ[gene] = (mine, report_summary(theirs))
     return agreed, differ
 
 
@@ -111,8 +101,8 @@ def test_genes_without_data_are_unknown_as_pharmcat_writes_them(tmp_path: Path) 
     ours = from_vcf(tmp_path)["geneReports"]
     theirs = pharmcat_genes()["HLA-A"]
     for gene in ("CYP2D6", "HLA-A", "HLA-B"):
-        assert summary(ours[gene]) == ("NONE", ["Unknown/Unknown"], [[]], [None])
-        assert summary(ours[gene]) == summary(theirs)
+        assert report_summary(ours[gene]) == ("NONE", ["Unknown/Unknown"], [[]], [None])
+        assert report_summary(ours[gene]) == report_summary(theirs)
         assert ours[gene]["sourceDiplotypes"][0]["lookupKey"] == ["No Result"]
     lines = (tmp_path / "ex.outside.tsv").read_text().splitlines()
     assert [line.split(":")[0] for line in lines if "not assessed" in line] == [
@@ -125,7 +115,7 @@ def test_a_matcher_no_call_is_unknown_not_reference(tmp_path: Path) -> None:
     result["genes"]["TPMT"]["called"] = False
     result["genes"]["TPMT"]["diplotypes"] = []
     report = phenotype_document(result)["geneReports"]["TPMT"]
-    assert summary(report) == ("MATCHER", ["Unknown/Unknown"], [[]], [None])
+    assert report_summary(report) == ("MATCHER", ["Unknown/Unknown"], [[]], [None])
     assert "# TPMT: not called" in outside_call_lines(result)
 
 

@@ -170,6 +170,18 @@ def phenotype_document(result: dict) -> dict:
     }
 
 
+def report_summary(report: dict) -> tuple:
+    """What a PharmCAT gene report says, for comparing two (ours, PharmCAT's): call source,
+    diplotype labels, their phenotypes and activity scores."""
+    diplotypes = report["sourceDiplotypes"]
+    return (
+        report["callSource"],
+        [d["label"] for d in diplotypes],
+        [d["phenotypes"] for d in diplotypes],
+        [d["activityScore"] for d in diplotypes],
+    )
+
+
 def write_phenotype_json(result: dict, path: Path) -> dict:
     """Validate (resources/pharmcat_phenotype.schema.json) and write the phenotype JSON."""
     document = phenotype_document(result)
