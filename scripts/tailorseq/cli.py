@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tailorseq import __version__
-from tailorseq.errors import TailorseqError
+from tailorseq.errors import InputError, TailorseqError
 from tailorseq.locations import SNAKEFILE
 
 
@@ -60,8 +60,10 @@ def _pgx(args: argparse.Namespace) -> None:
     from tailorseq.pgx.panel import definitions_folder
     from tailorseq.pgx.pipeline import run_pgx
 
-    if args.match_json or not args.vcf:
-        return _pgx_match_json(args) if args.match_json and not args.vcf else _pgx_input_error()
+    if bool(args.match_json) == bool(args.vcf):
+        raise InputError("pgx", "give one input", "give --vcf, or --match-json (not both)")
+    if args.match_json:
+        return _pgx_match_json(args)
 
     genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
     result = run_pgx(
@@ -84,12 +86,6 @@ def _pgx(args: argparse.Namespace) -> None:
         diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
         phenotype = (call.get("phenotype") or {}).get("phenotype") or ""
         print(f"{gene}\t{diplotypes}\t{phenotype}")
-
-
-def _pgx_input_error() -> None:
-    from tailorseq.errors import InputError
-
-    raise InputError("tailorseq pgx", "give one input", "give --vcf, or --match-json (not both)")
 
 
 def _pgx_genotype(args: argparse.Namespace) -> None:
