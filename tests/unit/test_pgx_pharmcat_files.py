@@ -119,6 +119,38 @@ def test_a_matcher_no_call_is_unknown_not_reference(tmp_path: Path) -> None:
     assert "# TPMT: not called" in outside_call_lines(result)
 
 
+def two_diplotypes(phenotype: str) -> dict:
+    """MINIMAL with TPMT *1/*3A and *3B/*3C equally ranked, their phenotypes PHENOTYPES'."""
+    result = json.loads(json.dumps(MINIMAL))
+    tpmt = result["genes"]["TPMT"]
+    names = [("*1", "*3A"), ("*3B", "*3C")]
+    tpmt["diplotypes"] = [{"name": "/".join(n), "haplotypes": list(n), "score": 8} for n in names]
+    per_diplotype = [
+        {"diplotype": "/".join(n), "haplotypes": [], "activity_score": None, "phenotype": own}
+        for n, own in zip(names, PHENOTYPES[phenotype], strict=True)
+    ]
+    tpmt["phenotype"] = {"phenotype": phenotype, "activity_score": None, "source": "pharmcat",
+                         "diplotypes": per_diplotype}  # fmt: skip
+    return result
+
+
+PHENOTYPES = {
+    "Intermediate Metabolizer": ["Intermediate Metabolizer", "Intermediate Metabolizer"],
+    "Indeterminate": ["Intermediate Metabolizer", "Poor Metabolizer"],
+}
+
+
+def test_equally_ranked_diplotypes_as_pharmcat_takes_one_call_per_gene() -> None:
+    """Two diplotypes: each its own phenotype in the JSON; in the TSV the agreed phenotype
+    alone, or when they disagree a comment instead of a call PharmCAT would refuse."""
+    agreed, split = two_diplotypes("Intermediate Metabolizer"), two_diplotypes("Indeterminate")
+    report = phenotype_document(split)["geneReports"]["TPMT"]
+    assert report_summary(report)[1:3] == (
+        ["*1/*3A", "*3B/*3C"], [["Intermediate Metabolizer"], ["Poor Metabolizer"]])  # fmt: skip
+    assert "TPMT\t\tIntermediate Metabolizer" in outside_call_lines(agreed)
+    assert "# TPMT: not written, 2 diplotypes: *1/*3A; *3B/*3C" in outside_call_lines(split)
+
+
 def test_outside_call_tsv_reads_back_as_the_same_calls(tmp_path: Path) -> None:
     """What PharmCAT's reporter would read from our TSV is what we called."""
     outside = tmp_path / "hla.tsv"
