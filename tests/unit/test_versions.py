@@ -3,6 +3,8 @@ gathered into the provenance manifest, MultiQC's software versions and the repor
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,23 @@ def test_adapters_write_records_mqc_versions_and_provenance(tmp_path: Path) -> N
     assert manifest["snakemake"] == "9.27.1"
     assert manifest["rules"] == {"samtools_stats": "samtools"}
     assert manifest["environments"]["samtools"]["tools"] == written["tools"]
+
+
+def test_probing_adapter_imports_without_third_party_packages() -> None:
+    """The tool_versions job runs in every env, some without PyYAML or jsonschema (scoring)."""
+    blocked = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def guard(name, *args, **kwargs):\n"
+        "    if name.split('.')[0] in ('yaml', 'jsonschema', 'pysam', 'numpy'):\n"
+        "        raise ImportError(name)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = guard\n"
+        f"sys.path.insert(0, {str(ROOT / 'scripts')!r})\n"
+        "import tool_versions\n"
+        "print(tool_versions.probe_env('bwa', ['bwa'], 'system')['schema'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", blocked], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == SCHEMA
