@@ -1,17 +1,19 @@
 """The run's provenance manifest (results/run/provenance.json): pipeline version and commit,
-Snakemake, tool and package versions, knowledge versions, the config and its hash, sha256 of
-the inputs and final outputs, start and end time."""
+Snakemake's version, each rule's conda env and each env's tool versions as they ran (the
+versions records, results/run/versions/<env>.json), knowledge versions, the config and its
+hash, sha256 of the inputs and final outputs, start and end time."""
 
 import argparse
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.provenance import manifest
+from tailorseq.provenance import manifest, snakemake_version
 from tailorseq.pseudonym import replace_ids
 from tailorseq.report.knowledge import knowledge_versions, run_started
-from tailorseq.tools import TOOLS
+from tailorseq.versions import rule_environments
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -22,13 +24,18 @@ def write_provenance(
     inputs: list[str],
     outputs: list[str],
     out: Path,
+    versions: list[str] | None = None,
+    rules: dict[str, str] | None = None,
+    snakemake: str | None = None,
     workdir: Path = Path("."),
     renames: dict[str, str] | None = None,
 ) -> dict:
     """Build the manifest and write it atomically, with each id of `renames` (lab id ->
-    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths."""
+    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths. `versions` are the
+    run's versions records, `rules` each rule's `conda:` path, `snakemake` the version that
+    ran the workflow (default: the one installed here)."""
     paths = {key: knowledge.get(key) for key in ("clinvar_summary", "pgx_document", "gene_list")}
-    versions = knowledge_versions(
+    knowledge_found = knowledge_versions(
         knowledge.get("reference", {}),
         clinvar_summary=Path(paths["clinvar_summary"]) if paths["clinvar_summary"] else None,
         pgx_document=Path(paths["pgx_document"]) if paths["pgx_document"] else None,
@@ -39,8 +46,10 @@ def write_provenance(
     document = manifest(
         config=config,
         repository=REPOSITORY,
-        tools=sorted(TOOLS),
-        knowledge=versions,
+        versions=[documents.load("versions", path) for path in versions or []],
+        rules=rule_environments(rules or {}),
+        snakemake=snakemake or snakemake_version(),
+        knowledge=knowledge_found,
         inputs=[Path(p) for p in inputs],
         outputs=[Path(p) for p in outputs],
         started=run_started(workdir, datetime.now(UTC)),
@@ -63,6 +72,9 @@ if __name__ == "__main__":
                 list(rule.input.units),
                 list(rule.input.outputs),
                 Path(rule.output[0]),
+                versions=list(rule.input.versions),
+                rules=dict(rule.params.rules),
+                snakemake=rule.params.snakemake,
                 renames=dict(rule.params.renames),
             )
     else:
@@ -73,6 +85,9 @@ if __name__ == "__main__":
         parser.add_argument("--clinvar-summary", help="prepared ClinVar's JSON summary")
         parser.add_argument("--pgx-document", help="a sample's .pgx.json")
         parser.add_argument("--gene-list", help="gene-list TSV")
+        parser.add_argument(
+            "--versions", nargs="*", default=[], help="versions records (scripts/tool_versions.py)"
+        )
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
         import yaml
@@ -85,4 +100,6 @@ if __name__ == "__main__":
             "pgx_document": args.pgx_document,
             "gene_list": args.gene_list,
         }
-        write_provenance(config, knowledge, args.input, args.output, args.out)
+        write_provenance(
+            config, knowledge, args.input, args.output, args.out, versions=args.versions
+        )

@@ -15,7 +15,9 @@ that the document carries in its `schema` field:
 - `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py);
 - `germline_cnv`: a germline sample's exon-level copy number (tailorseq.germline_cnv);
 - `rna`: a tumour RNA sample's expression, receptor status, 21-gene expression profile and
-  expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`.
+  expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`;
+- `versions`: one conda env's tool versions probed from inside it (tailorseq.versions),
+  `results/run/versions/{env}.json`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ IDS = {
     "sv": "tailorseq-sv/1",
     "germline_cnv": "tailorseq-germline_cnv/1",
     "rna": "tailorseq-rna/1",
+    "versions": "tailorseq-versions/1",
 }
 
 

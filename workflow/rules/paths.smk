@@ -222,6 +222,12 @@ def rna_summary(pid: str, ext: str) -> str:
 MULTIQC_NAMES = "work/run/multiqc_names.tsv"
 MULTIQC_COUNTS = "work/run/tailorseq_counts_mqc.tsv"
 MULTIQC_SCORES = "work/run/tailorseq_scores_mqc.tsv"
+MULTIQC_VERSIONS = "work/run/tailorseq_mqc_versions.yml"
+
+
+def versions_record(env: str) -> str:
+    """An env's tool versions as they ran, probed from inside it (rule tool_versions)."""
+    return f"results/run/versions/{env}.json"
 
 
 # ---------------------------------------------------------------- published (results/)
