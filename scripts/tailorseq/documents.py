@@ -18,6 +18,11 @@ that the document carries in its `schema` field:
   expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`;
 - `versions`: one conda env's tool versions probed from inside it (tailorseq.versions),
   `results/run/versions/{env}.json`.
+
+Documents in another program's format carry no `schema` field (that program reads them as its
+own) but are declared and validated on write all the same (`EXTERNAL`, `validate_external`):
+- `pharmcat_phenotype`: a sample's PGx calls as PharmCAT v3.1's phenotyper JSON
+  (tailorseq.pgx.pharmcat_files), `<sample>.pgx.phenotype.json`.
 """
 
 from __future__ import annotations
