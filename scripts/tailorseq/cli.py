@@ -40,6 +40,18 @@ def _pgx_match_json(args: argparse.Namespace) -> None:
     """`tailorseq pgx --match-json`: PharmCAT's diplotypes through our interpretation."""
     from tailorseq.pgx.match_json import run_match_json
 
+    vcf_only = {
+        "--definitions": args.definitions,
+        "--build": args.build,
+        "--sample": args.sample,
+        "--sex": args.sex,
+        "--research": args.research,
+        "--all-hits": args.all_hits,
+    }
+    given = [option for option, value in vcf_only.items() if value]
+    if given:
+        problem = f"{', '.join(given)} apply to a VCF, not to PharmCAT's calls"
+        raise InputError("pgx --match-json", problem, "leave them out, or give --vcf")
     genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
     result = run_match_json(
         Path(args.match_json),

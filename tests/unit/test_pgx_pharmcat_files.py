@@ -187,6 +187,8 @@ def test_the_pgx_command_needs_exactly_one_input(tmp_path: Path, capsys) -> None
     assert main(["pgx", "--out", str(tmp_path / "x.json")]) == 1
     assert main(["pgx", "--vcf", "x.vcf", "--match-json", str(match)]) == 1
     assert "give --vcf, or --match-json (not both)" in capsys.readouterr().err
+    assert main(["pgx", "--match-json", str(match), "--sex", "male", "--build", "GRCh38"]) == 1
+    assert "--build, --sex apply to a VCF, not to PharmCAT's calls" in capsys.readouterr().err
 
 
 #: A small PGx document (the fields the PharmCAT files are made from).
