@@ -35,6 +35,8 @@ def run_from_snakemake(smk) -> None:
             Path(params.definitions),
             out_json=Path(smk.output.json),
             out_tsv=Path(smk.output.tsv),
+            pharmcat_phenotype=Path(smk.output.phenotype),
+            pharmcat_outside_calls=Path(smk.output.outside_calls),
             sample=params.sample or None,
             build=params.build,
             phenotypes=params.phenotypes or None,
@@ -42,8 +44,6 @@ def run_from_snakemake(smk) -> None:
             sex=sex,
             cpic_file=cpic[0] if cpic else None,
             cpic_source=params.recommendations or None,
-            pharmcat_phenotype=Path(smk.output.phenotype),
-            pharmcat_outside_calls=Path(smk.output.outside_calls),
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

@@ -217,6 +217,8 @@ def run_pgx(
     build: str | None = None,
     top_candidate_only: bool = True,
     *,
+    pharmcat_phenotype: Path | None = None,
+    pharmcat_outside_calls: Path | None = None,
     phenotypes: Path | str | None = None,
     outside_calls: Path | str | list | None = None,
     sex: str | None = None,
@@ -225,11 +227,14 @@ def run_pgx(
     find_combinations: bool = False,
     cpic_file: Path | str | None = None,
     cpic_source: str | None = None,
-    **pharmcat_outputs: Path | None,
 ) -> dict:
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
     recommendations, and write the outputs.
+
+    `pharmcat_phenotype`, `pharmcat_outside_calls`: paths of PharmCAT's phenotype JSON and
+    outside-call TSV of the result (`write_outputs`). `outside_calls`: one file or a list,
+    merged gene by gene (`merge_outside_calls`).
 
     `find_combinations`: PharmCAT's research mode (`--research combinations`): where no exact
     diplotype fits, combination (`[*6 + *28]`) and partial (`*2 + g.94781859G>A`) alleles.
@@ -238,11 +243,7 @@ def run_pgx(
     table when the definitions lack it and pypgx is installed).
 
     `cpic_file`: a CPIC recommendation file (PharmCAT's drugs.json format) whose recommendations,
-    with their classification, replace pypgx's; `cpic_source`: where it came from (its URL).
-
-    `outside_calls`: one file or a list, merged gene by gene (`merge_outside_calls`).
-    `pharmcat_outputs`: `pharmcat_phenotype`, `pharmcat_outside_calls`: paths of PharmCAT's
-    phenotype JSON and outside-call TSV of the result (`write_outputs`)."""
+    with their classification, replace pypgx's; `cpic_source`: where it came from (its URL)."""
     if sex is not None and sex not in SEXES:
         raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
     recommender = recommendation_source(cpic_file, cpic_source) if recommendations else None
@@ -278,7 +279,9 @@ def run_pgx(
         },
         "warnings": genotypes.warnings,
     }
-    return write_outputs(result, interpreted, recommender, out_json, out_tsv, **pharmcat_outputs)
+    return write_outputs(result, interpreted, recommender, out_json, out_tsv,
+                         pharmcat_phenotype=pharmcat_phenotype,
+                         pharmcat_outside_calls=pharmcat_outside_calls)  # fmt: skip
 
 
 @dataclass
