@@ -1,12 +1,14 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
-force-genotyped positions), `snakemake.input.outside_calls` (optional TSV),
+force-genotyped positions), `snakemake.input.outside_calls` (none, one or several files, merged),
 `snakemake.input.recommendations` (optional CPIC recommendation file), `snakemake.input.sex`
 (the sample's sex check: the sex it was called with) and `snakemake.params` (definitions,
 build, sample, phenotypes, recommendations: the configured source of the CPIC file) and writes
-`snakemake.output.json/tsv`; outside Snakemake it is the same CLI as `python -m tailorseq pgx`:
+`snakemake.output.json/tsv` and PharmCAT's files of the calls (`snakemake.output.phenotype`,
+`snakemake.output.outside_calls`); outside Snakemake it is the same CLI as `tailorseq pgx`:
 
     python scripts/pgx.py --vcf S.pgx.vcf.gz --definitions DIR --build GRCh38 \
-        --out S.pgx.json --tsv S.pgx.tsv [--sex male] [--outside-calls S.outside.tsv]
+        --out S.pgx.json --tsv S.pgx.tsv [--sex male] [--outside-calls CYP2D6.tsv HLA.json] \
+        [--pharmcat-phenotype S.phenotype.json] [--pharmcat-outside-calls S.outside.tsv]
 """
 
 import sys
@@ -33,10 +35,12 @@ def run_from_snakemake(smk) -> None:
             Path(params.definitions),
             out_json=Path(smk.output.json),
             out_tsv=Path(smk.output.tsv),
+            pharmcat_phenotype=Path(smk.output.phenotype),
+            pharmcat_outside_calls=Path(smk.output.outside_calls),
             sample=params.sample or None,
             build=params.build,
             phenotypes=params.phenotypes or None,
-            outside_calls=outside[0] if outside else None,
+            outside_calls=outside or None,
             sex=sex,
             cpic_file=cpic[0] if cpic else None,
             cpic_source=params.recommendations or None,

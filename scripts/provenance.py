@@ -1,18 +1,20 @@
 """The run's provenance manifest (results/run/provenance.json): pipeline version and commit,
-Snakemake, tool and package versions, knowledge versions, the config and its hash, sha256 of
-the inputs and final outputs, start and end time."""
+Snakemake's version, each rule's conda env and each env's tool versions as they ran (the
+versions records, results/run/versions/<env>.json), knowledge versions, the config and its
+hash, sha256 of the inputs and final outputs, start and end time."""
 
 import argparse
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tailorseq import documents
 from tailorseq.download import read_record
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.provenance import manifest
+from tailorseq.provenance import manifest, snakemake_version
 from tailorseq.pseudonym import replace_ids
 from tailorseq.report.knowledge import knowledge_versions, run_started
-from tailorseq.tools import TOOLS
+from tailorseq.versions import rule_environments
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -23,15 +25,20 @@ def write_provenance(
     inputs: list[str],
     outputs: list[str],
     out: Path,
+    versions: list[str] | None = None,
+    rules: dict[str, str] | None = None,
+    snakemake: str | None = None,
     workdir: Path = Path("."),
     renames: dict[str, str] | None = None,
     downloads: list[Path] | None = None,
 ) -> dict:
     """Build the manifest and write it atomically, with each id of `renames` (lab id ->
-    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths. `downloads`: the
-    download records (tailorseq.download) of every URL the run read, kept under "downloads"."""
+    pseudonym) replaced wherever it shows, e.g. in the input FASTQ paths. `versions` are the
+    run's versions records, `rules` each rule's `conda:` path, `snakemake` the version that
+    ran the workflow (default: the one installed here). `downloads`: the download records
+    (tailorseq.download) of every URL the run read, kept under "downloads"."""
     paths = {key: knowledge.get(key) for key in ("clinvar_summary", "pgx_document", "gene_list")}
-    versions = knowledge_versions(
+    knowledge_found = knowledge_versions(
         knowledge.get("reference", {}),
         clinvar_summary=Path(paths["clinvar_summary"]) if paths["clinvar_summary"] else None,
         pgx_document=Path(paths["pgx_document"]) if paths["pgx_document"] else None,
@@ -42,8 +49,10 @@ def write_provenance(
     document = manifest(
         config=config,
         repository=REPOSITORY,
-        tools=sorted(TOOLS),
-        knowledge=versions,
+        versions=[documents.load("versions", path) for path in versions or []],
+        rules=rule_environments(rules or {}),
+        snakemake=snakemake or snakemake_version(),
+        knowledge=knowledge_found,
         inputs=[Path(p) for p in inputs],
         outputs=[Path(p) for p in outputs],
         started=run_started(workdir, datetime.now(UTC)),
@@ -67,6 +76,9 @@ if __name__ == "__main__":
                 list(rule.input.units),
                 list(rule.input.outputs),
                 Path(rule.output[0]),
+                versions=list(rule.input.versions),
+                rules=dict(rule.params.rules),
+                snakemake=rule.params.snakemake,
                 renames=dict(rule.params.renames),
                 downloads=list(rule.input.downloads),
             )
@@ -78,6 +90,9 @@ if __name__ == "__main__":
         parser.add_argument("--clinvar-summary", help="prepared ClinVar's JSON summary")
         parser.add_argument("--pgx-document", help="a sample's .pgx.json")
         parser.add_argument("--gene-list", help="gene-list TSV")
+        parser.add_argument(
+            "--versions", nargs="*", default=[], help="versions records (scripts/tool_versions.py)"
+        )
         parser.add_argument("--downloads", nargs="*", default=[], help="download records (JSON)")
         parser.add_argument("--out", type=Path, required=True)
         args = parser.parse_args()
@@ -92,5 +107,11 @@ if __name__ == "__main__":
             "gene_list": args.gene_list,
         }
         write_provenance(
-            config, knowledge, args.input, args.output, args.out, downloads=args.downloads
+            config,
+            knowledge,
+            args.input,
+            args.output,
+            args.out,
+            versions=args.versions,
+            downloads=args.downloads,
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pysam
 
+from tailorseq import documents
 from tailorseq.defaults import config_defaults
 from tailorseq.download import read_record
 from tailorseq.export.fhir import write_fhir
@@ -21,19 +22,19 @@ from tailorseq.gene_list import load_gene_list
 from tailorseq.gff import read_choices, read_models
 from tailorseq.provenance import config_hash, git_commit
 from tailorseq.report.assemble import SampleFiles, Settings, TumourFiles, assemble
-from tailorseq.report.methods import tools_found
 from tailorseq.report.qc import Thresholds
 from tailorseq.report.render import write_html
-from tailorseq.tools import required_tools
 from tailorseq.variants import name_vcf
+from tailorseq.versions import tool_list
 
 ROLES = ("stats", "mosdepth", "pgx", "findings", "gene_regions", "gene_thresholds")
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def settings_from(options: dict, config: dict | None) -> Settings:
+def settings_from(options: dict, config: dict | None, versions: list[Path] = ()) -> Settings:
     """The report's settings from the config's `report` section (filled in from the schema's
-    defaults) and run context."""
+    defaults) and run context; the tools of the methods are those of the run's versions
+    records (tailorseq.versions), as they ran."""
     report = options["report"]
     gene_list = options.get("gene_list")
     return Settings(
@@ -52,7 +53,7 @@ def settings_from(options: dict, config: dict | None) -> Settings:
         config_sha256=config_hash(config) if config is not None else None,
         assay=report["assay"],
         targets=options.get("targets") or "",
-        tools=tools_found(required_tools(config)) if config is not None else {},
+        tools=tool_list([documents.load("versions", path) for path in versions]),
         laboratory=report["laboratory"],
         sign_off=dict(report["sign_off"]),
         use_statement=report["use_statement"],
@@ -138,7 +139,9 @@ if __name__ == "__main__":
                 rule.params.pseudonym,
                 samples_from(rule.params.samples),
                 tumours_from(rule.params.tumours, rule.params.options.get("genes")),
-                settings_from(dict(rule.params.options), rule.config),
+                settings_from(
+                    dict(rule.params.options), rule.config, [Path(p) for p in rule.input.versions]
+                ),
                 Path(rule.output.json),
                 Path(rule.output.html),
                 Path(rule.output.fhir),
@@ -170,6 +173,9 @@ if __name__ == "__main__":
         )
         parser.add_argument("--gene-list", help="gene-list TSV (resources/acmg_sf_genes.tsv)")
         parser.add_argument("--build", help="reference build")
+        parser.add_argument(
+            "--versions", nargs="*", type=Path, default=[], help="the run's versions records"
+        )
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--html", type=Path, required=True)
         parser.add_argument("--fhir", type=Path, required=True, help="FHIR R4 Bundle (JSON)")
@@ -200,7 +206,7 @@ if __name__ == "__main__":
             args.pseudonym,
             samples_from(list(entries.values())),
             tumours_from(tumours),
-            settings_from(options, None),
+            settings_from(options, None, args.versions),
             args.json,
             args.html,
             args.fhir,

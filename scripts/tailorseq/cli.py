@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tailorseq import __version__
-from tailorseq.errors import TailorseqError
+from tailorseq.errors import InputError, TailorseqError
 from tailorseq.locations import SNAKEFILE
 
 
@@ -26,9 +26,56 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"demo written to {args.out}")
 
 
+def _pharmcat_outputs(args: argparse.Namespace) -> dict[str, Path | None]:
+    """PharmCAT's files `tailorseq pgx` writes when asked: phenotype JSON, outside-call TSV."""
+    return {
+        "pharmcat_phenotype": Path(args.pharmcat_phenotype) if args.pharmcat_phenotype else None,
+        "pharmcat_outside_calls": Path(args.pharmcat_outside_calls)
+        if args.pharmcat_outside_calls
+        else None,
+    }
+
+
+def _pgx_match_json(args: argparse.Namespace) -> None:
+    """`tailorseq pgx --match-json`: PharmCAT's diplotypes through our interpretation."""
+    from tailorseq.pgx.match_json import run_match_json
+
+    vcf_only = {
+        "--definitions": args.definitions,
+        "--build": args.build,
+        "--sample": args.sample,
+        "--sex": args.sex,
+        "--research": args.research,
+        "--all-hits": args.all_hits,
+    }
+    given = [option for option, value in vcf_only.items() if value]
+    if given:
+        problem = f"{', '.join(given)} apply to a VCF, not to PharmCAT's calls"
+        raise InputError("pgx --match-json", problem, "leave them out, or give --vcf")
+    genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
+    result = run_match_json(
+        Path(args.match_json),
+        out_json=Path(args.out) if args.out else None,
+        out_tsv=Path(args.tsv) if args.tsv else None,
+        genes=genes,
+        phenotypes=args.phenotypes,
+        outside_calls=args.outside_calls,
+        cpic_file=args.recommendations,
+        **_pharmcat_outputs(args),
+    )
+    for gene, call in result["genes"].items():
+        names = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
+        print(f"{gene}\t{names}\t{(call.get('phenotype') or {}).get('phenotype') or ''}")
+
+
 def _pgx(args: argparse.Namespace) -> None:
     from tailorseq.pgx.pipeline import run_pgx
     from tailorseq.pgx.releases import resolve_definitions
+
+    if bool(args.match_json) == bool(args.vcf):
+        raise InputError("pgx", "give one input", "give --vcf, or --match-json (not both)")
+    if args.match_json:
+        return _pgx_match_json(args)
 
     genes = [g.strip() for g in args.genes.split(",") if g.strip()] if args.genes else None
     folder, downloads = resolve_definitions(args.definitions, args.build)
@@ -47,6 +94,7 @@ def _pgx(args: argparse.Namespace) -> None:
         sex=args.sex,
         find_combinations="combinations" in (args.research or []),
         cpic_file=args.recommendations,
+        **_pharmcat_outputs(args),
     )
     for gene, call in result["genes"].items():
         diplotypes = "; ".join(d["name"] for d in call["diplotypes"]) or "no call"
@@ -171,7 +219,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     pgx = commands.add_parser("pgx", help="star-allele diplotypes from a single-sample VCF")
-    pgx.add_argument("--vcf", required=True, help="VCF or bgzipped VCF (one sample, or --sample)")
+    pgx.add_argument("--vcf", help="VCF or bgzipped VCF (one sample, or --sample)")
+    pgx.add_argument(
+        "--match-json",
+        help="instead of --vcf: PharmCAT's named allele matcher output (<name>.match.json), "
+        "whose diplotypes take our path (phenotype, CPIC)",
+    )
+    pgx.add_argument(
+        "--pharmcat-phenotype",
+        metavar="JSON",
+        help="also write the calls as PharmCAT v3.1's phenotyper output (<name>.phenotype.json)",
+    )
+    pgx.add_argument(
+        "--pharmcat-outside-calls",
+        metavar="TSV",
+        help="also write the calls as PharmCAT's outside-call TSV (gene, diplotype, phenotype, "
+        "activity score), for PharmCAT's reporter",
+    )
     pgx.add_argument(
         "--definitions",
         help="PharmCAT-format definitions folder, or a PharmCAT release (pharmcat:<release>"
@@ -192,7 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="PharmCAT-format phenotype files folder (default: the installed pypgx's tables)",
     )
     pgx.add_argument(
-        "--outside-calls", help="TSV gene<TAB>diplotype[<TAB>phenotype] (CYP2D6, HLA-A, HLA-B)"
+        "--outside-calls",
+        nargs="+",
+        action="extend",
+        help="TSV gene<TAB>diplotype[<TAB>phenotype] (CYP2D6, HLA-A, HLA-B) or an HLA typer's "
+        "output; several files are merged gene by gene",
     )
     pgx.add_argument(
         "--sex", choices=["male", "female", "unknown"], help="male: chrX (G6PD) calls are haploid"

@@ -15,7 +15,14 @@ that the document carries in its `schema` field:
 - `sv`: a pair's somatic structural variants and gene fusions (scripts/somatic_sv.py);
 - `germline_cnv`: a germline sample's exon-level copy number (tailorseq.germline_cnv);
 - `rna`: a tumour RNA sample's expression, receptor status, 21-gene expression profile and
-  expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`.
+  expressed mutations, research use (tailorseq.rna.summary), `{pid}.rna.json`;
+- `versions`: one conda env's tool versions probed from inside it (tailorseq.versions),
+  `results/run/versions/{env}.json`.
+
+Documents in another program's format carry no `schema` field (that program reads them as its
+own) but are declared and validated on write all the same (`EXTERNAL`, `validate_external`):
+- `pharmcat_phenotype`: a sample's PGx calls as PharmCAT v3.1's phenotyper JSON
+  (tailorseq.pgx.pharmcat_files), `<sample>.pgx.phenotype.json`.
 """
 
 from __future__ import annotations
@@ -42,6 +49,15 @@ IDS = {
     "sv": "tailorseq-sv/1",
     "germline_cnv": "tailorseq-germline_cnv/1",
     "rna": "tailorseq-rna/1",
+    "versions": "tailorseq-versions/1",
+}
+
+
+#: Documents in another program's format, without our `schema` stamp (so that program reads
+#: them as its own), declared and validated on write all the same: kind -> what it is.
+EXTERNAL = {
+    "pharmcat_phenotype": "PharmCAT v3.1 phenotyper output, the fields tailorseq writes "
+    "(tailorseq.pgx.pharmcat_files)",
 }
 
 
@@ -51,7 +67,7 @@ class DocumentError(ValueError):
 
 def schema_file(kind: str) -> Path:
     """The JSON Schema of a kind of document."""
-    if kind not in IDS:
+    if kind not in IDS and kind not in EXTERNAL:
         raise KeyError(f"no declared document kind {kind!r}; known: {', '.join(IDS)}")
     return RESOURCES / f"{kind}.schema.json"
 
@@ -69,6 +85,13 @@ def validate(kind: str, data: Any, where: str) -> None:
     if error is not None:
         field = "/".join(str(part) for part in error.absolute_path) or "(top)"
         raise DocumentError(f"{where}: {field}: {error.message} ({schema_file(kind).name})")
+
+
+def validate_external(kind: str, data: Any, where: str) -> None:
+    """`validate` for a document in another program's format (EXTERNAL)."""
+    if kind not in EXTERNAL:
+        raise KeyError(f"no declared external document kind {kind!r}; known: {', '.join(EXTERNAL)}")
+    validate(kind, data, where)
 
 
 def stamped(kind: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -104,19 +104,28 @@ def _recommendation_problems(given: str, workdir: Path) -> list[InputError]:
 
 
 def _outside_call_problems(
-    outside_calls: dict[str, str], sheet: SampleSheet, workdir: Path
+    outside_calls: dict[str, str | list[str]], sheet: SampleSheet, workdir: Path
 ) -> list[InputError]:
-    """Outside calls name germline or normal samples of the sheet, and files that exist."""
+    """Outside calls name germline or normal samples of the sheet, and files (one or a list)
+    that exist, can be read, and do not call one gene differently (the check `run_pgx` makes
+    too: `merged_outside_calls`)."""
+    from tailorseq.pgx.outside import merged_outside_calls, outside_call_files
+
     germline = sorted(sample.sample for sample in sheet.germline_samples())
     problems = []
-    for name, path in outside_calls.items():
+    for name, given in outside_calls.items():
         if name not in germline:
             problem = f"pgx.outside_calls: {name} is not a germline or normal sample of the sheet"
             problems.append(InputError(CONFIG, problem, "name one of " + ", ".join(germline)))
-        elif not (workdir / path).is_file():
+            continue
+        paths = outside_call_files(given)
+        missing = [path for path in paths if not (workdir / path).is_file()]
+        for path in missing:
             problem = f"pgx.outside_calls: the file of {name} ({path}) does not exist"
-            fix = "give the path of its outside-call TSV, relative to the working directory"
+            fix = "give the path of its outside-call file, relative to the working directory"
             problems.append(InputError(CONFIG, problem, fix))
+        if not missing:
+            problems += merged_outside_calls([workdir / path for path in paths], name)[1]
     return problems
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import tailorseq
 from tailorseq.files import sha256
-from tailorseq.tools import TOOLS, find_tool
+from tailorseq.versions import environments
 
 
 def config_hash(config: dict[str, Any]) -> str:
@@ -30,20 +30,12 @@ def git_commit(repository: Path) -> str | None:
     return commit or None
 
 
-def tool_versions(names: list[str]) -> dict[str, str]:
-    """The version each external tool reports as it is found on PATH now."""
-    return {name: find_tool(name).version for name in names if name in TOOLS}
-
-
-def python_versions(packages: list[str]) -> dict[str, str]:
-    """Installed versions of Python packages the pipeline runs."""
-    versions = {}
-    for package in packages:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions
+def snakemake_version() -> str | None:
+    """The installed Snakemake's version (the workflow passes the running one instead)."""
+    try:
+        return metadata.version("snakemake")
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def checksums(paths: list[Path]) -> dict[str, str]:
@@ -60,20 +52,24 @@ def manifest(
     *,
     config: dict[str, Any],
     repository: Path,
-    tools: list[str],
+    versions: list[dict[str, Any]],
+    rules: dict[str, str],
+    snakemake: str | None,
     knowledge: dict[str, Any],
     inputs: list[Path],
     outputs: list[Path],
     started: datetime,
 ) -> dict[str, Any]:
-    """The provenance manifest of a finished run."""
+    """The provenance manifest of a finished run: `versions` are the run's versions records
+    (tailorseq.versions, one per env, probed from inside it), `rules` each rule's env."""
     return {
         "pipeline": {"name": "tailorseq", "version": tailorseq.__version__,
                      "commit": git_commit(repository)},
         "started": started.isoformat(),
         "finished": datetime.now(UTC).isoformat(),
-        "tools": tool_versions(tools),
-        "python": python_versions(["snakemake", "pysam", "multiqc", "pypgx"]),
+        "snakemake": snakemake,
+        "rules": dict(sorted(rules.items())),
+        "environments": environments(versions),
         "knowledge": knowledge,
         "config": config,
         "config_sha256": config_hash(config),

@@ -116,7 +116,7 @@ def find_tool(name: str) -> ToolVersion:
     path = shutil.which(name)
     if path is None:
         raise InputError("PATH", f"tool '{name}' was not found", fix)
-    version = _reported_version(path, spec)
+    version = reported_version([path, *spec.args], spec.pattern)
     if version is None:
         raise InputError(path, f"could not read the version of '{name}'", fix)
     if is_older(version, spec.minimum):
@@ -125,11 +125,19 @@ def find_tool(name: str) -> ToolVersion:
     return ToolVersion(name, path, version)
 
 
-def _reported_version(path: str, spec: ToolSpec) -> str | None:
-    """The version a tool prints (stdout or stderr), or None if it prints none."""
+def parse_version(text: str, pattern: str) -> str | None:
+    """The version `pattern`'s first group finds in a tool's output (lines matched one by one
+    with ^ and $), or None."""
+    match = re.search(pattern, text, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def reported_version(command: list[str], pattern: str) -> str | None:
+    """The version a command prints (stdout or stderr), or None if it prints none or cannot
+    run; the one home of running a tool for its version (preflight and tailorseq.versions)."""
     try:
         done = subprocess.run(
-            [path, *spec.args],
+            command,
             capture_output=True,
             text=True,
             errors="replace",
@@ -139,8 +147,7 @@ def _reported_version(path: str, spec: ToolSpec) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    match = re.search(spec.pattern, done.stdout + done.stderr, re.MULTILINE)
-    return match.group(1) if match else None
+    return parse_version(done.stdout + done.stderr, pattern)
 
 
 def check_tools(names: list[str]) -> tuple[list[ToolVersion], list[InputError]]:

@@ -95,6 +95,6 @@ def test_the_slurm_profiles_groups_hold_for_every_step(tmp_path: Path) -> None:
     result = snakemake(tmp_path, demo_run(tmp_path), "--dry-run", "--profile", str(profile),
                        "--executor", "dryrun")  # fmt: skip
     output = result.stdout + result.stderr
-    for group in ("sample_bam", "calls", "sample_vcf", "somatic"):
+    for group in ("sample_bam", "calls", "sample_vcf", "somatic", "versions"):
         assert f"Group job {group} " in output, group
     assert "pgx_phase" in output and "somatic_cnv" in output

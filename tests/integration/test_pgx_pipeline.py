@@ -11,8 +11,11 @@ import pysam
 import pytest
 
 from helpers import CPIC_FILE, DEMO, demo_run, snakemake, write_tsv
+from tailorseq import documents
 from tailorseq.demo import load_plan
 from tailorseq.files import sha256
+from tailorseq.pgx.outside import read_outside_calls
+from tailorseq.pgx.pharmcat_files import report_summary
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +32,14 @@ def pgx_tsv(workdir: Path, sample: str) -> dict[str, dict[str, str]]:
     path = workdir / "results" / sample / f"{sample}.pgx.tsv"
     with path.open() as handle:
         return {row["gene"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def pharmcat_reports(workdir: Path, sample: str) -> dict:
+    """The sample's PharmCAT phenotyper JSON (validated), its gene reports by gene."""
+    path = workdir / "results" / sample / f"{sample}.pgx.phenotype.json"
+    document = json.loads(path.read_text())
+    documents.validate_external("pharmcat_phenotype", document, str(path))
+    return document["geneReports"]
 
 
 def expected_diplotypes() -> dict[str, dict[str, str]]:
@@ -105,6 +116,34 @@ def test_phenotypes_and_recommendations(demo_results: Path) -> None:
     assert tsv["TPMT"]["phenotype"] == "Intermediate Metabolizer"
 
 
+def test_pharmcat_files_of_a_demo_sample(demo_results: Path) -> None:
+    """demo1's laboratory runs PharmCAT's reporter on our calls: the phenotype JSON has every
+    gene we called with our diplotype and phenotype, and the genes we did not assess
+    (CYP2D6, HLA-A, HLA-B: no outside calls in the demo) as PharmCAT writes a gene without data;
+    the outside-call TSV reads back as exactly our calls."""
+    document = pgx_json(demo_results, "demo1")
+    reports = pharmcat_reports(demo_results, "demo1")
+    assert set(reports) == set(document["genes"]) | {"CYP2D6", "HLA-A", "HLA-B"}
+    assert report_summary(reports["CYP2C19"]) == (
+        "MATCHER", ["*2/*17"], [["Intermediate Metabolizer"]], [None])  # fmt: skip
+    dpyd = reports["DPYD"]["recommendationDiplotypes"][0]
+    assert (dpyd["phenotypes"], dpyd["activityScore"]) == (["Intermediate Metabolizer"], "1.0")
+    assert reports["UGT1A1"]["phased"] is False and reports["UGT1A1"]["effectivelyPhased"]
+    for gene in ("CYP2D6", "HLA-A", "HLA-B"):
+        assert report_summary(reports[gene]) == ("NONE", ["Unknown/Unknown"], [[]], [None])
+    path = demo_results / "results" / "demo1" / "demo1.pgx.outside_calls.tsv"
+    calls = read_outside_calls(path)
+    called = {gene for gene, call in document["genes"].items() if call["called"]}
+    assert set(calls) == called
+    for gene, call in calls.items():
+        assert call.diplotype == document["genes"][gene]["diplotypes"][0]["name"]
+        assert call.phenotype == document["genes"][gene]["phenotype"]["phenotype"]
+    assert (calls["DPYD"].phenotype, calls["DPYD"].activity_score) == (
+        "Intermediate Metabolizer", 1.0)  # fmt: skip
+    text = path.read_text()
+    assert "# CYP2D6: not assessed" in text and "# HLA-B: not assessed" in text
+
+
 def test_ugt1a1_star28_and_star80_in_trans_are_phased_from_the_read_pairs(demo_results: Path):
     """demo1 carries *28 and *80 on different strands, 309 bases apart: WhatsHap phases them
     from read pairs, and the matcher gives *28/*80 (Indeterminate: *80 alone has unknown
@@ -177,13 +216,18 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
         tmp_path / "units.tsv", ["sample", "unit", "bam"], [["uncovered", "run1", str(bam)]]
     )
     outside = write_tsv(tmp_path / "outside.tsv", ["gene", "diplotype"], [["CYP2D6", "*1/*4"]])
+    hla = tmp_path / "uncovered.genotype.json"  # arcasHLA's output, read as it is
+    hla.write_text('{"A": ["A*02:01:01", "A*01:01:01"], "B": ["B*57:01:01", "B*08:01:01"]}')
     config = demo_run(
         tmp_path,
         samples=str(samples),
         units=str(units),
-        pgx={"outside_calls": {"uncovered": str(outside)}, "recommendations": str(CPIC_FILE)},
+        pgx={
+            "outside_calls": {"uncovered": [str(outside), str(hla)]},
+            "recommendations": str(CPIC_FILE),
+        },
     )
-    snakemake(tmp_path, config, "results/uncovered/uncovered.pgx.json")
+    snakemake(tmp_path, config, "results/uncovered/uncovered.pgx.phenotype.json")
 
     document = pgx_json(tmp_path, "uncovered")
     tpmt = document["genes"]["TPMT"]
@@ -199,7 +243,19 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
     assert clopidogrel["classification"] == "Strong"
     assert clopidogrel["recommendation"].startswith("Alternative antiplatelet therapy")
     assert document["knowledge"]["recommendations"]["sha256"] == sha256(CPIC_FILE)
+    # two outside-call files (a CYP2D6 caller's TSV, an HLA typer's JSON), staged and merged
+    assert document["not_assessed"] == []
+    assert document["genes"]["HLA-B"]["diplotypes"][0]["name"] == "*57:01:01/*08:01:01"
+    reports = pharmcat_reports(tmp_path, "uncovered")
+    assert report_summary(reports["CYP2D6"]) == (
+        "OUTSIDE", ["*1/*4"], [["Intermediate Metabolizer"]], ["1.0"])  # fmt: skip
+    assert report_summary(reports["HLA-B"])[:2] == ("OUTSIDE", ["*57:01:01/*08:01:01"])
+    lines = (tmp_path / "results" / "uncovered" / "uncovered.pgx.outside_calls.tsv").read_text()
+    assert "CYP2D6\t*1/*4\tIntermediate Metabolizer\t1.0\n" in lines.replace("\r", "")
+    assert "HLA-A\t*02:01:01/*01:01:01\n" in lines
     pid = pid_of(document)
+    staged = sorted(p.name for p in (tmp_path / "work" / pid / "input").glob("*outside_calls*"))
+    assert staged == [f"{pid}.outside_calls.1.tsv", f"{pid}.outside_calls.2.tsv"]
     with pysam.VariantFile(str(tmp_path / "work" / pid / "pgx" / f"{pid}.pgx.vcf.gz")) as vcf:
         record = next(r for r in vcf if r.id == "rs1142345")
     call = record.samples["uncovered"]

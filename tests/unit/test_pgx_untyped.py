@@ -35,6 +35,27 @@ def test_pypgx_lists_the_drugs_each_untyped_gene_decides() -> None:
     assert "Cyrius or Aldy" in found["CYP2D6"]["reason"]
 
 
+@pytest.mark.shared
+@pytest.mark.skipif(not pypgx_available(), reason="pypgx is not installed")
+def test_without_hla_calls_the_report_lists_hla_a_and_b_with_every_drug(tmp_path) -> None:
+    """A patient's VCF, no outside calls, pypgx's tables: the report's PGx section says HLA-A
+    and HLA-B (and CYP2D6) were not assessed, with every drug their CPIC pairs decide, and never
+    that every gene was called."""
+    from tailorseq.report.pgx_section import pgx_section
+
+    pharmcat = shared("pharmcat")
+    out = tmp_path / "p.pgx.json"
+    assert main(["pgx", "--vcf", str(pharmcat / "examples" / "pharmcat.example.vcf"),
+                 "--definitions", str(pharmcat / "definition" / "alleles"), "--build", "GRCh38",
+                 "--out", str(out)]) == 0  # fmt: skip
+    section = pgx_section("p", out)
+    untyped_genes = {g["gene"]: g["drugs"] for g in section["not_assessed"]}
+    assert list(untyped_genes) == ["CYP2D6", "HLA-A", "HLA-B"]
+    assert untyped_genes["HLA-B"] == HLA_B_LEVEL_A
+    assert "carbamazepine" in untyped_genes["HLA-A"]
+    assert "Not assessed: CYP2D6, HLA-A, HLA-B (no outside call)" in section["statement"]
+
+
 def test_the_cpic_file_names_the_drugs_by_its_genes_fields() -> None:
     found = untyped.not_assessed({"CYP2D6"}, None, CpicRecommendations(CPIC_FILE))
     assert [(g["gene"], g["drugs"]) for g in found] == [

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tailorseq.files import sha256
-from tailorseq.provenance import checksums, config_hash, git_commit, manifest
+from tailorseq.provenance import checksums, config_hash, git_commit, manifest, snakemake_version
+from tailorseq.versions import probe_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,21 +35,29 @@ def test_git_commit_inside_and_outside_a_checkout(tmp_path: Path) -> None:
     assert git_commit(tmp_path) is None
 
 
-def test_manifest_records_tools_knowledge_and_times(tmp_path: Path) -> None:
+def test_manifest_records_versions_as_they_ran_knowledge_and_times(tmp_path: Path) -> None:
     output = tmp_path / "out.vcf"
     output.write_text("x")
     started = datetime(2026, 1, 1, tzinfo=UTC)
+    record = probe_env("samtools", ["samtools", "htslib"], "system")
     result = manifest(
         config={"aligner": "bwa"},
         repository=ROOT,
-        tools=["samtools", "bcftools"],
+        versions=[record],
+        rules={"samtools_stats": "samtools", "merge_markdup": "samtools"},
+        snakemake=snakemake_version(),
         knowledge={"clinvar": "2026-11-01"},
         inputs=[],
         outputs=[output],
         started=started,
     )
-    assert result["tools"]["samtools"].startswith("1.")
-    assert result["python"]["snakemake"].startswith("9.")
+    assert "tools" not in result and "python" not in result
+    assert result["snakemake"].startswith("9.")
+    assert result["rules"] == {"merge_markdup": "samtools", "samtools_stats": "samtools"}
+    environment = result["environments"]["samtools"]
+    assert environment["env_file"] == "envs/samtools.yaml"
+    assert environment["tools"] == record["tools"]
+    assert environment["how"]["probes"]["htslib"] == "tabix --version"
     assert result["knowledge"] == {"clinvar": "2026-11-01"}
     assert result["config_sha256"] == config_hash({"aligner": "bwa"})
     assert result["outputs"] == {str(output): hashlib.sha256(b"x").hexdigest()}

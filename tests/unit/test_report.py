@@ -755,7 +755,7 @@ def test_sections_left_empty_say_so(tmp_path: Path) -> None:
     methods = section(html, "methods")
     assert "Assay not stated in the run's config (report.assay)" in methods
     assert "No capture targets: the whole reference was analysed" in methods
-    assert "not recorded by the report step" in methods
+    assert "not recorded: see results/run/provenance.json" in methods
     assert "No knowledge source was used" in methods
     sign_off = section(html, "sign-off")
     assert len(re.findall(r"_{8,}", sign_off)) == 6  # laboratory, four fields, date and signature

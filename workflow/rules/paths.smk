@@ -19,9 +19,9 @@ def staged_bam(pid: str, uid: str) -> str:
 
 
 def staged_sample_file(pid: str, role: str) -> str:
-    """A per-sample file of the user's (role targets.bed or outside_calls.tsv) linked under the
-    sample's pseudonym by a local rule: a cluster job lists its inputs on its command line.
-    """
+    """A per-sample file of the user's (role targets.bed or outside_calls.<n>.tsv) linked
+    under the sample's pseudonym by a local rule: a cluster job lists its inputs on its
+    command line."""
     return f"work/{pid}/input/{pid}.{role}"
 
 
@@ -222,6 +222,12 @@ def rna_summary(pid: str, ext: str) -> str:
 MULTIQC_NAMES = "work/run/multiqc_names.tsv"
 MULTIQC_COUNTS = "work/run/tailorseq_counts_mqc.tsv"
 MULTIQC_SCORES = "work/run/tailorseq_scores_mqc.tsv"
+MULTIQC_VERSIONS = "work/run/tailorseq_mqc_versions.yml"
+
+
+def versions_record(env: str) -> str:
+    """An env's tool versions as they ran, probed from inside it (rule tool_versions)."""
+    return f"results/run/versions/{env}.json"
 
 
 # ---------------------------------------------------------------- published (results/)

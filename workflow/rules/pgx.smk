@@ -65,6 +65,8 @@ if pgx_enabled():
         output:
             json=f"{pgx_file('{pid}')}.json",
             tsv=f"{pgx_file('{pid}')}.tsv",
+            phenotype=f"{pgx_file('{pid}')}.phenotype.json",
+            outside_calls=f"{pgx_file('{pid}')}.outside_calls.tsv",
         log:
             "logs/pgx_call/{pid}.log",
         benchmark:
@@ -90,10 +92,14 @@ if pgx_enabled():
         input:
             json=published_source(pgx_file, ".json"),
             tsv=published_source(pgx_file, ".tsv"),
+            phenotype=published_source(pgx_file, ".phenotype.json"),
+            outside_calls=published_source(pgx_file, ".outside_calls.tsv"),
             sex=sex_cleared_sample,
         output:
             json=published("{sample}", ".pgx.json"),
             tsv=published("{sample}", ".pgx.tsv"),
+            phenotype=published("{sample}", ".pgx.phenotype.json"),
+            outside_calls=published("{sample}", ".pgx.outside_calls.tsv"),
         log:
             "logs/publish_pgx/{sample}.log",
         conda:

@@ -41,7 +41,7 @@ rule stage_sample_file:
     log:
         "logs/stage_sample_file/{pid}.{role}.log",
     wildcard_constraints:
-        role=r"targets\.bed|outside_calls\.tsv",
+        role=r"targets\.bed|outside_calls\.\d+\.tsv",
     conda:
         "../../envs/python.yaml"
     script:

@@ -41,6 +41,7 @@ rule multiqc:
 
 localrules:
     multiqc_names,
+    multiqc_versions,
     multiqc_counts,
     multiqc_scores,
     patient_report,
@@ -126,6 +127,7 @@ rule patient_report:
     input:
         report_inputs,
         templates=REPORT_TEMPLATES,
+        versions=version_records,
     output:
         json=patient_report_file("{patient}", "json"),
         html=report(
@@ -157,6 +159,7 @@ rule provenance:
         units=provenance_inputs(),
         clinvar=clinvar_summary(),
         pgx=provenance_pgx_document(),
+        versions=version_records,
         downloads=all_download_records(),
     output:
         report(
@@ -171,5 +174,49 @@ rule provenance:
     params:
         knowledge=provenance_knowledge(),
         renames=provenance_renames(),
+        rules=rule_conda_envs,
+        snakemake=SNAKEMAKE_VERSION,
     script:
         "../../scripts/provenance.py"
+
+
+# Every env of the run records its tools' versions from inside itself (nf-core style): one
+# small job per env, with that env's `conda:` (tailorseq.versions). Every other rule is
+# defined by now (this file is included last), so their envs are known.
+ENV_FILES = {
+    env: workflow.source_path(f"../../envs/{env}.yaml") for env in run_environments()
+}
+
+
+rule tool_versions:
+    input:
+        env_file,
+    output:
+        versions_record("{env}"),
+    log:
+        "logs/tool_versions/{env}.log",
+    wildcard_constraints:
+        env="|".join(ENV_FILES),
+    conda:
+        "../../envs/{env}.yaml"
+    resources:
+        mem_mb=200,
+        runtime=5,
+    params:
+        dependencies=env_dependencies,
+        deployment=software_deployment(),
+    script:
+        "../../scripts/tool_versions.py"
+
+
+rule multiqc_versions:
+    input:
+        version_records,
+    output:
+        temp(MULTIQC_VERSIONS),
+    log:
+        "logs/multiqc_versions/run.log",
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../../scripts/multiqc_versions.py"

@@ -12,6 +12,12 @@ Four formats, told apart by their content:
 - T1K's `*_genotype.tsv` (gene, number of different alleles, then allele, abundance and quality
   twice; an allele whose quality is not above 0 is not confident, as T1K's README says).
 Of the HLA typers' genes only HLA-A and HLA-B are read: the genes with CPIC guidelines.
+
+A sample may have several files (a CYP2D6 caller's and an HLA typer's): `merged_outside_calls`
+merges them gene by gene and reports a gene called differently in two files (diplotypes
+compared as written, haplotype order aside: `*57:01` and `*57:01:01` differ), naming the sample,
+both files and the gene. `tailorseq check`, the pipeline's check before compute and `run_pgx`
+all use it.
 """
 
 from __future__ import annotations
@@ -156,3 +162,63 @@ def read_tsv(path: Path, text: str) -> dict[str, OutsideCall]:
             activity_score=score,
         )
     return result
+
+
+def outside_call_files(given: str | Path | list | None) -> list[Path]:
+    """A sample's outside-call files as config or a caller gives them: one path, or a list (a
+    CYP2D6 caller's file and an HLA typer's file)."""
+    if not given:
+        return []
+    return [Path(p) for p in given] if isinstance(given, list | tuple) else [Path(given)]
+
+
+def _same_call(a: OutsideCall, b: OutsideCall) -> bool:
+    """Two files' calls of a gene agree (the diplotype's order of haplotypes aside)."""
+    return (sorted(a.haplotypes), a.phenotype, a.activity_score) == (
+        sorted(b.haplotypes), b.phenotype, b.activity_score)  # fmt: skip
+
+
+def _describe(call: OutsideCall) -> str:
+    return " ".join(str(part) for part in (call.diplotype, call.phenotype, call.activity_score)
+                    if part is not None)  # fmt: skip
+
+
+def merged_outside_calls(
+    paths: list[Path], sample: str | None = None
+) -> tuple[dict[str, OutsideCall], list[InputError]]:
+    """The calls of several files merged gene by gene, and every problem: a file that cannot
+    be read, or the same gene called differently in two files (named with the sample, both
+    files and the gene). A gene called identically twice is kept once."""
+    merged: dict[str, OutsideCall] = {}
+    origin: dict[str, Path] = {}
+    problems = []
+    who = f"pgx.outside_calls of {sample}" if sample else "outside calls"
+    for path in paths:
+        try:
+            calls = read_outside_calls(path)
+        except InputError as error:
+            problem = f"{who}: {error.problem}" if sample else error.problem
+            problems.append(InputError(error.file, problem, error.fix, error.row))
+            continue
+        for gene, call in calls.items():
+            if gene in merged and not _same_call(merged[gene], call):
+                problems.append(InputError(
+                    str(path),
+                    f"{who}: {gene} is called {_describe(merged[gene])!r} in {origin[gene]} "
+                    f"and {_describe(call)!r} in {path}",
+                    f"keep one call of {gene}: remove it from one of the two files",
+                ))  # fmt: skip
+            merged.setdefault(gene, call)
+            origin.setdefault(gene, path)
+    return merged, problems
+
+
+def merge_outside_calls(
+    given: str | Path | list | None, sample: str | None = None
+) -> dict[str, OutsideCall]:
+    """A sample's outside calls from one file or several, merged gene by gene; the first
+    problem (unreadable file, conflicting calls of a gene) is raised."""
+    merged, problems = merged_outside_calls(outside_call_files(given), sample)
+    if problems:
+        raise problems[0]
+    return merged

@@ -4,12 +4,13 @@ recommendations, per-position depths out as JSON and TSV)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
-from tailorseq.pgx import untyped
+from tailorseq.pgx import pharmcat_files, untyped
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
 from tailorseq.pgx.force_genotype import SiteCall, force_genotype
@@ -17,7 +18,7 @@ from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotype
 from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
 from tailorseq.pgx.matcher import GeneCall, call_genes
 from tailorseq.pgx.outside import SOURCE as OUTSIDE_SOURCE
-from tailorseq.pgx.outside import OutsideCall, read_outside_calls
+from tailorseq.pgx.outside import OutsideCall, merge_outside_calls
 from tailorseq.pgx.panel import load_panel
 from tailorseq.pgx.phasing import is_heterozygous
 from tailorseq.pgx.phenotype import GenePhenotype, PhenotypeSource, phenotype_source
@@ -216,8 +217,10 @@ def run_pgx(
     build: str | None = None,
     top_candidate_only: bool = True,
     *,
+    pharmcat_phenotype: Path | None = None,
+    pharmcat_outside_calls: Path | None = None,
     phenotypes: Path | str | None = None,
-    outside_calls: Path | str | None = None,
+    outside_calls: Path | str | list | None = None,
     sex: str | None = None,
     recommendations: bool = True,
     extra_definitions: dict | None = None,
@@ -229,6 +232,10 @@ def run_pgx(
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
     recommendations, and write the outputs.
+
+    `pharmcat_phenotype`, `pharmcat_outside_calls`: paths of PharmCAT's phenotype JSON and
+    outside-call TSV of the result (`write_outputs`). `outside_calls`: one file or a list,
+    merged gene by gene (`merge_outside_calls`).
 
     `find_combinations`: PharmCAT's research mode (`--research combinations`): where no exact
     diplotype fits, combination (`[*6 + *28]`) and partial (`*2 + g.94781859G>A`) alleles.
@@ -249,28 +256,18 @@ def run_pgx(
     definitions = panel.genes
     genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)
     calls = call_genes(definitions, genotypes, top_candidate_only, find_combinations)
-    outside = read_outside_calls(outside_calls) if outside_calls else {}
+    outside = merge_outside_calls(outside_calls, genotypes.sample)
     source = phenotype_source(phenotypes)
-    gene_phenotypes = {
-        gene: gene_phenotype(call, source) for gene, call in calls.items() if gene not in outside
-    }
-    outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
     knowledge["phenotypes"] = source.info
     if downloads:
         knowledge["downloads"] = downloads
     if panel.extra_source:
         knowledge["extra_definitions"] = panel.extra_source
-    genes_json = {}
-    for gene, call in calls.items():
-        if gene in outside:
-            continue
-        genes_json[gene] = gene_json(call) | {
-            "phenotype": gene_phenotypes[gene].to_json(),
-            "positions": position_depths(definitions[gene], genotypes),
-            "phase": phase_status(call, genotypes.for_gene(definitions[gene])),
-        }
-    for gene, call in sorted(outside.items()):
-        genes_json[gene] = outside_json(call, outside_phenotypes[gene])
+    interpreted = interpret(calls, outside, source, recommender, genes)
+    for gene, entry in interpreted.genes.items():
+        if gene in calls and gene not in outside:
+            entry["positions"] = position_depths(definitions[gene], genotypes)
+            entry["phase"] = phase_status(calls[gene], genotypes.for_gene(definitions[gene]))
     result = {
         "sample": genotypes.sample,
         "vcf": str(vcf),
@@ -287,23 +284,91 @@ def run_pgx(
             "phase_source": phase_source(vcf),
         },
         "warnings": genotypes.warnings,
-        "genes": genes_json,
-        "not_assessed": untyped.not_assessed({*outside, *calls}, genes, recommender),
     }
+    return write_outputs(result, interpreted, recommender, out_json, out_tsv,
+                         pharmcat_phenotype=pharmcat_phenotype,
+                         pharmcat_outside_calls=pharmcat_outside_calls)  # fmt: skip
+
+
+@dataclass
+class Interpretation:
+    """What our interpretation path makes of matcher calls and outside calls: each gene's
+    entry of the PGx document, its phenotype (for the TSV), the genes not assessed and the
+    CPIC recommendations (None when not asked for)."""
+
+    calls: dict[str, GeneCall]
+    outside: dict[str, OutsideCall]
+    genes: dict[str, dict]
+    phenotypes: dict[str, GenePhenotype]
+    not_assessed: list[dict]
+    recommendations: list[dict] | None
+
+
+def interpret(
+    calls: dict[str, GeneCall],
+    outside: dict[str, OutsideCall],
+    source: PhenotypeSource,
+    recommender=None,
+    genes: list[str] | None = None,
+) -> Interpretation:
+    """Diplotypes -> phenotypes -> CPIC, for our matcher's calls or PharmCAT's (a .match.json
+    read as GeneCalls) alike; an outside call replaces the matcher's call of its gene."""
+    gene_phenotypes = {
+        gene: gene_phenotype(call, source) for gene, call in calls.items() if gene not in outside
+    }
+    outside_phenotypes = {gene: outside_phenotype(c, source) for gene, c in outside.items()}
+    genes_json = {
+        gene: gene_json(call) | {"phenotype": gene_phenotypes[gene].to_json()}
+        for gene, call in calls.items()
+        if gene not in outside
+    }
+    for gene, call in sorted(outside.items()):
+        genes_json[gene] = outside_json(call, outside_phenotypes[gene])
+    recommendations = None
     if recommender:
         results = gene_results(calls, gene_phenotypes, outside, outside_phenotypes)
-        knowledge["recommendations"] = recommender.info
-        result["recommendations"] = [r.to_json() for r in recommend(recommender, results)]
+        recommendations = [r.to_json() for r in recommend(recommender, results)]
+    return Interpretation(
+        calls, outside, genes_json, gene_phenotypes | outside_phenotypes,
+        untyped.not_assessed({*outside, *calls}, genes, recommender), recommendations,
+    )  # fmt: skip
+
+
+def tsv_lines(interpreted: Interpretation) -> list[str]:
+    """The PGx TSV: one row per gene (matcher calls, then outside calls)."""
+    calls, outside, phenotypes = interpreted.calls, interpreted.outside, interpreted.phenotypes
+    rows = [tsv_row(c, phenotypes.get(g)) for g, c in calls.items() if g not in outside]
+    for gene, call in sorted(outside.items()):
+        phenotype = phenotypes[gene]
+        rows.append([gene, call.diplotype or "", phenotype.phenotype or "",
+                     _score_text(phenotype.activity_score), "", OUTSIDE_SOURCE])  # fmt: skip
+    return ["\t".join(TSV_COLUMNS)] + ["\t".join(r) for r in rows]
+
+
+def write_outputs(
+    result: dict,
+    interpreted: Interpretation,
+    recommender,
+    out_json: Path | None = None,
+    out_tsv: Path | None = None,
+    *,
+    pharmcat_phenotype: Path | None = None,
+    pharmcat_outside_calls: Path | None = None,
+) -> dict:
+    """The PGx document (`result` with the interpretation), validated and written, its TSV,
+    and PharmCAT's phenotype JSON and outside-call TSV of it; returns the document."""
+    result |= {"genes": interpreted.genes, "not_assessed": interpreted.not_assessed}
+    if recommender:
+        result["knowledge"]["recommendations"] = recommender.info
+        result["recommendations"] = interpreted.recommendations
     if out_json:
         documents.write("pgx", result, Path(out_json), indent=1)
     if out_tsv:
-        rows = [tsv_row(c, gene_phenotypes.get(g)) for g, c in calls.items() if g not in outside]
-        for gene, call in sorted(outside.items()):
-            phenotype = outside_phenotypes[gene]
-            rows.append([gene, call.diplotype or "", phenotype.phenotype or "",
-                         _score_text(phenotype.activity_score), "", OUTSIDE_SOURCE])  # fmt: skip
-        lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(r) for r in rows]
-        write_atomic(Path(out_tsv), "\n".join(lines) + "\n")
+        write_atomic(Path(out_tsv), "\n".join(tsv_lines(interpreted)) + "\n")
+    if pharmcat_phenotype:
+        pharmcat_files.write_phenotype_json(result, Path(pharmcat_phenotype))
+    if pharmcat_outside_calls:
+        pharmcat_files.write_outside_calls(result, Path(pharmcat_outside_calls))
     return result
 
 

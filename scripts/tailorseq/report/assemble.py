@@ -63,7 +63,7 @@ class Settings:
     reference: dict[str, Any] = field(default_factory=dict)
     pipeline: dict[str, Any] = field(default_factory=dict)
     config_sha256: str | None = None
-    # methods and sign-off (config `report`, `targets`; tools as found by the report step)
+    # methods and sign-off (config `report`, `targets`; tools as they ran: versions records)
     assay: str = ""
     targets: str = ""
     tools: dict[str, str] = field(default_factory=dict)

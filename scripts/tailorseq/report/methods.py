@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import tailorseq
 from tailorseq import documents
-from tailorseq.errors import InputError
-from tailorseq.tools import find_tool
 
 if TYPE_CHECKING:
     from tailorseq.report.assemble import SampleFiles, Settings
@@ -252,15 +250,3 @@ def tumour_knowledge(tumours: list) -> list[dict]:
                     "detail": detail,
                 }
     return list(used.values())
-
-
-def tools_found(names: list[str]) -> dict[str, str]:
-    """The version of each tool as the report step finds it on PATH (the provenance manifest
-    records the run's own); a tool it cannot find is said so, not left out."""
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = find_tool(name).version
-        except InputError:
-            versions[name] = "not found by the report step"
-    return versions

@@ -58,11 +58,30 @@ def pgx_recommendations_url() -> str:
     return given if is_url(given) else ""
 
 
+def outside_call_paths(name: str) -> list[str]:
+    """The sample's outside-call files as config gives them (one path or a list); none when
+    it names none."""
+    given = config["pgx"]["outside_calls"].get(name)
+    return [] if not given else [given] if isinstance(given, str) else list(given)
+
+
+def outside_call_source(name: str, number: int) -> str:
+    """The user's n-th (from 1) outside-call file of a sample, staged as outside_calls.<n>.tsv."""
+    return outside_call_paths(name)[number - 1]
+
+
 def pgx_outside_calls(wildcards) -> list[str]:
-    """The {pid} sample's outside-call TSV (CYP2D6, HLA, staged), when config names one."""
-    if SAMPLE[wildcards.pid] not in config["pgx"]["outside_calls"]:
-        return []
-    return [staged_sample_file(wildcards.pid, "outside_calls.tsv")]
+    """The {pid} sample's outside-call files (CYP2D6, HLA; staged as outside_calls.<n>.tsv),
+    merged gene by gene by the call step; none when config names none."""
+    paths = outside_call_paths(SAMPLE[wildcards.pid])
+    return [
+        staged_sample_file(wildcards.pid, f"outside_calls.{n}.tsv")
+        for n in range(1, len(paths) + 1)
+    ]
+
+
+#: PharmCAT's files of a sample's calls: phenotyper JSON, outside-call TSV (for its reporter).
+PHARMCAT_SUFFIXES = (".pgx.phenotype.json", ".pgx.outside_calls.tsv")
 
 
 def pgx_outputs() -> list[str]:
@@ -72,7 +91,7 @@ def pgx_outputs() -> list[str]:
     return [
         published(sample.sample, suffix)
         for sample in SHEET.germline_samples()
-        for suffix in (".pgx.json", ".pgx.tsv")
+        for suffix in (".pgx.json", ".pgx.tsv") + PHARMCAT_SUFFIXES
     ]
 
 

@@ -16,11 +16,11 @@ def staged_unit_inputs(wildcards) -> dict[str, str]:
 
 def sample_file_source(wildcards) -> str:
     """The user's file behind a staged per-sample file: the sheet's targets BED of the sample,
-    or its PGx outside calls (config pgx.outside_calls)."""
+    or its n-th outside-call file (role outside_calls.<n>.tsv; config pgx.outside_calls)."""
     name = SAMPLE[wildcards.pid]
     if wildcards.role == "targets.bed":
         return str(SHEET.samples[name].targets)
-    return config["pgx"]["outside_calls"][name]
+    return outside_call_source(name, int(wildcards.role.split(".")[1]))
 
 
 def sample_targets(wildcards) -> list[str]:

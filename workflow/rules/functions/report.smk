@@ -1,7 +1,9 @@
 # Input functions of the report stage: MultiQC, per-patient reports, gene coverage and the run's provenance
 # (rules in report.smk).
+from snakemake import __version__ as SNAKEMAKE_VERSION
 from tailorseq import __version__ as PIPELINE_VERSION
 from tailorseq.report.render import TEMPLATES
+from tailorseq.versions import read_env
 
 REPORT_CONFIG = config.get("report", {})
 # The templates the package renders the patient reports with: a change re-renders them.
@@ -205,8 +207,8 @@ def mqc_scores_inputs() -> list[str]:
 
 
 def multiqc_custom_content() -> list[str]:
-    """The custom-content files added to the MultiQC report."""
-    files = [MULTIQC_COUNTS] if mqc_counts_inputs() else []
+    """The custom-content files added to the MultiQC report (software versions always)."""
+    files = [MULTIQC_VERSIONS] + ([MULTIQC_COUNTS] if mqc_counts_inputs() else [])
     return files + ([MULTIQC_SCORES] if mqc_scores_inputs() else [])
 
 
@@ -314,3 +316,54 @@ def multiqc_name_pairs(wildcards) -> list[tuple[str, str]]:
         ]
         pairs.append((PID[name], name))
     return pairs
+
+
+# ---------------------------------------------------------------- versions as they ran
+def unchosen_rules() -> set[str]:
+    """Rules of the aligner and caller the config does not choose: defined, never run."""
+    aligners = {"bwa", "minimap2"} - {config["aligner"]}
+    callers = {"bcftools", "freebayes"} - {config["caller"]}
+    return (
+        {f"align_{aligner}" for aligner in aligners}
+        | {f"{aligner}_index" for aligner in aligners}
+        | {f"call_{caller}" for caller in callers}
+    )
+
+
+def rule_conda_envs(wildcards=None) -> dict[str, str]:
+    """Rule -> its `conda:` path, for the rules this run defines with one (not the aligner's
+    and caller's the config does not choose, nor tool_versions, whose env is a wildcard);
+    a params function, so that it sees every rule."""
+    unchosen = unchosen_rules()
+    return {
+        defined.name: str(defined.conda_env)
+        for defined in workflow.rules
+        if defined.conda_env
+        and "{" not in str(defined.conda_env)
+        and defined.name not in unchosen
+    }
+
+
+def run_environments() -> list[str]:
+    """The conda envs (envs/<env>.yaml) of the run's rules."""
+    return sorted({Path(path).stem for path in rule_conda_envs().values()})
+
+
+def version_records(wildcards=None) -> list[str]:
+    """Input function: every env's versions record."""
+    return [versions_record(env) for env in run_environments()]
+
+
+def env_file(wildcards) -> str:
+    """Input function: the env file of a tool_versions job (ENV_FILES, report.smk)."""
+    return ENV_FILES[wildcards.env]
+
+
+def env_dependencies(wildcards) -> list[str]:
+    """Params function: the names of an env's dependencies, each probed for its version."""
+    return list(read_env(Path(ENV_FILES[wildcards.env])).dependencies)
+
+
+def software_deployment() -> str:
+    """How the rules get their tools: conda (--sdm conda) or system (PATH)."""
+    return "conda" if uses_conda() else "system"
