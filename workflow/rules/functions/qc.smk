@@ -16,7 +16,8 @@ def staged_unit_inputs(wildcards) -> dict[str, str]:
 
 def sample_file_source(wildcards) -> str:
     """The user's file behind a staged per-sample file: the sheet's targets BED of the sample,
-    or its n-th outside-call file (role outside_calls.<n>.tsv; config pgx.outside_calls)."""
+    or its n-th outside-call file (role outside_calls.<n>.tsv; config pgx.outside_calls).
+    """
     name = SAMPLE[wildcards.pid]
     if wildcards.role == "targets.bed":
         return str(SHEET.samples[name].targets)
