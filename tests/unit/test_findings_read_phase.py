@@ -115,3 +115,19 @@ def test_too_far_apart_for_the_fragments_the_phase_is_unknown(mutyh, tmp_path, h
     assert found["status"] == "unknown" and found["reported"] == "finding"
     assert found["basis"].startswith("not determined: ")
     assert found["note"].startswith("possible compound heterozygote (2 P/LP variants)")
+
+
+def test_without_a_recessive_gene_in_the_annotation_nothing_is_phased(mutyh, tmp_path) -> None:
+    fasta, _, _ = mutyh
+    gff3 = tmp_path / "genes.gff3"  # only a dominant gene of the list
+    gff3.write_text(f"MUTYH\ttest\tgene\t1\t{LENGTH}\t.\t+\t.\tID=gene:BRCA1;Name=BRCA1\n")
+    text = tmp_path / "s.vcf"
+    text.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=MUTYH,length=6000>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ts\nMUTYH\t1500\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\n"
+    )
+    vcf = Path(pysam.tabix_index(str(text), preset="vcf", force=True))
+    out = tmp_path / "s.findings.phased.vcf.gz"
+    assert phase(vcf, tmp_path / "unused.bam", fasta, gff3, GENE_LIST, out) == 0
+    assert read_phase(out).phased == {}

@@ -114,7 +114,12 @@ def phase_from_reads(vcf: Path, bam: Path, reference: Path, out: Path) -> int:
 def phase_calls(vcf: Path, bam: Path, reference: Path, out: Path, regions: Path | None) -> int:
     """WhatsHap's phased copy of `vcf`'s heterozygous calls (inside `regions` when given) into
     `out` (bgzipped, indexed; WhatsHap's own header kept, so its version can be read back);
-    the number of calls phased."""
+    the number of calls phased. Empty `regions`: nothing to phase, `out` has the header only
+    (bcftools refuses an empty regions file)."""
+    if regions is not None and not regions.read_text().strip():
+        run("bcftools", "view", "--header-only", "-Oz", "-o", out, vcf)
+        run("bcftools", "index", "--force", "--tbi", out)
+        return 0
     with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
         phased = whatshap_phase(vcf, bam, reference, Path(scratch), regions)
         run("bcftools", "view", "-Oz", "-o", out, phased)
