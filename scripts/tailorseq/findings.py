@@ -268,8 +268,7 @@ def report(
     the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`); `copy_number`
     its germline.cnv.json (tailorseq.findings_cnv), None when not measured; `phase` the
     read-backed phase of the calls in the AR genes (tailorseq.findings_phase), None when not
-    run. Its
-    `for_review` items are written to the lab-only file only (`write_outputs`)."""
+    run. Its `for_review` items are written to the lab-only file only (`write_outputs`)."""
     document: dict[str, Any] = {
         "schema": documents.IDS["findings"],
         "sample": pid,
