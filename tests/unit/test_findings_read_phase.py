@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pysam
 import pytest
-from pgx_reads import bwa_bam, simulate_pairs, write_reference
+from pgx_reads import haplotypes_bam, write_reference
 from test_findings import GENES, SETTINGS
 
 from findings_phase import phase
@@ -56,19 +56,13 @@ def patient(mutyh, tmp_path: Path, haplotypes: list[list[int]]) -> dict[str, str
     phased (findings_phase) and classified: status of the phase of the MUTYH findings or
     review items, and where they went."""
     fasta, gff3, sequence = mutyh
-    rng = np.random.default_rng(5)
-    first, second = [], []
-    for index, positions in enumerate(haplotypes):
+    sequences = []
+    for positions in haplotypes:
         bases = list(sequence)
         for pos in positions:
             bases[pos - 1] = alt_base(bases[pos - 1])
-        one, two = simulate_pairs("".join(bases), rng, f"h{index}.", DEPTH)
-        first += one
-        second += two
-    fastqs = [tmp_path / "r1.fq", tmp_path / "r2.fq"]
-    for path, records in zip(fastqs, (first, second), strict=True):
-        path.write_text("".join(records))
-    bam = bwa_bam(fasta, fastqs, tmp_path / "s.bam", "s")
+        sequences.append("".join(bases))
+    bam = haplotypes_bam(fasta, sequences, np.random.default_rng(5), tmp_path, DEPTH)
     vcf = tmp_path / "s.vcf.gz"
     mpileup = subprocess.Popen(
         ["bcftools", "mpileup", "-f", str(fasta), "-a", "AD,DP", str(bam)],
