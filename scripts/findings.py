@@ -1,7 +1,9 @@
 """Hereditary (secondary) findings of one sample from its annotated VCF and its coverage over
 the genes' CDS: findings.json and findings.tsv (findings, calls that need confirmation, genes
 assessed or not with the reason) and the lab-only findings.review.tsv (loss-of-function
-variants absent from ClinVar). Without consent nothing is assessed and all files say so."""
+variants absent from ClinVar). Two P/LP variants of a recessive gene are told apart (in trans,
+in cis, unknown) with the read-backed phase of the findings_phase rule. Without consent nothing is
+assessed and all files say so."""
 
 import argparse
 import json
@@ -13,6 +15,7 @@ from tailorseq import documents
 from tailorseq.defaults import config_defaults
 from tailorseq.files import stderr_to
 from tailorseq.findings import Settings, report, write_outputs
+from tailorseq.findings_phase import read_phase
 from tailorseq.gene_assessment import Callable
 from tailorseq.gene_list import load_gene_list
 from tailorseq.germline_calls import read_calls
@@ -33,10 +36,12 @@ def find(
     rule: Callable,
     outputs: tuple[Path, Path, Path],
     copy_number: Path | None = None,
+    phase: Path | None = None,
 ) -> dict:
     """Classify the sample's calls, coverage and exon copy number (when it consented) and
     write the three outputs; `coverage` is mosdepth's regions and thresholds over the genes'
-    CDS, `copy_number` the sample's germline.cnv.json (None: not measured)."""
+    CDS, `copy_number` the sample's germline.cnv.json (None: not measured), `phase` its calls
+    in the recessive genes phased from the reads (findings_phase; None: not run)."""
     genes = load_gene_list(gene_list)
     calls, per_gene = None, None
     if consent:
@@ -50,7 +55,8 @@ def find(
         release = {key: release.get(key) for key in keys}
     name = vcf.name.split(".")[0]
     cnv = documents.load("germline_cnv", copy_number) if copy_number else None
-    document = report(name, consent, calls, genes, settings, release, per_gene, rule, cnv)
+    phased = read_phase(phase) if consent and phase else None
+    document = report(name, consent, calls, genes, settings, release, per_gene, rule, cnv, phased)
     write_outputs(document, *outputs)
     return document
 
@@ -76,6 +82,7 @@ if __name__ == "__main__":
                 ),
                 (Path(rule.output.json), Path(rule.output.tsv), Path(rule.output.review)),
                 Path(rule.input.copy_number) if hasattr(rule.input, "copy_number") else None,
+                Path(rule.input.phase) if hasattr(rule.input, "phase") else None,
             )
     else:
         defaults = config_defaults("findings")
@@ -106,6 +113,9 @@ if __name__ == "__main__":
             help="the coverage's --mapq",
         )
         parser.add_argument("--copy-number", type=Path, help="germline.cnv.json of the sample")
+        parser.add_argument(
+            "--phase", type=Path, help="the calls phased from the reads (findings_phase.py)"
+        )
         parser.add_argument("--json", type=Path, required=True)
         parser.add_argument("--tsv", type=Path, required=True)
         parser.add_argument("--review-tsv", type=Path, required=True, help="lab-only review list")
@@ -115,5 +125,5 @@ if __name__ == "__main__":
             args.clinvar_summary, tuple(args.coverage), args.consent == "yes",
             Settings(args.min_review_stars, args.max_population_af),
             Callable(args.min_callable_depth, args.min_callable_fraction, args.min_mapq),
-            (args.json, args.tsv, args.review_tsv), args.copy_number,
+            (args.json, args.tsv, args.review_tsv), args.copy_number, args.phase,
         )  # fmt: skip

@@ -39,7 +39,7 @@ from tailorseq.locations import RESOURCES
 
 #: The current id of each kind: a writer stamps it, a reader accepts only it.
 IDS = {
-    "findings": "tailorseq-findings/3",
+    "findings": "tailorseq-findings/4",
     "sex": "tailorseq-sex/1",
     "pgx": "tailorseq-pgx/2",
     "somatic": "tailorseq-somatic/1",

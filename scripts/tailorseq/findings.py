@@ -16,7 +16,11 @@ What is a finding (each rule has its unit test):
   p.Cys282Tyr (~6% in Europeans) and TTR p.Val142Ile (~3.5% in people of African ancestry)
   are findings; a common variant without such a classification is excluded;
 - its zygosity fits the gene's inheritance: AD and XL any carrier; AR homozygous, or two or
-  more P/LP heterozygous variants in the gene (phase unknown, so the note says "possible");
+  more P/LP heterozygous variants in the gene that are not known to be in cis: their phase from
+  the reads (`tailorseq.findings_phase`, WhatsHap) makes them a compound heterozygote (in
+  trans) or a carrier (in cis: not a finding, kept for lab review); when the reads do not
+  connect them the note says "possible compound heterozygote" with the reason; every such
+  call carries its `phase` (status and basis), other calls `phase` null;
 - the call passed the germline filter (FILTER PASS); a P/LP call that did not (LowScore, or
   LowDepth/LowQual with the fallback filter) is listed as "needs confirmation" (orthogonal
   test), never dropped silently.
@@ -39,6 +43,7 @@ from typing import Any
 from tailorseq import documents
 from tailorseq.files import write_atomic
 from tailorseq.findings_cnv import copy_number_findings, tsv_row
+from tailorseq.findings_phase import ReadPhase, pair_phase, phase_note
 from tailorseq.gene_assessment import Callable, assess_genes
 from tailorseq.gene_list import GeneEntry, GeneList
 from tailorseq.germline_calls import Call
@@ -69,15 +74,22 @@ class Result:
     for_review: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def add(self, calls: list[Call], entry: GeneEntry, note: str, settings: Settings) -> None:
+    def add(
+        self,
+        calls: list[Call],
+        entry: GeneEntry,
+        note: str,
+        settings: Settings,
+        phase: dict[str, str] | None = None,
+    ) -> None:
         """Report calls that together make one finding: confirmed only if all passed the
         caller's filters, else all need confirmation."""
         failed = sorted({c.filter for c in calls if c.filter != "PASS"})
         if failed:
             note = f"needs confirmation (FILTER {', '.join(failed)}); {note}".rstrip("; ")
-            self.needs_confirmation += [_evidence(c, entry, note, settings) for c in calls]
+            self.needs_confirmation += [_evidence(c, entry, note, settings, phase) for c in calls]
         else:
-            self.findings += [_evidence(c, entry, note, settings) for c in calls]
+            self.findings += [_evidence(c, entry, note, settings, phase) for c in calls]
 
 
 def _fits_restriction(call: Call, entry: GeneEntry) -> bool:
@@ -106,7 +118,11 @@ def _is_common(call: Call, settings: Settings) -> bool:
 
 
 def _evidence(
-    call: Call, entry: GeneEntry, note: str = "", settings: Settings | None = None
+    call: Call,
+    entry: GeneEntry,
+    note: str = "",
+    settings: Settings | None = None,
+    phase: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything a reviewer needs about one reported variant."""
     if settings is not None and _is_common(call, settings):
@@ -131,12 +147,16 @@ def _evidence(
         "clinvar": {**asdict(call.clinvar), "kind": call.clinvar.kind} if call.clinvar else None,
         "gene_list_entry": asdict(entry),
         "note": note,
+        "phase": dict(phase) if phase is not None else None,
     }
 
 
-def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
+def classify(
+    calls: list[Call], genes: GeneList, settings: Settings, phase: ReadPhase | None = None
+) -> Result:
     """Split a consenting sample's calls into findings, calls that need confirmation and
-    review items (module docstring)."""
+    review items (module docstring); `phase` is the read-backed phase of the calls in the AR
+    genes (None: not run)."""
     result = Result()
     counts: dict[str, int] = defaultdict(int)
     plp: dict[str, list[Call]] = defaultdict(list)
@@ -171,8 +191,9 @@ def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
             lof[entry.gene].append(call)
         elif kind is not None:
             counts[f"not_reported_{kind}"] += 1
+    result.counts = counts
     for gene in sorted(set(plp) | set(lof)):
-        _by_inheritance(genes.genes[gene], plp[gene], lof[gene], result, settings)
+        _by_inheritance(genes.genes[gene], plp[gene], lof[gene], result, settings, phase)
     counts["findings"] = len(result.findings)
     counts["needs_confirmation"] = len(result.needs_confirmation)
     counts["for_review"] = len(result.for_review)
@@ -181,7 +202,12 @@ def classify(calls: list[Call], genes: GeneList, settings: Settings) -> Result:
 
 
 def _by_inheritance(
-    entry: GeneEntry, plp: list[Call], lof: list[Call], result: Result, settings: Settings
+    entry: GeneEntry,
+    plp: list[Call],
+    lof: list[Call],
+    result: Result,
+    settings: Settings,
+    phase: ReadPhase | None = None,
 ) -> None:
     """Report a gene's candidates whose zygosity fits its inheritance."""
     if entry.inheritance != "AR":
@@ -202,8 +228,13 @@ def _by_inheritance(
     het_plp = [c for c in plp if c.zygosity != "hom"]
     het_lof = [c for c in lof if c.zygosity != "hom"]
     if len(het_plp) >= 2:
-        note = f"possible compound heterozygote ({len(het_plp)} P/LP variants, phase unknown)"
-        result.add(het_plp, entry, note, settings)
+        status = pair_phase(het_plp, phase)
+        note = phase_note(status, len(het_plp))
+        if status["status"] == "cis":  # one affected copy: a carrier, for lab review only
+            result.for_review += [_evidence(c, entry, note, settings, status) for c in het_plp]
+            result.counts["carrier_in_cis"] = result.counts.get("carrier_in_cis", 0) + len(het_plp)
+        else:
+            result.add(het_plp, entry, note, settings, status)
         het_plp = []
     if het_lof and len(het_plp) + len(het_lof) >= 2:
         note = "possible compound heterozygote with an unclassified loss-of-function variant"
@@ -231,11 +262,13 @@ def report(
     coverage: dict[str, dict[str, Any]] | None,
     rule: Callable = DEFAULT_CALLABLE,
     copy_number: dict[str, Any] | None = None,
+    phase: ReadPhase | None = None,
 ) -> dict[str, Any]:
     """The findings document of one sample (nothing assessed without consent); `coverage` is
     the sample's coverage per gene (`read_gene_coverage` at `rule.min_depth`); `copy_number`
-    its germline.cnv.json (tailorseq.findings_cnv), None when not measured. Its
-    `for_review` items are written to the lab-only file only (`write_outputs`)."""
+    its germline.cnv.json (tailorseq.findings_cnv), None when not measured; `phase` the
+    read-backed phase of the calls in the AR genes (tailorseq.findings_phase), None when not
+    run. Its `for_review` items are written to the lab-only file only (`write_outputs`)."""
     document: dict[str, Any] = {
         "schema": documents.IDS["findings"],
         "sample": pid,
@@ -254,7 +287,7 @@ def report(
         document["copy_number"] = {"status": "not assessed", "reason": NO_CONSENT,
                                    "genes_assessed": [], "findings": []}  # fmt: skip
         return document
-    result = classify(calls or [], genes, settings)
+    result = classify(calls or [], genes, settings, phase)
     document["status"] = "assessed"
     if clinvar_release is None:
         document["status"] += " without ClinVar (annotation.clinvar not configured)"
@@ -288,7 +321,8 @@ def _row(kind: str, item: dict[str, Any]) -> list[Any]:
 
 REVIEW_STATUS = (
     "for lab review only, not reported: loss-of-function variants absent from ClinVar or"
-    " there without review stars, in genes where loss of function is the disease mechanism"
+    " there without review stars, in genes where loss of function is the disease mechanism;"
+    " P/LP variants of a recessive gene found in cis from the reads (a carrier)"
 )
 
 

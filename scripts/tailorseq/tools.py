@@ -47,7 +47,8 @@ TOOLS: dict[str, ToolSpec] = {
         "cnvkit",
         "pip install cnvkit==0.9.14 (make setup), or run with --sdm conda",
     ),
-    # WhatsHap from PyPI (read-backed phase of the PGx positions); `--version` prints "2.8".
+    # WhatsHap from PyPI (read-backed phase of the PGx positions and of two P/LP variants in a
+    # recessive gene); `--version` prints "2.8".
     "whatshap": ToolSpec(
         "2.8",
         ("--version",),
@@ -73,7 +74,9 @@ class ToolVersion:
 
 def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
     """The tools a run needs: the configured aligner and caller plus the common ones, and
-    the RNA tools when the sheet has tumour RNA (minimap2 aligns RNA whatever the aligner)."""
+    the RNA tools when the sheet has tumour RNA (minimap2 aligns RNA whatever the aligner);
+    WhatsHap where PGx phases from the reads, and for the findings (a gene annotation: the
+    findings_phase rule phases the recessive genes' calls)."""
     wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
     if with_rna and config.get("rna", {}).get("enabled"):
         wanted += ["gffread", "salmon", "minimap2"]
@@ -82,7 +85,10 @@ def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
     if config.get("sv", {}).get("enabled"):
         wanted.append("delly")
     pgx = config.get("pgx", {})
-    if pgx_runs(pgx, config.get("reference", {}).get("build", "")) and pgx.get("phase_from_reads"):
+    reference = config.get("reference", {})
+    if pgx_runs(pgx, reference.get("build", "")) and pgx.get("phase_from_reads"):
+        wanted.append("whatshap")
+    if reference.get("gff3"):
         wanted.append("whatshap")
     return list(dict.fromkeys(wanted))
 

@@ -63,6 +63,18 @@ def test_demo1_has_the_brca1_frameshift_finding(demo_results: Path) -> None:
     assert records[19849].info["BCSQ"][0].startswith("missense|BRCA1|BRCA1-201")
     tsv = (demo_results / "results" / "demo1" / "demo1.findings.tsv").read_text()
     assert tsv.count("\nfinding\t") == 3 and "c.68_69del" in tsv
+    # phase matters for no demo finding (BRCA1 and TTR dominant, HFE homozygous): null; the
+    # recessive genes' calls were phased from the reads for each consenting sample all the same
+    assert [f["phase"] for f in document["findings"]] == [None, None, None]
+    logs = sorted((demo_results / "logs" / "findings_phase").glob("*.log"))
+    assessed = [
+        path
+        for path in (demo_results / "results").glob("*/*.findings.json")
+        if json.loads(path.read_text())["assessed"]
+    ]
+    assert len(logs) == len(assessed) >= 2  # every consenting sample's findings, none other
+    for log in logs:
+        assert "heterozygous call(s) phased from the reads" in log.read_text()
 
 
 def test_demo2_without_consent_has_no_finding_anywhere(demo_results: Path) -> None:

@@ -38,6 +38,7 @@ def finding(gene: str, zygosity: str, variant: tuple[str, int, str, str], **fiel
         "condition": None,
         "inheritance": "AD",
         "note": None,
+        "phase": None,
     } | fields
 
 

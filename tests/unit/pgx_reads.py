@@ -46,6 +46,22 @@ def simulate_pairs(
     return first, second
 
 
+def haplotypes_bam(
+    fasta: Path, haplotypes: list[str], rng: np.random.Generator, folder: Path, depth: int
+) -> Path:
+    """Read pairs from each haplotype sequence at about `depth`, aligned with bwa mem into
+    `folder`/s.bam (sample `s`, sorted, indexed)."""
+    first, second = [], []
+    for index, haplotype in enumerate(haplotypes):
+        one, two = simulate_pairs(haplotype, rng, f"h{index}.", depth)
+        first += one
+        second += two
+    fastqs = [folder / "r1.fq", folder / "r2.fq"]
+    for path, records in zip(fastqs, (first, second), strict=True):
+        path.write_text("".join(records))
+    return bwa_bam(fasta, fastqs, folder / "s.bam", "s")
+
+
 def write_reference(path: Path, contigs: dict[str, str]) -> Path:
     """A FASTA of `contigs`, faidx- and bwa-indexed."""
     path.write_text("".join(f">{name}\n{sequence}\n" for name, sequence in contigs.items()))

@@ -48,7 +48,7 @@ def test_findings_document(tmp_path: Path) -> None:
     paths = [tmp_path / name for name in ("f.json", "f.tsv", "f.review.tsv")]
     write_findings(document, *paths)
     loaded = documents.load("findings", paths[0])
-    assert loaded["schema"] == "tailorseq-findings/3" and next(iter(loaded)) == "schema"
+    assert loaded["schema"] == "tailorseq-findings/4" and next(iter(loaded)) == "schema"
     assert loaded["findings"][0]["gene_list_entry"]["gene"] == loaded["findings"][0]["gene"]
     broken = loaded | {"findings": [loaded["findings"][0] | {"pos": "43124027"}]}
     refused("findings", broken, "findings/0/pos", tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pysam
 import pytest
-from pgx_reads import bwa_bam, simulate_pairs, write_reference
+from pgx_reads import haplotypes_bam, write_reference
 
 from helpers import demo_dir
 from tailorseq.pgx.definitions import load_definitions
@@ -43,15 +43,8 @@ def ugt1a1(tmp_path_factory) -> tuple[Path, Path, str]:
 def genotyped(ugt1a1, tmp_path: Path, strands: list[list[tuple[int, str, str]]]) -> tuple:
     fasta, demo, sequence = ugt1a1
     rng = np.random.default_rng(11)
-    first, second = [], []
-    for index, changes in enumerate(strands):
-        one, two = simulate_pairs(with_changes(sequence, changes), rng, f"h{index}.", DEPTH)
-        first += one
-        second += two
-    fastqs = [tmp_path / "r1.fq", tmp_path / "r2.fq"]
-    for path, records in zip(fastqs, (first, second), strict=True):
-        path.write_text("".join(records))
-    bam = bwa_bam(fasta, fastqs, tmp_path / "s.bam", "s")
+    haplotypes = [with_changes(sequence, changes) for changes in strands]
+    bam = haplotypes_bam(fasta, haplotypes, rng, tmp_path, DEPTH)
     definitions = demo / "pgx" / "definitions"
     vcf = tmp_path / "s.pgx.vcf.gz"
     force_genotype(bam, fasta, list(load_definitions(definitions, ["UGT1A1"]).values()), vcf)

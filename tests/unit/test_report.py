@@ -131,7 +131,7 @@ def findings_document(
         },
     )
     return {
-        "schema": "tailorseq-findings/3",
+        "schema": "tailorseq-findings/4",
         "sample": "s0",
         "consent": consent,
         "assessed": consent,
@@ -199,6 +199,7 @@ BRCA1 = {
         "inheritance": "AD",
     },
     "note": "",
+    "phase": None,
 }
 
 

@@ -109,7 +109,7 @@ def test_required_tools_follow_the_config() -> None:
     assert set(needed) <= set(TOOLS)
 
 
-def test_whatshap_is_required_only_where_pgx_phases_from_reads() -> None:
+def test_whatshap_is_required_only_where_pgx_or_the_findings_phase_from_reads() -> None:
     base = {"aligner": "bwa", "caller": "bcftools"}
     phasing = {"definitions": "defs", "phase_from_reads": True}
     assert "whatshap" in required_tools(base | {"pgx": phasing})
@@ -118,6 +118,10 @@ def test_whatshap_is_required_only_where_pgx_phases_from_reads() -> None:
     release = {"pgx": phasing | {"definitions": "pharmcat:v3.1.1-2-g5431bf11"}}
     assert "whatshap" in required_tools(base | release | {"reference": {"build": "GRCh38"}})
     assert "whatshap" not in required_tools(base | release | {"reference": {"build": "GRCh37"}})
+    # findings (a gene annotation): the recessive genes' calls are phased (findings_phase)
+    findings = {"reference": {"build": "GRCh37", "gff3": "genes.gff3"}}
+    assert required_tools(base | findings).count("whatshap") == 1
+    assert required_tools(base | findings | {"pgx": phasing}).count("whatshap") == 1
 
 
 def test_a_tools_output_and_messages_land_in_the_rules_log(tmp_path) -> None:

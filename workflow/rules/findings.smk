@@ -1,5 +1,30 @@
 if annotation_enabled():
 
+    rule findings_phase:
+        input:
+            vcf=annotated_vcf("{pid}"),
+            index=f"{annotated_vcf('{pid}')}.tbi",
+            bam=alignment("{pid}"),
+            bam_index=alignment_index("{pid}"),
+            fasta=GENOME,
+            fai=f"{GENOME}.fai",
+            gff3=prepared_gff3(),
+            gene_list=GENE_LIST,
+        output:
+            vcf=findings_phased_vcf("{pid}"),
+            index=f"{findings_phased_vcf('{pid}')}.tbi",
+        log:
+            "logs/findings_phase/{pid}.log",
+        benchmark:
+            "benchmarks/findings_phase/{pid}.tsv"
+        conda:
+            "../../envs/pgx.yaml"
+        resources:
+            mem_mb=1000,
+            runtime=30,
+        script:
+            "../../scripts/findings_phase.py"
+
     rule findings:
         input:
             unpack(findings_coverage),

@@ -85,6 +85,11 @@ def findings_file(pid: str) -> str:
     return f"work/{pid}/{pid}.findings"
 
 
+def findings_phased_vcf(pid: str) -> str:
+    """A sample's germline calls in the gene list's recessive genes, phased from its reads."""
+    return f"work/{pid}/{pid}.findings.phased.vcf.gz"
+
+
 def gene_coverage_prefix(pid: str) -> str:
     """mosdepth's output prefix of a sample's coverage over the genes' CDS (reads of mapping
     quality >= calling.min_mapq: what the caller sees), read by the report and findings.

@@ -30,6 +30,10 @@ ALLELIC_STATE = {
     "hom": ("GENO:0000136", "homozygous"),
     "hemi": ("GENO:0000134", "hemizygous"),
 }
+#: A heterozygous finding whose partner in the gene is in trans from the reads (report `phase`
+#: status trans): GENO's compound heterozygous. Unknown phase stays heterozygous (never a
+#: compound heterozygote that was not shown); in cis is not a finding.
+COMPOUND_HETEROZYGOUS = ("GENO:0000402", "compound heterozygous")
 #: GENO as a phenopacket resource. Version: the release named by the Phenopacket v2
 #: documentation's examples (phenopacket-schema, docs); later releases not checked offline.
 GENO = pp.Resource(
@@ -66,14 +70,16 @@ def patient_sex(header: dict[str, Any]) -> int:
 
 
 def variation(finding: dict[str, Any], build: str | None) -> pp.VariationDescriptor:
-    """A finding's variant: gene symbol, HGVS names, VCF record with the build, allelic state,
-    ClinVar id."""
+    """A finding's variant: gene symbol, HGVS names, VCF record with the build, allelic state
+    (compound heterozygous only when the reads put its partner in trans), ClinVar id."""
     expressions = [
         pp.Expression(syntax=syntax, value=finding[key])
         for syntax, key in (("hgvs.c", "hgvsc"), ("hgvs.p", "hgvsp"))
         if finding[key]
     ]
     state = ALLELIC_STATE.get(finding["zygosity"] or "")
+    if state and finding["zygosity"] == "het" and (finding["phase"] or {}).get("status") == "trans":
+        state = COMPOUND_HETEROZYGOUS
     transcript = finding["transcript"]
     return pp.VariationDescriptor(
         id=f"{finding['contig']}-{finding['pos']}-{finding['ref']}-{finding['alt']}",

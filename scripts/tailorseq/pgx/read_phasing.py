@@ -8,10 +8,15 @@ WhatsHap skips multi-allelic records, and every PGx record lists all of a positi
 alleles (UGT1A1 *28 has three ALTs): so it phases a copy of the heterozygous calls with the ALTs
 no genotype carries trimmed away (`bcftools view --trim-alt-alleles --genotype het`), and the
 phase is carried back to the full record allele by allele (by sequence, not by index).
+
+The hereditary findings use the same run (`phase_calls`): the germline calls in the regions of
+the gene list's autosomal-recessive genes, phased to tell a compound heterozygote (two P/LP
+variants in trans) from two variants in cis (`tailorseq.findings_phase`).
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,16 +39,31 @@ def phase_source(vcf: Path) -> str:
     return "reads (WhatsHap)" if "WhatsHap" in (ps.description or "") else "the input VCF"
 
 
-def whatshap_phase(vcf: Path, bam: Path, reference: Path, work: Path) -> Path:
+def whatshap_phase(
+    vcf: Path, bam: Path, reference: Path, work: Path, regions: Path | None = None
+) -> Path:
     """WhatsHap's phased copy of `vcf`'s heterozygous calls with unused ALTs trimmed (only
     they can be phased; WhatsHap also refuses a contig mixing diploid and haploid calls, as a
-    male's chrX does)."""
+    male's chrX does); with `regions` (a BED; `vcf` indexed) only the calls inside them."""
     trimmed, phased = work / "trimmed.vcf.gz", work / "phased.vcf"
-    run("bcftools", "view", "--trim-alt-alleles", "--genotype", "het", "-Oz", "-o", trimmed, vcf)
+    within = ("--regions-file", regions) if regions is not None else ()
+    run("bcftools", "view", "--trim-alt-alleles", "--genotype", "het", *within, "-Oz", "-o",
+        trimmed, vcf)  # fmt: skip
     run("bcftools", "index", "--tbi", trimmed)
     run("whatshap", "phase", "--reference", reference, "--ignore-read-groups", "-o", phased,
         trimmed, bam)  # fmt: skip
     return phased
+
+
+def whatshap_version(phased: Path) -> str | None:
+    """The WhatsHap version that wrote a phased VCF (its `##commandline="(whatshap 2.8) ..."`
+    header line); None when WhatsHap did not write it."""
+    with pysam.VariantFile(str(phased)) as handle:
+        for line in handle.header.records:
+            found = re.search(r"\(whatshap ([\w.+-]+)\)", str(line))
+            if found:
+                return found.group(1)
+    return None
 
 
 def phases(phased: Path) -> dict[tuple[str, int], tuple[tuple[str, str], int]]:
@@ -89,3 +109,19 @@ def phase_from_reads(vcf: Path, bam: Path, reference: Path, out: Path) -> int:
     with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
         phased = phases(whatshap_phase(vcf, bam, reference, Path(scratch)))
     return transfer(vcf, phased, out)
+
+
+def phase_calls(vcf: Path, bam: Path, reference: Path, out: Path, regions: Path | None) -> int:
+    """WhatsHap's phased copy of `vcf`'s heterozygous calls (inside `regions` when given) into
+    `out` (bgzipped, indexed; WhatsHap's own header kept, so its version can be read back);
+    the number of calls phased. Empty `regions`: nothing to phase, `out` has the header only
+    (bcftools refuses an empty regions file)."""
+    if regions is not None and not regions.read_text().strip():
+        run("bcftools", "view", "--header-only", "-Oz", "-o", out, vcf)
+        run("bcftools", "index", "--force", "--tbi", out)
+        return 0
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        phased = whatshap_phase(vcf, bam, reference, Path(scratch), regions)
+        run("bcftools", "view", "-Oz", "-o", out, phased)
+    run("bcftools", "index", "--force", "--tbi", out)
+    return len(phases(out))

@@ -12,4 +12,4 @@ the run's MultiQC custom content and provenance knowledge.
 - `knowledge`: knowledge-source versions for provenance.
 """
 
-SCHEMA_ID = "tailorseq-report/1"
+SCHEMA_ID = "tailorseq-report/2"

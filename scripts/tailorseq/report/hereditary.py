@@ -128,10 +128,37 @@ def hereditary_statement(section: dict[str, Any], rule: dict[str, Any]) -> str:
             f"{len(section['needs_confirmation'])} pathogenic or likely pathogenic call(s)"
             " did not pass the caller's quality filters and need confirmation."
         )
+    parts.append(phase_statement(section["findings"] + section["needs_confirmation"]))
     if not section["clinvar"]:
         parts.append("ClinVar was not configured: no variant could be classified.")
     parts.append(copy_number_statement(section["copy_number"]))
     return " ".join(part for part in parts if part)
+
+
+def phase_statement(items: list[dict[str, Any]]) -> str | None:
+    """For genes with two or more heterozygous P/LP variants of a recessive condition: whether
+    their phase (same or different copies of the gene) was determined from the reads."""
+    genes: dict[str, dict[str, str]] = {}
+    for item in items:
+        if item["phase"] is not None:
+            genes.setdefault(item["gene"], item["phase"])
+    if not genes:
+        return None
+    parts = []
+    for gene, phase in sorted(genes.items()):
+        if phase["status"] == "trans":
+            parts.append(
+                f"{gene}: the variants are on different copies of the gene (in trans, a"
+                f" compound heterozygote), determined from the {phase['basis']}"
+            )
+        else:
+            why = phase["basis"].removeprefix("not determined: ")
+            parts.append(
+                f"{gene}: whether the variants are on different copies of the gene (a compound"
+                f" heterozygote) or on the same copy was not determined from the reads ({why});"
+                " parental testing or long reads can tell"
+            )
+    return "Phase of two variants in a recessive gene: " + "; ".join(parts) + "."
 
 
 def _part(item: dict[str, Any], part: str, key: str) -> Any:
@@ -159,4 +186,5 @@ def _finding(item: dict[str, Any]) -> dict[str, Any]:
         "condition": entry["condition"] or _part(item, "clinvar", "condition"),
         "inheritance": entry["inheritance"],
         "note": item["note"] or None,
+        "phase": item["phase"],
     }

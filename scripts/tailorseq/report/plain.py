@@ -124,6 +124,31 @@ def pgx_paragraphs(pgx: dict[str, Any]) -> list[str]:
 COPIES = {"heterozygous": "one copy", "homozygous": "both copies", "hemizygous": "the only copy"}
 
 
+def phase_paragraphs(findings: list[dict[str, Any]]) -> list[str]:
+    """For a recessive gene with two changes: whether the reads showed them on different copies
+    of the gene (report `phase`, tailorseq.findings_phase), or could not tell."""
+    genes: dict[str, str] = {}
+    for finding in findings:
+        if finding["phase"] is not None:
+            genes.setdefault(finding["gene"], finding["phase"]["status"])
+    paragraphs = []
+    for gene, status in sorted(genes.items()):
+        if status == "trans":
+            paragraphs.append(
+                f"Your {gene} gene has two changes, one on each of your two copies of the gene:"
+                " we could see this directly in the sequencing data. For this condition, both"
+                " copies need a change for it to matter."
+            )
+        else:
+            paragraphs.append(
+                f"Your {gene} gene has two changes. The sequencing data could not show whether"
+                " they are on the same copy of the gene or one on each copy, and for this"
+                " condition that makes the difference. Your doctor can arrange a test (for"
+                " example of your parents) to find out."
+            )
+    return paragraphs
+
+
 def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
     if not hereditary["assessed"]:
         if not hereditary["consent"]:
@@ -141,6 +166,7 @@ def hereditary_paragraphs(hereditary: dict[str, Any]) -> list[str]:
             " have or will get this condition, but it matters for your health care and may"
             " matter for your blood relatives."
         )
+    paragraphs += phase_paragraphs(hereditary["findings"])
     deletions = (hereditary["copy_number"] or {}).get("findings", [])
     for finding in deletions:
         paragraphs.append(

@@ -20,7 +20,8 @@ def germline_cnv_outputs() -> list[str]:
 
 def findings_coverage(wildcards) -> dict[str, str]:
     """Input function: the {pid} sample's coverage over the genes' CDS (report.smk's
-    gene_coverage rule, at MAPQ >= calling.min_mapq), which decides the genes assessed.
+    gene_coverage rule, at MAPQ >= calling.min_mapq), which decides the genes assessed; with
+    consent, its calls in the recessive genes phased from the reads (findings_phase).
     """
     prefix = gene_coverage_prefix(wildcards.pid)
     inputs = {
@@ -29,4 +30,6 @@ def findings_coverage(wildcards) -> dict[str, str]:
     }
     if germline_cnv_enabled():
         inputs["copy_number"] = germline_cnv(wildcards.pid, "json")
+    if consents(wildcards.pid):
+        inputs["phase"] = findings_phased_vcf(wildcards.pid)
     return inputs
