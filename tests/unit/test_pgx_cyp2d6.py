@@ -117,7 +117,8 @@ def _pgx(tmp_path, call: StructuralCall, laboratory: str | None = None) -> dict:
         outside.write_text(laboratory)
     return run_pgx(
         pharmcat / "examples" / "pharmcat.example.vcf", pharmcat / "definition" / "alleles",
-        out_json=tmp_path / "s.pgx.json", build="GRCh38",
+        out_json=tmp_path / "s.pgx.json", pharmcat_phenotype=tmp_path / "s.phenotype.json",
+        pharmcat_outside_calls=tmp_path / "s.outside.tsv", build="GRCh38",
         outside_calls=outside, cpic_file=CPIC_FILE, structural=structural,
     )  # fmt: skip
 
@@ -140,6 +141,24 @@ def test_our_call_becomes_cyp2d6s_activity_score_and_cpic_advice(tmp_path) -> No
     assert amitriptyline["lookup_key"] == {"CYP2D6": "3", "CYP2C19": "Intermediate Metabolizer"}
     assert amitriptyline["classification"] == "Optional"
     assert "CYP2D6" not in [g["gene"] for g in document["not_assessed"]]
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not pypgx_available(), reason="pypgx is not installed")
+def test_solutions_agreeing_on_activity_only_give_it_without_a_diplotype(tmp_path) -> None:
+    call = decide([_solution("*1/*2x2", "ultrarapid", 3.0),
+                   _solution("*2+*39/*34", "ultrarapid", 3.0)])  # fmt: skip
+    document = _pgx(tmp_path, call, laboratory="CYP2C19\t*1/*2\n")
+    gene = document["genes"]["CYP2D6"]
+    assert gene["diplotypes"] == []
+    assert (gene["phenotype"]["phenotype"], gene["phenotype"]["activity_score"]) == (
+        "Ultrarapid Metabolizer", 3.0)  # fmt: skip
+    (amitriptyline,) = [r for r in document["recommendations"] if r["drug"] == "amitriptyline"]
+    assert amitriptyline["lookup_key"]["CYP2D6"] == "3"
+    report = json.loads((tmp_path / "s.phenotype.json").read_text())["geneReports"]["CYP2D6"]
+    assert report["callSource"] == "OUTSIDE"
+    assert report["recommendationDiplotypes"][0]["phenotypes"] == ["Ultrarapid Metabolizer"]
+    assert "CYP2D6\t\tUltrarapid Metabolizer\t3.0" in (tmp_path / "s.outside.tsv").read_text()
 
 
 @pytest.mark.shared
