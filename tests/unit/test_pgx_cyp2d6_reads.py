@@ -16,7 +16,7 @@ from cyp2d6_locus import PATIENTS, Locus, aldy_gene_file, patient_bam
 
 from helpers import CPIC_FILE, shared
 from pgx_cyp2d6 import main as cyp2d6_main
-from tailorseq.pgx.cyp2d6 import read_call
+from tailorseq.pgx.cyp2d6 import call_cyp2d6, read_call
 from tailorseq.pgx.pipeline import run_pgx
 from tailorseq.pgx.pypgx_tables import pypgx_available
 
@@ -55,3 +55,12 @@ def test_a_patients_cyp2d6_is_called_from_the_reads(patient, locus, tmp_path) ->
     phenotype = document["genes"]["CYP2D6"]["phenotype"]
     assert (phenotype["activity_score"], phenotype["phenotype"]) == (
         patient.activity_score, patient.phenotype)  # fmt: skip
+
+
+def test_too_few_reads_in_the_neutral_region_is_not_called(locus, tmp_path) -> None:
+    """At ~4x the CN-neutral region (CYP2D8) is below pgx.cyp2d6_min_depth: Aldy is not run."""
+    bam = patient_bam(locus, [locus.reference, locus.reference], tmp_path, depth=4)
+    call = call_cyp2d6(bam, "GRCh38", {"chr22": 50_818_468}, False, 10, tmp_path)
+    assert not call.called and call.version is None
+    assert call.reason.startswith("mean depth ") and call.reason.endswith(" is below 10")
+    assert 2 < call.neutral_depth < 6
