@@ -82,6 +82,14 @@ def test_solutions_that_differ_give_their_common_activity_or_no_call() -> None:
     assert decide([]).reason == "Aldy found no solution"
 
 
+def test_a_solution_with_variants_outside_aldys_alleles_is_not_called() -> None:
+    """What Aldy answered for the simulated *10/*36 (exon 9 variants planted in CYP2D6)."""
+    call = decide([_solution("*10/*10+42126627.A>C+rs1135837", "indeterminate", None, 2)])
+    assert not call.called
+    assert call.reason == ("Aldy's solution carries variants that no allele of its database "
+                           "explains (42126627.A>C, rs1135837): function unknown")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("aldy", "cpic"),
     [("*1/*2+*2", "*1/*2x2"), ("*1+*1+*1/*4", "*1x3/*4"), ("*10/*36+*10", "*10/*36+*10"),

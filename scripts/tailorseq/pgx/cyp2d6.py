@@ -139,6 +139,13 @@ def cpic_spelling(diplotype: str) -> str:
     return "/".join(haplotypes)
 
 
+def unnamed_parts(diplotype: str) -> list[str]:
+    """The parts of Aldy's diplotype that are not star alleles: variants it added to an allele
+    (`*10/*10+42126627.A>C+rs1135837`)."""
+    return [part for haplotype in diplotype.split("/") for part in haplotype.split("+")
+            if not part.startswith("*")]  # fmt: skip
+
+
 def aldy_activity(note: str) -> dict[str, Any]:
     """Aldy's CPIC function and activity score of a solution, from its `#Solution` note
     (`gene=...; cpic=ultrarapid; cpic_score=3.0`); None where it gives none."""
@@ -153,12 +160,18 @@ def warnings_of(log: Path) -> list[str]:
 
 
 def decide(solutions: list[dict[str, Any]]) -> StructuralCall:
-    """One call from Aldy's optimal solutions: their diplotype when they agree; when they
+    """One call from Aldy's optimal solutions: none when a solution has variants outside
+    Aldy's alleles (their function is unknown); their diplotype when they agree; when they
     differ (short reads do not phase across the copies: *1/*2x2 and *2+*39/*34 carry the same
     variants), Aldy's activity score and phenotype when all give the same, else no call. No
     solution is picked over another."""
     if not solutions:
         return StructuralCall(False, "Aldy found no solution", solutions=solutions)
+    novel = sorted({part for s in solutions for part in unnamed_parts(s["diplotype"])})
+    if novel:
+        return StructuralCall(False, "Aldy's solution carries variants that no allele of its "
+                              f"database explains ({', '.join(novel)}): function unknown",
+                              solutions=solutions)  # fmt: skip
     diplotypes = sorted({s["diplotype"] for s in solutions})
     copies = {s["copy_number"] for s in solutions}
     copy_number = copies.pop() if len(copies) == 1 else None
