@@ -1,6 +1,7 @@
 """Rule adapter for the PGx call: under Snakemake reads `snakemake.input.vcf` (the
 force-genotyped positions), `snakemake.input.outside_calls` (none, one or several files, merged),
-`snakemake.input.recommendations` (optional CPIC recommendation file), `snakemake.input.sex`
+`snakemake.input.recommendations` (optional CPIC recommendation file), `snakemake.input.structural`
+(the CYP2D6 caller's JSON when pgx.cyp2d6_caller is set), `snakemake.input.sex`
 (the sample's sex check: the sex it was called with) and `snakemake.params` (definitions,
 build, sample, phenotypes, recommendations: the configured source of the CPIC file) and writes
 `snakemake.output.json/tsv` and PharmCAT's files of the calls (`snakemake.output.phenotype`,
@@ -28,6 +29,7 @@ def run_from_snakemake(smk) -> None:
     params = smk.params
     outside = list(smk.input.outside_calls)
     cpic = list(smk.input.recommendations)
+    structural = list(smk.input.structural)
     sex = json.loads(Path(smk.input.sex).read_text())["calling_sex"]
     with stderr_to(smk.log[0] if smk.log else None):
         result = run_pgx(
@@ -45,6 +47,7 @@ def run_from_snakemake(smk) -> None:
             cpic_file=cpic[0] if cpic else None,
             cpic_source=params.recommendations or None,
             downloads=[json.loads(Path(r).read_text()) for r in smk.input.definition_records],
+            structural=structural[0] if structural else None,
         )
         for warning in result["warnings"]:
             print(warning, file=sys.stderr)

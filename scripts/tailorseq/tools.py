@@ -56,6 +56,16 @@ TOOLS: dict[str, ToolSpec] = {
         "whatshap",
         "pip install whatshap==2.8 (make setup), or run with --sdm conda",
     ),
+    # Aldy from PyPI (CYP2D6 structural alleles, pgx.cyp2d6_caller: aldy); not installed by
+    # make setup: its licence (IURTC) is non-commercial research only.
+    # Aldy has no --version: `aldy help` prints its banner, "Aldy v4.8.3 (Python ...)".
+    "aldy": ToolSpec(
+        "4.8.3",
+        ("help",),
+        r"Aldy v(\d[\w.-]*)",
+        "aldy",
+        "pip install aldy==4.8.3 (read its licence first), or run with --sdm conda",
+    ),
     # Tumour RNA: transcriptome from the genome and gene models, quantification.
     "gffread": ToolSpec("0.12.7", ("--version",), r"^(\d[\w.-]*)", "gffread"),
     "salmon": ToolSpec("1.10.1", ("--version",), r"salmon (\d[\w.-]*)", "salmon"),
@@ -76,7 +86,7 @@ def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
     """The tools a run needs: the configured aligner and caller plus the common ones, and
     the RNA tools when the sheet has tumour RNA (minimap2 aligns RNA whatever the aligner);
     WhatsHap where PGx phases from the reads, and for the findings (a gene annotation: the
-    findings_phase rule phases the recessive genes' calls)."""
+    findings_phase rule phases the recessive genes' calls); Aldy where it calls CYP2D6."""
     wanted = [config["aligner"], *COMMON_TOOLS, config["caller"]]
     if with_rna and config.get("rna", {}).get("enabled"):
         wanted += ["gffread", "salmon", "minimap2"]
@@ -90,7 +100,17 @@ def required_tools(config: dict[str, Any], with_rna: bool = False) -> list[str]:
         wanted.append("whatshap")
     if reference.get("gff3"):
         wanted.append("whatshap")
+    if pgx_runs(pgx, reference.get("build", "")) and aldy_runs(pgx, reference.get("build", "")):
+        wanted.append("aldy")
     return list(dict.fromkeys(wanted))
+
+
+def aldy_runs(pgx: dict, build: str) -> bool:
+    """True when Aldy is configured for CYP2D6 and supports the build (elsewhere the rule
+    records why CYP2D6 is not called, without Aldy)."""
+    from tailorseq.pgx.cyp2d6 import BUILDS
+
+    return pgx.get("cyp2d6_caller") == "aldy" and build in BUILDS
 
 
 def pgx_runs(pgx: dict, build: str) -> bool:

@@ -75,7 +75,7 @@ PROBES: dict[str, Probe] = dict(
             _tool(name, name)
             for name in (
                 "bwa", "samtools", "bcftools", "fastp", "minimap2", "freebayes", "mosdepth",
-                "delly", "whatshap", "gffread", "salmon",
+                "delly", "whatshap", "gffread", "salmon", "aldy",
             )
         ),
         _tool("htslib", "tabix"),

@@ -260,3 +260,24 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
         record = next(r for r in vcf if r.id == "rs1142345")
     call = record.samples["uncovered"]
     assert call["GT"] == (None, None) and call["FT"] == "NoCoverage" and call["DP"] == 0
+
+
+def test_the_cyp2d6_caller_on_the_demo_says_why_it_did_not_call(demo_results: Path, tmp_path):
+    """pgx.cyp2d6_caller aldy on the demo's build: rule pgx_cyp2d6 runs (without Aldy, which
+    the preflight check then does not ask for), and CYP2D6 is not assessed with its reason and
+    the drugs that depend on it, in the PGx JSON and PharmCAT's outside-call file."""
+    bam = demo_results / "results" / "demo1" / "demo1.bam"
+    samples = write_tsv(tmp_path / "samples.tsv", ["sample", "patient", "kind", "sex"],
+                        [["d1", "patientD", "germline", "female"]])  # fmt: skip
+    units = write_tsv(tmp_path / "units.tsv", ["sample", "unit", "bam"], [["d1", "run1", str(bam)]])
+    config = demo_run(tmp_path, samples=str(samples), units=str(units),
+                      pgx={"cyp2d6_caller": "aldy", "recommendations": str(CPIC_FILE)})  # fmt: skip
+    snakemake(tmp_path, config, "results/d1/d1.pgx.outside_calls.tsv")
+    (cyp2d6,) = [g for g in pgx_json(tmp_path, "d1")["not_assessed"] if g["gene"] == "CYP2D6"]
+    assert cyp2d6["reason"] == (
+        "not called from the reads by aldy: Aldy calls CYP2D6 on GRCh38 and GRCh37 only, not on"
+        " build 'demo'")  # fmt: skip
+    assert cyp2d6["structural_call"]["called"] is False
+    assert cyp2d6["drugs"] == ["amitriptyline"]  # the CYP2D6 drug of the test CPIC file
+    lines = (tmp_path / "results" / "d1" / "d1.pgx.outside_calls.tsv").read_text()
+    assert "# CYP2D6: not assessed (not called from the reads by aldy:" in lines

@@ -45,6 +45,7 @@ GOOD_VERSIONS = {
     "whatshap": "2.8",
     "gffread": "0.12.7",
     "salmon": "salmon 1.10.1",
+    "aldy": "Aldy v4.8.3 (Python 3.11.7 on Linux)",
 }
 
 
@@ -404,6 +405,18 @@ def test_rna_tools_are_required_only_with_tumour_rna() -> None:
     assert "salmon" not in tools_module.required_tools(config)
     assert {"salmon", "gffread", "minimap2"} <= set(tools_module.required_tools(config, True))
     assert "salmon" not in tools_module.required_tools(config | {"rna": {"enabled": False}}, True)
+
+
+def test_aldy_is_required_only_where_it_calls_cyp2d6() -> None:
+    """Configured and on GRCh38/GRCh37 (the demo's build, or no PGx, needs no Aldy)."""
+    base = {"aligner": "bwa", "caller": "bcftools"}
+    pgx = {"definitions": "defs", "cyp2d6_caller": "aldy"}
+    grch37 = base | {"pgx": pgx, "reference": {"build": "GRCh37"}}
+    assert "aldy" in tools_module.required_tools(grch37)
+    for pgx_config, build in [(pgx, "demo"), (pgx | {"cyp2d6_caller": "none"}, "GRCh38"),
+                              (pgx | {"definitions": ""}, "GRCh38")]:  # fmt: skip
+        config = base | {"pgx": pgx_config, "reference": {"build": build}}
+        assert "aldy" not in tools_module.required_tools(config)
 
 
 def test_missing_tool_is_reported_with_the_rest(

@@ -55,6 +55,13 @@ REAL_OUTPUTS = {
     "gffread": ("0.12.7\n", "0.12.7"),
     "cnvkit": ("0.9.14\n", "0.9.14"),
     "whatshap": ("2.8\n", "2.8"),
+    # `aldy help` (PyPI aldy 4.8.3, in a scratch venv: its licence keeps it out of make setup)
+    "aldy": (
+        "🐿  Aldy v4.8.3 (Python 3.11.7 on Linux 6.18.44-fc-v1272-x86_64-with-glibc2.36)\n"
+        "   (c) 2016-2026 Aldy Authors. All rights reserved.\n"
+        "   Free for non-commercial/academic use only.\n",
+        "4.8.3",
+    ),
     "multiqc": ("multiqc, version 1.35\n", "1.35"),
 }
 COMMAND_PROBES = sorted(name for name, probe in PROBES.items() if probe.command)

@@ -107,6 +107,11 @@ def pgx_phased_vcf(pid: str) -> str:
     return f"work/{pid}/pgx/{pid}.pgx.phased.vcf.gz"
 
 
+def pgx_cyp2d6_json(pid: str) -> str:
+    """A sample's CYP2D6 structural call (Aldy), or why there is none."""
+    return f"work/{pid}/pgx/{pid}.cyp2d6.json"
+
+
 def pgx_file(pid: str) -> str:
     """A sample's PGx calls under its pseudonym, without the .json/.tsv suffix."""
     return f"work/{pid}/{pid}.pgx"

@@ -52,6 +52,31 @@ if pgx_enabled():
         script:
             "../../scripts/pgx_phase.py"
 
+    if config["pgx"]["cyp2d6_caller"] == "aldy":
+
+        rule pgx_cyp2d6:
+            input:
+                bam=alignment("{pid}"),
+                index=alignment_index("{pid}"),
+                fai=f"{GENOME}.fai",
+            output:
+                json=pgx_cyp2d6_json("{pid}"),
+            log:
+                "logs/pgx_cyp2d6/{pid}.log",
+            benchmark:
+                "benchmarks/pgx_cyp2d6/{pid}.tsv"
+            conda:
+                "../../envs/cyp2d6.yaml"
+            resources:
+                mem_mb=2000,
+                runtime=30,
+            params:
+                build=config["reference"]["build"],
+                targeted=is_targeted,
+                min_depth=config["pgx"]["cyp2d6_min_depth"],
+            script:
+                "../../scripts/pgx_cyp2d6.py"
+
     rule pgx_call:
         input:
             vcf=pgx_matched_vcf("{pid}"),
@@ -60,6 +85,7 @@ if pgx_enabled():
             definition_records=pgx_definition_records(),
             phenotypes=pgx_phenotype_files(),
             outside_calls=pgx_outside_calls,
+            structural=pgx_structural_calls,
             recommendations=pgx_recommendations(),
             sex=sex_json("{pid}"),
         output:

@@ -35,6 +35,14 @@ from tailorseq.pgx.matcher import Diplotype, GeneCall
 UNKNOWN = "Unknown"
 #: Our pgx document's sources -> PharmCAT's callSource.
 CALL_SOURCES = {"named allele matcher": "MATCHER", "outside call": "OUTSIDE"}
+
+
+def call_source(call: dict) -> str:
+    """PharmCAT's callSource of a gene: our structural caller's call (CYP2D6 from Aldy) is an
+    outside call to PharmCAT, as any caller's outside its matcher."""
+    if call.get("structural_call", {}).get("used"):
+        return "OUTSIDE"
+    return CALL_SOURCES.get(call["source"], "NONE")
 OUTSIDE_HEADER = (
     "# PharmCAT outside calls written by tailorseq: gene, diplotype, phenotype, activity score"
 )
@@ -136,10 +144,10 @@ def _gene_report(gene: str, call: dict | None) -> dict:
     return {
         "geneSymbol": gene,
         "chr": positions[0]["chromosome"] if positions else None,
-        "callSource": CALL_SOURCES.get(call["source"], "NONE"),
+        "callSource": call_source(call),
         "phased": bool(call.get("phased")),
         "effectivelyPhased": bool(call.get("effectively_phased")),
-        "alleleDefinitionSource": "UNKNOWN" if call["source"] == "outside call" else "CLINPGX",
+        "alleleDefinitionSource": "UNKNOWN" if call_source(call) == "OUTSIDE" else "CLINPGX",
         "uncalledHaplotypes": [],
         "messages": messages,
         "variants": [],

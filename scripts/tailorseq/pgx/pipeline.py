@@ -10,7 +10,7 @@ from pathlib import Path
 from tailorseq import documents
 from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
-from tailorseq.pgx import pharmcat_files, untyped
+from tailorseq.pgx import cyp2d6, pharmcat_files, untyped
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
 from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
 from tailorseq.pgx.force_genotype import SiteCall, force_genotype
@@ -228,6 +228,7 @@ def run_pgx(
     cpic_file: Path | str | None = None,
     cpic_source: str | None = None,
     downloads: list[dict] | None = None,
+    structural: Path | str | None = None,
 ) -> dict:
     """Call every gene (except outside-call genes unless named), add phenotypes (PharmCAT
     phenotype files from `phenotypes`, else pypgx's tables), outside calls and CPIC
@@ -247,7 +248,8 @@ def run_pgx(
     with their classification, replace pypgx's; `cpic_source`: where it came from (its URL).
 
     `downloads`: the download records (URL, version, sha256, date) of definitions fetched by
-    URL (tailorseq.download), kept in the document's knowledge."""
+    URL (tailorseq.download), kept in the document's knowledge. `structural`: the CYP2D6
+    caller's JSON (tailorseq.pgx.cyp2d6), used unless an outside call names CYP2D6."""
     if sex is not None and sex not in SEXES:
         raise InputError("--sex", f"unknown sex {sex!r}", f"choose among {', '.join(SEXES)}")
     recommender = recommendation_source(cpic_file, cpic_source) if recommendations else None
@@ -256,7 +258,9 @@ def run_pgx(
     definitions = panel.genes
     genotypes = ploidy_adjusted(read_genotypes(vcf, definitions.values(), sample), sex)
     calls = call_genes(definitions, genotypes, top_candidate_only, find_combinations)
-    outside = merge_outside_calls(outside_calls, genotypes.sample)
+    laboratory = merge_outside_calls(outside_calls, genotypes.sample)
+    structural_call = cyp2d6.read_call(structural)
+    outside = cyp2d6.with_structural_call(laboratory, structural_call)
     source = phenotype_source(phenotypes)
     knowledge["phenotypes"] = source.info
     if downloads:
@@ -264,6 +268,8 @@ def run_pgx(
     if panel.extra_source:
         knowledge["extra_definitions"] = panel.extra_source
     interpreted = interpret(calls, outside, source, recommender, genes)
+    cyp2d6.annotate(interpreted.genes, interpreted.not_assessed, structural_call,
+                    cyp2d6.GENE in laboratory)  # fmt: skip
     for gene, entry in interpreted.genes.items():
         if gene in calls and gene not in outside:
             entry["positions"] = position_depths(definitions[gene], genotypes)

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 PGX_LIMITS = (
     "Only small variants at the allele-defining positions are genotyped: gene deletions,"
-    " duplications and hybrid alleles (e.g. CYP2D6) are not detected, and genes that need them"
-    " are not called here. Heterozygous positions close enough for one read pair are phased"
-    " from the reads (WhatsHap); farther apart they stay unphased, the diplotype is the most"
+    " duplications and hybrid alleles are not detected from them, and genes that need them are"
+    " not called here (CYP2D6's come from Aldy where configured, or from an outside call)."
+    " Heterozygous positions close enough for one read pair are phased from the reads"
+    " (WhatsHap); farther apart they stay unphased, the diplotype is the most"
     " likely one, and the gene says 'phase not determined'."
 )
 HEREDITARY_LIMITS = (
@@ -30,9 +31,10 @@ QUALITY_LIMITS = (
 )
 #: What short-read small-variant calling cannot see, whatever the coverage (every report).
 SHORT_READ_LIMITS = (
-    "CYP2D6 structure (whole-gene deletion, duplications, CYP2D6/CYP2D7 hybrids) is not"
-    " called from short reads here: CYP2D6 is reported only from an outside call"
-    " (config pgx.outside_calls).",
+    "CYP2D6 structure (whole-gene deletion, duplications, CYP2D6/CYP2D7 hybrids) is called"
+    " from the reads only where Aldy is configured (pgx.cyp2d6_caller) on a GRCh38 or GRCh37"
+    " whole-genome run, and shown with that source; otherwise CYP2D6 is reported only from an"
+    " outside call (config pgx.outside_calls).",
     "HLA alleles (HLA-A, HLA-B) are not typed from the reads: they are reported only from an"
     " outside call.",
     "Repeat expansions are not assessed.",

@@ -134,15 +134,17 @@ def _gene(name: str, gene: dict[str, Any]) -> dict[str, Any]:
 
 
 def untyped_statement(untyped: list[dict[str, Any]]) -> str:
-    """What the gene count leaves out: the genes not typed at all, with how many drugs depend
-    on them."""
+    """What the gene count leaves out: the genes not typed at all (CYP2D6 not called by the
+    structural caller, or no outside call), with how many drugs depend on them."""
     if not untyped:
         return ""
     drugs = {drug for gene in untyped for drug in gene["drugs"]}
-    return (
-        f" Not assessed: {', '.join(g['gene'] for g in untyped)} (no outside call); the"
-        f" prescribing of {len(drugs)} drug(s) depends on them."
-    )
+    why: dict[str, list[str]] = {}
+    for gene in untyped:
+        cause = "not called from the reads" if "structural_call" in gene else "no outside call"
+        why.setdefault(cause, []).append(gene["gene"])
+    listed = "; ".join(f"{', '.join(genes)} ({cause})" for cause, genes in why.items())
+    return f" Not assessed: {listed}; the prescribing of {len(drugs)} drug(s) depends on them."
 
 
 def pgx_section(name: str | None, pgx: Path | None, unavailable: str = "") -> dict[str, Any]:

@@ -58,6 +58,17 @@ def pgx_recommendations_url() -> str:
     return given if is_url(given) else ""
 
 
+def pgx_structural_calls(wildcards) -> list[str]:
+    """The sample's CYP2D6 structural call when a caller is configured (pgx.cyp2d6_caller)."""
+    caller = config["pgx"]["cyp2d6_caller"]
+    return [] if caller == "none" else [pgx_cyp2d6_json(wildcards.pid)]
+
+
+def is_targeted(wildcards) -> bool:
+    """True when the sample's reads come from a capture (its own targets, or the config's)."""
+    return bool(sample_targets(wildcards))
+
+
 def outside_call_paths(name: str) -> list[str]:
     """The sample's outside-call files as config gives them (one path or a list); none when
     it names none."""
