@@ -137,9 +137,11 @@ def main() -> None:
         print_table(count_rows(sites, passed, truth, unseen),
                     title=f"{args.set} {args.caller} SNVs by alternate reads")  # fmt: skip
         contested = [s for s in sites if s.values["alt_reads"] == args.alt_reads]
+        true = sum((s.contig, s.pos, s.ref, s.alt) in truth for s in contested)
         print_table(separation_rows(contested, truth, bam, limits, args.caller),
-                    title=f"True vs false candidates with {args.alt_reads} alternate reads "
-                    "(ROC AUC)")  # fmt: skip
+                    title=f"{true} true vs {len(contested) - true} false candidates with "
+                    f"{args.alt_reads} alternate reads (ROC AUC; few sites: check on more "
+                    "sets before trusting a difference)")  # fmt: skip
 
 
 if __name__ == "__main__":
