@@ -19,6 +19,7 @@ calibration (calls binned by TSCORE against the share that are true, as a table 
 bench/out/calibration.png/.svg); CPU of the filter against calling.
 
     .venv/bin/python bench/accuracy_depth.py     # ~20 min on 2 cores, reused when kept
+    .venv/bin/python bench/accuracy_depth.py --callers bcftools --settings score --sets h15n
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ HELD_OUT = [
 ]
 # The 15x noisy window as dwgsim alone makes it: no strand artefacts, no homopolymer stutter.
 PLAIN = [SimulatedSet("h15p", "20", 48_000_001, 1_000_000, 15, "noisy", 15)]
+SET_NAMES = ("dev30", *(s.name for s in HELD_OUT + PLAIN))
 CALLERS = ("bcftools", "freebayes")
 SETTINGS = {
     "before": {"calling": {"filter": "qual", "snv_min_qual_depth": {"bcftools": 0}}},
@@ -68,16 +70,18 @@ TARGETS = {"dev30": (0.999, 0.995), "h15n": (0.985, 0.99), "h15p": (0.985, 0.99)
 BINS = np.array([0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1.0001])
 
 
-def data_sets(root: Path) -> dict[str, dict]:
-    """name -> reads, truth, confident BED of every held-out set."""
-    sets = {
-        "dev30": {
+def data_sets(root: Path, names: list[str]) -> dict[str, dict]:
+    """name -> reads, truth, confident BED of the named held-out sets."""
+    sets = {}
+    if "dev30" in names:
+        sets["dev30"] = {
             "fq": (SIM_DEV / "chr20-sim-dev_R1.fastq.gz", SIM_DEV / "chr20-sim-dev_R2.fastq.gz"),
             "truth": SIM_DEV / "truth.vcf",
             "bed": SIM_DEV / "confident.bed",
         }
-    }
     for spec, artefacts in [(s, Artefacts()) for s in HELD_OUT] + [(s, None) for s in PLAIN]:
+        if spec.name not in names:
+            continue
         reads = simulate(CHR20, spec, root / "sets", artefacts)
         sets[spec.name] = {"fq": (reads.fq1, reads.fq2), "truth": reads.truth,
                            "bed": reads.confident}  # fmt: skip
@@ -203,9 +207,11 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--callers", nargs="+", default=list(CALLERS), choices=CALLERS)
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=SETTINGS)
+    parser.add_argument("--sets", nargs="+", default=list(SET_NAMES), choices=SET_NAMES,
+                        help="held-out sets to run (default: all)")  # fmt: skip
     parser.add_argument("--rerun", action="store_true", help="recompute kept VCFs")
     args = parser.parse_args()
-    sets = data_sets(args.workdir)
+    sets = data_sets(args.workdir, args.sets)
     scratch = args.workdir / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     rows, calibration = [], []
