@@ -279,6 +279,9 @@ def _actionable(actionable: dict[str, Any] | None, names: dict | None = None) ->
             "tier": v["tier"],
             "kind": v["kind"],
             "drugs": list(v["drugs"]),
+            # diagnostic or prognostic evidence: no drugs, what the source says it means
+            "significance": v.get("significance"),
+            "implication": v.get("implication"),
             "evidence": _evidence(v),
             "caveat": v.get("caveat"),
             **(hgvs_names(names, v) if names and v["kind"] == "variant" else {}),
