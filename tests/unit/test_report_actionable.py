@@ -1,9 +1,11 @@
 """Diagnostic and prognostic evidence where a reader sees it: a glioblastoma's EGFR amplification
 shows its WHO CNS5 meaning instead of drugs, in the tumour table and in the summary's action-now
-items; a therapy match still shows its drugs."""
+items; a therapy match still shows its drugs. The genomic scar counts are shown as research use,
+never in the summary."""
 
 from pathlib import Path
 
+from rna_helpers import cnv_document
 from test_report import (
     CONFIGURED,
     SampleFiles,
@@ -32,7 +34,7 @@ MET_AMP = EGFR_AMP | {
 }  # fmt: skip
 
 
-def pair(tmp_path: Path, matches: list[dict]) -> TumourFiles:
+def pair(tmp_path: Path, matches: list[dict], cnv: Path | None = None) -> TumourFiles:
     actionable = write_document(
         "actionable",
         tmp_path / "a.json",
@@ -46,7 +48,7 @@ def pair(tmp_path: Path, matches: list[dict]) -> TumourFiles:
     document = {"tumor": "T1", "normal": "S1", "purity": 0.6,
                 "tmb": tmb_part(6, 4_626), "msi": msi_part(27, 69)}  # fmt: skip
     biomarkers = write_document("biomarkers", tmp_path / "b.json", document)
-    return TumourFiles("T1", "S1", biomarkers, None, actionable)
+    return TumourFiles("T1", "S1", biomarkers, None, actionable, cnv=cnv)
 
 
 def test_a_diagnostic_match_shows_its_meaning_where_drugs_would_be(tmp_path: Path) -> None:
@@ -64,3 +66,19 @@ def test_a_diagnostic_match_shows_its_meaning_where_drugs_would_be(tmp_path: Pat
     summary = text_of(section(html, "summary"))
     assert "tier I (T1); diagnostic: glioblastoma, IDH-wildtype" in summary
     assert "no drug listed" not in summary
+
+
+def test_the_scar_counts_are_shown_as_research_use_and_never_as_an_action(tmp_path: Path) -> None:
+    scar = {"status": "assessed", "reason": "", "loh": 9, "tai": 12, "lst": 15, "sum": 36,
+            "research_use": "... not an HRD test result", "segments": []}  # fmt: skip
+    cnv = write_document("cnv", tmp_path / "c.json", cnv_document([]) | {"scar": scar})
+    tumour = SampleFiles(name="T1", kind="tumor", purity=0.6)
+    report = assemble("P1", "p0123456789", [tumour], [pair(tmp_path, [], cnv)], CONFIGURED)
+    validate(report)
+    html = render(report)
+    tumour_text = text_of(section(html, "tumour"))
+    assert "Genomic scar counts ( research use only ): LOH 9, TAI 12, LST 15 (sum 36)" in (
+        tumour_text
+    )
+    assert "not an HRD test result" in tumour_text and "Popova et al. 2012" in tumour_text
+    assert "scar" not in text_of(section(html, "summary")).lower()
