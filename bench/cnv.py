@@ -13,9 +13,12 @@ An event counts as recovered when the called segment covering most of it has the
 that segment's ends and the event's. False calls: non-neutral segments outside every event.
 Structural variants: each event should give PASS somatic DELLY records of its type (deletion:
 DEL, tandem amplification: DUP, inversion: INV) with both breakpoints within 1 kb of the
-event's; PASS records matching no event are false.
+event's; PASS records matching no event are false. Allele-specific copy number (CNVkit `call
+--vcf` at the normal's heterozygous SNPs, cnv.json's scar segments): each event's planted
+major/minor copies against the segment covering most of it; the scar counts themselves are "not
+assessed" on one chromosome, as they must be.
 
-    .venv/bin/python bench/cnv.py          # ~10 min on 2 cores
+    .venv/bin/python bench/cnv.py   # ~10-18 min on 2 cores (the normal is germline-called too)
 """
 
 from __future__ import annotations
@@ -148,6 +151,22 @@ def sv_rows(events: list[dict], records: list[dict]) -> tuple[list[dict], list[d
     return rows, [r for r in records if r["id"] not in used]
 
 
+def allele_rows(events: list[dict], scar: dict) -> list[dict]:
+    """Each event's planted (major, minor) tumour copies against the allele-specific segment
+    covering most of it (the events file lists SPEC.events in order)."""
+    rows = []
+    for event, planted in zip(events, SPEC.events, strict=True):
+        best = max(scar["segments"], key=lambda s: overlap(s, event), default=None)
+        found = best is not None and overlap(best, event) > 0
+        rows.append({
+            "event": f"{event['kind']} {(event['end'] - event['start']) // 1000} kb",
+            "true_major_minor": f"{max(planted.copies)}/{min(planted.copies)}",
+            "called_major_minor": f"{best['cn1']}/{best['cn2']}" if found else "none",
+            "called_total": best["cn"] if found else None,
+        })  # fmt: skip
+    return rows
+
+
 def purity_row(purity: dict) -> dict:
     """The planted purity against the estimate from the somatic SNVs and the one used."""
     estimate = purity["estimate"]
@@ -198,12 +217,17 @@ def main() -> None:
     print_table(structural, title="Planted events against PASS somatic DELLY records")
     print_table(false_svs or [{"false_svs": 0}], title="PASS SV records matching no event")
     print_table([purity_row(document["purity"])], title="Tumour purity")
+    alleles = allele_rows(events, document["scar"])
+    print_table(alleles, title="Allele-specific copy number (major/minor) of the planted events")
+    print(f"  genomic scar counts (research use): {document['scar']['status']}:"
+          f" {document['scar']['reason'] or document['scar']['sum']}")  # fmt: skip
     print_table(rules, ["rule", "jobs", "wall_s", "cpu_s", "max_rss_mb"], title="Cost")
     print(f"  territory {document['territory']['bases']:,} bases, {document.get('bins')} bins,"
           f" normal median depth {document.get('normal_median_depth')}x; run wall {wall:.0f} s;"
           f" {sum(r['recovered'] for r in rows)} of {len(rows)} events recovered,"
           f" {len(false)} false calls")  # fmt: skip
     write_json("cnv.json", {"events": rows, "false_calls": false, "sv": structural,
+                            "alleles": alleles,
                             "false_svs": false_svs, "cost": rules, "document": document,
                             "wall_s": wall})  # fmt: skip
 

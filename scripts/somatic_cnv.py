@@ -3,7 +3,10 @@ covered territory (mosdepth), then CNVkit in WGS mode on it with the pair's norm
 reference (autobin, coverage, reference, fix, segment, call with the purity, scatter), and the
 table, document and plot. A territory too small or too shallow gives "not assessed" and no
 segments. The purity is the sample sheet's, else estimated from the pair's somatic SNVs in the
-copy-neutral segments (tailorseq.somatic.purity); the estimate is reported either way."""
+copy-neutral segments (tailorseq.somatic.purity); the estimate is reported either way. The
+research-use genomic scar counts (tailorseq.somatic.scar) come from a second CNVkit `call`
+given the tumour's and normal's allele depths at the normal's heterozygous SNPs (major and
+minor copy number per segment)."""
 
 import json
 import statistics
@@ -15,13 +18,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import pysam
 
 from tailorseq import documents
 from tailorseq.files import stderr_to
 from tailorseq.gff import gene_spans
+from tailorseq.reference import read_contigs
 from tailorseq.regions import Region, read_bed, write_bed
 from tailorseq.somatic import copy_number as cnv
 from tailorseq.somatic import purity as tumour_purity
+from tailorseq.somatic import scar
 from tailorseq.tools import find_tool
 from tailorseq.tools import run_logged as run
 
@@ -87,6 +93,35 @@ class Pair:
             *sex_option(sex), "-o", self.work / "tumor.call.cns")  # fmt: skip
         return self.work / "tumor.call.cns"
 
+    def allele_vcf(self, min_mapq: int) -> tuple[Path, list[str], int]:
+        """The tumour's and normal's allele depths at the normal's heterozygous biallelic SNPs
+        (bcftools), the VCF's sample names (tumour, normal) and the number of those SNPs."""
+        hets, pileup = self.work / "normal.hets.vcf.gz", self.work / "pair.alleles.bcf"
+        alleles = self.work / "pair.alleles.vcf.gz"
+        run("bcftools", "view", "-f", "PASS,.", "-g", "het", "-v", "snps", "-m2", "-M2",
+            self.inputs["germline"], "-Oz", "-o", hets)  # fmt: skip
+        with pysam.VariantFile(str(hets)) as vcf:
+            count = sum(1 for _ in vcf)
+        if not count:
+            return alleles, [], 0
+        run("bcftools", "mpileup", "-f", self.inputs["ref"], "-T", hets, "-q", str(min_mapq),
+            "-a", "FORMAT/AD,FORMAT/DP", "-Ob", "-o", pileup, self.inputs["tumor"],
+            self.inputs["normal"])  # fmt: skip
+        run("bcftools", "call", "-m", "-Oz", "-o", alleles, pileup)
+        run("bcftools", "index", "-t", alleles)
+        with pysam.VariantFile(str(alleles)) as vcf:
+            return alleles, list(vcf.header.samples), count
+
+    def allele_call(
+        self, sex: str | None, purity: float | None, alleles: Path, samples: list[str]
+    ) -> Path:
+        """CNVkit's call with b-allele frequencies: major (cn1) and minor (cn2) copy number."""
+        purity_option = ["--purity", str(purity)] if purity is not None else []
+        run(CNVKIT, "call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
+            *sex_option(sex), "--vcf", alleles, "-i", samples[0], "-n", samples[1],
+            "-o", self.work / "tumor.alleles.call.cns")  # fmt: skip
+        return self.work / "tumor.alleles.call.cns"
+
     def plot(self, png: str) -> None:
         """Bins and segments, log2 ratio of tumour to normal (before purity adjustment)."""
         run(CNVKIT, "scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
@@ -111,6 +146,23 @@ def purity_document(
         Path(pair.inputs["somatic"]), neutral, purity_settings.min_depth
     )
     return tumour_purity.resolve(given, tumour_purity.estimate(counts, purity_settings))
+
+
+def scar_document(pair: Pair, sex: str | None, purity: float | None, min_mapq: int) -> dict:
+    """The research-use scar counts of the pair (tailorseq.somatic.scar), or why not."""
+    alleles, samples, hets = pair.allele_vcf(min_mapq)
+    if not hets:
+        return scar.not_assessed("the normal has no heterozygous PASS SNP to measure alleles at")
+    if len(samples) != 2:
+        return scar.not_assessed(
+            "the tumour's and normal's reads carry one read-group sample name, so their allele"
+            " depths cannot be told apart"
+        )
+    segments = scar.read_allele_segments(pair.allele_call(sex, purity, alleles, samples))
+    lengths = read_contigs(Path(pair.inputs["ref"]))
+    centromeres = pair.inputs.get("centromeres")
+    arms = scar.autosome_arms(lengths, read_bed(Path(centromeres))) if centromeres else []
+    return scar.scar_scores(segments, lengths, arms)
 
 
 def not_assessed_plot(reason: str, png: str) -> None:
@@ -169,6 +221,7 @@ def somatic_cnv(
         reason = assess(pair, settings, min_mapq, document)
         if reason is not None:
             document.update(status="not assessed", reason=reason, altered_genes=[])
+            document["scar"] = scar.not_assessed(f"copy number was not assessed: {reason}")
             cnv.write_table([], Path(outputs["tsv"]))
             not_assessed_plot(reason, outputs["png"])
         else:
@@ -181,6 +234,7 @@ def somatic_cnv(
             cnv.write_table(rows, Path(outputs["tsv"]))
             pair.plot(outputs["png"])
             altered = cnv.altered_genes(rows, settings.min_bins)
+            document["scar"] = scar_document(pair, sex, document["purity"]["value"], min_mapq)
             document.update(status="assessed", reason="", segments=len(rows), altered_genes=altered)
     documents.write(cnv.KIND, document, Path(outputs["json"]))
     return document

@@ -105,7 +105,7 @@ def test_passengers_are_tier_three_and_the_tsv_lists_every_row(actionable) -> No
     assert len(rows) == len(document["matches"]) + len(passengers)
     tier_one = {r["variant"] for r in rows if r["tier"] == "I"}
     assert tier_one == {"L858R", "G12C", "MSI-high", "EML4::ALK"}
-    assert document["knowledge"]["curated"]["version"].startswith("4")
+    assert document["knowledge"]["curated"]["version"].startswith("5")
     assert document["knowledge"]["oncotree"]["nodes"] == 9  # the demo's OncoTree subset
 
 

@@ -258,6 +258,22 @@ def test_the_planted_erbb2_amplification_is_called_at_its_copy_number(demo_resul
     assert png.startswith(b"\x89PNG")
 
 
+def test_the_demo_genome_is_too_small_for_scar_counts_and_says_how_much_is_needed(
+    demo_results: Path,
+) -> None:
+    """Allele-specific segments come from the normal's heterozygous SNPs (CNVkit call --vcf);
+    the demo's gene-sized contigs hold no autosome, so the research-use scar counts are not
+    assessed, with what they need."""
+    document = json.loads((demo_results / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
+    scar = document["scar"]
+    assert scar["status"] == "not assessed" and scar["sum"] is None
+    assert "covers 0 Mb of the autosomes (0 of 22 examined)" in scar["reason"]
+    assert "about 2,300 Mb" in scar["reason"] and "not an HRD test result" in scar["research_use"]
+    by_contig = {s["contig"]: s for s in scar["segments"]}
+    assert by_contig["ERBB2"]["cn"] == 8 and len(by_contig) > 10
+    assert all(s["cn1"] + s["cn2"] == s["cn"] for s in scar["segments"])
+
+
 def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
     tmp_path: Path,
 ) -> None:
@@ -271,6 +287,7 @@ def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
     assert "below 200x (cnv.min_normal_depth)" in document["reason"]
     assert 25 < document["normal_median_depth"] < 35
     assert document["altered_genes"] == []
+    assert document["scar"]["reason"].startswith("copy number was not assessed: ")
     table = (tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.tsv").read_text().splitlines()
     assert table == ["\t".join(["contig", "start", "end", "copy_number", "call", "genes", "log2",
                                 "probes", "depth"])]  # fmt: skip

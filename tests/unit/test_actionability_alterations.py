@@ -3,7 +3,9 @@ to the HER2 labels in breast cancer (tier I), elsewhere at most tier II, never f
 segment too short to name its genes, or copy number that was not assessed; an EML4::ALK fusion in
 its sv.json matched to the ALK labels in lung cancer, never its reciprocal; ROS1 and RET fusions
 to their lung labels, NTRK and RET fusions to the tumour-agnostic ones in solid tumours only.
-Each match says that a sequencing result is not the test the label names."""
+Each match says that a sequencing result is not the test the label names. MET amplification:
+crizotinib at tier II (a trial cohort) in lung cancer; EGFR amplification and CDKN2A homozygous
+deletion: their WHO CNS5 meaning in adult diffuse gliomas only, else tier III."""
 
 from pathlib import Path
 
@@ -202,3 +204,77 @@ def test_a_pten_homozygous_deletion_in_breast_cancer_meets_the_capivasertib_labe
 def test_a_one_copy_pten_loss_is_not_a_deletion_the_label_covers(tmp_path) -> None:
     document = run(tmp_path, "IDC", [{**PTEN, "call": "loss", "copy_number": 1}])
     assert copy_number_matches(document) == []
+
+
+EGFR = {"gene": "EGFR", "contig": "chr7", "start": 55_000_000, "end": 55_300_000, "probes": 30}
+CDKN2A = {"gene": "CDKN2A", "contig": "chr9", "start": 21_900_000, "end": 22_000_000, "probes": 8}
+MET = {"gene": "MET", "contig": "chr7", "start": 116_600_000, "end": 116_800_000, "probes": 25}
+
+
+def tier_three(document: dict) -> list[tuple[str, str, int]]:
+    return [(u["gene"], u["variant"], u["value"]) for u in document["unknown_significance"]
+            if u["kind"] == "copy_number"]  # fmt: skip
+
+
+@pytest.mark.parametrize("tumour", ["GB", "ADIFG"])
+def test_egfr_amplification_in_an_adult_diffuse_glioma_means_glioblastoma(tmp_path, tumour) -> None:
+    document = run(tmp_path, tumour, [{**EGFR, "call": "amplification", "copy_number": 12}])
+    (match,) = copy_number_matches(document)
+    assert (match["tier"], match["significance"], match["drugs"], match["value"]) == (
+        "I", "diagnostic", [], 12
+    )  # fmt: skip
+    assert match["implication"].startswith("glioblastoma, IDH-wildtype, CNS WHO grade 4")
+    assert "IDH and H3 status are not assessed" in match["implication"]
+    assert match["tumor_type_matches"] and "Louis DN" in "; ".join(match["sources"])
+    assert tier_three(document) == []
+
+
+@pytest.mark.parametrize("tumour", ["ASTR", "ODG", "LUAD", "IDC", "AML"])
+def test_egfr_amplification_elsewhere_is_of_unknown_significance(tmp_path, tumour) -> None:
+    """IDH-mutant gliomas are excluded by the source; other tissues are not its subject."""
+    document = run(tmp_path, tumour, [{**EGFR, "call": "amplification", "copy_number": 12}])
+    assert copy_number_matches(document) == []
+    assert tier_three(document) == [("EGFR", "amplification", 12)]
+
+
+def test_an_egfr_gain_in_a_glioblastoma_is_neither_matched_nor_listed(tmp_path) -> None:
+    document = run(tmp_path, "GB", [{**EGFR, "call": "gain", "copy_number": 4}])
+    assert copy_number_matches(document) == [] and tier_three(document) == []
+
+
+def test_cdkn2a_homozygous_deletion_makes_an_idh_mutant_astrocytoma_grade_4(tmp_path) -> None:
+    document = run(tmp_path, "ASTR3", [{**CDKN2A, "call": "deep_deletion", "copy_number": 0}])
+    (match,) = copy_number_matches(document)
+    assert (match["tier"], match["significance"], match["drugs"], match["gene"]) == (
+        "I", "prognostic", [], "CDKN2A"
+    )  # fmt: skip
+    assert match["implication"].startswith("CNS WHO grade 4")
+
+
+def test_a_one_copy_cdkn2a_loss_in_an_astrocytoma_is_not_the_homozygous_deletion(tmp_path) -> None:
+    document = run(tmp_path, "ASTR3", [{**CDKN2A, "call": "loss", "copy_number": 1}])
+    assert copy_number_matches(document) == [] and tier_three(document) == []
+
+
+@pytest.mark.parametrize("tumour", ["GB", "LUAD", "AML"])
+def test_cdkn2a_homozygous_deletion_outside_the_astrocytoma_is_tier_three(tmp_path, tumour) -> None:
+    document = run(tmp_path, tumour, [{**CDKN2A, "call": "deep_deletion", "copy_number": 0}])
+    assert copy_number_matches(document) == []
+    assert tier_three(document) == [("CDKN2A", "deep_deletion", 0)]
+
+
+def test_met_amplification_in_lung_cancer_is_tier_two_crizotinib(tmp_path) -> None:
+    document = run(tmp_path, "LUAD", [{**MET, "call": "amplification", "copy_number": 10}])
+    (match,) = copy_number_matches(document)
+    assert (match["tier"], match["amp_level"], match["drugs"]) == ("II", "C", ["crizotinib"])
+    assert match["tumor_type_matches"] and "no FDA-approved indication" in match["indication"]
+    assert "Camidge DR" in "; ".join(match["sources"])
+    gain = run(tmp_path, "LUAD", [{**MET, "call": "gain", "copy_number": 4}])
+    assert copy_number_matches(gain) == [] and tier_three(gain) == []
+
+
+@pytest.mark.parametrize("tumour", ["IDC", "AML"])
+def test_met_amplification_outside_the_lung_never_meets_the_indication(tmp_path, tumour) -> None:
+    document = run(tmp_path, tumour, [{**MET, "call": "amplification", "copy_number": 10}])
+    (match,) = copy_number_matches(document)
+    assert not match["tumor_type_matches"] and match["tier"] == "II"

@@ -1,5 +1,6 @@
 """The curated table: every row's source and date, its tier, its alleles (demo and GRCh38
-against the demo plan) and the refusal of malformed tables; the CIViC disease map."""
+against the demo plan), diagnostic and prognostic rows (no drugs, an implication) and the
+refusal of malformed tables; the CIViC disease map."""
 
 import re
 from datetime import date
@@ -13,7 +14,9 @@ from tailorseq.somatic.curated import load_curated
 from tailorseq.somatic.knowledge import Allele, KnowledgeError
 from tailorseq.somatic.tiers import amp_tier
 
-SOURCE = re.compile(r"FDA labels? [A-Z]{4,}|NCCN Guidelines|J Clin Oncol \d{4}")
+SOURCE = re.compile(
+    r"FDA labels? [A-Z]{4,}|NCCN Guidelines|J Clin Oncol \d{4}|Neuro-Oncology \d{4}, 23\(8\)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,7 @@ def entries() -> dict:
 
 
 def test_every_row_names_its_label_or_guideline_and_the_date_it_states(entries) -> None:
-    assert len(entries) == 54
+    assert len(entries) == 57
     for entry_id, entry in entries.items():
         text = "; ".join(entry.sources)
         assert SOURCE.search(text), entry_id
@@ -32,7 +35,8 @@ def test_every_row_names_its_label_or_guideline_and_the_date_it_states(entries) 
         assert entry.source_date in text or str(parts[0]) in text, entry_id
         tier, level = amp_tier(entry.evidence_level, True)
         assert entry.amp_tier == f"{tier}-{level}", entry_id
-        assert entry.drugs and (entry.indication.codes or entry.indication.classes), entry_id
+        assert bool(entry.drugs) != bool(entry.implication), entry_id
+        assert entry.indication.codes or entry.indication.classes, entry_id
 
 
 @pytest.mark.parametrize(
@@ -139,7 +143,9 @@ def test_curated_demo_alleles_are_the_demo_plans_grch38_positions_shifted(entrie
     [
         ("\tamp_tier", "", "missing column"),
         ("GRCh38:chr7:55191822:T:G", "chr7-55191822", "build:contig:pos:ref:alt"),
-        ("\t2018-04-18\n", "\t\n", "source_date"),
+        ("\t2018-04-18\t\n", "\t\t\n", "source_date"),
+        ("\tdiagnostic\t", "\tsensitivity\t", "significance 'sensitivity' with drugs ''"),
+        ("\t\tprognostic\t", "\tpalbociclib\tprognostic\t", "leaves drugs empty"),
         ("\tG12;G13;A59;Q61;K117;A146\t", "\t12;13\t", "list of codons"),
     ],
 )
@@ -149,6 +155,46 @@ def test_a_malformed_curated_table_is_refused(tmp_path, old, new, message) -> No
     (tmp_path / "bad.tsv").write_text(text.replace(old, new, 1))
     with pytest.raises(KnowledgeError, match=message):
         load_curated(tmp_path / "bad.tsv")
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "gene", "variant", "significance", "level", "codes", "excluded", "implication"),
+    [
+        ("met-amp-nsclc-crizotinib", "MET", "amplification", "sensitivity", "C", {"NSCLC"},
+         set(), ""),
+        ("egfr-amp-adult-diffuse-glioma-who-glioblastoma", "EGFR", "amplification", "diagnostic",
+         "A", {"ADIFG"}, {"ASTR", "ODG"}, "glioblastoma, IDH-wildtype, CNS WHO grade 4"),
+        ("cdkn2a-deletion-astrocytoma-idh-mutant-who-grade4", "CDKN2A", "deep_deletion",
+         "prognostic", "A", {"ASTR"}, set(), "CNS WHO grade 4"),
+    ],
+)  # fmt: skip
+def test_issue_15_copy_number_rows(
+    entries, entry_id, gene, variant, significance, level, codes, excluded, implication
+) -> None:
+    """MET amplification: a trial's inclusion criterion (level C, crizotinib, no FDA
+    indication); EGFR amplification and CDKN2A/B homozygous deletion: WHO CNS5 diagnosis and
+    grade, no drugs."""
+    entry = entries[entry_id]
+    assert (entry.rule, entry.gene, entry.variant, entry.significance, entry.evidence_level) == (
+        "copy_number", gene, variant, significance, level
+    )  # fmt: skip
+    assert (entry.indication.codes, entry.indication.excluded) == (codes, excluded)
+    if implication:
+        assert entry.implication.startswith(implication) and entry.drugs == []
+    else:
+        assert entry.drugs == ["crizotinib"] and entry.implication == ""
+    sources = "; ".join(entry.sources)
+    assert ("Camidge DR" in sources) if gene == "MET" else ("Louis DN" in sources)
+
+
+def test_a_table_without_the_implication_column_holds_predictive_rows(tmp_path) -> None:
+    lines = CURATED.read_text().splitlines()
+    kept = [line.rsplit("\t", 1)[0] for line in lines if not line.startswith("#")]
+    kept = [line for line in kept if not line.split("\t")[0].endswith(("who-glioblastoma",
+                                                                      "who-grade4"))]  # fmt: skip
+    (tmp_path / "old.tsv").write_text("\n".join(kept) + "\n")
+    found, _ = load_curated(tmp_path / "old.tsv")
+    assert len(found) == 55 and not any(entry.implication for entry in found)
 
 
 def test_civic_diseases_map_by_doid_and_name() -> None:

@@ -279,6 +279,9 @@ def _actionable(actionable: dict[str, Any] | None, names: dict | None = None) ->
             "tier": v["tier"],
             "kind": v["kind"],
             "drugs": list(v["drugs"]),
+            # diagnostic or prognostic evidence: no drugs, what the source says it means
+            "significance": v.get("significance"),
+            "implication": v.get("implication"),
             "evidence": _evidence(v),
             "caveat": v.get("caveat"),
             **(hgvs_names(names, v) if names and v["kind"] == "variant" else {}),
@@ -293,7 +296,8 @@ def copy_number(cnv: dict[str, Any] | None) -> dict[str, Any]:
     """A pair's copy number for the report: status, what was examined, the altered genes."""
     if cnv is None:
         return {"status": "not assessed", "reason": "copy number was not called (cnv.enabled)",
-                "altered_genes": [], "territory_bases": 0, "purity": None}  # fmt: skip
+                "altered_genes": [], "territory_bases": 0, "purity": None,
+                "scar": None}  # fmt: skip
     return {
         "status": cnv["status"],
         "reason": cnv["reason"],
@@ -302,7 +306,15 @@ def copy_number(cnv: dict[str, Any] | None) -> dict[str, Any]:
         "purity": cnv["purity"],
         "tool": f"{cnv['tool']['name']} {cnv['tool']['version']}",
         "amplification_copies": cnv["settings"].get("amplification_copies"),
+        "scar": scar_counts(cnv),
     }
+
+
+def scar_counts(cnv: dict[str, Any]) -> dict[str, Any] | None:
+    """The research-use genomic scar counts without their segments (None in older documents)."""
+    if "scar" not in cnv:
+        return None
+    return {key: value for key, value in cnv["scar"].items() if key != "segments"}
 
 
 def gene_fusions(sv: dict[str, Any] | None) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The report's summary, shown first: what needs action now, then the rest. Every item is taken
 from a structured field of a section below, never from free text:
 - tumour: actionable variants and biomarkers of AMP/ASCO/CAP 2017 tier I or II (Li et al.,
-  J Mol Diagn 2017;19:4-23: strong or potential clinical significance);
+  J Mol Diagn 2017;19:4-23: strong or potential clinical significance), with their drugs or,
+  for diagnostic or prognostic evidence, the source's stated meaning;
 - medicines: drugs whose CPIC recommendation is classified Strong or Moderate and flagged by
   CPIC as a dose or drug change (`act_now`, report/pgx_section.py);
 - hereditary: pathogenic or likely pathogenic findings (ClinVar, with review stars)."""
@@ -37,6 +38,8 @@ def _tumour_items(tumour: dict[str, Any]) -> list[dict[str, str]]:
                 key = (alteration, variant["tier"], pair["tumor"])
                 drugs = grouped.setdefault(key, [])
                 drugs += [", ".join(variant["drugs"])] if variant["drugs"] else []
+                if variant.get("implication"):  # diagnostic or prognostic: no drugs
+                    drugs.append(f"{variant['significance']}: {variant['implication']}")
     return [
         {
             "area": "tumour",

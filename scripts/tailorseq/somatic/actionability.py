@@ -24,7 +24,13 @@ from tailorseq.somatic.knowledge import Entry, KnowledgeError, file_version, pro
 from tailorseq.somatic.matching import match_variant
 from tailorseq.somatic.oncotree import OncoTree, TumourType, applies, load_oncotree
 from tailorseq.somatic.records import Observed, read_somatic
-from tailorseq.somatic.tiers import TIER_DEFINITIONS, amp_tier, cancer_genes, unknown_significance
+from tailorseq.somatic.tiers import (
+    TIER_DEFINITIONS,
+    amp_tier,
+    cancer_genes,
+    unknown_copy_number,
+    unknown_significance,
+)
 
 
 @dataclass(frozen=True)
@@ -123,10 +129,12 @@ class Tumour:
 
 
 def describe(entry: Entry, tumour: Tumour) -> dict | None:
-    """The knowledge side of a match, with its tier; None when the evidence is not reported."""
+    """The knowledge side of a match, with its tier; None when the evidence is not reported:
+    level E, or diagnostic or prognostic evidence outside its tumour type (what a guideline
+    says an alteration means in one tumour type it does not say of another)."""
     in_type = tumour.tree is not None and applies(entry.indication, tumour.node, tumour.tree)
     tier = amp_tier(entry.evidence_level, in_type)
-    if tier is None:
+    if tier is None or (entry.implication and not in_type):
         return None
     described = {
         "tier": tier[0],
@@ -146,6 +154,8 @@ def describe(entry: Entry, tumour: Tumour) -> dict | None:
         described["indication_excludes"] = sorted(entry.indication.excluded)
     if entry.source_date:
         described["source_date"] = entry.source_date
+    if entry.implication:
+        described["implication"] = entry.implication
     return described
 
 
@@ -282,6 +292,7 @@ def actionability(
         ]
     )
     matched = {m.pop("variant_key") for m in found if m["kind"] == "variant"}
+    altered = {(m["gene"], m["variant"]) for m in found if m["kind"] == "copy_number"}
     genes = cancer_genes(curated, civic_genes)
     return {
         "schema": documents.IDS["actionable"],
@@ -293,7 +304,10 @@ def actionability(
         "knowledge": knowledge,
         "tiers": TIER_DEFINITIONS,
         "matches": found,
-        "unknown_significance": unknown_significance(variants, matched, genes),
+        "unknown_significance": [
+            *unknown_significance(variants, matched, genes),
+            *unknown_copy_number(copy_number["altered_genes"], altered, genes),
+        ],
         "cancer_genes": len(genes),
         "biomarkers": status,
         "copy_number": copy_number,

@@ -3,6 +3,11 @@ FDA-approved indications and guideline statements, each row with its source and 
 date, matched by gene + protein change, by any change of listed codons (RAS codons), by an
 in-frame change inside a protein range (EGFR exon 19 deletions), by genomic allele per build,
 or by a biomarker (TMB-high, MSI-high). Indications name OncoTree codes or classes.
+
+Evidence is predictive (significance sensitivity or resistance, with drugs) or, in the sense of
+AMP/ASCO/CAP 2017 (Li et al., J Mol Diagn 2017;19:4-23, Table 3), diagnostic or prognostic:
+no drugs, and the optional column `implication` says what the source states the alteration
+means in the indication (e.g. a WHO CNS5 grade).
 """
 
 import re
@@ -43,6 +48,10 @@ CURATED_COLUMNS = (
     "source",
     "source_date",
 )
+# The optional column (tables without it hold predictive evidence only).
+IMPLICATION = "implication"
+PREDICTIVE = ("sensitivity", "resistance")
+DIAGNOSTIC_OR_PROGNOSTIC = ("diagnostic", "prognostic")
 BIOMARKERS = ("TMB-high", "MSI-high")
 COPY_NUMBER_EVENTS = ("amplification", "deep_deletion")  # calls of tailorseq.somatic.copy_number
 SOURCE_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -109,6 +118,22 @@ def _variant_rule(entry: Entry, row: dict[str, str], where: str) -> None:
         )
 
 
+def _significance(row: dict[str, str], where: str) -> tuple[list[str], str]:
+    """The row's drugs and implication, checked against its significance: predictive evidence
+    names drugs, diagnostic or prognostic evidence names none and says what it implies."""
+    significance, drugs = row["significance"], split_list(row["drugs"])
+    implication = (row.get(IMPLICATION) or "").strip()
+    if significance in PREDICTIVE and drugs and not implication:
+        return drugs, ""
+    if significance in DIAGNOSTIC_OR_PROGNOSTIC and implication and not drugs:
+        return [], implication
+    raise KnowledgeError(
+        f"{where}: significance {significance!r} with drugs {row['drugs']!r} and implication "
+        f"{implication!r}. Fix: {' or '.join(PREDICTIVE)} names its drugs (no implication); "
+        f"{' or '.join(DIAGNOSTIC_OR_PROGNOSTIC)} leaves drugs empty and fills implication"
+    )
+
+
 def curated_entry(row: dict[str, str], where: str) -> Entry:
     """One row of the curated table as an entry."""
     if not row["source"].strip() or not SOURCE_DATE.fullmatch(row["source_date"].strip()):
@@ -120,13 +145,14 @@ def curated_entry(row: dict[str, str], where: str) -> Entry:
         raise KnowledgeError(
             f"{where}: oncotree is empty. Fix: name the indication's OncoTree codes or 'solid'"
         )
+    drugs, implication = _significance(row, where)
     entry = Entry(
         knowledge="curated",
         gene=row["gene"] if row["gene"] != "-" else "",
         variant=row["variant"],
         rule=row["match"],
         indication=parse_indication(row["disease"], row["oncotree"], row["oncotree_excluded"]),
-        drugs=split_list(row["drugs"]),
+        drugs=drugs,
         significance=row["significance"],
         evidence_level=row["evidence_level"].upper(),
         sources=split_list(row["source"]),
@@ -134,6 +160,7 @@ def curated_entry(row: dict[str, str], where: str) -> Entry:
         ids=[row["id"]],
         amp_tier=row["amp_tier"],
         source_date=row["source_date"].strip(),
+        implication=implication,
     )
     _variant_rule(entry, row, where)
     return entry

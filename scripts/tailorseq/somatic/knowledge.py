@@ -49,7 +49,8 @@ class Indication:
 
 @dataclass
 class Entry:
-    """One piece of knowledge: a variant (or biomarker) in an indication, with drugs and sources."""
+    """One piece of knowledge: a variant (or biomarker) in an indication, with drugs and sources;
+    or, for diagnostic or prognostic evidence (`significance`), no drugs and its `implication`."""
 
     knowledge: str  # "curated" or "civic"
     gene: str
@@ -67,6 +68,7 @@ class Entry:
     ids: list[str] = field(default_factory=list)
     amp_tier: str = ""
     source_date: str = ""
+    implication: str = ""  # diagnostic or prognostic evidence: what the source says it means
 
 
 def protein_key(change: str) -> str | None:

@@ -4,10 +4,11 @@ evidence level (the curated table: A; CIViC: A validated, B clinical, C case stu
 preclinical, E inferential) and whether the patient's tumour falls under the indication:
 - tier I: level A or B evidence in the patient's tumour type;
 - tier II: level A or B evidence in another tumour type (reported as AMP level C), or level C
-  or D evidence (CIViC level E, inferential, is not reported);
+  or D evidence (CIViC level E, inferential, is not reported); diagnostic and prognostic
+  evidence (Li et al. Table 3) counts in its own tumour type only;
 - tier III: variants of unknown significance in cancer genes: PASS protein-altering changes
   (synonymous, stop- and start-retained never) of a gene on the run's cancer-gene list that
-  no knowledge matched;
+  no knowledge matched, and such a gene's amplification or deep deletion that none matched;
 - tier IV (benign or likely benign) is not assigned: somatic calls are not population-filtered.
 Without a tumour type nothing is tier I.
 
@@ -21,17 +22,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tailorseq.gene_list import GENE_LIST
+from tailorseq.somatic.curated import COPY_NUMBER_EVENTS
 from tailorseq.somatic.knowledge import Entry, protein_key, read_table
 from tailorseq.somatic.tmb import CODING_CONSEQUENCES
 
 TIER_DEFINITIONS = {
     "framework": "AMP/ASCO/CAP 2017 (Li et al., J Mol Diagn 2017;19:4-23)",
     "I": "strong clinical significance: evidence level A or B (FDA-approved therapy, guideline, "
-    "or well-powered studies) in the patient's tumour type",
+    "or well-powered studies; therapeutic, diagnostic or prognostic) in the patient's tumour type",
     "II": "potential clinical significance: level A or B evidence in another tumour type "
     "(level C), case studies (level C) or preclinical evidence (level D)",
-    "III": "unknown clinical significance: protein-altering PASS mutation of a cancer gene "
-    "without actionable evidence",
+    "III": "unknown clinical significance: protein-altering PASS mutation, amplification or deep "
+    "deletion of a cancer gene without actionable evidence",
     "IV": "benign or likely benign: not assigned (somatic calls are not population-filtered)",
 }
 SILENT = {"synonymous", "stop_retained", "start_retained"}
@@ -96,3 +98,27 @@ def unknown_significance(
             }
         )
     return found
+
+
+def unknown_copy_number(
+    altered_genes: Iterable[dict], matched: set[tuple[str, str]], genes: dict[str, str]
+) -> list[dict]:
+    """Tier III: a cancer gene's amplification or deep deletion (cnv.json's altered genes) that
+    no reported match covers ((gene, call) in `matched`); gains and one-copy losses never."""
+    return [
+        {
+            "kind": "copy_number",
+            "tier": "III",
+            "gene": altered["gene"],
+            "variant": altered["call"],
+            "cancer_gene_source": genes[altered["gene"]],
+            "contig": altered["contig"],
+            "pos": altered["start"] + 1,
+            "value": altered["copy_number"],
+            "unit": "copies",
+        }
+        for altered in altered_genes
+        if altered["call"] in COPY_NUMBER_EVENTS
+        and altered["gene"] in genes
+        and (altered["gene"], altered["call"]) not in matched
+    ]

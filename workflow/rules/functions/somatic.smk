@@ -140,15 +140,20 @@ def somatic_pair_inputs(wildcards) -> dict[str, str]:
 
 
 def somatic_cnv_inputs(wildcards) -> dict[str, str]:
-    """The pair's inputs, the normal's sex record, the reference's accessible sequence and the
-    somatic calls (their allele fractions estimate the purity)."""
-    sex = sex_json(somatic_normal(wildcards.pid))
-    return {
+    """The pair's inputs, the normal's sex record, the reference's accessible sequence, the
+    somatic calls (their allele fractions estimate the purity), the normal's germline calls
+    (its SNPs give allele-specific copy number), the centromeres when given."""
+    normal = somatic_normal(wildcards.pid)
+    inputs = {
         **somatic_pair_inputs(wildcards),
-        "sex": sex,
+        "sex": sex_json(normal),
         "access": cnvkit_access(),
         "somatic": somatic_vcf(wildcards.pid),
+        "germline": germline_vcf(normal),
     }
+    if config["cnv"]["centromeres"]:
+        inputs["centromeres"] = config["cnv"]["centromeres"]
+    return inputs
 
 
 def somatic_cnv_source(wildcards) -> str:
