@@ -131,6 +131,15 @@ def test_pharmcat_files_of_a_demo_sample(demo_results: Path) -> None:
     assert reports["UGT1A1"]["phased"] is False and reports["UGT1A1"]["effectivelyPhased"]
     for gene in ("CYP2D6", "HLA-A", "HLA-B"):
         assert report_summary(reports[gene]) == ("NONE", ["Unknown/Unknown"], [[]], [None])
+    # variants: every examined position; *28 and *80 phased from the reads in one phase set
+    ugt1a1 = reports["UGT1A1"]["variants"]
+    assert len(ugt1a1) == len(document["genes"]["UGT1A1"]["positions"])
+    hets = [v for v in ugt1a1 if v["call"] and len(set(v["call"].replace("|", "/").split("/"))) > 1]
+    assert len(hets) == 2 and all(v["phased"] and "|" in v["call"] for v in hets)
+    assert hets[0]["phaseSet"] is not None and hets[0]["phaseSet"] == hets[1]["phaseSet"]
+    names = {g: [d["name"] for d in r["relatedDrugs"]] for g, r in reports.items()}
+    assert names["CYP2C19"] == ["amitriptyline", "clopidogrel"]  # the demo's CPIC fixture
+    assert names["HLA-B"] == ["abacavir", "carbamazepine"]  # not assessed: still listed
     path = demo_results / "results" / "demo1" / "demo1.pgx.outside_calls.tsv"
     calls = read_outside_calls(path)
     called = {gene for gene, call in document["genes"].items() if call["called"]}
@@ -250,6 +259,10 @@ def test_an_uncovered_position_is_missing_not_reference(demo_results: Path, tmp_
     assert report_summary(reports["CYP2D6"]) == (
         "OUTSIDE", ["*1/*4"], [["Intermediate Metabolizer"]], ["1.0"])  # fmt: skip
     assert report_summary(reports["HLA-B"])[:2] == ("OUTSIDE", ["*57:01:01/*08:01:01"])
+    tpmt = reports["TPMT"]["variants"]  # the uncovered position: no call, never reference
+    uncovered = next(v for v in tpmt if v["dbSnpId"] == "rs1142345")
+    assert (uncovered["call"], uncovered["warnings"]) == (None, ["NoCoverage"])
+    assert tpmt.index(uncovered) >= sum(v["call"] is not None for v in tpmt)
     lines = (tmp_path / "results" / "uncovered" / "uncovered.pgx.outside_calls.tsv").read_text()
     assert "CYP2D6\t*1/*4\tIntermediate Metabolizer\t1.0\n" in lines.replace("\r", "")
     assert "HLA-A\t*02:01:01/*01:01:01\n" in lines

@@ -95,6 +95,58 @@ def test_phenotype_json_agrees_with_pharmcats_example_gene_for_gene(tmp_path: Pa
     assert cyp2c9["lookupKey"] == ["2.0"] and cyp2c9["matchScore"] == 166
 
 
+#: The fixture's CPIC drugs (tests/fixtures/cpic/drugs.json) by the genes their records name.
+FIXTURE_DRUGS = {
+    "CYP2C19": ["amitriptyline", "clopidogrel"], "CYP2D6": ["amitriptyline"],
+    "DPYD": ["capecitabine"], "HLA-A": ["carbamazepine"], "HLA-B": ["abacavir", "carbamazepine"],
+}  # fmt: skip
+#: What PharmCAT writes of a variant; every field of it is compared.
+VARIANT_FIELDS = (
+    "gene", "chromosome", "position", "dbSnpId", "call", "alleles", "phased", "phaseSet",
+    "referenceAllele", "hasUndocumentedVariations", "warnings",
+)  # fmt: skip
+
+
+def test_variants_and_related_drugs_agree_with_pharmcats_example(tmp_path: Path) -> None:
+    """Each gene PharmCAT called from the example VCF: the same positions, calls and defining
+    alleles, in its order; related drugs: the CPIC file's drugs of the gene, each among
+    PharmCAT's (which adds DPWG and FDA-label drugs), named alike, with no invented id."""
+    ours = from_vcf(tmp_path, "--recommendations", str(CPIC_FILE))["geneReports"]
+    compared = 0
+    for gene, theirs in pharmcat_genes().items():
+        drugs = [d["name"] for d in ours[gene]["relatedDrugs"]]
+        assert drugs == FIXTURE_DRUGS.get(gene, [])
+        assert set(drugs) <= {d["name"] for d in theirs["relatedDrugs"]}
+        assert all(d["id"] is None for d in ours[gene]["relatedDrugs"])
+        if theirs["callSource"] == "MATCHER":
+            variants = [{k: v[k] for k in VARIANT_FIELDS} for v in theirs["variants"]]
+            assert ours[gene]["variants"] == variants, gene
+            compared += len(variants)
+    assert compared == 1045  # 19 genes, from RYR1's 313 positions to ABCG2's one
+    slco1b1 = {v["dbSnpId"]: v for v in ours["SLCO1B1"]["variants"]}
+    assert slco1b1["rs4149056"]["alleles"] == ["*5", "*15", "*40", "*45", "*47"]  # not *45.001
+
+
+def test_a_missing_position_is_written_without_a_call() -> None:
+    """The document's examined positions and related drugs reach PharmCAT's gene report."""
+    result = json.loads(json.dumps(MINIMAL))
+    result["genes"]["TPMT"]["positions"] = [
+        {"chromosome": "chr6", "position": 18138997, "rsid": "rs1142345", "call": None,
+         "phased": False, "phase_set": None, "undocumented": False, "reference": "T",
+         "alleles": ["*3A", "*3C"], "depth": 3, "filter": "LowDepth"},
+        {"chromosome": "chr6", "position": 18139027, "rsid": None, "call": "G/G",
+         "phased": False, "phase_set": None, "undocumented": False, "reference": "G",
+         "alleles": [], "depth": 40, "filter": None},
+    ]  # fmt: skip
+    result["genes"]["TPMT"]["related_drugs"] = ["thioguanine", "azathioprine"]
+    report = phenotype_document(result)["geneReports"]["TPMT"]
+    assert [(v["position"], v["call"], v["warnings"]) for v in report["variants"]] == [
+        (18139027, "G/G", []), (18138997, None, ["LowDepth"])]  # fmt: skip
+    assert report["relatedDrugs"] == [{"name": "azathioprine", "id": None},
+                                      {"name": "thioguanine", "id": None}]  # fmt: skip
+    documents.validate_external("pharmcat_phenotype", phenotype_document(result), "s1")
+
+
 def test_genes_without_data_are_unknown_as_pharmcat_writes_them(tmp_path: Path) -> None:
     """No outside call: CYP2D6, HLA-A, HLA-B are `Unknown/Unknown`, call source NONE, no
     phenotype, exactly as PharmCAT writes its own HLA-A here; never a reference default."""

@@ -6,7 +6,10 @@
   `resources/pharmcat_phenotype.schema.json` and validated on write. As PharmCAT does, a gene
   the matcher could not call has one `Unknown/Unknown` diplotype with no phenotype (call source
   MATCHER), and a gene with neither data nor an outside call (CYP2D6, HLA-A, HLA-B without one)
-  is `Unknown/Unknown` with call source NONE: never a reference default.
+  is `Unknown/Unknown` with call source NONE: never a reference default. A gene's `variants`
+  are the positions the matcher examined (the document's `positions`, `examined.py`), a missing
+  one with no call; its `relatedDrugs` are the recommendation source's drugs of the gene, by
+  name, with no id (PharmCAT's are PharmGKB accessions, which our knowledge files lack).
 - `outside_call_lines(result)`: the called genes as PharmCAT's outside-call TSV (gene,
   diplotype, phenotype, activity score), so a laboratory can run PharmCAT's reporter on our
   calls (`pharmcat -po <file>`); a gene with several equally ranked diplotypes is written with
@@ -126,13 +129,46 @@ def _gene_diplotypes(gene: str, call: dict) -> tuple[list[dict], list[dict]]:
     return source, source
 
 
-def _gene_report(gene: str, call: dict | None) -> dict:
+def _variant_report(gene: str, position: dict) -> dict:
+    """One examined position as PharmCAT's VariantReport; a missing one has no call."""
+    reason = position.get("filter")
+    return {
+        "gene": gene,
+        "chromosome": position["chromosome"],
+        "position": position["position"],
+        "dbSnpId": position["rsid"],
+        "call": position["call"],
+        "alleles": position["alleles"],
+        "phased": position["phased"],
+        "phaseSet": position["phase_set"],
+        "referenceAllele": position["reference"],
+        "hasUndocumentedVariations": position["undocumented"],
+        "warnings": [reason] if reason else [],
+    }
+
+
+def variant_reports(gene: str, call: dict) -> list[dict]:
+    """The positions the matcher examined (the document's `positions`), in PharmCAT's order:
+    called before missing, then by chromosome and position; empty for a gene the document has
+    no examined positions for (an outside call, PharmCAT's own match JSON)."""
+    reports = [_variant_report(gene, p) for p in call.get("positions") or []]
+    return sorted(reports, key=lambda v: (v["call"] is None, v["chromosome"], v["position"]))
+
+
+def related_drugs(names: list[str]) -> list[dict]:
+    """PharmCAT's DrugLinks: name, and id null: PharmCAT's ids are PharmGKB accessions, which
+    no knowledge file we read carries (CPIC's drugs.json has RxNorm ids)."""
+    return [{"name": name, "id": None} for name in sorted(names)]
+
+
+def _gene_report(gene: str, call: dict | None, drugs: list[str] | None = None) -> dict:
     """One gene's PharmCAT GeneReport (the declared subset)."""
     if call is None:
         return {
             "geneSymbol": gene, "chr": None, "callSource": "NONE", "phased": False,
             "effectivelyPhased": False, "alleleDefinitionSource": "UNKNOWN",
             "uncalledHaplotypes": [], "messages": [], "variants": [],
+            "relatedDrugs": related_drugs(drugs or []),
             "sourceDiplotypes": [_unknown(gene)], "recommendationDiplotypes": [_unknown(gene)],
         }  # fmt: skip
     source, recommendation = _gene_diplotypes(gene, call)
@@ -150,7 +186,8 @@ def _gene_report(gene: str, call: dict | None) -> dict:
         "alleleDefinitionSource": "UNKNOWN" if call_source(call) == "OUTSIDE" else "CLINPGX",
         "uncalledHaplotypes": [],
         "messages": messages,
-        "variants": [],
+        "variants": variant_reports(gene, call),
+        "relatedDrugs": related_drugs(call.get("related_drugs") or []),
         "sourceDiplotypes": source,
         "recommendationDiplotypes": recommendation,
     }
@@ -161,7 +198,7 @@ def phenotype_document(result: dict) -> dict:
     matcher = result.get("matcher") or {}
     reports = {gene: _gene_report(gene, call) for gene, call in result["genes"].items()}
     for untyped in result.get("not_assessed", []):
-        reports.setdefault(untyped["gene"], _gene_report(untyped["gene"], None))
+        reports.setdefault(untyped["gene"], _gene_report(untyped["gene"], None, untyped["drugs"]))
     return {
         "matcherMetadata": {
             "namedAlleleMatcherVersion": f"tailorseq {__version__}",

@@ -12,7 +12,8 @@ from tailorseq.errors import InputError
 from tailorseq.files import write_atomic
 from tailorseq.pgx import cyp2d6, pharmcat_files, untyped
 from tailorseq.pgx.cpic import CpicRecommendations, GeneResult
-from tailorseq.pgx.definitions import GeneDefinition, knowledge_version
+from tailorseq.pgx.definitions import knowledge_version
+from tailorseq.pgx.examined import examined_positions
 from tailorseq.pgx.force_genotype import SiteCall, force_genotype
 from tailorseq.pgx.genotypes import PositionCall, SampleGenotypes, read_genotypes
 from tailorseq.pgx.lowest_function import is_lowest_function_gene, lowest_function_haplotypes
@@ -55,21 +56,6 @@ def gene_json(call: GeneCall) -> dict:
         "undocumented_alleles": call.undocumented,
         "warnings": call.warnings,
     }
-
-
-def position_depths(definition: GeneDefinition, genotypes: SampleGenotypes) -> list[dict]:
-    """Every defining position of a gene with the VCF's read depth there (null: no record, or
-    no DP) and, for a no-call, the reason the VCF gives (FORMAT/FT, e.g. LowDepth)."""
-    return [
-        {
-            "chromosome": call.variant.chromosome,
-            "position": call.variant.position,
-            "rsid": call.variant.rsid,
-            "depth": call.depth,
-            "filter": call.reason,
-        }
-        for call in genotypes.for_gene(definition)
-    ]
 
 
 def phase_status(call: GeneCall, positions: list[PositionCall]) -> str:
@@ -272,7 +258,7 @@ def run_pgx(
                     cyp2d6.GENE in laboratory)  # fmt: skip
     for gene, entry in interpreted.genes.items():
         if gene in calls and gene not in outside:
-            entry["positions"] = position_depths(definitions[gene], genotypes)
+            entry["positions"] = examined_positions(definitions[gene], genotypes)
             entry["phase"] = phase_status(calls[gene], genotypes.for_gene(definitions[gene]))
     result = {
         "sample": genotypes.sample,
@@ -318,7 +304,8 @@ def interpret(
     genes: list[str] | None = None,
 ) -> Interpretation:
     """Diplotypes -> phenotypes -> CPIC, for our matcher's calls or PharmCAT's (a .match.json
-    read as GeneCalls) alike; an outside call replaces the matcher's call of its gene."""
+    read as GeneCalls) alike; an outside call replaces the matcher's call of its gene. With a
+    recommender, each gene lists the drugs whose recommendations depend on it (`drugs_of`)."""
     gene_phenotypes = {
         gene: gene_phenotype(call, source) for gene, call in calls.items() if gene not in outside
     }
@@ -332,6 +319,8 @@ def interpret(
         genes_json[gene] = outside_json(call, outside_phenotypes[gene])
     recommendations = None
     if recommender:
+        for gene, entry in genes_json.items():
+            entry["related_drugs"] = recommender.drugs_of(gene)
         results = gene_results(calls, gene_phenotypes, outside, outside_phenotypes)
         recommendations = [r.to_json() for r in recommend(recommender, results)]
     return Interpretation(
