@@ -9,13 +9,14 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import demo_run, snakemake
+from helpers import demo_run, demo_sheets, snakemake
 
 pytestmark = pytest.mark.integration
 
-# exon copy number compares a sample with the run's others: off, so that only demo1 and demo2
-# are aligned (these tests are about the knowledge files)
+# exon copy number compares a sample with the run's others: off (these tests are about the
+# knowledge files)
 NO_CNV = {"enabled": False}
+SAMPLES = ["demo1", "demo2"]
 TARGETS = (
     "results/demo1/demo1.findings.json",
     "results/demo1/demo1.annotated.vcf.gz",
@@ -24,9 +25,13 @@ TARGETS = (
 FRAMESHIFT = ("BRCA1", 24027, "ACT", "A")  # demo1's planted BRCA1 c.68_69del (ClinVar 17662)
 
 
-def run(workdir: Path, **annotation: str) -> Path:
-    """The demo's config with these `annotation` settings, demo1 and demo2 only."""
-    snakemake(workdir, demo_run(workdir, annotation=annotation, germline_cnv=NO_CNV), *TARGETS)
+def run(workdir: Path, demo_results: Path, **annotation: str) -> Path:
+    """The demo's config with these `annotation` settings, demo1 and demo2 only, as the
+    session run's alignments (BAM units, used as they are: the point is the knowledge)."""
+    bams = {sample: demo_results / f"results/{sample}/{sample}.bam" for sample in SAMPLES}
+    sheets = demo_sheets(workdir, SAMPLES, bams)
+    config = demo_run(workdir, **sheets, annotation=annotation, germline_cnv=NO_CNV)
+    snakemake(workdir, config, *TARGETS)
     return workdir
 
 
@@ -58,7 +63,7 @@ def population_vcf(path: Path, records: list[tuple[str, int, str, str, str]]) ->
 
 
 def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_excluded(
-    tmp_path: Path,
+    demo_results: Path, tmp_path: Path
 ) -> None:
     # AF 0.004 overall, 0.05 in one population: the highest counts, above the 0.01 default.
     vcf = population_vcf(
@@ -69,7 +74,7 @@ def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_
             ("BRCA1", 24027, "ACT", "ACTCT", "AF=0.2"),  # another allele: must not match
         ],
     )
-    run(tmp_path, population=str(vcf))
+    run(tmp_path, demo_results, population=str(vcf))
     document = findings(tmp_path, "demo1")
     assert document["assessed"] is True and document["settings"]["max_population_af"] == 0.01
     # ClinVar P (expert panel) is not subject to the frequency filter; the benign one is.
@@ -93,11 +98,13 @@ def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_
     assert summary["source"] == str(vcf) and (summary["records"], summary["kept"]) == (3, 3)
 
 
-def test_a_rare_variant_stays_a_finding_with_its_population_af(tmp_path: Path) -> None:
+def test_a_rare_variant_stays_a_finding_with_its_population_af(
+    demo_results: Path, tmp_path: Path
+) -> None:
     vcf = population_vcf(
         tmp_path / "gnomad.vcf", [(*FRAMESHIFT, "AC=3;AF=0.0001;AF_afr=0.0002;AF_nfe=0.00005")]
     )
-    run(tmp_path, population=str(vcf))
+    run(tmp_path, demo_results, population=str(vcf))
     document = findings(tmp_path, "demo1")
     found = [(f["gene"], f["pos"]) for f in document["findings"]]
     assert found == [("BRCA1", 24027), ("HFE", 4913), ("TTR", 4655)]
