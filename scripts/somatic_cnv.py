@@ -8,8 +8,11 @@ research-use genomic scar counts (tailorseq.somatic.scar) come from a second CNV
 given the tumour's and normal's allele depths at the normal's heterozygous SNPs (major and
 minor copy number per segment)."""
 
+import contextlib
 import json
+import logging
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pysam
+from cnvlib import commands as cnvkit_commands
 
 from tailorseq import documents
 from tailorseq.files import stderr_to
@@ -33,6 +37,18 @@ from tailorseq.tools import run_logged as run
 
 CNVKIT = "cnvkit.py"
 NO_SEGMENTS = "copy number was not assessed: no segments to find copy-neutral SNVs in"
+
+
+def cnvkit(*args: str | Path) -> None:
+    """A `cnvkit.py` command run in this process the way cnvkit.py runs it (its argument parser,
+    then the command), so that CNVkit's libraries load once per pair instead of once per step
+    (seconds each); the command line and CNVkit's messages go to the rule's log."""
+    command = [str(arg) for arg in args]
+    print("+", CNVKIT, " ".join(command), file=sys.stderr, flush=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    parsed = cnvkit_commands.parse_args(command)
+    with contextlib.redirect_stdout(sys.stderr):  # autobin prints its bin sizes
+        parsed.func(parsed)
 
 
 class Pair:
@@ -56,7 +72,7 @@ class Pair:
         """Bins over the territory sized by the normal's depth there; the normal's depth in
         each."""
         write_bed(covered, self.work / "territory.bed")
-        run(CNVKIT, "autobin", self.inputs["normal"], "-m", "wgs", "-g",
+        cnvkit("autobin", self.inputs["normal"], "-m", "wgs", "-g",
             self.work / "territory.bed", "--bp-per-bin", str(settings.bp_per_bin),
             "--target-output-bed", self.work / "bins.bed",
             "--antitarget-output-bed", self.work / "none.bed")  # fmt: skip
@@ -66,7 +82,7 @@ class Pair:
         return [float(line.split("\t")[column]) for line in lines[1:]]
 
     def coverage(self, sample: str, bed: str, kind: str) -> None:
-        run(CNVKIT, "coverage", self.inputs[sample], self.work / bed, "-p", self.threads,
+        cnvkit("coverage", self.inputs[sample], self.work / bed, "-p", self.threads,
             "-o", self.work / f"{sample}.{kind}.cnn")  # fmt: skip
 
     def segments(self, sex: str | None, method: str) -> Path:
@@ -77,19 +93,19 @@ class Pair:
             self.coverage(sample, "empty.bed", "antitargetcoverage")
         self.coverage("tumor", "bins.bed", "targetcoverage")
         work = self.work
-        run(CNVKIT, "reference", work / "normal.targetcoverage.cnn",
+        cnvkit("reference", work / "normal.targetcoverage.cnn",
             work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"],
             *sex_option(sex), "-o", work / "reference.cnn")  # fmt: skip
-        run(CNVKIT, "fix", work / "tumor.targetcoverage.cnn", work / "tumor.antitargetcoverage.cnn",
+        cnvkit("fix", work / "tumor.targetcoverage.cnn", work / "tumor.antitargetcoverage.cnn",
             work / "reference.cnn", "--no-edge", "-o", work / "tumor.cnr")  # fmt: skip
-        run(CNVKIT, "segment", work / "tumor.cnr", "-m", method, "-p", self.threads,
+        cnvkit("segment", work / "tumor.cnr", "-m", method, "-p", self.threads,
             "-o", work / "tumor.cns")  # fmt: skip
         return work / "tumor.cns"
 
     def call(self, sex: str | None, purity: float | None) -> Path:
         """Integer copy number of the segments, adjusted for `purity` when known."""
         purity_option = ["--purity", str(purity)] if purity is not None else []
-        run(CNVKIT, "call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
+        cnvkit("call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
             *sex_option(sex), "-o", self.work / "tumor.call.cns")  # fmt: skip
         return self.work / "tumor.call.cns"
 
@@ -117,14 +133,14 @@ class Pair:
     ) -> Path:
         """CNVkit's call with b-allele frequencies: major (cn1) and minor (cn2) copy number."""
         purity_option = ["--purity", str(purity)] if purity is not None else []
-        run(CNVKIT, "call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
+        cnvkit("call", self.work / "tumor.cns", "-m", "clonal", *purity_option,
             *sex_option(sex), "--vcf", alleles, "-i", samples[0], "-n", samples[1],
             "-o", self.work / "tumor.alleles.call.cns")  # fmt: skip
         return self.work / "tumor.alleles.call.cns"
 
     def plot(self, png: str) -> None:
         """Bins and segments, log2 ratio of tumour to normal (before purity adjustment)."""
-        run(CNVKIT, "scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
+        cnvkit("scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
             "--title", "Tumour copy number (log2 ratio to the normal)")  # fmt: skip
 
 

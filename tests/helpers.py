@@ -38,6 +38,28 @@ def write_tsv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
+def demo_sheets(
+    workdir: Path, samples: list[str], bams: dict[str, Path] | None = None
+) -> dict[str, str]:
+    """samples.tsv and units.tsv in `workdir` with the demo's rows of these samples: their FASTQ
+    units (absolute paths), or one BAM unit each where `bams` gives one (e.g. a finished run's
+    published alignment, for a test whose point is not the alignment)."""
+    demo, bams = demo_dir(), bams or {}
+    sheet = [line.split("\t") for line in (demo / "samples.tsv").read_text().splitlines()]
+    units = [line.split("\t") for line in (demo / "units.tsv").read_text().splitlines()]
+    rows = [row for row in sheet[1:] if row[0] in samples]
+    unit_rows: list[list[object]] = []
+    for name in (row[0] for row in rows):
+        if name in bams:
+            unit_rows.append([name, "bam", None, None, bams[name], None])
+        else:
+            fastq = [r for r in units[1:] if r[0] == name]
+            unit_rows += [[*r[:2], demo / r[2], demo / r[3], *r[4:]] for r in fastq]
+    write_tsv(workdir / "samples.tsv", sheet[0], rows)
+    write_tsv(workdir / "units.tsv", units[0], unit_rows)
+    return {"samples": str(workdir / "samples.tsv"), "units": str(workdir / "units.tsv")}
+
+
 def run_config(workdir: Path, **settings: object) -> Path:
     """Write a run config in `workdir` with these keys; the schema's defaults fill the rest.
 

@@ -1,23 +1,22 @@
-"""Knowledge sources end to end on the demo: ClinVar and the gene models given by URL are
-downloaded into the cache with their release date recorded, and a population-frequency VCF
-keeps a common benign variant out of the findings while a ClinVar-pathogenic one stays reported,
-common or rare (frequency filtering applies only to variants that are not ClinVar P/LP)."""
+"""Knowledge sources end to end on the demo: a population-frequency VCF keeps a common benign
+variant out of the findings while a ClinVar-pathogenic one stays reported, common or rare
+(frequency filtering applies only to variants that are not ClinVar P/LP). ClinVar and the gene
+models given by URL, with their release date: tests/integration/test_downloads.py."""
 
-import gzip
-import hashlib
 import json
 from pathlib import Path
 
 import pysam
 import pytest
 
-from helpers import demo_dir, demo_run, snakemake
+from helpers import demo_run, demo_sheets, snakemake
 
 pytestmark = pytest.mark.integration
 
-# exon copy number compares a sample with the run's others: off, so that only demo1 and demo2
-# are aligned (these tests are about the knowledge files)
+# exon copy number compares a sample with the run's others: off (these tests are about the
+# knowledge files)
 NO_CNV = {"enabled": False}
+SAMPLES = ["demo1", "demo2"]
 TARGETS = (
     "results/demo1/demo1.findings.json",
     "results/demo1/demo1.annotated.vcf.gz",
@@ -26,9 +25,13 @@ TARGETS = (
 FRAMESHIFT = ("BRCA1", 24027, "ACT", "A")  # demo1's planted BRCA1 c.68_69del (ClinVar 17662)
 
 
-def run(workdir: Path, **annotation: str) -> Path:
-    """The demo's config with these `annotation` settings, demo1 and demo2 only."""
-    snakemake(workdir, demo_run(workdir, annotation=annotation, germline_cnv=NO_CNV), *TARGETS)
+def run(workdir: Path, demo_results: Path, **annotation: str) -> Path:
+    """The demo's config with these `annotation` settings, demo1 and demo2 only, as the
+    session run's alignments (BAM units, used as they are: the point is the knowledge)."""
+    bams = {sample: demo_results / f"results/{sample}/{sample}.bam" for sample in SAMPLES}
+    sheets = demo_sheets(workdir, SAMPLES, bams)
+    config = demo_run(workdir, **sheets, annotation=annotation, germline_cnv=NO_CNV)
+    snakemake(workdir, config, *TARGETS)
     return workdir
 
 
@@ -59,65 +62,8 @@ def population_vcf(path: Path, records: list[tuple[str, int, str, str, str]]) ->
     return path
 
 
-def test_clinvar_and_gff3_by_url_are_downloaded_with_the_release_date(tmp_path: Path) -> None:
-    demo = demo_dir()
-    # NCBI ships ClinVar bgzipped with a ##fileDate line; the demo's records, dated.
-    text = (demo / "clinvar.vcf").read_text().replace("##fileDate=demo", "##fileDate=2024-05-02")
-    source = tmp_path / "knowledge" / "clinvar.vcf.gz"
-    source.parent.mkdir()
-    source.write_bytes(gzip.compress(text.encode()))
-    gff3 = demo / "genes.gff3"
-    config = demo_run(
-        tmp_path,
-        annotation={"clinvar": source.as_uri()},
-        reference={"build": "demo", "fasta": str(demo / "genome.fa"), "gff3": gff3.as_uri()},
-        germline_cnv=NO_CNV,
-    )
-    snakemake(tmp_path, config, *TARGETS)
-
-    (folder,) = (tmp_path / "cache" / "annotation").iterdir()
-    files = tmp_path / "cache" / "downloads" / "files" / "localhost"
-    downloads = {p.name.split(".")[0]: p for p in files.rglob("*") if p.is_file()}
-    # and the CPIC file (file:// in demo_run); nothing else, no .partial left
-    assert sorted(downloads) == ["clinvar", "drugs", "genes"]
-    assert downloads["clinvar"].read_bytes() == source.read_bytes()
-    assert downloads["genes"].read_bytes() == gff3.read_bytes()
-    assert len(list((tmp_path / "logs" / "download").rglob("*.log"))) == 3
-
-    (summary_path,) = folder.glob("clinvar-*.json")
-    summary = json.loads(summary_path.read_text())
-    assert summary["source"] == source.as_uri() and summary["file"] == str(downloads["clinvar"])
-    assert summary["file_date"] == "2024-05-02"
-    assert summary["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
-    # BRCA1 pathogenic, benign and VUS; HFE C282Y; TTR V142I
-    assert (summary["records"], summary["kept"], summary["ref_mismatch"]) == (5, 5, 0)
-
-    # The release travels with every sample's findings (in work/ under the pseudonym too).
-    document = findings(tmp_path, "demo1")
-    assert document["clinvar"] == {
-        "source": source.as_uri(),
-        "file_date": "2024-05-02",
-        "sha256": summary["sha256"],
-        "kept": 5,
-        "records": 5,
-    }
-    work_copies = list((tmp_path / "work").glob("*/*.findings.json"))
-    assert len(work_copies) == 2  # demo1 and demo2 (no consent: the release is still named)
-    for path in work_copies:
-        assert json.loads(path.read_text())["clinvar"]["file_date"] == "2024-05-02"
-
-    # ... and the downloaded knowledge annotates: the frameshift, HFE C282Y (homozygous) and
-    # TTR V142I are the findings.
-    found = [(f["gene"], f["pos"], f["clinvar"]["variation_id"]) for f in document["findings"]]
-    assert found == [("BRCA1", 24027, "17662"), ("HFE", 4913, "9"), ("TTR", 4655, "13425")]
-    assert document["findings"][0]["consequence"]["transcript"] == "BRCA1-201"
-    record = annotated(tmp_path, "demo1", 24027)
-    assert record.info["CLNSIG"] == ("Pathogenic",) and record.info["CLNVID"] == "17662"
-    assert record.info["BCSQ"][0].startswith("frameshift|BRCA1|BRCA1-201")
-
-
 def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_excluded(
-    tmp_path: Path,
+    demo_results: Path, tmp_path: Path
 ) -> None:
     # AF 0.004 overall, 0.05 in one population: the highest counts, above the 0.01 default.
     vcf = population_vcf(
@@ -128,7 +74,7 @@ def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_
             ("BRCA1", 24027, "ACT", "ACTCT", "AF=0.2"),  # another allele: must not match
         ],
     )
-    run(tmp_path, population=str(vcf))
+    run(tmp_path, demo_results, population=str(vcf))
     document = findings(tmp_path, "demo1")
     assert document["assessed"] is True and document["settings"]["max_population_af"] == 0.01
     # ClinVar P (expert panel) is not subject to the frequency filter; the benign one is.
@@ -152,11 +98,13 @@ def test_a_common_pathogenic_variant_stays_a_finding_and_a_common_benign_one_is_
     assert summary["source"] == str(vcf) and (summary["records"], summary["kept"]) == (3, 3)
 
 
-def test_a_rare_variant_stays_a_finding_with_its_population_af(tmp_path: Path) -> None:
+def test_a_rare_variant_stays_a_finding_with_its_population_af(
+    demo_results: Path, tmp_path: Path
+) -> None:
     vcf = population_vcf(
         tmp_path / "gnomad.vcf", [(*FRAMESHIFT, "AC=3;AF=0.0001;AF_afr=0.0002;AF_nfe=0.00005")]
     )
-    run(tmp_path, population=str(vcf))
+    run(tmp_path, demo_results, population=str(vcf))
     document = findings(tmp_path, "demo1")
     found = [(f["gene"], f["pos"]) for f in document["findings"]]
     assert found == [("BRCA1", 24027), ("HFE", 4913), ("TTR", 4655)]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import demo_dir, demo_run, snakemake, write_tsv
+from helpers import demo_run, demo_sheets, snakemake
 from tailorseq.pseudonym import patient_pseudonym, pseudonym
 
 pytestmark = pytest.mark.integration
@@ -31,20 +31,6 @@ def pid(name: str) -> str:
     return pseudonym(name, SECRET.encode())
 
 
-def patient3_sheets(workdir: Path) -> dict[str, str]:
-    """samples.tsv and units.tsv of the demo's patient3, with absolute FASTQ paths."""
-    demo = demo_dir()
-    samples = [line.split("\t") for line in (demo / "samples.tsv").read_text().splitlines()]
-    units = [line.split("\t") for line in (demo / "units.tsv").read_text().splitlines()]
-    for row in units[1:]:
-        row[2:4] = [str(demo / row[2]), str(demo / row[3])]
-    write_tsv(workdir / "samples.tsv", samples[0], [r for r in samples[1:] if r[1] == PATIENT])
-    write_tsv(
-        workdir / "units.tsv", units[0], [r for r in units[1:] if r[0] in (NORMAL, TUMOR, RNA)]
-    )
-    return {"samples": str(workdir / "samples.tsv"), "units": str(workdir / "units.tsv")}
-
-
 def environment() -> dict[str, str]:
     path = f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     return {**os.environ, "PATH": path, "TAILORSEQ_SECRET": SECRET}
@@ -55,7 +41,7 @@ def pseudonymised(demo_results: Path, tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("pseudonymised")
     config = demo_run(
         workdir,
-        **patient3_sheets(workdir),
+        **demo_sheets(workdir, [NORMAL, TUMOR, RNA]),
         cache_dir=str(demo_results / "cache"),
         calling={"joint": True},
         privacy={"pseudonymise_outputs": True},

@@ -9,12 +9,13 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import DEMO, demo_dir, demo_run, snakemake, write_tsv
+from helpers import DEMO, demo_dir, demo_run, demo_sheets, snakemake, write_tsv
 
 pytestmark = pytest.mark.integration
 
 PATIENT = "patient3"
 TUMOUR = "demo3-tumor"
+PAIR = ["demo3-normal", TUMOUR]
 PRODUCTS = (
     ".somatic.vcf.gz",
     ".somatic.annotated.vcf.gz",
@@ -82,8 +83,15 @@ def demo_results(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("somatic-demo")
     panel = write_panel_of_normals(workdir / "panel_of_normals.vcf")
     config = demo_run(workdir, somatic={"panel_of_normals": str(panel)})
-    snakemake(workdir, config, *(f"results/{PATIENT}/{PATIENT}{p}" for p in PRODUCTS))
+    products = [f"results/{PATIENT}/{PATIENT}{p}" for p in PRODUCTS]
+    bams = [str(alignment(workdir, sample).relative_to(workdir)) for sample in PAIR]
+    snakemake(workdir, config, *products, *bams)
     return workdir
+
+
+def alignment(workdir: Path, sample: str) -> Path:
+    """A sample's published alignment in a run's folder."""
+    return workdir / f"results/{sample}/{sample}.bam"
 
 
 def somatic_records(workdir: Path) -> dict[Key, pysam.VariantRecord]:
@@ -275,11 +283,16 @@ def test_the_demo_genome_is_too_small_for_scar_counts_and_says_how_much_is_neede
 
 
 def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
-    tmp_path: Path,
+    demo_results: Path, tmp_path: Path
 ) -> None:
     """The demo's normal (~30x) under a required median depth of 200x: no segments, no altered
-    gene, the reason and the measured depth, and a plot that says so instead of a profile."""
-    config = demo_run(tmp_path, cnv={"min_normal_depth": 200})
+    gene, the reason and the measured depth, and a plot that says so instead of a profile.
+    (The pair comes as the module run's alignments, BAM units used as they are, with its
+    cache: the point is the depth rule, not the alignment.)"""
+    bams = {sample: alignment(demo_results, sample) for sample in PAIR}
+    cache = str(demo_results / "cache")
+    config = demo_run(tmp_path, **demo_sheets(tmp_path, PAIR, bams), cache_dir=cache,
+                      cnv={"min_normal_depth": 200})  # fmt: skip
     snakemake(tmp_path, config, f"results/{PATIENT}/{PATIENT}.cnv.json",
               f"results/{PATIENT}/{PATIENT}.cnv.tsv")  # fmt: skip
     document = json.loads((tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
