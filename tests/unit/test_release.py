@@ -18,13 +18,18 @@ import tailorseq
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 DEPENDENCIES = [Requirement(text) for text in PYPROJECT["project"]["dependencies"]]
+EXTRAS = [
+    Requirement(text)
+    for texts in PYPROJECT["project"]["optional-dependencies"].values()
+    for text in texts
+]
 
 
-def imported_modules(folder: Path) -> set[str]:
-    """Top-level names of the modules the Python files under `folder` import, absolute imports
-    only, without the standard library and tailorseq itself."""
+def imported_modules(paths: list[Path]) -> set[str]:
+    """Top-level names of the modules the Python files import, absolute imports only, without
+    the standard library and tailorseq itself."""
     names = set()
-    for path in folder.rglob("*.py"):
+    for path in paths:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names |= {alias.name.split(".")[0] for alias in node.names}
@@ -51,22 +56,34 @@ def test_the_license_is_the_declared_one() -> None:
     assert "Copyright (c) 2026 the tailorseq developers" in text
 
 
-def test_declared_dependencies_provide_every_import() -> None:
-    declared = {canonicalize_name(requirement.name) for requirement in DEPENDENCIES}
+def undeclared(modules: set[str], requirements: list[Requirement]) -> set[str]:
+    """The modules that no distribution among the requirements provides."""
+    declared = {canonicalize_name(requirement.name) for requirement in requirements}
     providers = metadata.packages_distributions()
-    undeclared = {
+    return {
         module
-        for module in imported_modules(ROOT / "scripts")
+        for module in modules
         if not {canonicalize_name(name) for name in providers.get(module, [module])} & declared
     }
-    assert undeclared == set()
+
+
+def test_declared_dependencies_provide_every_import() -> None:
+    package = imported_modules(list((ROOT / "scripts" / "tailorseq").rglob("*.py")))
+    assert undeclared(package, DEPENDENCIES) == set()
+
+
+def test_the_rule_adapters_imports_are_declared_dependencies_or_extras() -> None:
+    """The adapters in scripts/ run in their rule's environment; a tool library only they use
+    (CNVkit's cnvlib) is an extra."""
+    adapters = imported_modules(list((ROOT / "scripts").glob("*.py")))
+    assert undeclared(adapters, DEPENDENCIES + EXTRAS) == set()
 
 
 def test_the_pinned_environment_satisfies_the_declared_dependencies() -> None:
     lines = (ROOT / "requirements.txt").read_text().split()
     pins = dict(line.split("==") for line in lines)
     pinned = {canonicalize_name(name): version for name, version in pins.items()}
-    for requirement in DEPENDENCIES:
+    for requirement in DEPENDENCIES + EXTRAS:
         assert requirement.specifier.contains(pinned[canonicalize_name(requirement.name)])
 
 
