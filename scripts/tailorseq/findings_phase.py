@@ -26,6 +26,7 @@ from tailorseq.gene_list import GeneList
 from tailorseq.germline_calls import Call
 from tailorseq.gff import gene_spans
 from tailorseq.pgx.read_phasing import phases, whatshap_version
+from tailorseq.regions import Region, write_bed
 
 NOT_RUN = "not determined: read-backed phasing was not run"
 UNPHASED = (
@@ -98,9 +99,12 @@ def recessive_regions(gff3: Path, genes: GeneList, bed: Path) -> int:
     the calls are phased; the number of regions written."""
     wanted = {name for name, entry in genes.genes.items() if entry.inheritance == "AR"}
     spans = sorted(
-        (span.contig, span.start, span.end, span.name)
-        for span in gene_spans(gff3)
-        if span.name in wanted
+        (
+            Region(span.contig, span.start, span.end)
+            for span in gene_spans(gff3)
+            if span.name in wanted
+        ),
+        key=lambda region: (region.contig, region.start, region.end),
     )
-    bed.write_text("".join(f"{c}\t{s}\t{e}\t{n}\n" for c, s, e, n in spans))
+    write_bed(spans, bed)
     return len(spans)
