@@ -7,12 +7,13 @@ from pathlib import Path
 
 from tailorseq import documents
 from tailorseq.files import stderr_to, write_atomic
-from tailorseq.sex import cnv_map, find_sex_contigs, ploidy_file, read_fai, samples_file
+from tailorseq.regions import contig_lengths
+from tailorseq.sex import cnv_map, find_sex_contigs, ploidy_file, samples_file
 
 
 def write_ploidy(fai: Path, sexes: dict[str, str], outputs) -> None:
     """Write the three files for samples name -> calling sex."""
-    contigs = find_sex_contigs(read_fai(fai))
+    contigs = find_sex_contigs(contig_lengths(fai))
     write_atomic(Path(outputs.ploidy), ploidy_file(contigs))
     write_atomic(Path(outputs.samples), samples_file(sexes))
     write_atomic(Path(outputs.cnv), cnv_map(contigs, sexes))

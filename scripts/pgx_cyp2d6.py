@@ -13,13 +13,13 @@ from pathlib import Path
 
 from tailorseq.files import stderr_to
 from tailorseq.pgx.cyp2d6 import call_cyp2d6, write_call
-from tailorseq.sex import read_fai
+from tailorseq.regions import contig_lengths
 
 
 def run(bam: Path, fai: Path, build: str, targeted: bool, min_depth: int, out: Path) -> None:
     """Call, write the JSON, say in the log what was decided."""
     with tempfile.TemporaryDirectory() as work:
-        call = call_cyp2d6(bam, build, read_fai(fai), targeted, min_depth, Path(work))
+        call = call_cyp2d6(bam, build, contig_lengths(fai), targeted, min_depth, Path(work))
     write_call(call, out)
     found = call.diplotype or f"{call.phenotype}, activity score {call.activity_score}"
     print(f"CYP2D6: {found if call.called else 'not called'}; {call.reason or ''}",

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from tailorseq import documents
 from tailorseq.files import stderr_to
-from tailorseq.sex import SexThresholds, find_sex_contigs, read_fai, sex_record
+from tailorseq.regions import contig_lengths
+from tailorseq.sex import SexThresholds, find_sex_contigs, sex_record
 from tailorseq.sex_reads import measure
 
 
 def check(aln: Path, ref: Path, targets: Path | None, sheet_sex: str, kind: str, limits: dict):
     """The sex-check record of one sample."""
-    contigs = find_sex_contigs(read_fai(f"{ref}.fai"))
+    contigs = find_sex_contigs(contig_lengths(f"{ref}.fai"))
     evidence = measure(aln, ref, contigs, limits, targets)
     fields = SexThresholds.__dataclass_fields__
     thresholds = SexThresholds(**{k: v for k, v in limits.items() if k in fields})

@@ -18,6 +18,7 @@ import pysam
 
 from tailorseq.errors import InputError
 from tailorseq.locations import RESOURCES
+from tailorseq.regions import contig_lengths
 
 BUILDS_TSV = RESOURCES / "genome_builds.tsv"
 STANDARD_CONTIGS = frozenset([*map(str, range(1, 23)), "X", "Y", "MT"])
@@ -41,7 +42,7 @@ def read_contigs(fasta: Path) -> dict[str, int]:
     fai = Path(f"{fasta}.fai")
     if fai.is_file() and fai.stat().st_mtime >= fasta.stat().st_mtime:
         try:
-            return _read_fai(fai)
+            return contig_lengths(fai)
         except (OSError, ValueError, IndexError) as error:
             raise InputError(
                 str(fai), f"is not a samtools faidx index ({error})", "delete it; it is rebuilt"
@@ -55,12 +56,6 @@ def read_contigs(fasta: Path) -> dict[str, int]:
     if not contigs:
         raise InputError(str(fasta), "is not a FASTA file (no '>' header line)", "give a FASTA")
     return contigs
-
-
-def _read_fai(fai: Path) -> dict[str, int]:
-    """Name -> length from a samtools faidx index."""
-    with fai.open() as handle:
-        return {fields[0]: int(fields[1]) for fields in csv.reader(handle, delimiter="\t")}
 
 
 def _open_fasta(fasta: Path) -> BinaryIO:

@@ -26,14 +26,20 @@ class Region:
         return self.end - self.start
 
 
-def read_fai(fai: Path) -> list[Region]:
-    """Whole contigs, in reference order, from a samtools .fai index."""
-    regions = []
-    for line in fai.read_text().splitlines():
+def contig_lengths(fai: Path | str) -> dict[str, int]:
+    """Contig name -> length, in reference order, from a samtools .fai index (the one .fai
+    parser: a malformed line raises ValueError or IndexError)."""
+    lengths = {}
+    for line in Path(fai).read_text().splitlines():
         if line.strip():
             name, length = line.split("\t")[:2]
-            regions.append(Region(name, 0, int(length)))
-    return regions
+            lengths[name] = int(length)
+    return lengths
+
+
+def read_fai(fai: Path) -> list[Region]:
+    """Whole contigs, in reference order, from a samtools .fai index."""
+    return [Region(name, 0, length) for name, length in contig_lengths(fai).items()]
 
 
 def read_bed(bed: Path) -> list[Region]:

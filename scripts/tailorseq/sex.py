@@ -104,12 +104,6 @@ def find_sex_contigs(lengths: Mapping[str, int]) -> SexContigs:
     return SexContigs(first(X_NAMES), first(Y_NAMES), first(M_NAMES), dict(lengths))
 
 
-def read_fai(path) -> dict[str, int]:
-    """Contig lengths from a FASTA index (.fai)."""
-    with open(path) as handle:
-        return {f[0]: int(f[1]) for f in (line.split("\t") for line in handle) if len(f) > 1}
-
-
 def complement(intervals: Iterable[Interval], length: int) -> list[Interval]:
     """The parts of 1..length not covered by `intervals`."""
     parts, start = [], 1

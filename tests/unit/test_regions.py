@@ -10,6 +10,7 @@ from scatter_regions import scatter
 from tailorseq.regions import (
     GAP_MIN,
     Region,
+    contig_lengths,
     gaps,
     intersect,
     read_bed,
@@ -65,6 +66,7 @@ def test_fai_and_bed_round_trip(tmp_path: Path) -> None:
     fai = tmp_path / "ref.fa.fai"
     fai.write_text("chr1\t1000\t6\t60\t61\nchr2\t500\t1030\t60\t61\n")
     assert read_fai(fai) == GENOME[:2]
+    assert list(contig_lengths(str(fai)).items()) == [("chr1", 1000), ("chr2", 500)]
     bed = tmp_path / "t.bed"
     bed.write_text("track name=x\n# comment\nchr1\t5\t9\textra\n")
     assert read_bed(bed) == [Region("chr1", 5, 9)]
@@ -103,3 +105,10 @@ def test_scatter_balances_sequence_not_length(tmp_path: Path) -> None:
         [Region("chr1", 600, 900)],
         [Region("chr1", 900, 1200)],
     ]
+
+
+def test_a_malformed_fai_line_raises(tmp_path: Path) -> None:
+    fai = tmp_path / "ref.fa.fai"
+    fai.write_text("chr1\tlong\t6\t60\t61\n")
+    with pytest.raises(ValueError):
+        contig_lengths(fai)

@@ -369,9 +369,10 @@ def write_outputs(
 
 def haploid_of(reference: Path, sex: str) -> list[tuple[str, int, int]]:
     """The reference's regions called haploid for a sex (chrM; a male's non-PAR X and Y)."""
-    from tailorseq.sex import find_sex_contigs, haploid_regions, read_fai
+    from tailorseq.regions import contig_lengths
+    from tailorseq.sex import find_sex_contigs, haploid_regions
 
-    return haploid_regions(find_sex_contigs(read_fai(f"{reference}.fai")), sex)
+    return haploid_regions(find_sex_contigs(contig_lengths(f"{reference}.fai")), sex)
 
 
 def genotype_panel(
