@@ -46,6 +46,7 @@ from tailorseq.rna.settings import RnaSettings
 from tailorseq.samples import SampleSheet, Unit
 from tailorseq.scoring.model import model_problems
 from tailorseq.sheets import Problems, parse_sheets
+from tailorseq.somatic.cnv_reference import reference_problems
 from tailorseq.tools import ToolVersion
 
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
@@ -97,6 +98,9 @@ def inspect_run(
     _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
+    if config["cnv"]["enabled"] and config["cnv"]["reference"]:
+        pooled = workdir / config["cnv"]["reference"]
+        findings.problems += reference_problems(pooled, findings.contigs)
     findings.problems += _rna_problems(findings)
     findings.problems += tumour_type_problems(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label

@@ -1,6 +1,7 @@
 # Somatic copy number of every tumour/normal pair (input functions in functions/somatic.smk):
-# CNVkit in WGS mode over the territory the normal covers, the pair's normal as the reference;
-# see scripts/somatic_cnv.py and scripts/tailorseq/somatic/copy_number.py.
+# CNVkit in WGS mode over the territory the normal covers, the pair's normal as the reference
+# (or a pooled reference of normals, cnv.reference, over its own bins); see
+# scripts/somatic_cnv.py and scripts/tailorseq/somatic/copy_number.py.
 if config["cnv"]["enabled"]:
 
     rule cnvkit_access:

@@ -142,17 +142,21 @@ def somatic_pair_inputs(wildcards) -> dict[str, str]:
 def somatic_cnv_inputs(wildcards) -> dict[str, str]:
     """The pair's inputs, the normal's sex record, the reference's accessible sequence, the
     somatic calls (their allele fractions estimate the purity), the normal's germline calls
-    (its SNPs give allele-specific copy number), the centromeres when given."""
+    (its SNPs give allele-specific copy number), the centromeres and the pooled reference of
+    normals when given."""
     normal = somatic_normal(wildcards.pid)
     inputs = {
         **somatic_pair_inputs(wildcards),
         "sex": sex_json(normal),
-        "access": cnvkit_access(),
         "somatic": somatic_vcf(wildcards.pid),
         "germline": germline_vcf(normal),
     }
     if config["cnv"]["centromeres"]:
         inputs["centromeres"] = config["cnv"]["centromeres"]
+    if config["cnv"]["reference"]:
+        inputs["reference"] = config["cnv"]["reference"]
+    else:  # the bins follow the normal's covered accessible sequence
+        inputs["access"] = cnvkit_access()
     return inputs
 
 
