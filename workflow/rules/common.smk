@@ -22,6 +22,7 @@ from tailorseq.pseudonym import (
 )
 from tailorseq.sheets import SampleSheet, load_sheets
 from tailorseq.somatic import cnv_reference
+from tailorseq.somatic.scar import shipped_centromeres
 
 # Results, logs and cache are for the lab's group only.
 os.umask(0o027)

@@ -222,8 +222,8 @@ def provenance_outputs() -> list[str]:
 
 
 def provenance_inputs() -> list[str]:
-    """The run's input files: every unit's FASTQ or BAM, the reference FASTA and the pooled
-    copy-number reference of normals when configured."""
+    """The run's input files: every unit's FASTQ or BAM, the reference FASTA, and for copy number
+    the pooled reference of normals and the centromere BED when used."""
     files = []
     for units in SHEET.units.values():
         for row in units:
@@ -235,6 +235,8 @@ def provenance_inputs() -> list[str]:
         pooled = Path(config["cnv"]["reference"])
         found = [p for p in (pooled, cnv_reference.record_path(pooled)) if p.is_file()]
         files += [str(p) for p in found]
+    if config["cnv"]["enabled"] and cnv_centromeres():
+        files.append(cnv_centromeres())  # the scar counts' arms
     return files
 
 
