@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tailorseq import __version__
+from tailorseq.cli_copy_number import add_copy_number_commands
 from tailorseq.errors import InputError, TailorseqError
 from tailorseq.locations import SNAKEFILE
 
@@ -17,39 +18,6 @@ def _check(args: argparse.Namespace) -> None:
     from tailorseq.checks import check_configfile
 
     print(check_configfile(Path(args.configfile), Path(args.directory), args.cores))
-
-
-def _cnv_reference(args: argparse.Namespace) -> None:
-    """`tailorseq cnv-reference`: a pooled CNVkit reference of normals for `cnv.reference`."""
-    from tailorseq.files import unreadable
-
-    if importlib.util.find_spec("cnvlib") is None:
-        raise TailorseqError(
-            "tailorseq cnv-reference needs CNVkit where tailorseq is installed. Fix: pip install "
-            "'tailorseq[copy-number]'"
-        )
-    for given in [args.fasta, *args.normals, *([args.access] if args.access else [])]:
-        bad = unreadable(Path(given), "correct the path")
-        if bad:
-            raise InputError("cnv-reference", f"{given} {bad[0]}", bad[1])
-    import tempfile
-
-    from tailorseq.defaults import config_defaults
-    from tailorseq.somatic.cnvkit_steps import build_reference, cnvkit
-    from tailorseq.somatic.copy_number import CnvSettings
-
-    settings = CnvSettings.from_config(config_defaults("cnv"))
-    out = Path(args.output)
-    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
-        access = Path(args.access) if args.access else Path(scratch) / "access.bed"
-        if not args.access:
-            cnvkit("access", args.fasta, "-o", access)
-        record = build_reference(
-            [Path(bam) for bam in args.normals], Path(args.fasta), access, out, settings,
-            config_defaults("somatic")["min_mapq"], args.threads, Path(scratch),
-        )  # fmt: skip
-    print(f"{out}: {record['bins']} bins over {record['territory_bases']:,} bases from "
-          f"{len(record['normals'])} normals (record: {out}.json)")  # fmt: skip
 
 
 def _demo(args: argparse.Namespace) -> None:
@@ -246,21 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=_check)
 
-    pooled = commands.add_parser(
-        "cnv-reference",
-        help="a pooled CNVkit reference of normals for cnv.reference (as cnvkit.py batch "
-        "--normal ... --output-reference): bins over the sequence every normal covers, sized by "
-        "depth with the cnv section's defaults",
-    )
-    pooled.add_argument("normals", nargs="+", help="the normals' BAM/CRAM files (indexed)")
-    pooled.add_argument("--fasta", required=True, help="the run's reference FASTA (indexed)")
-    pooled.add_argument("--output", required=True, help="the reference .cnn (record: .cnn.json)")
-    pooled.add_argument(
-        "--access", help="accessible sequence BED (default: cnvkit.py access of the FASTA)"
-    )
-    pooled.add_argument("--threads", type=int, default=1)
-    pooled.set_defaults(func=_cnv_reference)
-
+    add_copy_number_commands(commands)
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")
     demo.add_argument("--out", default="resources/demo", help="output folder")
     demo.add_argument("--seed", type=int, default=20261123, help="random seed")

@@ -48,7 +48,7 @@ IDS = {
     "cnv": "tailorseq-cnv/3",
     "cnv_reference": "tailorseq-cnv_reference/1",
     "sv": "tailorseq-sv/1",
-    "germline_cnv": "tailorseq-germline_cnv/1",
+    "germline_cnv": "tailorseq-germline_cnv/2",
     "rna": "tailorseq-rna/1",
     "versions": "tailorseq-versions/1",
 }

@@ -66,11 +66,13 @@ if config["cnv"]["enabled"]:
 
 
 # Germline exon-level copy number: every germline sample against the run's others (one job for
-# the run: each sample's reference is the others); scripts/tailorseq/germline_cnv.py.
+# the run: each sample's reference is the others), or against a configured panel of normals
+# (germline_cnv.panel); scripts/tailorseq/germline_cnv.py.
 if germline_cnv_enabled():
 
     rule germline_cnv:
         input:
+            **germline_cnv_panel(),
             regions=[
                 f"{gene_coverage_prefix(pid)}.regions.bed.gz"
                 for pid in germline_pids()
