@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEMO, demo_run, demo_sheets, snakemake
+from helpers import DEMO, demo_run, snakemake
 from tailorseq.cli import main
 from tailorseq.files import sha256
 
@@ -73,25 +73,24 @@ def test_the_deletion_is_a_hereditary_finding_to_confirm_in_patient3s_report(
 
 
 def test_one_sample_alone_is_assessed_against_a_panel_of_the_demo_s_other_samples(
-    demo_results: Path, tmp_path: Path
+    demo_results: Path, pair_run: Path, tmp_path: Path
 ) -> None:
-    """A run of patient3's normal alone (no other sample to compare with) and a panel built
-    with `tailorseq germline-cnv-panel` from demo1's and demo2's alignments over the run's gene
-    CDS BED: the planted BRCA1 exon 2 deletion is found and nothing else; the document names
-    the panel, its sha256 and its two normals; every gene is assessed (the demo has no coding
-    part on chrX, which a panel would not hold)."""
+    """The pair run, whose only germline sample is patient3's normal (no other sample to compare
+    with), and a panel built with `tailorseq germline-cnv-panel` from demo1's and demo2's
+    alignments over the run's gene CDS BED: the planted BRCA1 exon 2 deletion is found and
+    nothing else; the document names the panel, its sha256 and its two normals; every gene is
+    assessed (the demo has no coding part on chrX, which a panel would not hold)."""
     parts = next((demo_results / "cache").rglob("*.report-genes.bed"))
     panel = tmp_path / "panel.tsv"
     normals = [str(published(demo_results, s, ".bam")) for s in ("demo1", "demo2")]
     assert main(["germline-cnv-panel", "--parts", str(parts), "--fasta", str(DEMO / "genome.fa"),
                  "--build", "demo", "--output", str(panel), *normals]) == 0  # fmt: skip
     sample = "demo3-normal"
-    bams = {sample: published(demo_results, sample, ".bam")}
-    config = demo_run(tmp_path, **demo_sheets(tmp_path, [sample], bams),
-                      cache_dir=str(demo_results / "cache"),
+    sheets = {"samples": str(pair_run / "samples.tsv"), "units": str(pair_run / "units.tsv")}
+    config = demo_run(pair_run, **sheets, cache_dir=str(demo_results / "cache"),
                       germline_cnv={"panel": str(panel)})  # fmt: skip
-    snakemake(tmp_path, config, f"results/{sample}/{sample}.germline.cnv.json")
-    document = json.loads(published(tmp_path, sample, ".germline.cnv.json").read_text())
+    snakemake(pair_run, config, f"results/{sample}/{sample}.germline.cnv.json")
+    document = json.loads(published(pair_run, sample, ".germline.cnv.json").read_text())
     assert document["status"] == "assessed"
     assert document["reference"] == {"kind": "panel of normals", "samples": 2,
                                      "path": str(panel), "sha256": sha256(panel)}  # fmt: skip

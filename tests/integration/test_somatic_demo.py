@@ -9,7 +9,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import DEMO, demo_dir, demo_run, demo_sheets, snakemake, write_tsv
+from helpers import DEMO, demo_dir, demo_run, snakemake, write_tsv
 from tailorseq.cli import main
 from tailorseq.files import sha256
 from tailorseq.somatic import cnv_reference
@@ -285,17 +285,6 @@ def test_the_demo_genome_is_too_small_for_scar_counts_and_says_how_much_is_neede
     assert all(s["cn1"] + s["cn2"] == s["cn"] for s in scar["segments"])
 
 
-@pytest.fixture(scope="module")
-def pair_run(demo_results: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A run folder of the demo's pair as BAM units (the shared run's alignments and cache),
-    which the copy-number tests below configure in turn: Snakemake redoes only copy number
-    between them, the pair's somatic and germline calls are made once."""
-    workdir = tmp_path_factory.mktemp("pair-cnv")
-    bams = {sample: alignment(demo_results, sample) for sample in PAIR}
-    demo_sheets(workdir, PAIR, bams)
-    return workdir
-
-
 def pair_config(demo_results: Path, workdir: Path, **cnv: object) -> Path:
     """The pair run's config with these cnv settings."""
     sheets = {"samples": str(workdir / "samples.tsv"), "units": str(workdir / "units.tsv")}
@@ -371,4 +360,3 @@ def test_a_pooled_reference_of_other_normals_finds_the_erbb2_amplification(
     (log,) = (pair_run / "logs" / "somatic_cnv").glob("*.log")
     assert f"{pooled} --no-edge" in log.read_text()  # fixed against the pooled reference
     assert "cnvkit.py reference" not in log.read_text()  # no reference made of the normal
-
