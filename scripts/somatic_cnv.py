@@ -206,7 +206,7 @@ def assess(pair: Pair, settings: cnv.CnvSettings, min_mapq: int, document: dict)
     covered = pair.pooled_bins() if pooled else pair.territory(settings, min_mapq)
     bases = sum(region.length for region in covered)
     document["territory"] = {"bases": bases, "contigs": len({r.contig for r in covered})}
-    reason = cnv.unassessable(bases, float("inf"), settings)
+    reason = cnv.unassessable(bases, float("inf"), settings, pooled)
     if reason is not None:
         return reason
     if pooled:
@@ -215,7 +215,7 @@ def assess(pair: Pair, settings: cnv.CnvSettings, min_mapq: int, document: dict)
         depths = pair.normal_bins(covered, settings)
         depth, bins = statistics.median(depths), len(depths)
     document["normal_median_depth"], document["bins"] = round(depth, 1), bins
-    return cnv.unassessable(bases, document["normal_median_depth"], settings)
+    return cnv.unassessable(bases, document["normal_median_depth"], settings, pooled)
 
 
 def somatic_cnv(

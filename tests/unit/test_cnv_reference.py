@@ -9,10 +9,12 @@ from preflight_helpers import Project
 
 from tailorseq import documents
 from tailorseq.cli import main
+from tailorseq.defaults import config_defaults
 from tailorseq.files import sha256
 from tailorseq.regions import Region
 from tailorseq.report.assemble import reference_text
 from tailorseq.somatic import cnv_reference
+from tailorseq.somatic.copy_number import CnvSettings, unassessable
 
 HEADER = "chromosome\tstart\tend\tgene\tlog2\tdepth\tgc\tspread\n"
 
@@ -105,3 +107,15 @@ def test_the_builder_names_a_missing_normal_before_any_work(
     assert main([*command, str(tmp_path / "n1.bam")]) == 1
     assert f"{tmp_path / 'n1.bam'} does not exist. Fix: correct the path" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [fasta]
+
+
+def test_a_pooled_reference_too_small_or_shallow_says_so_in_its_own_terms() -> None:
+    settings = CnvSettings.from_config(config_defaults("cnv"))
+    small = unassessable(50_000, 30.0, settings, pooled=True)
+    assert small == (
+        "the pooled reference's bins span 50,000 bases, fewer than the 100,000 copy number"
+        " needs (cnv.min_territory)"
+    )
+    shallow = unassessable(4_000_000, 6.0, settings, pooled=True)
+    assert shallow.startswith("the pooled normals' median depth over the reference's bins is 6.0x")
+    assert unassessable(50_000, 30.0, settings).startswith("the normal covers 50,000 accessible")
