@@ -180,13 +180,19 @@ def purity_row(purity: dict) -> dict:
     }
 
 
-def main() -> None:
+def pair_parser(description: str) -> argparse.ArgumentParser:
+    """The command line of the chr20 pair's benches: where its reads, run and cache live."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=Path("/tmp/bench-cnv-data"))
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-cnv"))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    return parser
+
+
+def main() -> None:
+    parser = pair_parser(__doc__)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument(
         "--estimate-purity", action="store_true", help="no purity in the sheet: use the estimate"

@@ -1,18 +1,17 @@
 """A tumour/normal pair's somatic copy number (tailorseq.somatic.copy_number): the normal's
 covered territory (mosdepth), then CNVkit in WGS mode on it with the pair's normal as the
 reference (autobin, coverage, reference, fix, segment, call with the purity, scatter), and the
-table, document and plot. A territory too small or too shallow gives "not assessed" and no
+table, document and plot. With a pooled reference of normals (config `cnv.reference`,
+tailorseq.somatic.cnv_reference) the tumour's coverage is read over the reference's own bins
+and fixed against it instead. A territory too small or too shallow gives "not assessed" and no
 segments. The purity is the sample sheet's, else estimated from the pair's somatic SNVs in the
 copy-neutral segments (tailorseq.somatic.purity); the estimate is reported either way. The
 research-use genomic scar counts (tailorseq.somatic.scar) come from a second CNVkit `call`
 given the tumour's and normal's allele depths at the normal's heterozygous SNPs (major and
 minor copy number per segment)."""
 
-import contextlib
 import json
-import logging
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,33 +21,27 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pysam
-from cnvlib import commands as cnvkit_commands
 
 from tailorseq import documents
 from tailorseq.files import stderr_to
 from tailorseq.gff import gene_spans
 from tailorseq.reference import read_contigs
-from tailorseq.regions import Region, read_bed, write_bed
+from tailorseq.regions import Region, read_bed
+from tailorseq.somatic import cnv_reference, scar
 from tailorseq.somatic import copy_number as cnv
 from tailorseq.somatic import purity as tumour_purity
-from tailorseq.somatic import scar
+from tailorseq.somatic.cnvkit_steps import (
+    CNVKIT,
+    autobin,
+    cnvkit,
+    coverage,
+    covered,
+    no_antitargets,
+)
 from tailorseq.tools import find_tool
 from tailorseq.tools import run_logged as run
 
-CNVKIT = "cnvkit.py"
 NO_SEGMENTS = "copy number was not assessed: no segments to find copy-neutral SNVs in"
-
-
-def cnvkit(*args: str | Path) -> None:
-    """A `cnvkit.py` command run in this process the way cnvkit.py runs it (its argument parser,
-    then the command), so that CNVkit's libraries load once per pair instead of once per step
-    (seconds each); the command line and CNVkit's messages go to the rule's log."""
-    command = [str(arg) for arg in args]
-    print("+", CNVKIT, " ".join(command), file=sys.stderr, flush=True)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    parsed = cnvkit_commands.parse_args(command)
-    with contextlib.redirect_stdout(sys.stderr):  # autobin prints its bin sizes
-        parsed.func(parsed)
 
 
 class Pair:
@@ -59,45 +52,48 @@ class Pair:
 
     def territory(self, settings: cnv.CnvSettings, min_mapq: int) -> list[Region]:
         """The accessible sequence the normal covers at the territory depth."""
-        env = {"MOSDEPTH_Q0": "low", "MOSDEPTH_Q1": "covered"}
-        quantize = f"0:{settings.territory_min_depth}:"
-        run("mosdepth", "--no-per-base", "--fast-mode", "--threads", self.threads, "--mapq",
-            str(min_mapq), "--quantize", quantize, self.work / "normal", self.inputs["normal"],
-            env=env)  # fmt: skip
         access = read_bed(Path(self.inputs["access"]))
-        quantized = self.work / "normal.quantized.bed.gz"
-        return cnv.territory(quantized, access, settings.territory_max_gap)
+        return covered(Path(self.inputs["normal"]), access, self.work / "normal", settings,
+                       min_mapq, int(self.threads))  # fmt: skip
 
     def normal_bins(self, covered: list[Region], settings: cnv.CnvSettings) -> list[float]:
         """Bins over the territory sized by the normal's depth there; the normal's depth in
         each."""
-        write_bed(covered, self.work / "territory.bed")
-        cnvkit("autobin", self.inputs["normal"], "-m", "wgs", "-g",
-            self.work / "territory.bed", "--bp-per-bin", str(settings.bp_per_bin),
-            "--target-output-bed", self.work / "bins.bed",
-            "--antitarget-output-bed", self.work / "none.bed")  # fmt: skip
+        autobin([Path(self.inputs["normal"])], covered, self.work, settings.bp_per_bin)
         self.coverage("normal", "bins.bed", "targetcoverage")
         lines = (self.work / "normal.targetcoverage.cnn").read_text().splitlines()
         column = lines[0].split("\t").index("depth")
         return [float(line.split("\t")[column]) for line in lines[1:]]
 
+    def pooled_bins(self) -> list[Region]:
+        """The pooled reference's own bins, into the bins BED the tumour's coverage reads."""
+        return cnv_reference.write_bins(Path(self.inputs["reference"]), self.work / "bins.bed")
+
     def coverage(self, sample: str, bed: str, kind: str) -> None:
-        cnvkit("coverage", self.inputs[sample], self.work / bed, "-p", self.threads,
-            "-o", self.work / f"{sample}.{kind}.cnn")  # fmt: skip
+        coverage(Path(self.inputs[sample]), self.work / bed,
+                 self.work / f"{sample}.{kind}.cnn", int(self.threads))  # fmt: skip
+
+    def reference(self, sex: str | None) -> Path:
+        """The reference the tumour is fixed against: the pooled one when configured, else one
+        made of the pair's normal (its coverage over the bins, GC from the FASTA)."""
+        if "reference" in self.inputs:
+            return Path(self.inputs["reference"])
+        work = self.work
+        no_antitargets(Path(self.inputs["normal"]), work, "normal", int(self.threads))
+        cnvkit("reference", work / "normal.targetcoverage.cnn",
+            work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"],
+            *sex_option(sex), "-o", work / "reference.cnn")  # fmt: skip
+        return work / "reference.cnn"
 
     def segments(self, sex: str | None, method: str) -> Path:
         """CNVkit from the tumour's coverage to segments, log2 before purity adjustment (WGS:
         no antitargets)."""
-        (self.work / "empty.bed").write_text("")
-        for sample in ("tumor", "normal"):
-            self.coverage(sample, "empty.bed", "antitargetcoverage")
-        self.coverage("tumor", "bins.bed", "targetcoverage")
         work = self.work
-        cnvkit("reference", work / "normal.targetcoverage.cnn",
-            work / "normal.antitargetcoverage.cnn", "--fasta", self.inputs["ref"],
-            *sex_option(sex), "-o", work / "reference.cnn")  # fmt: skip
+        no_antitargets(Path(self.inputs["tumor"]), work, "tumor", int(self.threads))
+        self.coverage("tumor", "bins.bed", "targetcoverage")
+        reference = self.reference(sex)
         cnvkit("fix", work / "tumor.targetcoverage.cnn", work / "tumor.antitargetcoverage.cnn",
-            work / "reference.cnn", "--no-edge", "-o", work / "tumor.cnr")  # fmt: skip
+            reference, "--no-edge", "-o", work / "tumor.cnr")  # fmt: skip
         cnvkit("segment", work / "tumor.cnr", "-m", method, "-p", self.threads,
             "-o", work / "tumor.cns")  # fmt: skip
         return work / "tumor.cns"
@@ -139,9 +135,11 @@ class Pair:
         return self.work / "tumor.alleles.call.cns"
 
     def plot(self, png: str) -> None:
-        """Bins and segments, log2 ratio of tumour to normal (before purity adjustment)."""
+        """Bins and segments, log2 ratio of tumour to its reference (before purity
+        adjustment)."""
+        against = "the pooled normals" if "reference" in self.inputs else "the normal"
         cnvkit("scatter", self.work / "tumor.cnr", "-s", self.work / "tumor.cns", "-o", png,
-            "--title", "Tumour copy number (log2 ratio to the normal)")  # fmt: skip
+            "--title", f"Tumour copy number (log2 ratio to {against})")  # fmt: skip
 
 
 def sex_option(sex: str | None) -> list[str]:
@@ -202,17 +200,22 @@ def table_rows(
 
 
 def assess(pair: Pair, settings: cnv.CnvSettings, min_mapq: int, document: dict) -> str | None:
-    """Territory, bins and the normal's depth into `document`; why not assessed, or None."""
-    covered = pair.territory(settings, min_mapq)
+    """Territory, bins and the normal's depth into `document` (with a pooled reference: its
+    bins and its normals' depth); why not assessed, or None."""
+    pooled = "reference" in pair.inputs
+    covered = pair.pooled_bins() if pooled else pair.territory(settings, min_mapq)
     bases = sum(region.length for region in covered)
     document["territory"] = {"bases": bases, "contigs": len({r.contig for r in covered})}
-    reason = cnv.unassessable(bases, float("inf"), settings)
+    reason = cnv.unassessable(bases, float("inf"), settings, pooled)
     if reason is not None:
         return reason
-    depths = pair.normal_bins(covered, settings)
-    document["normal_median_depth"] = round(statistics.median(depths), 1)
-    document["bins"] = len(depths)
-    return cnv.unassessable(bases, document["normal_median_depth"], settings)
+    if pooled:
+        depth, bins = cnv_reference.median_depth(Path(pair.inputs["reference"])), len(covered)
+    else:
+        depths = pair.normal_bins(covered, settings)
+        depth, bins = statistics.median(depths), len(depths)
+    document["normal_median_depth"], document["bins"] = round(depth, 1), bins
+    return cnv.unassessable(bases, document["normal_median_depth"], settings, pooled)
 
 
 def somatic_cnv(
@@ -229,6 +232,11 @@ def somatic_cnv(
         "schema": documents.IDS[cnv.KIND],
         "tool": {"name": "CNVkit", "version": find_tool(CNVKIT).version},
         "settings": vars(settings) | {f"purity_{k}": v for k, v in vars(purity_settings).items()},
+        "reference": (
+            cnv_reference.pooled(Path(inputs["reference"]))
+            if "reference" in inputs
+            else cnv_reference.paired()
+        ),
         "purity": tumour_purity.resolve(purity, tumour_purity.not_estimated(NO_SEGMENTS)),
         "sex": sex or "unknown",
     }

@@ -28,6 +28,7 @@ from tailorseq.diskspace import (
 from tailorseq.errors import InputError
 from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pair_problem
 from tailorseq.files import sha256, unreadable
+from tailorseq.germline_cnv_panel import panel_problems
 from tailorseq.knowledge_checks import pgx_problems, pgx_release_note, tumour_type_problems
 from tailorseq.refcache import reference_dir, verify_cache
 from tailorseq.reference import (
@@ -46,6 +47,7 @@ from tailorseq.rna.settings import RnaSettings
 from tailorseq.samples import SampleSheet, Unit
 from tailorseq.scoring.model import model_problems
 from tailorseq.sheets import Problems, parse_sheets
+from tailorseq.somatic.cnv_reference import reference_problems
 from tailorseq.tools import ToolVersion
 
 FastqKey = tuple[str, str, str]  # sample, unit, column (fq1 or fq2)
@@ -97,6 +99,12 @@ def inspect_run(
     _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)
     _check_targets(findings, workdir)
+    if config["cnv"]["enabled"] and config["cnv"]["reference"]:
+        pooled = workdir / config["cnv"]["reference"]
+        findings.problems += reference_problems(pooled, findings.contigs)
+    if config["germline_cnv"]["enabled"] and config["germline_cnv"]["panel"]:
+        panel = workdir / config["germline_cnv"]["panel"]
+        findings.problems += panel_problems(panel, config["reference"]["build"])
     findings.problems += _rna_problems(findings)
     findings.problems += tumour_type_problems(
         sheet, config["somatic"]["oncotree"], workdir, findings.samples_label

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tailorseq import __version__
+from tailorseq.cli_copy_number import add_copy_number_commands
 from tailorseq.errors import InputError, TailorseqError
 from tailorseq.locations import SNAKEFILE
 
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=_check)
 
+    add_copy_number_commands(commands)
     demo = commands.add_parser("demo", help="generate the synthetic demo data set")
     demo.add_argument("--out", default="resources/demo", help="output folder")
     demo.add_argument("--seed", type=int, default=20261123, help="random seed")

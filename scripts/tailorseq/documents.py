@@ -45,9 +45,10 @@ IDS = {
     "somatic": "tailorseq-somatic/1",
     "biomarkers": "tailorseq-biomarkers/1",
     "actionable": "tailorseq-actionable/1",
-    "cnv": "tailorseq-cnv/2",
+    "cnv": "tailorseq-cnv/3",
+    "cnv_reference": "tailorseq-cnv_reference/1",
     "sv": "tailorseq-sv/1",
-    "germline_cnv": "tailorseq-germline_cnv/1",
+    "germline_cnv": "tailorseq-germline_cnv/2",
     "rna": "tailorseq-rna/1",
     "versions": "tailorseq-versions/1",
 }

@@ -103,6 +103,7 @@ def copy_number_findings(cnv: dict[str, Any] | None, genes: GeneList) -> dict[st
         "status": "assessed",
         "reason": None,
         "reference_samples": cnv["reference_samples"],
+        "reference_kind": cnv["reference"]["kind"],
         "genes_assessed": listed,
         "findings": findings,
     }

@@ -20,11 +20,14 @@ not the one to ten exons of an intragenic event. So, per sample:
 4. consecutive parts of one gene with the same call and copies make one segment.
 
 With fewer than `min_reference_samples` other samples nothing is assessed, with the reason.
+With a configured panel of normals (tailorseq.germline_cnv_panel) its normals' relative depths
+take the place of the run's other samples in step 2.
 """
 
 from __future__ import annotations
 
 import gzip
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -91,24 +94,34 @@ class PartCall:
     call: str
 
 
+def relative_depths(depths: np.ndarray, ploidy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each sample's depth per copy over its median (steps 1 of the module docstring), and the
+    medians (samples x parts, samples); NaN where a part has no copies."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_copy = np.where(ploidy > 0, depths / ploidy, np.nan)
+        scale = np.nanmedian(np.where(per_copy > 0, per_copy, np.nan), axis=1)
+        return per_copy / scale[:, None], scale
+
+
 def call_parts(
     depths: np.ndarray,
     ploidy: np.ndarray,
     sizes: np.ndarray,
     sample: int,
     settings: GermlineCnvSettings,
+    panel: np.ndarray | None = None,
 ) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray] | None:
     """For row `sample` of the samples x parts depth and ploidy matrices (`sizes`: each
     part's length): the indexes of the assessed parts with their log2 ratio, z and copies;
-    None when too few other samples."""
-    others = [row for row in range(depths.shape[0]) if row != sample]
-    if len(others) < settings.min_reference_samples:
+    None when too few reference samples. The reference is the run's other samples, or the
+    rows of `panel` (relative depths per part, NaN where the panel has none) when given."""
+    relative, scale = relative_depths(depths, ploidy)
+    pool = panel if panel is not None else relative[[r for r in range(len(depths)) if r != sample]]
+    if pool.shape[0] < settings.min_reference_samples:
         return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_copy = np.where(ploidy > 0, depths / ploidy, np.nan)
-        scale = np.nanmedian(np.where(per_copy > 0, per_copy, np.nan), axis=1)
-        relative = per_copy / scale[:, None]
-        reference = np.nanmedian(relative[others], axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a part no reference sample has: NaN
+        reference = np.nanmedian(pool, axis=0)
         expected = reference * scale[sample] * ploidy[sample]
         assessed = np.nonzero((expected >= settings.min_depth) & (reference > 0))[0]
         ratio = relative[sample, assessed] / reference[assessed]
@@ -129,10 +142,12 @@ def sample_calls(
     ploidy: np.ndarray,
     sample: int,
     settings: GermlineCnvSettings,
+    panel: np.ndarray | None = None,
 ) -> list[PartCall] | None:
-    """The sample's assessed parts, each called (module docstring); None: not assessed."""
+    """The sample's assessed parts, each called (module docstring) against the run's other
+    samples or the `panel`'s rows; None: not assessed."""
     sizes = np.array([part.end - part.start for part in parts], dtype=float)
-    result = call_parts(depths, ploidy, sizes, sample, settings)
+    result = call_parts(depths, ploidy, sizes, sample, settings, panel)
     if result is None:
         return None
     calls = []
@@ -257,33 +272,47 @@ def gene_assessment(parts: list[Part], calls: list[PartCall]) -> tuple[list[str]
     assessed = sorted(gene for gene, count in total.items() if done[gene] == count)
     not_assessed = [
         {"gene": gene, "reason": f"{done[gene]} of {count} coding parts at the depth needed"
-                                 " (germline_cnv.min_depth)"}
+                                 " (germline_cnv.min_depth) in the reference"}
         for gene, count in sorted(total.items())
         if done[gene] < count
     ]  # fmt: skip
     return assessed, not_assessed
 
 
+def run_reference(samples: int) -> dict[str, Any]:
+    """The reference of a sample compared with the run's `samples` other germline samples."""
+    return {"kind": "run samples", "samples": samples, "path": None, "sha256": None}
+
+
 def document(
     sample: str,
     parts: list[Part],
     calls: list[PartCall] | None,
-    references: int,
+    reference: dict[str, Any],
     settings: GermlineCnvSettings,
     models: dict[str, Model],
 ) -> dict[str, Any]:
-    """The sample's cnv.json: status, what was examined, and its events. The other samples
-    of the reference are counted, never named (they are other patients)."""
+    """The sample's cnv.json: status, what was examined against which reference (the run's
+    other samples or a panel of normals, counted, never named: they are other people), and
+    its events."""
+    against = {"run samples": "the run's other germline samples",
+               "panel of normals": "a configured panel of normals"}[reference["kind"]]  # fmt: skip
     base: dict[str, Any] = {
         "schema": documents.IDS["germline_cnv"],
         "sample": sample,
         "settings": asdict(settings),
-        "reference_samples": references,
-        "method": "read-depth ratio per coding exon against the run's other germline samples",
+        "reference_samples": reference["samples"],
+        "reference": reference,
+        "method": f"read-depth ratio per coding exon against {against}",
     }
     if calls is None:
+        held = (
+            f"{reference['samples']} other germline sample(s) in the run"
+            if reference["kind"] == "run samples"
+            else f"the panel holds {reference['samples']} normal(s)"
+        )
         reason = (
-            f"{references} other germline sample(s) in the run; a reference needs"
+            f"{held}; a reference needs"
             f" {settings.min_reference_samples} (germline_cnv.min_reference_samples)"
         )
         return {**base, "status": "not assessed", "reason": reason, "genes_assessed": [],

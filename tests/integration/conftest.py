@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import demo_run, snakemake
+from helpers import demo_run, demo_sheets, snakemake
 
 
 @pytest.fixture(scope="session")
@@ -12,4 +12,17 @@ def demo_results(tmp_path_factory) -> Path:
     """One uninterrupted run of the demo with the default config."""
     workdir = tmp_path_factory.mktemp("demo")
     snakemake(workdir, demo_run(workdir))
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def pair_run(demo_results: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run folder of the demo's pair (patient3's normal and tumour) as BAM units, the shared
+    run's alignments, which tests configure in turn (each writes its run.yaml and asks for
+    its products): Snakemake redoes only what a config changes, so the pair's calls, sex and
+    coverage are made once. Its only germline sample is patient3's normal."""
+    workdir = tmp_path_factory.mktemp("pair-run")
+    pair = ("demo3-normal", "demo3-tumor")
+    bams = {sample: demo_results / f"results/{sample}/{sample}.bam" for sample in pair}
+    demo_sheets(workdir, list(pair), bams)
     return workdir

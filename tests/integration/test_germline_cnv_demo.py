@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEMO
+from helpers import DEMO, demo_run, snakemake
+from tailorseq.cli import main
+from tailorseq.files import sha256
 
 pytestmark = pytest.mark.integration
 
@@ -68,3 +70,31 @@ def test_the_deletion_is_a_hereditary_finding_to_confirm_in_patient3s_report(
     # patient2 did not consent: nothing about copy number is reported
     patient2 = json.loads((demo_results / "results/patient2/patient2.report.json").read_text())
     assert patient2["hereditary"]["copy_number"] is None
+
+
+def test_one_sample_alone_is_assessed_against_a_panel_of_the_demo_s_other_samples(
+    demo_results: Path, pair_run: Path, tmp_path: Path
+) -> None:
+    """The pair run, whose only germline sample is patient3's normal (no other sample to compare
+    with), and a panel built with `tailorseq germline-cnv-panel` from demo1's and demo2's
+    alignments over the run's gene CDS BED: the planted BRCA1 exon 2 deletion is found and
+    nothing else; the document names the panel, its sha256 and its two normals; every gene is
+    assessed (the demo has no coding part on chrX, which a panel would not hold)."""
+    parts = next((demo_results / "cache").rglob("*.report-genes.bed"))
+    panel = tmp_path / "panel.tsv"
+    normals = [str(published(demo_results, s, ".bam")) for s in ("demo1", "demo2")]
+    assert main(["germline-cnv-panel", "--parts", str(parts), "--fasta", str(DEMO / "genome.fa"),
+                 "--build", "demo", "--output", str(panel), *normals]) == 0  # fmt: skip
+    sample = "demo3-normal"
+    sheets = {"samples": str(pair_run / "samples.tsv"), "units": str(pair_run / "units.tsv")}
+    config = demo_run(pair_run, **sheets, cache_dir=str(demo_results / "cache"),
+                      germline_cnv={"panel": str(panel)})  # fmt: skip
+    snakemake(pair_run, config, f"results/{sample}/{sample}.germline.cnv.json")
+    document = json.loads(published(pair_run, sample, ".germline.cnv.json").read_text())
+    assert document["status"] == "assessed"
+    assert document["reference"] == {"kind": "panel of normals", "samples": 2,
+                                     "path": str(panel), "sha256": sha256(panel)}  # fmt: skip
+    found = [(e["gene"], e["call"], e["copy_number"], e["exons"]) for e in document["events"]]
+    (planted,) = summary()["samples"][sample]["deletions"]
+    assert found == [("BRCA1", "deletion", planted["copy_number"], [2])]
+    assert "BRCA1" in document["genes_assessed"] and document["genes_not_assessed"] == []

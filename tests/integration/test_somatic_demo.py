@@ -9,7 +9,10 @@ from pathlib import Path
 import pysam
 import pytest
 
-from helpers import DEMO, demo_dir, demo_run, demo_sheets, snakemake, write_tsv
+from helpers import DEMO, demo_dir, demo_run, snakemake, write_tsv
+from tailorseq.cli import main
+from tailorseq.files import sha256
+from tailorseq.somatic import cnv_reference
 
 pytestmark = pytest.mark.integration
 
@@ -282,26 +285,29 @@ def test_the_demo_genome_is_too_small_for_scar_counts_and_says_how_much_is_neede
     assert all(s["cn1"] + s["cn2"] == s["cn"] for s in scar["segments"])
 
 
+def pair_config(demo_results: Path, workdir: Path, **cnv: object) -> Path:
+    """The pair run's config with these cnv settings."""
+    sheets = {"samples": str(workdir / "samples.tsv"), "units": str(workdir / "units.tsv")}
+    return demo_run(workdir, **sheets, cache_dir=str(demo_results / "cache"), cnv=cnv)
+
+
 def test_a_pair_too_shallow_for_copy_number_is_not_assessed_with_the_reason(
-    demo_results: Path, tmp_path: Path
+    demo_results: Path, pair_run: Path
 ) -> None:
     """The demo's normal (~30x) under a required median depth of 200x: no segments, no altered
     gene, the reason and the measured depth, and a plot that says so instead of a profile.
     (The pair comes as the module run's alignments, BAM units used as they are, with its
     cache: the point is the depth rule, not the alignment.)"""
-    bams = {sample: alignment(demo_results, sample) for sample in PAIR}
-    cache = str(demo_results / "cache")
-    config = demo_run(tmp_path, **demo_sheets(tmp_path, PAIR, bams), cache_dir=cache,
-                      cnv={"min_normal_depth": 200})  # fmt: skip
-    snakemake(tmp_path, config, f"results/{PATIENT}/{PATIENT}.cnv.json",
+    config = pair_config(demo_results, pair_run, min_normal_depth=200)
+    snakemake(pair_run, config, f"results/{PATIENT}/{PATIENT}.cnv.json",
               f"results/{PATIENT}/{PATIENT}.cnv.tsv")  # fmt: skip
-    document = json.loads((tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
+    document = json.loads((pair_run / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
     assert document["status"] == "not assessed"
     assert "below 200x (cnv.min_normal_depth)" in document["reason"]
     assert 25 < document["normal_median_depth"] < 35
     assert document["altered_genes"] == []
     assert document["scar"]["reason"].startswith("copy number was not assessed: ")
-    table = (tmp_path / "results" / PATIENT / f"{PATIENT}.cnv.tsv").read_text().splitlines()
+    table = (pair_run / "results" / PATIENT / f"{PATIENT}.cnv.tsv").read_text().splitlines()
     assert table == ["\t".join(["contig", "start", "end", "copy_number", "call", "genes", "log2",
                                 "probes", "depth"])]  # fmt: skip
 
@@ -324,3 +330,33 @@ def test_the_planted_eml4_alk_fusion_is_called_at_its_breakpoints(demo_results: 
         passing = [r for r in handle if "PASS" in r.filter]
     assert {r.info["SVTYPE"] for r in passing} == {"BND"}
     assert sorted(f for r in passing for f in r.info["FUSION"]) == ["ALK::EML4", "EML4::ALK"]
+
+
+def test_a_pooled_reference_of_other_normals_finds_the_erbb2_amplification(
+    demo_results: Path, pair_run: Path, tmp_path: Path
+) -> None:
+    """A lab's pooled reference built from the demo's two germline samples' alignments (not
+    the patient's normal) with `tailorseq cnv-reference`: the tumour compared with it over the
+    reference's own bins still carries 8 ERBB2 copies and nothing else; cnv.json and the
+    provenance name the reference, its sha256 and its two normals."""
+    access = next((demo_results / "cache").rglob("genome.fa.cnvkit-access.bed"))
+    pooled = tmp_path / "pooled.cnn"
+    normals = [str(alignment(demo_results, sample)) for sample in ("demo1", "demo2")]
+    assert main(["cnv-reference", "--fasta", str(DEMO / "genome.fa"), "--access", str(access),
+                 "--output", str(pooled), *normals]) == 0  # fmt: skip
+    config = pair_config(demo_results, pair_run, reference=str(pooled))
+    snakemake(pair_run, config, f"results/{PATIENT}/{PATIENT}.cnv.json",
+              f"results/{PATIENT}/{PATIENT}.cnv.tsv")  # fmt: skip
+    document = json.loads((pair_run / "results" / PATIENT / f"{PATIENT}.cnv.json").read_text())
+    assert document["reference"] == {"kind": "pooled normals", "path": str(pooled),
+                                     "sha256": sha256(pooled), "normals": 2}  # fmt: skip
+    assert document["bins"] == len(cnv_reference.bins(pooled))
+    assert [(g["gene"], g["call"], g["copy_number"]) for g in document["altered_genes"]] == [
+        ("ERBB2", "amplification", 8)
+    ]
+    with (pair_run / "results" / PATIENT / f"{PATIENT}.cnv.tsv").open() as handle:
+        calls = {row["call"] for row in csv.DictReader(handle, delimiter="\t")}
+    assert calls == {"amplification", "neutral"}
+    (log,) = (pair_run / "logs" / "somatic_cnv").glob("*.log")
+    assert f"{pooled} --no-edge" in log.read_text()  # fixed against the pooled reference
+    assert "cnvkit.py reference" not in log.read_text()  # no reference made of the normal

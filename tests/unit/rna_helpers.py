@@ -11,6 +11,7 @@ import pysam
 
 from tailorseq import documents
 from tailorseq.rna.settings import RnaSettings
+from tailorseq.somatic import cnv_reference
 
 # TPM = 2**k - 1, so that log2(TPM + 1) is exactly k; the reference genes' mean is 8.
 REFERENCE_TPM = {"ACTB": 1023, "GAPDH": 511, "RPLP0": 255, "GUSB": 127, "TFRC": 63}
@@ -108,6 +109,7 @@ def cnv_document(altered: list[dict[str, Any]], status: str = "assessed") -> dic
         "schema": documents.IDS["cnv"], "status": status,
         "reason": "" if status == "assessed" else "the normal's territory is too small",
         "tool": {"name": "CNVkit", "version": "0.9.11"}, "settings": {},
+        "reference": cnv_reference.paired(),
         "purity": {"value": 0.6, "source": "samples.tsv", "estimate": estimate, "note": ""},
         "sex": "female", "territory": {"bases": 1000, "contigs": 1}, "altered_genes": altered,
     }  # fmt: skip

@@ -13,7 +13,7 @@ import pytest
 from actionability_helpers import FILES, by_drug, write_biomarkers, write_vcf
 
 from tailorseq import documents
-from tailorseq.somatic import purity
+from tailorseq.somatic import cnv_reference, purity
 from tailorseq.somatic.actionability import actionability
 
 ERBB2 = {"gene": "ERBB2", "contig": "chr17", "start": 39_600_000, "end": 39_800_000, "probes": 40}
@@ -26,6 +26,7 @@ def write_cnv(path: Path, altered: list[dict], status: str = "assessed", reason:
         "reason": reason,
         "tool": {"name": "CNVkit", "version": "0.9.14"},
         "settings": {},
+        "reference": cnv_reference.paired(),
         "purity": purity.resolve(0.6, purity.not_estimated("too few SNVs")),
         "sex": "female",
         "territory": {"bases": 3_000_000, "contigs": 3},

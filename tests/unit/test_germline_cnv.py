@@ -88,15 +88,19 @@ def test_shallow_parts_and_too_few_references_are_not_assessed() -> None:
     parts, depths, ploidy = matrix(samples=2)
     settings = SETTINGS
     assert gc.sample_calls(parts, depths, ploidy, 0, settings) is None
-    document = gc.document("s0", parts, None, 1, settings, {})
+    document = gc.document("s0", parts, None, gc.run_reference(1), settings, {})
     assert document["status"] == "not assessed"
     assert "1 other germline sample(s)" in document["reason"] and document["events"] == []
     parts, depths, ploidy = matrix()
     depths[:, :5] = 3.0
     calls = gc.sample_calls(parts, depths, ploidy, 0, settings)
-    document = gc.document("s0", parts, calls, 3, settings, {})
+    document = gc.document("s0", parts, calls, gc.run_reference(3), settings, {})
     assert document["genes_not_assessed"] == [
-        {"gene": "G0", "reason": "0 of 5 coding parts at the depth needed (germline_cnv.min_depth)"}
+        {
+            "gene": "G0",
+            "reason": "0 of 5 coding parts at the depth needed"
+            " (germline_cnv.min_depth) in the reference",
+        }
     ]
     assert "G0" not in document["genes_assessed"] and "G1" in document["genes_assessed"]
 
@@ -118,6 +122,7 @@ def brca1_event(**changes) -> dict:
 
 def cnv_document(*events: dict) -> dict:
     return {"status": "assessed", "reason": None, "reference_samples": 2,
+            "reference": gc.run_reference(2),
             "genes_assessed": ["BRCA1", "HFE", "NOTLISTED"], "events": list(events)}  # fmt: skip
 
 

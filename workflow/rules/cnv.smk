@@ -1,6 +1,7 @@
 # Somatic copy number of every tumour/normal pair (input functions in functions/somatic.smk):
-# CNVkit in WGS mode over the territory the normal covers, the pair's normal as the reference;
-# see scripts/somatic_cnv.py and scripts/tailorseq/somatic/copy_number.py.
+# CNVkit in WGS mode over the territory the normal covers, the pair's normal as the reference
+# (or a pooled reference of normals, cnv.reference, over its own bins); see
+# scripts/somatic_cnv.py and scripts/tailorseq/somatic/copy_number.py.
 if config["cnv"]["enabled"]:
 
     rule cnvkit_access:
@@ -65,11 +66,13 @@ if config["cnv"]["enabled"]:
 
 
 # Germline exon-level copy number: every germline sample against the run's others (one job for
-# the run: each sample's reference is the others); scripts/tailorseq/germline_cnv.py.
+# the run: each sample's reference is the others), or against a configured panel of normals
+# (germline_cnv.panel); scripts/tailorseq/germline_cnv.py.
 if germline_cnv_enabled():
 
     rule germline_cnv:
         input:
+            **germline_cnv_panel(),
             regions=[
                 f"{gene_coverage_prefix(pid)}.regions.bed.gz"
                 for pid in germline_pids()

@@ -21,6 +21,8 @@ from tailorseq.pseudonym import (
     write_mapping,
 )
 from tailorseq.sheets import SampleSheet, load_sheets
+from tailorseq.somatic import cnv_reference
+from tailorseq.somatic.scar import shipped_centromeres
 
 # Results, logs and cache are for the lab's group only.
 os.umask(0o027)

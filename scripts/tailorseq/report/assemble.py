@@ -306,8 +306,18 @@ def copy_number(cnv: dict[str, Any] | None) -> dict[str, Any]:
         "purity": cnv["purity"],
         "tool": f"{cnv['tool']['name']} {cnv['tool']['version']}",
         "amplification_copies": cnv["settings"].get("amplification_copies"),
+        "reference": reference_text(cnv["reference"]),
         "scar": scar_counts(cnv),
     }
+
+
+def reference_text(reference: dict[str, Any]) -> str:
+    """What the tumour was compared with, for the report."""
+    if reference["kind"] == "paired normal":
+        return "the pair's normal as reference"
+    normals = reference["normals"]
+    count = f"{normals} normals" if normals else "normals (how many is not recorded in it)"
+    return f"a pooled reference of {count}, {reference['path']} (sha256 {reference['sha256']})"
 
 
 def scar_counts(cnv: dict[str, Any]) -> dict[str, Any] | None:

@@ -64,6 +64,7 @@ def _copy_number(part: dict[str, Any]) -> dict[str, Any]:
         "status": part["status"],
         "reason": part["reason"],
         "reference_samples": part.get("reference_samples"),
+        "reference_kind": part.get("reference_kind", "run samples"),
         "genes_assessed": part["genes_assessed"],
         "findings": [{key: f[key] for key in keys} for f in part["findings"]],
     }
@@ -74,9 +75,11 @@ def copy_number_statement(part: dict[str, Any]) -> str:
     if part["status"] != "assessed":
         return f"Exon deletions and duplications were not assessed: {part['reason']}."
     assessed = part["genes_assessed"]
+    against = {"run samples": "other sample(s) of the run",
+               "panel of normals": "normal(s) of the configured panel"}  # fmt: skip
     method = (
-        f"read depth of each coding exon against {part['reference_samples']} other sample(s)"
-        " of the run"
+        f"read depth of each coding exon against {part['reference_samples']}"
+        f" {against[part['reference_kind']]}"
     )
     if part["findings"]:
         return (

@@ -80,17 +80,31 @@ def territory(quantized_bed: Path, access: list[Region], max_gap: int) -> list[R
     return kept
 
 
-def unassessable(bases: int, normal_depth: float, settings: CnvSettings) -> str | None:
-    """Why copy number cannot be assessed from this territory, or None."""
+def unassessable(
+    bases: int, normal_depth: float, settings: CnvSettings, pooled: bool = False
+) -> str | None:
+    """Why copy number cannot be assessed from this territory (the normal's, or with `pooled`
+    a pooled reference's bins and its normals' depth), or None."""
     if bases < settings.min_territory:
+        depth = settings.territory_min_depth
+        held = (
+            f"the pooled reference's bins span {bases:,} bases"
+            if pooled
+            else f"the normal covers {bases:,} accessible bases at >= {depth}x"
+        )
         return (
-            f"the normal covers {bases:,} accessible bases at >= {settings.territory_min_depth}x,"
-            f" fewer than the {settings.min_territory:,} copy number needs (cnv.min_territory)"
+            f"{held}, fewer than the {settings.min_territory:,} copy number needs"
+            " (cnv.min_territory)"
         )
     if normal_depth < settings.min_normal_depth:
+        whose = (
+            "the pooled normals' median depth over the reference's bins"
+            if pooled
+            else "the normal's median depth over its territory"
+        )
         return (
-            f"the normal's median depth over its territory is {normal_depth:.1f}x, below"
-            f" {settings.min_normal_depth}x (cnv.min_normal_depth)"
+            f"{whose} is {normal_depth:.1f}x, below {settings.min_normal_depth}x"
+            " (cnv.min_normal_depth)"
         )
     return None
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import groupby, pairwise
 from pathlib import Path
 
+from tailorseq.locations import RESOURCES
 from tailorseq.reference import load_builds, standard_name
 from tailorseq.regions import Region
 
@@ -109,19 +110,28 @@ def runs(segments: list[AlleleSegment], key) -> list[tuple[object, int, int]]:
     ]
 
 
+def shipped_centromeres(build: str) -> Path | None:
+    """The centromere BED tailorseq ships for a build (resources/centromeres: GRCh37 from UCSC
+    hg19 `gap`, GRCh38 from UCSC hg38 `centromeres`; sources in the files' headers), or None."""
+    bed = RESOURCES / "centromeres" / f"{build}.bed"
+    return bed if bed.is_file() else None
+
+
 def autosome_arms(lengths: dict[str, int], centromeres: list[Region]) -> list[Arm]:
     """The autosomes' arms from the contig lengths and the centromere intervals (a BED, several
-    intervals per chromosome allowed); acrocentric p arms (13, 14, 15, 21, 22) left out."""
-    bounds: dict[str, tuple[int, int]] = {}
-    for region in centromeres:
-        start, end = bounds.get(region.contig, (region.start, region.end))
-        bounds[region.contig] = (min(start, region.start), max(end, region.end))
+    intervals per chromosome allowed, matched to the contigs by standard name); acrocentric p
+    arms (13, 14, 15, 21, 22) left out."""
+    bounds: dict[str | None, tuple[int, int]] = {}
+    for region in centromeres:  # by standard name: 'chr1' and '1' are one chromosome
+        name = standard_name(region.contig)
+        start, end = bounds.get(name, (region.start, region.end))
+        bounds[name] = (min(start, region.start), max(end, region.end))
     arms = []
     for contig, length in lengths.items():
         name = standard_name(contig)
-        if name not in AUTOSOMES or contig not in bounds:
+        if name not in AUTOSOMES or name not in bounds:
             continue
-        start, end = bounds[contig]
+        start, end = bounds[name]
         if name not in ACROCENTRIC:
             arms.append(Arm(contig, 0, start, "p"))
         arms.append(Arm(contig, end, length, "q"))

@@ -7,6 +7,12 @@ def germline_cnv_enabled() -> bool:
     return config["germline_cnv"]["enabled"] and gene_coverage_enabled()
 
 
+def germline_cnv_panel() -> dict[str, str]:
+    """The configured panel of normals of germline copy number, as a named input (or none)."""
+    panel = config["germline_cnv"]["panel"]
+    return {"panel": panel} if panel else {}
+
+
 def germline_cnv_outputs() -> list[str]:
     """Published exon-level copy number of every germline sample."""
     if not germline_cnv_enabled():

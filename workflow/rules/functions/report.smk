@@ -222,13 +222,21 @@ def provenance_outputs() -> list[str]:
 
 
 def provenance_inputs() -> list[str]:
-    """The run's input files: every unit's FASTQ or BAM and the reference FASTA."""
+    """The run's input files: every unit's FASTQ or BAM, the reference FASTA, and for copy number
+    the pooled reference of normals and the centromere BED when used."""
     files = []
     for units in SHEET.units.values():
         for row in units:
             files += [str(row.bam)] if row.is_bam else [str(row.fq1), str(row.fq2)]
     if not is_url(REF_SOURCE):
         files.append(REF_SOURCE)
+    if config["cnv"]["enabled"] and config["cnv"]["reference"]:
+        # the pooled reference and the record of its normals, if any
+        pooled = Path(config["cnv"]["reference"])
+        found = [p for p in (pooled, cnv_reference.record_path(pooled)) if p.is_file()]
+        files += [str(p) for p in found]
+    if config["cnv"]["enabled"] and cnv_centromeres():
+        files.append(cnv_centromeres())  # the scar counts' arms
     return files
 
 

@@ -139,20 +139,31 @@ def somatic_pair_inputs(wildcards) -> dict[str, str]:
     return inputs
 
 
+def cnv_centromeres() -> str | None:
+    """The centromere BED of the scar counts' arms: the config's, else the one shipped for the
+    build (GRCh37, GRCh38), else none (the counts are then not assessed)."""
+    shipped = shipped_centromeres(config["reference"]["build"])
+    return config["cnv"]["centromeres"] or (str(shipped) if shipped else None)
+
+
 def somatic_cnv_inputs(wildcards) -> dict[str, str]:
     """The pair's inputs, the normal's sex record, the reference's accessible sequence, the
     somatic calls (their allele fractions estimate the purity), the normal's germline calls
-    (its SNPs give allele-specific copy number), the centromeres when given."""
+    (its SNPs give allele-specific copy number), the centromeres (cnv_centromeres) and the
+    pooled reference of normals when given."""
     normal = somatic_normal(wildcards.pid)
     inputs = {
         **somatic_pair_inputs(wildcards),
         "sex": sex_json(normal),
-        "access": cnvkit_access(),
         "somatic": somatic_vcf(wildcards.pid),
         "germline": germline_vcf(normal),
     }
-    if config["cnv"]["centromeres"]:
-        inputs["centromeres"] = config["cnv"]["centromeres"]
+    if centromeres := cnv_centromeres():
+        inputs["centromeres"] = centromeres
+    if config["cnv"]["reference"]:
+        inputs["reference"] = config["cnv"]["reference"]
+    else:  # the bins follow the normal's covered accessible sequence
+        inputs["access"] = cnvkit_access()
     return inputs
 
 
