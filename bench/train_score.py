@@ -2,8 +2,8 @@
 
 1. Simulate read sets (18 for training, 6 for validation) with dwgsim from GRCh37 chr20
    windows that overlap neither chr20-sim-dev (10-11 Mb) nor chr20-somatic-dev (30-30.5 Mb)
-   nor the held-out sets of accuracy_depth.py (46-47, 48-49, 56-56.5 Mb): depths 8x-60x, a
-   clean and a noisy error profile, truth known by construction.
+   nor the held-out sets of accuracy_depth.py (46-47, 48-49, 56-56.5, 58-59, 60-61 Mb):
+   depths 8x-60x, a clean and a noisy error profile, truth known by construction.
 2. Run the pipeline on them as a user would (bwa; each caller in turn; `calling.filter: qual`
    so that every candidate call is kept) with the candidate settings the model will see.
 3. Features of every call (tailorseq.scoring.features), labelled against the truth; per caller
@@ -146,7 +146,7 @@ insertion in {slip:.1%} of the reads per base beyond 6, at most {slip_max:.0%}).
 bwa to the whole chr20 and called by the pipeline itself. Training sets:
 {training}. Validation sets (calibration and threshold): {validation}. None overlaps
 chr20-sim-dev (10-11 Mb), chr20-somatic-dev (30-30.5 Mb) or the held-out sets of
-`bench/accuracy_depth.py` (46-47, 48-49, 56-56.5 Mb).
+`bench/accuracy_depth.py` (46-47, 48-49, 56-56.5, 58-59, 60-61 Mb).
 
 **Validation** (all validation sets together; unfiltered = every candidate call):
 
