@@ -2,10 +2,11 @@
 calibration.
 
 Held-out sets, none of them seen in training (bench/train_score.py): chr20-sim-dev (30x, from
-../shared/data) and three sets simulated here from other chr20 windows with the artefacts the
+../shared/data) and sets simulated here from other chr20 windows with the artefacts the
 training reads carry (strand-specific changes, homopolymer stutter): 8x clean, 15x noisy (about
-twice the sequencing errors) and 60x clean; and the 15x noisy window as dwgsim alone makes it
-(h15p). All aligned with bwa to the whole chr20.
+twice the sequencing errors; h15n, the target's set, and two more windows, h15n2 and h15n3, for
+the spread) and 60x clean; and the 15x noisy window as dwgsim alone makes it (h15p). All
+aligned with bwa to the whole chr20.
 Each caller runs with three filter settings:
 
 - before: the filter before the score (bcftools' default prior 1.1e-3, QUAL >= 15 / >= 1 for
@@ -56,6 +57,10 @@ HELD_OUT = [
     SimulatedSet("h08", "20", 46_000_001, 1_000_000, 8, "clean", 301),
     SimulatedSet("h15n", "20", 48_000_001, 1_000_000, 15, "noisy", 15),
     SimulatedSet("h60", "20", 56_000_001, 500_000, 60, "clean", 302),
+    # Two more 15x noisy windows, simulated like h15n, for the spread across windows (h15n
+    # stays the set the target is measured on).
+    SimulatedSet("h15n2", "20", 58_000_001, 1_000_000, 15, "noisy", 151),
+    SimulatedSet("h15n3", "20", 60_000_001, 1_000_000, 15, "noisy", 152),
 ]
 # The 15x noisy window as dwgsim alone makes it: no strand artefacts, no homopolymer stutter.
 PLAIN = [SimulatedSet("h15p", "20", 48_000_001, 1_000_000, 15, "noisy", 15)]

@@ -2,13 +2,14 @@
 
 1. Simulate read sets (18 for training, 6 for validation) with dwgsim from GRCh37 chr20
    windows that overlap neither chr20-sim-dev (10-11 Mb) nor chr20-somatic-dev (30-30.5 Mb)
-   nor the held-out sets of accuracy_depth.py (46-47, 48-49, 56-56.5 Mb): depths 8x-60x, a
-   clean and a noisy error profile, truth known by construction.
+   nor the held-out sets of accuracy_depth.py (46-47, 48-49, 56-56.5, 58-59, 60-61 Mb):
+   depths 8x-60x, a clean and a noisy error profile, truth known by construction.
 2. Run the pipeline on them as a user would (bwa; each caller in turn; `calling.filter: qual`
    so that every candidate call is kept) with the candidate settings the model will see.
-3. Features of every call (tailorseq.scoring.features), labelled against the truth; a LightGBM
-   model per caller on the training sets; isotonic calibration and the PASS threshold (best F1,
-   truth never called counting as missed) on the validation sets.
+3. Features of every call (tailorseq.scoring.features), labelled against the truth; per caller
+   an ensemble of LightGBM models on the training sets (fit.ENSEMBLES); isotonic calibration
+   and the PASS threshold (best F1, truth never called counting as missed) on the validation
+   sets.
 4. Write resources/germline_score/ (models, model.json) and print the validation table.
 
     .venv/bin/python bench/train_score.py            # ~25 min on 2 cores; --out to write elsewhere
@@ -97,20 +98,22 @@ def train_caller(workdir: Path, reads: dict, caller: str, out: Path) -> dict:
     """Train, calibrate and choose the threshold for one caller; write its model."""
     training = collect(workdir, reads, TRAINING, caller)
     validation = collect(workdir, reads, VALIDATION, caller)
-    booster = fit.fit_booster(training)
-    raw = booster.predict(validation.x, raw_score=True)
+    ensemble = fit.ENSEMBLES[caller]
+    boosters = fit.fit_ensemble(training, ensemble)
+    raw = model.mean_raw(boosters, validation.x)
     calibration = fit.calibrate(raw, validation.y)
     probabilities = np.interp(raw, *calibration)
     best = fit.best_threshold(probabilities, validation.y, validation.truth)
     unfiltered = fit.f1_at(np.ones(len(validation.y)), validation.y, validation.truth, 0.0)
     card = {
+        "ensemble": vars(ensemble),
         "training_sets": [vars(spec) for spec in TRAINING],
         "validation_sets": [vars(spec) for spec in VALIDATION],
         "training_sites": len(training.y),
         "training_true": int(training.y.sum()),
         "validation": {"model": best, "unfiltered": unfiltered},
     }
-    fit.write_caller_model(out, caller, booster, calibration, float(best["threshold"]), card)
+    fit.write_caller_model(out, caller, boosters, calibration, float(best["threshold"]), card)
     return {"caller": caller, **{f"unfiltered_{k}": unfiltered[k] for k in ("F1", "FP", "FN")},
             **{f"model_{k}": best[k] for k in ("F1", "FP", "FN", "threshold")}}  # fmt: skip
 
@@ -119,13 +122,17 @@ CARD = """# Germline variant score: model card
 
 Written by `bench/train_score.py` on {trained}; retrain with `make train-score`.
 
-**What it is.** A gradient-boosted tree model (LightGBM {lightgbm}, {rounds} trees of at most
-{leaves} leaves) per germline caller, scoring each call of the pipeline's candidate set
-(bcftools with `--prior {prior}`, freebayes with its defaults) with the probability that
-it is a real variant. The raw output is calibrated by isotonic regression on the validation
-sets, so that TSCORE 0.99 means that about 99 of 100 such calls were real there. PASS needs
-TSCORE >= the threshold below, the one with the best F1 on the validation sets (truth never
-called counting as missed). FORMAT/TQ is the same probability per sample, phred-scaled.
+**What it is.** Gradient-boosted tree models (LightGBM {lightgbm}) per germline caller, scoring
+each call of the pipeline's candidate set (bcftools with `--prior {prior}`, freebayes with its
+defaults) with the probability that it is a real variant:
+{ensembles}.
+A caller's raw output is the mean of its boosters' raw outputs (seeds 1 to n: the seed
+draws each booster's row and feature subsamples, so that the PASS calls do not rest on one
+draw). It is calibrated by
+isotonic regression on the validation sets, so that TSCORE 0.99 means that about 99 of 100
+such calls were real there. PASS needs TSCORE >= the threshold below, the one with the best F1
+on the validation sets (truth never called counting as missed). FORMAT/TQ is the same
+probability per sample, phred-scaled.
 
 **Features** (`tailorseq.scoring.features`): {features}
 
@@ -139,7 +146,7 @@ insertion in {slip:.1%} of the reads per base beyond 6, at most {slip_max:.0%}).
 bwa to the whole chr20 and called by the pipeline itself. Training sets:
 {training}. Validation sets (calibration and threshold): {validation}. None overlaps
 chr20-sim-dev (10-11 Mb), chr20-somatic-dev (30-30.5 Mb) or the held-out sets of
-`bench/accuracy_depth.py` (46-47, 48-49, 56-56.5 Mb).
+`bench/accuracy_depth.py` (46-47, 48-49, 56-56.5, 58-59, 60-61 Mb).
 
 **Validation** (all validation sets together; unfiltered = every candidate call):
 
@@ -192,8 +199,11 @@ def write_model_card(folder: Path) -> None:
     text = CARD.format(
         trained=first["trained"],
         lightgbm=lightgbm.__version__,
-        rounds=fit.ROUNDS,
-        leaves=fit.BOOSTER_PARAMS["num_leaves"],
+        ensembles="; ".join(
+            f"{c}, {e['ensemble']['members']} booster{'s' * (e['ensemble']['members'] > 1)} of "
+            f"{e['ensemble']['rounds']} trees of at most {e['ensemble']['leaves']} leaves"
+            for c, e in callers.items()
+        ),
         features="; ".join(f"{c}: {', '.join(e['features'])}" for c, e in callers.items()),
         clean="/".join(ERROR_PROFILES["clean"]),
         noisy="/".join(ERROR_PROFILES["noisy"]),

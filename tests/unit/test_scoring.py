@@ -1,6 +1,7 @@
 """The variant score: features read from hand-made VCF records, the model round trip, the
 calibration and threshold choice, and the filter written into a VCF."""
 
+import json
 import math
 import shutil
 from pathlib import Path
@@ -141,13 +142,20 @@ def test_best_threshold_counts_truth_never_called() -> None:
 
 def test_a_trained_model_round_trips_and_filters_a_vcf(calls, tmp_path: Path) -> None:
     training = separable_examples("bcftools", 600, 1)
-    booster = fit.fit_booster(training)
+    boosters = fit.fit_ensemble(training, fit.Ensemble(members=3, rounds=40, leaves=7))
     validation = separable_examples("bcftools", 300, 2)
-    raw = booster.predict(validation.x, raw_score=True)
+    each = [booster.predict(validation.x, raw_score=True) for booster in boosters]
+    assert not np.allclose(each[0], each[1])  # the seed draws other subsamples
+    raw = (each[0] + each[1] + each[2]) / 3
     calibration = fit.calibrate(raw, validation.y)
     folder = tmp_path / "model"
-    fit.write_caller_model(folder, "bcftools", booster, calibration, 0.5, {"note": "test"})
+    fit.write_caller_model(folder, "bcftools", boosters[:1], calibration, 0.5, {"note": "old"})
+    fit.write_caller_model(folder, "bcftools", boosters, calibration, 0.5, {"note": "test"})
+    assert sorted(p.name for p in folder.glob("*.lgb.txt")) == [
+        "bcftools.1.lgb.txt", "bcftools.2.lgb.txt", "bcftools.3.lgb.txt"
+    ]  # fmt: skip
     loaded = model.load(folder, "bcftools")
+    assert len(loaded.boosters) == 3
     probabilities = loaded.probabilities(validation.x)
     assert np.allclose(probabilities, np.interp(raw, *calibration))
     assert fit.f1_at(probabilities, validation.y, validation.truth, 0.5)["F1"] > 0.85
@@ -200,6 +208,12 @@ def test_a_missing_or_stale_model_is_refused_before_compute(tmp_path: Path) -> N
     (folder / "model.json").write_text(manifest)
     (problem,) = model.model_problems({**calling, "score_model": "stale"}, "bcftools", tmp_path)
     assert "other features" in str(problem) and "retrain" in str(problem)
+    folder = tmp_path / "partial"
+    shutil.copytree(model.BUNDLED, folder)
+    files = json.loads((folder / "model.json").read_text())["callers"]["bcftools"]["model_files"]
+    (folder / files[-1]).unlink()
+    (problem,) = model.model_problems({**calling, "score_model": "partial"}, "bcftools", tmp_path)
+    assert "bcftools model file is missing" in str(problem)
 
 
 def test_the_bundled_model_loads_for_both_callers() -> None:

@@ -1,10 +1,11 @@
 """The trained variant score: a LightGBM model per caller, calibrated to a probability.
 
-A model folder (the shipped one is resources/germline_score/) holds, per caller,
-`<caller>.lgb.txt` (LightGBM's own text format: readable, versionable, no pickle) and one
-`model.json` with the feature names, the isotonic calibration (breakpoints mapping the model's
-raw output to the probability that the call is real, as measured on validation data), the
-PASS threshold on that probability and what the model was trained and validated on.
+A model folder (the shipped one is resources/germline_score/) holds, per caller, the boosters
+of an ensemble, `<caller>.<n>.lgb.txt` (LightGBM's own text format: readable, versionable, no
+pickle), and one `model.json` with the feature names, the isotonic calibration (breakpoints
+mapping the mean raw output of the caller's boosters to the probability that the call is real,
+as measured on validation data), the PASS threshold on that probability and what the model
+was trained and validated on.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ FIX = (
 
 @dataclass(frozen=True)
 class CallerModel:
-    """One caller's booster with its calibration and threshold."""
+    """One caller's boosters with their calibration and threshold."""
 
     caller: str
-    booster: object  # lightgbm.Booster (imported lazily: the fallback needs no LightGBM)
+    boosters: tuple  # lightgbm.Booster (imported lazily: the fallback needs no LightGBM)
     features: tuple[str, ...]
     calibration_x: np.ndarray
     calibration_y: np.ndarray
@@ -50,8 +51,12 @@ class CallerModel:
         """P(call is real) for each row of a feature matrix."""
         if len(values) == 0:
             return np.zeros(0)
-        raw = self.booster.predict(values, raw_score=True)
-        return np.interp(raw, self.calibration_x, self.calibration_y)
+        return np.interp(mean_raw(self.boosters, values), self.calibration_x, self.calibration_y)
+
+
+def mean_raw(boosters, values: np.ndarray) -> np.ndarray:
+    """An ensemble's raw output (before calibration): the mean of its boosters' raw outputs."""
+    return np.mean([booster.predict(values, raw_score=True) for booster in boosters], axis=0)
 
 
 def phred(probability: float) -> int:
@@ -77,8 +82,9 @@ def caller_entry(folder: Path, caller: str) -> dict:
     entry = read_manifest(folder).get("callers", {}).get(caller)
     if entry is None:
         raise InputError(str(folder / MANIFEST), f"no model for the caller {caller}", FIX)
-    if not (folder / entry.get("model_file", "")).is_file():
-        raise InputError(str(folder / MANIFEST), f"the {caller} model file is missing", FIX)
+    files = entry.get("model_files") or [""]
+    if not all((folder / name).is_file() for name in files):
+        raise InputError(str(folder / MANIFEST), f"a {caller} model file is missing", FIX)
     if tuple(entry.get("features", ())) != features.feature_names(caller):
         raise InputError(
             str(folder / MANIFEST),
@@ -86,6 +92,12 @@ def caller_entry(folder: Path, caller: str) -> dict:
             "retrain it with bench/train_score.py",
         )
     return entry
+
+
+def model_files(folder: Path, caller: str) -> list[Path]:
+    """The files a caller's model is read from: the manifest and the caller's boosters."""
+    boosters = caller_entry(folder, caller)["model_files"]
+    return [folder / MANIFEST, *(folder / name for name in boosters)]
 
 
 def model_problems(calling: dict, caller: str, workdir: Path) -> list[InputError]:
@@ -123,12 +135,16 @@ def load(folder: Path, caller: str) -> CallerModel:
     lightgbm = import_lightgbm()
 
     entry = caller_entry(folder, caller)
-    booster = lightgbm.Booster(model_file=str(folder / entry["model_file"]))
-    if tuple(booster.feature_name()) != tuple(lightgbm_name(name) for name in entry["features"]):
-        raise InputError(str(folder / entry["model_file"]), "features differ from model.json", FIX)
+    names = tuple(lightgbm_name(name) for name in entry["features"])
+    boosters = []
+    for name in entry["model_files"]:
+        booster = lightgbm.Booster(model_file=str(folder / name))
+        if tuple(booster.feature_name()) != names:
+            raise InputError(str(folder / name), "features differ from model.json", FIX)
+        boosters.append(booster)
     return CallerModel(
         caller,
-        booster,
+        tuple(boosters),
         tuple(entry["features"]),
         np.array(entry["calibration"]["raw"], dtype=float),
         np.array(entry["calibration"]["probability"], dtype=float),

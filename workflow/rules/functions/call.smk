@@ -34,8 +34,7 @@ def score_model_files(wildcards) -> list[str]:
     if config["calling"]["filter"] != "score":
         return []
     return [
-        str(SCORE_MODEL / "model.json"),
-        str(SCORE_MODEL / f"{config['caller']}.lgb.txt"),
+        str(path) for path in score_model.model_files(SCORE_MODEL, config["caller"])
     ]
 
 
