@@ -15,8 +15,9 @@ code, no MSIsensor code or site list):
    ... of the genome's windows: every prefix of the order is spread evenly over the genome, and
    it is the same on every run), and the scan stops once `max_sites` sites are found; those are
    examined. The score is a proportion: over 20,000 sites its standard error is at most 0.35
-   percentage points (0.13 at the 3.5 % cut-off); when the covered reference has fewer sites
-   than the cap, all are examined.
+   percentage points (0.13 at the 3.5 % cut-off), taking sites as independent (whole windows
+   are taken, but a 10 kb window holds only a handful: about 4 on chr20); when the covered
+   reference has fewer sites than the cap, all are examined.
 2. Length distributions. For each site and sample, the reads (one per fragment; MAPQ >= the
    somatic minimum, no duplicates, secondary or supplementary alignments) aligned across the
    repeat and both flanks, whose bases there start with the left flank and end with the right
