@@ -9,8 +9,9 @@ Wall time and peak memory come from the Snakemake benchmark files of the somatic
 alignment, for scale). Cost: the somatic path (candidates, model, MSI, TMB) against the normal's
 germline calling (bcftools calling and the variant score), measured and extrapolated to a genome
 by `cost_rows` (every rule linear in the bases covered, per-job start-up included, so the
-genome figure is an upper bound; MSI's examination capped at msi_max_sites). dream-simplefp:
-the DREAM tumour/normal BAMs as `bam` units; PASS calls are false positives by construction.
+genome figure is an upper bound; MSI's scan and examination stop at msi_max_sites sites).
+dream-simplefp: the DREAM tumour/normal BAMs as `bam` units; PASS calls are false positives by
+construction.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from common import (
     CHR20,
     DATA,
     DEFAULT_CACHE,
-    REPO,
     compare,
-    cpu_seconds,
     normalise,
     print_table,
     read_bed,
@@ -147,33 +146,18 @@ def accuracy(workdir: Path, cache: Path) -> dict:
     return result
 
 
-def msi_scan_cpu(workdir: Path, patient: str, cache: Path) -> float:
-    """CPU seconds of the MSI step's site search alone (every covered window's sequence scanned
-    for microsatellites, one site examined): the part that grows with the genome, where the
-    examination stops at somatic.msi_max_sites."""
-    tumor, normal = (workdir / path for path in alignments(patient))
-    scratch = workdir / "msi-scan"
-    command = (f"python {REPO}/scripts/somatic_msi.py --tumor {tumor} --normal {normal}"
-               f" --reference {reference_genome(cache)} --max-sites 1"
-               f" --out {scratch}/msi.json --sites {scratch}/sites.tsv")  # fmt: skip
-    scratch.mkdir(exist_ok=True)
-    return cpu_seconds(command, scratch / "msi.log")[1]
-
-
-def cost_rows(
-    benchmarks: list[dict], msi: dict, scan_cpu: float, label: str, region_bases: int
-) -> list[dict]:
+def cost_rows(benchmarks: list[dict], msi: dict, label: str, region_bases: int) -> list[dict]:
     """The somatic path's CPU against the normal's germline calling, measured on the pair's
-    region and per genome: every rule grows with the bases covered, except MSI's examination,
-    which stops at max_sites sites (the document's `sites_examined` of `sites_found`)."""
+    region and per genome: every rule grows with the bases covered, except MSI, whose scan and
+    examination stop once msi_max_sites sites are found (the document's `sites_found`)."""
     cpu = {row["rule"]: row["cpu_s"] for row in benchmarks}
     somatic = sum(cpu.get(rule, 0.0) for rule in SOMATIC_RULES)
     germline = sum(cpu.get(rule, 0.0) for rule in GERMLINE_CALLING)
     scale = GENOME_BASES / region_bases
-    examine = max(cpu.get("somatic_msi", 0.0) - scan_cpu, 0.0)
-    genome_sites = min(msi["sites_found"] * scale, MSI_MAX_SITES)
-    per_site = examine / msi["sites_examined"] if msi["sites_examined"] else 0.0
-    genome_somatic = (somatic - examine) * scale + per_site * genome_sites
+    msi_cpu = cpu.get("somatic_msi", 0.0)
+    found = msi["sites_found"]
+    genome_msi = msi_cpu * min(found * scale, MSI_MAX_SITES) / found if found else msi_cpu
+    genome_somatic = (somatic - msi_cpu) * scale + genome_msi
     return [
         {"scope": f"{label} ({region_bases / 1e6:.1f} Mb)", "somatic_cpu_s": somatic,
          "germline_calling_cpu_s": germline, "ratio": somatic / germline if germline else None,
@@ -230,11 +214,11 @@ def main() -> None:
     if wall is not None:
         print(f"  whole run (reference preparation and alignment included): {wall:.0f} s")
     biomarkers = json.loads((args.workdir / targets("DEV")[1]).read_text())
-    scan = msi_scan_cpu(args.workdir, "DEV", args.cache)
-    costs = cost_rows(benchmarks, biomarkers["msi"], scan, "chr20-somatic-dev", REGION_BASES)
+    costs = cost_rows(benchmarks, biomarkers["msi"], "chr20-somatic-dev", REGION_BASES)
     print_table(costs, title="Somatic path (candidates, model, MSI, TMB) against germline calling")
-    print(f"  MSI: {biomarkers['msi']['sites_examined']} of {biomarkers['msi']['sites_found']}"
-          f" sites examined; the site search alone: {scan:.1f} CPU s")  # fmt: skip
+    msi = biomarkers["msi"]
+    print(f"  MSI {msi['status']}, score {msi['score']}: {msi['sites_examined']} of"
+          f" {msi['sites_found']} sites found examined, {msi['sites_used']} used")  # fmt: skip
     dream = run_dream(args.workdir.with_name(args.workdir.name + "-dream"), args.cache, args.cores)
     print(f"\ndream-simplefp: {dream} PASS calls (target <= 2)")
     write_json(

@@ -1,5 +1,6 @@
 """MSI scoring (tailorseq.somatic.msi) on constructed sequences and pysam-built alignments."""
 
+import itertools
 import json
 import math
 import random
@@ -19,9 +20,10 @@ from tailorseq.somatic.msi import (
     benjamini_hochberg,
     chi_square_test,
     cutoff_of,
+    first_sites,
     msi,
     purity_note,
-    sample_sites,
+    spread_order,
     status_of,
 )
 from tailorseq.somatic.repeats import Site, find_microsatellites, is_primitive, repeat_length
@@ -256,15 +258,28 @@ def test_a_cap_examines_that_many_sites_the_same_ones_every_run(
     assert capped[0] == capped[1]
 
 
-def test_site_sampling_is_uniform_bounded_and_in_order() -> None:
-    sites = [Site("c", start, start + 10, "A", "", "") for start in range(0, 100_000, 10)]
-    chosen, count = sample_sites(iter(sites), 1_000)
-    assert count == 10_000 and len(chosen) == 1_000
-    assert chosen == sorted(chosen, key=lambda site: site.start)
-    assert chosen == sample_sites(iter(sites), 1_000)[0]  # fixed seed
-    per_tenth = [sum(1 for s in chosen if s.start // 10_000 == tenth) for tenth in range(10)]
-    assert all(60 <= n <= 140 for n in per_tenth), per_tenth  # ~100 each: no region favoured
-    assert sample_sites(iter(sites[:5]), 1_000) == (sites[:5], 5)
+def test_the_window_order_is_a_permutation_whose_prefixes_spread_evenly() -> None:
+    assert list(spread_order(8)) == [0, 4, 2, 6, 1, 5, 3, 7]
+    assert list(spread_order(1)) == [0] and list(spread_order(0)) == []
+    order = list(spread_order(31_000))  # a tenth of a genome's 10 kb windows
+    assert sorted(order) == list(range(31_000))
+    first = sorted(order[:1_000])  # the windows scanned first: one every ~31
+    gaps = [b - a for a, b in itertools.pairwise(first)]
+    assert first[0] == 0 and first[-1] > 30_000 and max(gaps) <= 2 * 31_000 / 1_000
+
+
+def test_the_scan_stops_at_the_window_that_reaches_the_cap() -> None:
+    def windows():
+        for rank in (5, 1, 3):
+            starts = (rank * 100, rank * 100 + 50)
+            yield rank, [Site("c", start, start + 10, "A", "", "") for start in starts]
+        raise AssertionError("scanned past the cap")
+
+    chosen, found = first_sites(windows(), 3)
+    assert found == 4  # both windows scanned counted, the third never read
+    assert [site.start for site in chosen] == [100, 500, 550]  # genome order
+    everything = [(rank, [Site("c", rank, rank + 10, "A", "", "")]) for rank in (2, 0, 1)]
+    assert first_sites(iter(everything), 10) == ([site for _, (site,) in sorted(everything)], 3)
 
 
 def test_low_coverage_sites_are_not_used(tmp_path: Path, reference: Path) -> None:

@@ -165,8 +165,9 @@ def test_concordance_ignores_shallow_and_low_fraction_normal_sites() -> None:
 # ---------------------------------------------------------------- end to end on a small BCF
 
 
-def write_candidates(path: Path, records: list[tuple]) -> Path:
-    """A two-sample mpileup-like BCF: (pos, ref, alt, tumour (ADF, ADR), normal (ADF, ADR))."""
+def write_candidates(path: Path, records: list[tuple], quality: int = 35) -> Path:
+    """A two-sample mpileup-like BCF: (pos, ref, alt, tumour (ADF, ADR), normal (ADF, ADR)),
+    every base of mean quality `quality`."""
     header = pysam.VariantHeader()
     header.contigs.add("chr1", length=10000)
     for line in (
@@ -193,7 +194,7 @@ def write_candidates(path: Path, records: list[tuple]) -> Path:
                 ad = (forward[0] + reverse[0], forward[1] + reverse[1])
                 sample = record.samples[name]
                 sample["AD"], sample["ADF"], sample["ADR"] = ad, forward, reverse
-                sample["QS"] = (35 * ad[0], 35 * ad[1])
+                sample["QS"] = (quality * ad[0], quality * ad[1])
                 sample["DP"] = sum(ad)
             out.write(record)
     return path

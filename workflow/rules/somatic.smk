@@ -19,16 +19,20 @@ rule somatic_candidates:
     params:
         min_mapq=config["somatic"]["min_mapq"],
         min_baseq=config["somatic"]["min_baseq"],
+        max_depth=SOMATIC_MAX_DEPTH,
+        keep=somatic_candidate_filter(),
     shell:
         "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
-        " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 2000"
-        " --annotate FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/SP,FORMAT/QS,INFO/AD"
+        " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth {params.max_depth}"
+        " --annotate FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/QS,INFO/AD"
         " --output-type u {input.alns}"
         # sites where no alternate allele has 2 reads go before the split, not after it: the
         # same records come out, in a quarter less CPU (bench/somatic.py)
         " | bcftools view --include 'MAX(INFO/AD[1-])>=2' --output-type u"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --output-type u"
-        " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>=2'"
+        # only candidates the model can use: their tumour LOD can reach the minimum, or the
+        # sample-swap check counts them (tailorseq.somatic.caller.candidate_filter)
+        " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>=2 && ({params.keep})'"
         " --output-type b --output {output}) 2> {log}"
 
 

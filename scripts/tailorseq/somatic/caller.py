@@ -4,6 +4,11 @@ The candidates are mpileup records of both samples (tumour first, normal second)
 and split into one alt allele per record (`bcftools norm -m -both`), with FORMAT AD, ADF, ADR,
 DP and QS and the site's INFO/I16 and RPBZ. Each is scored by `model.assess`; every candidate
 whose TLOD reaches the minimum is written, with FILTER PASS or the reasons it failed.
+
+Before Python, bcftools keeps only the candidates this module can use (`candidate_filter`):
+those whose tumour reads can reach min_tumor_lod, and those the sample-swap check counts. The
+others (most of them: sites with two or three alt reads among dozens) would be read, scored
+and dropped; the somatic VCF is the same without them.
 """
 
 import bisect
@@ -16,10 +21,20 @@ from pathlib import Path
 import pysam
 
 from tailorseq import documents
-from tailorseq.somatic.concordance import Concordance
-from tailorseq.somatic.model import FILTERS, Evidence, Reads, Settings, Verdict, assess, tumor_lod
+from tailorseq.somatic.concordance import Concordance, informative_expression
+from tailorseq.somatic.model import (
+    FILTERS,
+    Evidence,
+    Reads,
+    Settings,
+    Verdict,
+    assess,
+    min_tumor_alt_fraction,
+    tumor_lod,
+)
 
 Key = tuple[str, int, str, str]
+MAX_DEPTH = 2000  # mpileup --max-depth: reads per file at a position, so AD sums stay below it
 
 
 @dataclass
@@ -35,6 +50,30 @@ class Candidate:
     @property
     def key(self) -> Key:
         return (self.contig, self.pos, self.ref, self.alt)
+
+
+def tumor_lod_expression(settings: Settings, max_depth: int = MAX_DEPTH) -> str:
+    """A bcftools expression over a biallelic mpileup record (tumour first) that holds wherever
+    the tumour's alt reads can reach min_tumor_lod (`model.min_tumor_alt_fraction`), up to the
+    alt count from which any fraction under `max_depth` reads does."""
+    alt, total = "FORMAT/AD[0:1]", "(FORMAT/AD[0:0]+FORMAT/AD[0:1])"
+    if settings.min_tumor_lod <= 0:  # a record without tumour alt reads has TLOD 0: kept
+        return f"{alt}>=0"
+    terms = []
+    reads = 1
+    while (fraction := min_tumor_alt_fraction(reads, settings)) > reads / (reads + max_depth):
+        if fraction <= 1:
+            # a hair below the bound, so that rounding never drops a reachable record
+            terms.append(f"({alt}=={reads} && {alt}/{total}>={fraction * (1 - 1e-9):.12g})")
+        reads += 1
+    return " || ".join([*terms, f"{alt}>={reads}"])
+
+
+def candidate_filter(settings: Settings, max_depth: int = MAX_DEPTH) -> str:
+    """The bcftools expression that keeps the candidates `call` can use: its tumour LOD can
+    reach the minimum (written, and counted as a nearby event) or the sample-swap check counts
+    it. Records it drops would be read and discarded, so the VCF is the same without them."""
+    return f"({tumor_lod_expression(settings, max_depth)}) || ({informative_expression()})"
 
 
 def _mean(total: float, count: int) -> float | None:

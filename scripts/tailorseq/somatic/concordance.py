@@ -17,6 +17,17 @@ TUMOR_MIN_VAF = 0.05
 TUMOR_MIN_ALT = 2
 
 
+def informative_expression() -> str:
+    """A bcftools expression over a biallelic tumour/normal mpileup record (FORMAT/AD, tumour
+    first) that holds wherever `Concordance.add` could count the site (a slight superset: the
+    alt fraction is compared with a margin for floating point)."""
+    tumor, normal = "(FORMAT/AD[0:0]+FORMAT/AD[0:1])", "(FORMAT/AD[1:0]+FORMAT/AD[1:1])"
+    return (
+        f"{normal}>={MIN_DEPTH} && {tumor}>={MIN_DEPTH}"
+        f" && FORMAT/AD[1:1]+0.000001>={NORMAL_MIN_VAF}*{normal}"
+    )
+
+
 class SampleSwap(TailorseqError):
     """The tumour and the normal of a pair do not share their germline variants."""
 

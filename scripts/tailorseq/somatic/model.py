@@ -159,6 +159,17 @@ def tumor_lod(reads: Reads) -> float:
     return log10_likelihood(reads, fraction) - log10_likelihood(reads, 0.0)
 
 
+def min_tumor_alt_fraction(alt_reads: int, settings: Settings) -> float:
+    """The lowest tumour alt fraction f at which `alt_reads` alt reads can reach min_tumor_lod.
+
+    TLOD <= alt_reads * log10(1 + 3 f / e), with e the error probability at MAX_BASE_QUALITY:
+    the ref reads' term is never positive (p_ref(f) <= p_ref(0) while e <= 0.75) and
+    p_alt(f) / p_alt(0) <= 1 + 3 f / e. So TLOD >= min_tumor_lod needs
+    f >= (10^(min_tumor_lod / alt_reads) - 1) * e / 3 (above 1: not reachable)."""
+    error = error_probability(MAX_BASE_QUALITY)
+    return (10 ** (settings.min_tumor_lod / alt_reads) - 1) * error / 3
+
+
 def normal_lod(reads: Reads) -> float:
     """NLOD: log10 odds that the normal is reference rather than heterozygous for the allele."""
     return log10_likelihood(reads, 0.0) - log10_likelihood(reads, 0.5)

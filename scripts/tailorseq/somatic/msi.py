@@ -10,11 +10,14 @@ code, no MSIsensor code or site list):
    >= 5, other units >= 3 copies, MSIsensor's scan minimums) reaching into a flank. Only
    windows where both alignments have reads are scanned, so a targeted run on a whole-chromosome
    reference scans its targets, not the chromosome. A genome has far more such sites than a
-   score needs (chr20 alone tens of thousands), and reading each one's reads costs about a
-   millisecond, so at most `max_sites` of them are examined, drawn uniformly at random with a
-   fixed seed (reservoir sampling: the same sites on every run, memory bounded). The score is a
-   proportion: over 20,000 sites its standard error is at most 0.35 percentage points (0.13 at
-   the 3.5 % cut-off); fewer sites than the cap are all examined.
+   score needs (chr20 alone tens of thousands), so neither the scan nor the examination covers
+   it all: the reference's 10 kb windows are visited in bit-reversed order (0, 1/2, 1/4, 3/4,
+   ... of the genome's windows: every prefix of the order is spread evenly over the genome, and
+   it is the same on every run), and the scan stops once `max_sites` sites are found; those are
+   examined. The score is a proportion: over 20,000 sites its standard error is at most 0.35
+   percentage points (0.13 at the 3.5 % cut-off), taking sites as independent (whole windows
+   are taken, but a 10 kb window holds only a handful: about 4 on chr20); when the covered
+   reference has fewer sites than the cap, all are examined.
 2. Length distributions. For each site and sample, the reads (one per fragment; MAPQ >= the
    somatic minimum, no duplicates, secondary or supplementary alignments) aligned across the
    repeat and both flanks, whose bases there start with the left flank and end with the right
@@ -37,7 +40,6 @@ code, no MSIsensor code or site list):
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,14 +50,14 @@ from scipy.stats import chi2_contingency
 from tailorseq.files import write_atomic
 from tailorseq.somatic.repeats import (
     MAX_REPEAT_BASES,
+    WINDOW,
     Site,
-    covered_regions,
     find_microsatellites,
+    is_covered,
     length_distribution,
 )
 
 STATUSES = ("MSI-high", "MSS", "not assessed")
-SAMPLING_SEED = 20140101  # any fixed number: the sample must not change between runs
 
 # Method name -> (MSI-high cut-off in % unstable sites, its source).
 METHODS = {
@@ -73,8 +75,9 @@ METHOD = (
     " unique {flank} bp flanks) found in the reference where both samples have reads; per site"
     " the repeat lengths of fragments spanning repeat and flanks, Pearson chi-square of tumour"
     " vs normal length counts, Benjamini-Hochberg q < {fdr} = unstable; sites used need >="
-    " {min_coverage} spanning fragments in each sample; at most {max_sites} sites examined,"
-    " drawn at random with a fixed seed; score = % unstable of sites used"
+    " {min_coverage} spanning fragments in each sample; at most {max_sites} sites examined, those"
+    " of 10 kb windows visited in a genome-spread (bit-reversed) order; score = % unstable of"
+    " sites used"
 )
 
 
@@ -134,37 +137,48 @@ def benjamini_hochberg(p_values: list[float]) -> list[float]:
     return q_values
 
 
-def candidate_sites(
+def spread_order(count: int) -> Iterator[int]:
+    """0 .. count - 1 in bit-reversed (van der Corput) order: 0, then the middle, then the
+    quarters, and so on, so that every prefix of the order is spread evenly over the range."""
+    bits = (count - 1).bit_length() if count > 1 else 0
+    for index in range(1 << bits):
+        value = int(format(index, f"0{bits}b")[::-1], 2) if bits else 0
+        if value < count:
+            yield value
+
+
+def window_sites(
     tumor: pysam.AlignmentFile, normal: pysam.AlignmentFile, fasta: pysam.FastaFile, flank: int,
     min_coverage: int,
-) -> Iterator[Site]:  # fmt: skip
-    """The microsatellites of the reference where both alignments have reads, in order."""
+) -> Iterator[tuple[int, list[Site]]]:  # fmt: skip
+    """The microsatellites of each reference window where both alignments have reads, window by
+    window in spread order, as (the window's rank in genome order, its sites in order)."""
     lengths = dict(zip(fasta.references, fasta.lengths, strict=True))
-    for contig in normal.references:
-        if contig not in lengths or contig not in tumor.references:
+    contigs = [name for name in normal.references if name in lengths and name in tumor.references]
+    windows = [(name, start) for name in contigs for start in range(0, lengths[name], WINDOW)]
+    for rank in spread_order(len(windows)):
+        contig, start = windows[rank]
+        end = min(lengths[contig], start + WINDOW)
+        if not is_covered([normal, tumor], contig, start, end, min_coverage):
             continue
-        for start, end in covered_regions([normal, tumor], contig, lengths[contig], min_coverage):
-            low = max(0, start - MAX_REPEAT_BASES - flank)
-            high = min(lengths[contig], end + MAX_REPEAT_BASES + flank)
-            sequence = fasta.fetch(contig, low, high)
-            for site in find_microsatellites(sequence, contig, flank=flank, offset=low):
-                if start <= site.start < end:
-                    yield site
+        low = max(0, start - MAX_REPEAT_BASES - flank)
+        high = min(lengths[contig], end + MAX_REPEAT_BASES + flank)
+        sequence = fasta.fetch(contig, low, high)
+        sites = find_microsatellites(sequence, contig, flank=flank, offset=low)
+        yield rank, [site for site in sites if start <= site.start < end]
 
 
-def sample_sites(sites: Iterable[Site], limit: int) -> tuple[list[Site], int]:
-    """At most `limit` of the sites, drawn uniformly at random with a fixed seed (reservoir
-    sampling), in their order; and how many sites there were."""
-    draw = random.Random(SAMPLING_SEED)
+def first_sites(windows: Iterable[tuple[int, list[Site]]], limit: int) -> tuple[list[Site], int]:
+    """The first `limit` sites of the windows (the scan stops at the window that reaches it),
+    in genome order; and how many sites the scanned windows had."""
     chosen: list[tuple[int, Site]] = []
-    count = 0
-    for index, site in enumerate(sites):
-        count = index + 1
-        if len(chosen) < limit:
-            chosen.append((index, site))
-        elif (slot := draw.randrange(count)) < limit:
-            chosen[slot] = (index, site)
-    return [site for _, site in sorted(chosen, key=lambda pair: pair[0])], count
+    found = 0
+    for rank, sites in windows:
+        found += len(sites)
+        chosen.extend((rank, site) for site in sites[: limit - len(chosen)])
+        if len(chosen) >= limit:
+            break
+    return [site for _, site in sorted(chosen, key=lambda pair: (pair[0], pair[1].start))], found
 
 
 def score_sites(
@@ -174,15 +188,15 @@ def score_sites(
     settings: MsiSettings,
 ) -> tuple[list[SiteResult], int]:
     """The examined sites' length distributions and tests; and the number of sites found in
-    the covered windows (before sampling and the coverage requirement)."""
+    the covered windows scanned (before the cap and the coverage requirement)."""
     min_coverage, min_mapq, flank = settings.min_coverage, settings.min_mapq, settings.flank
     with (
         pysam.AlignmentFile(str(tumor_bam), reference_filename=str(reference)) as tumor,
         pysam.AlignmentFile(str(normal_bam), reference_filename=str(reference)) as normal,
         pysam.FastaFile(str(reference)) as fasta,
     ):
-        sites, found = sample_sites(
-            candidate_sites(tumor, normal, fasta, flank, min_coverage), settings.max_sites
+        sites, found = first_sites(
+            window_sites(tumor, normal, fasta, flank, min_coverage), settings.max_sites
         )
         results = [
             SiteResult(

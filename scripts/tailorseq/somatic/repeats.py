@@ -161,27 +161,16 @@ def length_distribution(bam: pysam.AlignmentFile, site: Site, min_mapq: int) -> 
     return counts
 
 
-def covered_regions(
-    bams: list[pysam.AlignmentFile], contig: str, length: int, min_reads: int, window: int = WINDOW
-) -> list[tuple[int, int]]:
-    """Merged windows of `contig` where every alignment has at least `min_reads` reads."""
-    regions: list[tuple[int, int]] = []
-    for start in range(0, length, window):
-        end = min(length, start + window)
-        covered = True
-        for bam in bams:
-            reads = 0
-            for _ in bam.fetch(contig, start, end):
-                reads += 1
-                if reads >= min_reads:
-                    break
-            if reads < min_reads:
-                covered = False
+def is_covered(
+    bams: list[pysam.AlignmentFile], contig: str, start: int, end: int, min_reads: int
+) -> bool:
+    """True when every alignment has at least `min_reads` reads in [start, end) of `contig`."""
+    for bam in bams:
+        reads = 0
+        for _ in bam.fetch(contig, start, end):
+            reads += 1
+            if reads >= min_reads:
                 break
-        if not covered:
-            continue
-        if regions and regions[-1][1] == start:
-            regions[-1] = (regions[-1][0], end)
-        else:
-            regions.append((start, end))
-    return regions
+        if reads < min_reads:
+            return False
+    return True

@@ -3,6 +3,9 @@
 from collections import Counter
 
 from snakemake.exceptions import WorkflowError
+from tailorseq.somatic.caller import MAX_DEPTH as SOMATIC_MAX_DEPTH
+from tailorseq.somatic.caller import candidate_filter
+from tailorseq.somatic.model import Settings as SomaticSettings
 
 SOMATIC_NORMAL = {
     PID[tumor.sample]: PID[normal.sample]
@@ -29,6 +32,11 @@ def somatic_normal(pid: str) -> str:
     if pid not in SOMATIC_NORMAL:
         raise WorkflowError(f"{pid} is not a tumour with a matched normal")
     return SOMATIC_NORMAL[pid]
+
+
+def somatic_candidate_filter() -> str:
+    """The bcftools expression keeping the candidates the somatic model can use."""
+    return candidate_filter(SomaticSettings.from_config(config["somatic"]))
 
 
 def somatic_pair_alignments(wildcards) -> list[str]:
