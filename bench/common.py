@@ -102,16 +102,23 @@ def pipeline_env() -> dict[str, str]:
     return env
 
 
-def snakemake_command(workdir: Path, cores: int, extra: Iterable[str] = ()) -> list[str]:
-    """The documented pipeline command for a workdir holding run.yaml."""
+def snakemake_command(
+    workdir: Path,
+    cores: int,
+    extra: Iterable[str] = (),
+    snakefile: Path = SNAKEFILE,
+    configfile: str = "run.yaml",
+) -> list[str]:
+    """The documented pipeline command for a workdir holding run.yaml (or another Snakefile
+    and config file)."""
     return [
         str(VENV_BIN / "snakemake"),
         "--snakefile",
-        str(SNAKEFILE),
+        str(snakefile),
         "--directory",
         str(workdir),
         "--configfile",
-        str(workdir / "run.yaml"),
+        str(workdir / configfile),
         "--cores",
         str(cores),
         *extra,

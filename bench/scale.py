@@ -5,15 +5,24 @@ distinct tiny gzipped FASTQ pair (a few reads), with a tiny reference. The dry r
 workflow, runs the pre-flight checks (config, sheets, files, FASTQ scans, reference) and builds
 the DAG. The checks alone are also timed in-process (tailorseq.checks.inspect_run), and with
 --profile the largest dry run is run under cProfile and its top functions printed.
+
+Each dry run is repeated (--repeats) and the median wall and CPU (user + system, children) are
+printed with the load average before the runs: the CPU figure is what a shared machine does not
+inflate as much. The floor column is Snakemake's own cost for the same number of jobs: a
+synthetic Snakefile of chained rules with plain wildcards (one input, output and log each, no
+input functions, params or scripts) dry-run the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import pstats
 import random
 import re
+import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -101,6 +110,64 @@ def count_jobs(workdir: Path) -> int:
     return int(match.group(1)) if match else -1
 
 
+FLOOR_SNAKEFILE = """\
+N, K = int(config["samples"]), int(config["steps"])
+SAMPLES = [f"S{i:05d}" for i in range(N)]
+
+
+rule all:
+    input:
+        expand("out/{sample}/step{k}.txt", sample=SAMPLES, k=K - 1),
+
+
+rule step0:
+    output:
+        "out/{sample}/step0.txt",
+    log:
+        "logs/step0/{sample}.log",
+    shell:
+        "touch {output}"
+
+
+for step in range(1, K):
+
+    rule:
+        name:
+            f"step{step}"
+        input:
+            f"out/{{sample}}/step{step - 1}.txt",
+        output:
+            f"out/{{sample}}/step{step}.txt",
+        log:
+            f"logs/step{step}/{{sample}}.log",
+        shell:
+            "cp {input} {output}"
+"""
+
+
+def timed_cpu(command: list[str], log: Path) -> tuple[float, float]:
+    """(wall, user + system CPU of the command and its children) seconds of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(command, log, env=pipeline_env())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median_run(command: list[str], log: Path, repeats: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds over `repeats` runs of a command."""
+    runs = [timed_cpu(command, log) for _ in range(repeats)]
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+
+
+def floor_command(root: Path, samples: int, steps: int) -> list[str]:
+    """The dry run of the synthetic Snakefile: `samples` x `steps` chained jobs (plus all)."""
+    folder = root / "floor"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Snakefile").write_text(FLOOR_SNAKEFILE)
+    (folder / f"n{samples}.yaml").write_text(f"samples: {samples}\nsteps: {steps}\n")
+    return snakemake_command(folder, 2, ["-n", "--quiet"], folder / "Snakefile", f"n{samples}.yaml")
+
+
 def time_checks(workdir: Path) -> float:
     """Wall seconds of the pre-flight checks alone (tools not checked), in this process."""
     sys.path.insert(0, str(REPO / "scripts"))
@@ -136,28 +203,43 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=int, default=0, metavar="TOP", help="cProfile the largest dry run"
     )
+    parser.add_argument("--repeats", type=int, default=3, help="dry runs per size (median)")
     args = parser.parse_args()
 
     rows = []
     for samples in args.samples:
         workdir = make_run(args.root, samples, args.units, args.reads)
-        seconds = timed(
-            snakemake_command(workdir, 2, ["-n", "--quiet"]),
-            workdir / "dryrun.log",
-            env=pipeline_env(),
+        jobs = count_jobs(workdir)  # also the untimed first run (scan and version caches)
+        load = os.getloadavg()[0]
+        wall, cpu = median_run(
+            snakemake_command(workdir, 2, ["-n", "--quiet"]), workdir / "dryrun.log", args.repeats
+        )
+        # the same number of jobs per sample, less the run-level ones, as a plain chain
+        steps = max(1, round((jobs - 1) / samples))
+        floor_wall, floor_cpu = median_run(
+            floor_command(args.root, samples, steps), args.root / "floor.log", args.repeats
         )
         rows.append(
             {
                 "samples": samples,
                 "units": samples * args.units,
-                "jobs": count_jobs(workdir),
-                "dry_run_s": round(seconds, 2),
+                "jobs": jobs,
+                "dry_run_s": round(wall, 2),
+                "cpu_s": round(cpu, 2),
                 "checks_s": round(time_checks(workdir), 2),
+                "floor_jobs": samples * steps + 1,
+                "floor_s": round(floor_wall, 2),
+                "floor_cpu_s": round(floor_cpu, 2),
+                "load": round(load, 2),
             }
         )
     for row in rows:
         row["target_s"] = TARGET_SECONDS if row["samples"] == max(args.samples) else ""
-    print_table(rows, title="Dry-run DAG build (snakemake -n --quiet), checks timed in-process")
+    print_table(
+        rows,
+        title=f"Dry-run DAG build (snakemake -n --quiet), median of {args.repeats};"
+        " checks timed in-process; floor: a plain chain of as many jobs",
+    )
     write_json("scale.json", rows)
     if args.profile:
         profile(args.root / f"n{max(args.samples)}", args.profile)

@@ -118,13 +118,17 @@ def inspect_run(
     findings.problems += model_problems(config["calling"], config["caller"], workdir)
     scans = _scan_fastqs(findings, [u for u in readable_units if not u.is_bam], workdir)
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
+    versions = workdir / config["cache_dir"] / tools.VERSION_CACHE
+    known = tools.load_versions(versions)
     if check_tools:
         with_rna = bool(findings.sheet.rna_samples())
-        findings.tools, tool_problems = tools.check_tools(tools.required_tools(config, with_rna))
+        needed = tools.required_tools(config, with_rna)
+        findings.tools, tool_problems = tools.check_tools(needed, known)
         findings.problems += tool_problems
     _check_space(findings, workdir, readable_units, cores)
     if not findings.problems:  # a refused run writes nothing
         _save_scans(findings, scans)
+        _save_versions(findings, versions, known)
     return findings
 
 
@@ -296,6 +300,16 @@ def _save_scans(findings: Findings, cache: ScanCache) -> None:
         cache.save()
     except OSError as error:
         findings.notes.append(f"FASTQ scans not cached in {cache.path}: {error.strerror}")
+
+
+def _save_versions(findings: Findings, path: Path, known: dict[str, dict]) -> None:
+    """Keep the tools' versions for the next run; a cache that cannot be written is a note."""
+    if known == tools.load_versions(path):
+        return
+    try:
+        tools.save_versions(path, known)
+    except OSError as error:
+        findings.notes.append(f"tool versions not cached in {path}: {error.strerror}")
 
 
 def _sampled_note(unit: Unit, column: str, scan: FastqScan, limit: float) -> str:

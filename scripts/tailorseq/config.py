@@ -82,10 +82,13 @@ _BOUNDS = {
 
 
 def schema_problems(
-    instance: dict[str, Any], schema: dict[str, Any], noun: str
+    instance: dict[str, Any], schema: dict[str, Any], noun: str, *, fill: bool = False
 ) -> list[tuple[str, str]]:
-    """(problem, fix) for each way `instance` breaks `schema`; `noun` names a key ("column")."""
-    errors = _Validator(schema, registry=_registry()).iter_errors(instance)
+    """(problem, fix) for each way `instance` breaks `schema`; `noun` names a key ("column").
+    With `fill`, missing keys that have a `default` are set in the same pass (fill_defaults),
+    which is for a sheet's rows whose schemas give no default to a required key."""
+    validator = _FillingValidator if fill else _Validator
+    errors = validator(schema, registry=_registry()).iter_errors(instance)
     ordered = sorted(errors, key=lambda error: [str(part) for part in error.path])
     return [explained for error in ordered for explained in _explain(error, noun)]
 

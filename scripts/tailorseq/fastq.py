@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tailorseq.files import sha256, write_atomic
+from tailorseq.files import file_stamp, path_key, sha256, write_atomic
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000
@@ -315,7 +315,7 @@ class ScanCache:
 
     def scan(self, path: Path, full_scan_max_mb: float) -> FastqScan:
         """The cached scan of `path` if it still applies, else a fresh `scan_fastq`."""
-        key, stamp = _key(path), _stamp(path)
+        key, stamp = path_key(path), file_stamp(path)
         size_mb = stamp["size"] / MB
         entry = self.entries.get(key)
         if entry and _still_applies(entry, stamp, size_mb <= full_scan_max_mb):
@@ -328,7 +328,7 @@ class ScanCache:
 
     def checksum(self, path: Path) -> str:
         """The sha256 of any input file (a FASTQ's from its scan), read only when it changed."""
-        key, stamp = _key(path), _stamp(path)
+        key, stamp = path_key(path), file_stamp(path)
         entry = self.entries.get(key)
         if entry and "checksum" in entry and all(entry.get(n) == v for n, v in stamp.items()):
             self.reused += 1
@@ -362,23 +362,6 @@ def record_content(cache: ScanCache, targets: dict[Path, list[Path]]) -> list[Pa
 
 
 _SCAN_FIELDS = ("first_read", "reads", "names", "checksum")
-
-
-def _key(path: Path) -> str:
-    """A cache key for a file that does not name it: a hash of its absolute path."""
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
-
-
-def _stamp(path: Path) -> dict[str, int]:
-    """What changes whenever a file's content may have: size, times and inode. A copy or a
-    replacement gets a new status-change time even when its mtime is set back."""
-    info = path.stat()
-    return {
-        "size": info.st_size,
-        "mtime_ns": info.st_mtime_ns,
-        "ctime_ns": info.st_ctime_ns,
-        "inode": info.st_ino,
-    }
 
 
 def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:

@@ -77,6 +77,23 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def path_key(path: Path) -> str:
+    """A cache key for a file that does not name it: a hash of its absolute path."""
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+
+
+def file_stamp(path: Path) -> dict[str, int]:
+    """What changes whenever a file's content may have: size, times and inode. A copy or a
+    replacement gets a new status-change time even when its mtime is set back."""
+    info = path.stat()
+    return {
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+        "ctime_ns": info.st_ctime_ns,
+        "inode": info.st_ino,
+    }
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link, or a copy where the file system cannot link (another device)."""
     try:

@@ -4,6 +4,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -45,6 +46,11 @@ class Sample:
     secondary_findings: bool
     row: int
 
+    @property
+    def is_dna(self) -> bool:
+        """True for DNA (every kind but tumor_rna): aligned to the genome, QC'd, sex-checked."""
+        return self.kind != "tumor_rna"
+
 
 @dataclass(frozen=True)
 class SampleSheet:
@@ -54,8 +60,8 @@ class SampleSheet:
     units: dict[str, list[Unit]]
 
     def dna_samples(self) -> list[Sample]:
-        """Samples of DNA (every kind but tumor_rna): aligned to the genome, QC'd, sex-checked."""
-        return [s for s in self.samples.values() if s.kind != "tumor_rna"]
+        """Samples of DNA (Sample.is_dna)."""
+        return [s for s in self.samples.values() if s.is_dna]
 
     def rna_samples(self) -> list[Sample]:
         """Samples of tumour RNA (kind tumor_rna)."""
@@ -67,12 +73,28 @@ class SampleSheet:
 
     def tumor_normal_pairs(self) -> list[tuple[Sample, Sample]]:
         """(tumour, its patient's normal) for every tumour that has exactly one normal."""
+        return list(self._pairs)
+
+    def patient_samples(self, patient: str) -> list[Sample]:
+        """The samples of one patient, in sheet order (none for an unknown patient)."""
+        return list(self._by_patient.get(patient, ()))
+
+    # Computed once per sheet (the sheet is frozen): input functions ask for them per job.
+    @cached_property
+    def _pairs(self) -> tuple[tuple[Sample, Sample], ...]:
         normals = samples_by_patient(self.samples.values(), "normal")
-        return [
+        return tuple(
             (tumor, normals[tumor.patient][0])
             for tumor in self.samples.values()
             if tumor.kind == "tumor" and len(normals[tumor.patient]) == 1
-        ]
+        )
+
+    @cached_property
+    def _by_patient(self) -> dict[str, tuple[Sample, ...]]:
+        grouped: defaultdict[str, list[Sample]] = defaultdict(list)
+        for sample in self.samples.values():
+            grouped[sample.patient].append(sample)
+        return {patient: tuple(samples) for patient, samples in grouped.items()}
 
     def rna_tumour(self, rna: Sample) -> Sample:
         """The tumour (DNA) sample of a tumor_rna sample's patient (the sheet has exactly one)."""

@@ -1,5 +1,6 @@
 """Command-line tools on PATH: find them, read their versions, compare with the minimums."""
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tailorseq.errors import InputError
+from tailorseq.files import file_stamp, path_key, write_atomic
 
 TIMEOUT_SECONDS = 30
 _HOW_TO_INSTALL = "apt-get install {package} on Debian/Ubuntu, or run with --sdm conda"
@@ -135,14 +137,18 @@ def is_older(version: str, minimum: str) -> bool:
     return found + (0,) * (width - len(found)) < needed + (0,) * (width - len(needed))
 
 
-def find_tool(name: str) -> ToolVersion:
-    """Locate `name` on PATH and read its version; InputError if missing, unreadable or too old."""
+def find_tool(name: str, known: dict[str, dict] | None = None) -> ToolVersion:
+    """Locate `name` on PATH and read its version; InputError if missing, unreadable or too old.
+
+    `known` (load_versions) holds versions read before: one is reused while the executable
+    file it was read from is unchanged, and a version read now is added to it.
+    """
     spec = TOOLS[name]
     fix = spec.fix or _HOW_TO_INSTALL.format(package=spec.package)
     path = shutil.which(name)
     if path is None:
         raise InputError("PATH", f"tool '{name}' was not found", fix)
-    version = reported_version([path, *spec.args], spec.pattern)
+    version = _version(path, spec, {} if known is None else known)
     if version is None:
         raise InputError(path, f"could not read the version of '{name}'", fix)
     if is_older(version, spec.minimum):
@@ -176,15 +182,53 @@ def reported_version(command: list[str], pattern: str) -> str | None:
     return parse_version(done.stdout + done.stderr, pattern)
 
 
-def check_tools(names: list[str]) -> tuple[list[ToolVersion], list[InputError]]:
-    """Every tool's version, and the problems of those missing or too old."""
+def check_tools(
+    names: list[str], known: dict[str, dict] | None = None
+) -> tuple[list[ToolVersion], list[InputError]]:
+    """Every tool's version, and the problems of those missing or too old (`known`: find_tool)."""
     found, problems = [], []
     for name in names:
         try:
-            found.append(find_tool(name))
+            found.append(find_tool(name, known))
         except InputError as problem:
             problems.append(problem)
     return found, problems
+
+
+# Versions read from the tools on PATH, kept in cache_dir: a Python tool starts in seconds
+# (cnvkit.py's `version` took 2.5 CPU s, most of a 1,000-sample dry run's checks), and an
+# installed executable does not change its version without its file changing.
+VERSION_CACHE = "tool_versions.json"
+
+
+def _version(path: str, spec: ToolSpec, known: dict[str, dict]) -> str | None:
+    """The version of the executable at `path`: `known`'s while the file (symbolic links
+    followed) and the way of asking are unchanged, else asked now and added to `known`."""
+    executable = Path(path).resolve()
+    key, stamp = path_key(executable), file_stamp(executable)
+    probe = [*spec.args, spec.pattern]
+    entry = known.get(key)
+    if entry and entry.get("stamp") == stamp and entry.get("probe") == probe:
+        return entry["version"]
+    version = reported_version([path, *spec.args], spec.pattern)
+    if version is not None:
+        known[key] = {"stamp": stamp, "probe": probe, "version": version}
+    return version
+
+
+def load_versions(path: Path) -> dict[str, dict]:
+    """Versions kept by an earlier run (save_versions); none when missing or unreadable."""
+    try:
+        entries = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def save_versions(path: Path, known: dict[str, dict]) -> None:
+    """Keep the versions for the next run, owner and group only (OSError when it cannot)."""
+    path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(known, sort_keys=True), mode=0o640)
 
 
 def run_logged(*args: str | Path, env: dict[str, str] | None = None) -> None:

@@ -57,6 +57,18 @@ def test_good_sheets_give_typed_samples_and_units(project: Project) -> None:
     assert [(t.sample, n.sample) for t, n in sheet.tumor_normal_pairs()] == [("t1", "n1")]
 
 
+def test_samples_by_patient_and_pairs_are_answered_from_one_index(project: Project) -> None:
+    sheet = load_sheets(project.samples_tsv, project.units_tsv)
+    assert [s.sample for s in sheet.patient_samples("p2")] == ["t1", "n1"]  # sheet order
+    assert [s.sample for s in sheet.patient_samples("p1")] == ["g1"]
+    assert sheet.patient_samples("nobody") == []
+    # what a caller does with the lists it gets does not change the sheet's answers
+    sheet.patient_samples("p2").clear()
+    sheet.tumor_normal_pairs().clear()
+    assert [s.sample for s in sheet.patient_samples("p2")] == ["t1", "n1"]
+    assert [(t.sample, n.sample) for t, n in sheet.tumor_normal_pairs()] == [("t1", "n1")]
+
+
 def test_comments_blank_lines_and_optional_columns(project: Project) -> None:
     project.write()
     text = project.samples_tsv.read_text().splitlines()
@@ -269,6 +281,11 @@ def test_tumour_rna_belongs_to_its_patients_tumour(project: Project) -> None:
     assert [s.sample for s in sheet.dna_samples()] == ["g1", "t1", "n1"]
     assert sheet.rna_tumour(rna).sample == "t1"
     assert "r1" not in [s.sample for s in sheet.germline_samples()]
+    assert [(s.sample, s.is_dna) for s in sheet.patient_samples("p2")] == [
+        ("t1", True),
+        ("n1", True),
+        ("r1", False),
+    ]
 
 
 def test_tumour_rna_without_a_tumour(project: Project) -> None:

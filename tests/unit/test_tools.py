@@ -11,7 +11,9 @@ from tailorseq.tools import (
     check_tools,
     find_tool,
     is_older,
+    load_versions,
     required_tools,
+    save_versions,
     version_tuple,
 )
 
@@ -92,6 +94,36 @@ def test_first_tool_on_path_wins(bin_dir: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("PATH", f"{old.parent}:{bin_dir / 'new'}")
     found, problems = check_tools(["mosdepth"])
     assert found == [] and "mosdepth 0.2.9 is older than the minimum 0.3.3" in str(problems[0])
+
+
+def test_versions_are_kept_and_a_reinstalled_tool_is_asked_again(
+    bin_dir: Path, tmp_path: Path
+) -> None:
+    write_tool(bin_dir, "mosdepth", "mosdepth 0.3.8")
+    cache = tmp_path / "cache" / "tool_versions.json"
+    known = load_versions(cache)
+    assert known == {} and find_tool("mosdepth", known).version == "0.3.8"
+    save_versions(cache, known)
+    assert load_versions(cache) == known and oct(cache.stat().st_mode)[-3:] == "640"
+    # a reinstalled tool is a new file (here also of another size): asked again, an old one refused
+    (bin_dir / "mosdepth").unlink()
+    write_tool(bin_dir, "mosdepth", "mosdepth 0.2.10")
+    found, problems = check_tools(["mosdepth"], load_versions(cache))
+    assert found == [] and "mosdepth 0.2.10 is older than the minimum 0.3.3" in str(problems[0])
+
+
+def test_a_cached_version_answers_without_running_the_tool(bin_dir: Path, tmp_path: Path) -> None:
+    write_tool(bin_dir, "mosdepth", "mosdepth 0.3.8")
+    known: dict[str, dict] = {}
+    find_tool("mosdepth", known)
+    (entry,) = known.values()
+    entry["version"] = "0.3.7"  # what the cache says is what the check reports
+    assert find_tool("mosdepth", known).version == "0.3.7"
+    entry["probe"] = ["--other"]  # asked another way: read again
+    assert find_tool("mosdepth", known).version == "0.3.8"
+    assert load_versions(tmp_path / "missing.json") == {}
+    (tmp_path / "bad.json").write_text("[1, 2")
+    assert load_versions(tmp_path / "bad.json") == {}
 
 
 def test_required_tools_follow_the_config() -> None:

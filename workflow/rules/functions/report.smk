@@ -17,7 +17,7 @@ def patients() -> list[str]:
 
 def patient_samples(patient: str) -> list:
     """The sheet's samples of one patient."""
-    return [s for s in SHEET.samples.values() if s.patient == patient]
+    return SHEET.patient_samples(patient)
 
 
 def gene_coverage_enabled() -> bool:
@@ -358,8 +358,9 @@ def run_environments() -> list[str]:
 
 
 def version_records(wildcards=None) -> list[str]:
-    """Input function: every env's versions record."""
-    return [versions_record(env) for env in run_environments()]
+    """Input function: every env's versions record (ENV_FILES, report.smk: the run's envs,
+    listed once every rule is defined)."""
+    return [versions_record(env) for env in ENV_FILES]
 
 
 def env_file(wildcards) -> str:

@@ -23,8 +23,8 @@ def sex_cleared_patient(wildcards) -> list[str]:
     """Input function of a {patient}'s report and somatic publishing: all its samples clear."""
     return [
         sex_cleared(PID[s.sample])
-        for s in SHEET.dna_samples()
-        if s.patient == wildcards.patient
+        for s in SHEET.patient_samples(wildcards.patient)
+        if s.is_dna
     ]
 
 
