@@ -52,10 +52,12 @@ class Server:
                 file = self._file()
                 if self._head(file):
                     body = file.read_bytes()
-                    self.wfile.write(body)
+                    # counted before it is sent: a client that has the body may ask for the
+                    # traffic at once, before this thread would get to count it afterwards
                     with server._lock:
                         server.traffic.gets.append(self.path)
                         server.traffic.bytes += len(body)
+                    self.wfile.write(body)
 
             def log_message(self, *args) -> None:
                 pass

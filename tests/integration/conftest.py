@@ -15,12 +15,13 @@ def demo_results(tmp_path_factory) -> Path:
     return workdir
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pair_run(demo_results: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run folder of the demo's pair (patient3's normal and tumour) as BAM units, the shared
     run's alignments, which tests configure in turn (each writes its run.yaml and asks for
     its products): Snakemake redoes only what a config changes, so the pair's calls, sex and
-    coverage are made once. Its only germline sample is patient3's normal."""
+    coverage are made once per module (module scope: a module may run its own demo, as the
+    somatic tests do). Its only germline sample is patient3's normal."""
     workdir = tmp_path_factory.mktemp("pair-run")
     pair = ("demo3-normal", "demo3-tumor")
     bams = {sample: demo_results / f"results/{sample}/{sample}.bam" for sample in pair}
