@@ -8,11 +8,18 @@ from helpers import demo_run, demo_sheets, snakemake
 
 
 @pytest.fixture(scope="session")
-def demo_results(tmp_path_factory) -> Path:
-    """One uninterrupted run of the demo with the default config."""
+def shared_demo(tmp_path_factory) -> Path:
+    """One uninterrupted run of the demo with the default config, for the whole session."""
     workdir = tmp_path_factory.mktemp("demo")
     snakemake(workdir, demo_run(workdir))
     return workdir
+
+
+@pytest.fixture(scope="session")
+def demo_results(shared_demo: Path) -> Path:
+    """The shared demo run (a module may override this name with a run of its own; the
+    shared run stays reachable as `shared_demo`)."""
+    return shared_demo
 
 
 @pytest.fixture(scope="module")

@@ -333,7 +333,7 @@ def test_the_planted_eml4_alk_fusion_is_called_at_its_breakpoints(demo_results: 
 
 
 def test_a_pooled_reference_of_other_normals_finds_the_erbb2_amplification(
-    demo_results: Path, pair_run: Path, tmp_path: Path
+    demo_results: Path, shared_demo: Path, pair_run: Path, tmp_path: Path
 ) -> None:
     """A lab's pooled reference built from the demo's two germline samples' alignments (not
     the patient's normal) with `tailorseq cnv-reference`: the tumour compared with it over the
@@ -341,7 +341,9 @@ def test_a_pooled_reference_of_other_normals_finds_the_erbb2_amplification(
     provenance name the reference, its sha256 and its two normals."""
     access = next((demo_results / "cache").rglob("genome.fa.cnvkit-access.bed"))
     pooled = tmp_path / "pooled.cnn"
-    normals = [str(alignment(demo_results, sample)) for sample in ("demo1", "demo2")]
+    # the germline samples' alignments come from the shared demo run (this module's run
+    # aligns only the pair)
+    normals = [str(alignment(shared_demo, sample)) for sample in ("demo1", "demo2")]
     assert main(["cnv-reference", "--fasta", str(DEMO / "genome.fa"), "--access", str(access),
                  "--output", str(pooled), *normals]) == 0  # fmt: skip
     config = pair_config(demo_results, pair_run, reference=str(pooled))
