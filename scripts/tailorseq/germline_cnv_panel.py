@@ -4,9 +4,10 @@ tailorseq.germline_cnv computes for the run's own samples), so that a run with t
 samples of its own is compared with the lab's normals instead.
 
 Built by `tailorseq germline-cnv-panel` from normal BAMs over the gene CDS BED of a run with the
-same annotation (mosdepth `--by`, reads of MAPQ >= calling.min_mapq). Only parts off the sex
-chromosomes are kept: a normal's copies of chrX depend on its sex, which the builder is not
-given, so exon copy number of X- and Y-linked genes stays "not assessed" against a panel.
+same annotation (mosdepth `--by` with the gene_coverage rule's options, reads of MAPQ >=
+calling.min_mapq). Only parts off the sex chromosomes are kept: a normal's copies of chrX
+depend on its sex, which the builder is not given, so exon copy number of X- and Y-linked
+genes stays "not assessed" against a panel.
 A panel whose parts are not exactly the run's (another annotation or gene list) or whose build
 is another is refused with the reason.
 """
@@ -124,8 +125,11 @@ def build_panel(
         depth_rows = []
         for number, bam in enumerate(bams):
             prefix = Path(work) / f"normal{number}"
+            # the gene_coverage rule's options (workflow/rules/report.smk), so that the
+            # normals' depths are counted as the run's samples' are (no --fast-mode: mates'
+            # overlaps counted once, deletions not counted as covered)
             subprocess.run(
-                ["mosdepth", "--no-per-base", "--fast-mode", "--threads", str(threads),
+                ["mosdepth", "--no-per-base", "--fasta", str(fasta), "--threads", str(threads),
                  "--mapq", str(min_mapq), "--by", str(parts_bed), str(prefix), str(bam)],
                 check=True, capture_output=True,
             )  # fmt: skip
