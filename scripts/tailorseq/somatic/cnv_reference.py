@@ -81,17 +81,22 @@ def target_rows(reference: Path) -> list[dict[str, str]]:
     return [row for row in read_bins(reference) if row["gene"] != ANTITARGET]
 
 
+def as_regions(rows: list[dict[str, str]]) -> list[Region]:
+    """Reference rows as regions."""
+    return [Region(r["chromosome"], int(r["start"]), int(r["end"])) for r in rows]
+
+
 def bins(reference: Path) -> list[Region]:
     """The reference's target bins as regions."""
-    return [Region(r["chromosome"], int(r["start"]), int(r["end"])) for r in target_rows(reference)]
+    return as_regions(target_rows(reference))
 
 
 def write_bins(reference: Path, bed: Path) -> list[Region]:
     """The reference's target bins as the BED4 CNVkit's coverage reads (with the gene column);
-    the bins."""
-    lines = ("\t".join(row[c] for c in COLUMNS[:4]) + "\n" for row in target_rows(reference))
-    bed.write_text("".join(lines))
-    return bins(reference)
+    the bins (the reference read once)."""
+    rows = target_rows(reference)
+    bed.write_text("".join("\t".join(row[c] for c in COLUMNS[:4]) + "\n" for row in rows))
+    return as_regions(rows)
 
 
 def median_depth(reference: Path) -> float:
