@@ -13,6 +13,8 @@
 4. Write resources/germline_score/ (models, model.json) and print the validation table.
 
     .venv/bin/python bench/train_score.py            # ~25 min on 2 cores; --out to write elsewhere
+    # one caller again from an earlier run's callsets (<set>.vcf.gz), without the pipeline:
+    .venv/bin/python bench/train_score.py --caller bcftools --calls CALLSETS_FOLDER
 """
 
 from __future__ import annotations
@@ -83,21 +85,27 @@ def run_caller(workdir: Path, reads: dict, caller: str, cache: Path, cores: int)
     run_pipeline(workdir, cores, log_name=f"snakemake.{caller}.log")
 
 
-def collect(workdir: Path, reads: dict, sets: list[SimulatedSet], caller: str) -> fit.Examples:
+def callset(calls: Path, name: str) -> Path:
+    """A set's callset in `calls`: a pipeline's results/<set>/<set>.vcf.gz or <set>.vcf.gz."""
+    nested = calls / name / f"{name}.vcf.gz"
+    return nested if nested.exists() else calls / f"{name}.vcf.gz"
+
+
+def collect(calls: Path, reads: dict, sets: list[SimulatedSet], caller: str) -> fit.Examples:
     """Labelled feature rows of the given sets' calls."""
     examples = fit.Examples(caller)
     for spec in sets:
-        vcf = workdir / "results" / spec.name / f"{spec.name}.vcf.gz"
+        vcf = callset(calls, spec.name)
         sites = list(features.vcf_features(str(vcf), str(CHR20), caller))
         keys = fit.truth_keys(reads[spec.name].truth, CHR20, (spec.contig, spec.start, spec.end))
         examples.add(sites, keys)
     return examples
 
 
-def train_caller(workdir: Path, reads: dict, caller: str, out: Path) -> dict:
+def train_caller(calls: Path, reads: dict, caller: str, out: Path) -> dict:
     """Train, calibrate and choose the threshold for one caller; write its model."""
-    training = collect(workdir, reads, TRAINING, caller)
-    validation = collect(workdir, reads, VALIDATION, caller)
+    training = collect(calls, reads, TRAINING, caller)
+    validation = collect(calls, reads, VALIDATION, caller)
     ensemble = fit.ENSEMBLES[caller]
     boosters = fit.fit_ensemble(training, ensemble)
     raw = model.mean_raw(boosters, validation.x)
@@ -229,14 +237,28 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--out", type=Path, default=MODEL_FOLDER)
+    parser.add_argument(
+        "--caller",
+        choices=CALLERS,
+        action="append",
+        help="train only this caller (repeatable; default: every caller)",
+    )
+    parser.add_argument(
+        "--calls", type=Path, help="one caller's callsets of an earlier run instead of the pipeline"
+    )
     args = parser.parse_args()
+    callers = args.caller or list(CALLERS)
+    if args.calls and len(callers) != 1:
+        parser.error("--calls holds one caller's callsets: name that caller with --caller")
     reads = {
         spec.name: simulate(CHR20, spec, args.workdir / "sets") for spec in TRAINING + VALIDATION
     }
     rows = []
-    for caller in CALLERS:
-        run_caller(args.workdir / "pipeline", reads, caller, args.cache, args.cores)
-        rows.append(train_caller(args.workdir / "pipeline", reads, caller, args.out))
+    for caller in callers:
+        if not args.calls:
+            run_caller(args.workdir / "pipeline", reads, caller, args.cache, args.cores)
+        calls = args.calls or args.workdir / "pipeline" / "results"
+        rows.append(train_caller(calls, reads, caller, args.out))
     write_model_card(args.out)
     print_table(rows, title="Validation sets (all depths together): unfiltered vs model PASS")
     write_json("train_score.json", rows)
