@@ -101,10 +101,11 @@ def longest_repeats_touching(
     [start, end) satisfies start <= last and end >= first (0 when there is none).
 
     The same repeats, found by looking only near [first, last] instead of scanning the whole
-    sequence: the variant score asks this once per call, where the full scan cost more than
-    the rest of its features together. A run of positions with sequence[i] == sequence[i + k]
-    is the k-periodic stretch tandem_repeats reports; only runs reaching [first - k - 1, last]
-    can make a repeat touching the interval. Every minimum must be at least 2 copies."""
+    sequence: the variant score asks this once per call, and the full scan of each call's
+    window was nearly half of its feature extraction's CPU. A run of positions with
+    sequence[i] == sequence[i + k] is the k-periodic stretch tandem_repeats reports; only runs
+    reaching [first - k - 1, last] can make a repeat touching the interval. Every minimum must
+    be at least 2 copies."""
     longest = {}
     for size, copies in min_units.items():
         longest[size] = 0
