@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pysam
 
-from tailorseq.somatic.repeats import tandem_repeats
+from tailorseq.somatic.repeats import longest_repeats_touching
 
 COMMON = (
     "qual",
@@ -77,6 +77,8 @@ EXTRAS = {
     ),
 }
 CALLERS = tuple(EXTRAS)
+FORMAT_EXTRAS = {c: tuple(t for t in tags if t.startswith("FORMAT/")) for c, tags in EXTRAS.items()}
+INFO_EXTRAS = {c: tuple(t for t in tags if t not in FORMAT_EXTRAS[c]) for c, tags in EXTRAS.items()}
 CONTEXT = 30  # bases each side of the site searched for repeats
 GC_WINDOW = 50  # bases each side of the site for GC
 NEAR = 20  # bases: "other calls nearby"
@@ -110,10 +112,12 @@ def _number(value) -> float:
 
 
 def _allele_pair(sample: pysam.VariantRecordSample, tag: str) -> tuple[float, float]:
-    """(REF, ALT) values of a Number=R FORMAT tag, NaN when absent."""
-    if tag not in sample or sample[tag] is None or len(sample[tag]) < 2:
+    """(REF, ALT) values of a Number=R FORMAT tag, NaN when absent (one lookup: each costs a
+    header search in pysam)."""
+    pair = sample.get(tag)
+    if pair is None or len(pair) < 2:
         return math.nan, math.nan
-    ref, alt = sample[tag][:2]
+    ref, alt = pair[:2]
     return (math.nan if ref is None else ref), (math.nan if alt is None else alt)
 
 
@@ -145,21 +149,36 @@ def _quality_sums(sample: pysam.VariantRecordSample, caller: str) -> tuple[float
     return _allele_pair(sample, "QS")
 
 
-def sample_features(
-    record: pysam.VariantRecord, sample: pysam.VariantRecordSample, caller: str
+def record_features(
+    record: pysam.VariantRecord, caller: str, declared: frozenset[str]
 ) -> dict[str, float]:
-    """What the caller and the reads say about one sample's call."""
-    ref_reads, alt_reads = _allele_pair(sample, "AD")
+    """What the record says for every sample carrying it: QUAL, the change, the caller's
+    INFO annotations (read once per record, not once per sample; one lookup each, and none
+    for a tag the header does not declare, which pysam's `get` would refuse)."""
     change = len(record.alts[0]) - len(record.ref)
-    alleles = [a for a in sample.alleles if a is not None]
-    ref_f, ref_r, alt_f, alt_r = _strands(record, sample, caller)
-    ref_q, alt_q = _quality_sums(sample, caller)
     values = {
         "qual": math.log10(1 + max(record.qual or 0.0, 0.0)),
         "is_indel": float(change != 0),
         "indel_length": abs(change),
         "is_insertion": float(change > 0),
-        "genotype_hom": float(bool(alleles) and all(a == record.alts[0] for a in alleles)),
+    }
+    info = record.info
+    for tag in INFO_EXTRAS[caller]:
+        values[tag] = _number(info.get(tag)) if tag in declared else math.nan
+    return values
+
+
+def sample_features(
+    record: pysam.VariantRecord, sample: pysam.VariantRecordSample, caller: str
+) -> dict[str, float]:
+    """What the caller and the reads say about one sample's call."""
+    ref_reads, alt_reads = _allele_pair(sample, "AD")
+    alt = record.alts[0]
+    alleles = [a for a in sample.alleles if a is not None]
+    ref_f, ref_r, alt_f, alt_r = _strands(record, sample, caller)
+    ref_q, alt_q = _quality_sums(sample, caller)
+    values = {
+        "genotype_hom": float(bool(alleles) and all(a == alt for a in alleles)),
         "depth": ref_reads + alt_reads,
         "alt_reads": alt_reads,
         "allele_balance": _ratio(alt_reads, ref_reads + alt_reads),
@@ -168,11 +187,8 @@ def sample_features(
         "alt_baseq": _ratio(alt_q, alt_reads),
         "ref_baseq": _ratio(ref_q, ref_reads),
     }
-    for tag in EXTRAS[caller]:
-        if tag.startswith("FORMAT/"):
-            values[tag] = _number(sample.get(tag.removeprefix("FORMAT/")))
-        else:
-            values[tag] = _info(record, tag)
+    for tag in FORMAT_EXTRAS[caller]:
+        values[tag] = _number(sample.get(tag.removeprefix("FORMAT/")))
     if "FORMAT/SCR" in values:
         values["FORMAT/SCR"] = _ratio(values["FORMAT/SCR"], values["depth"])
     return values
@@ -182,20 +198,17 @@ def context_features(sequence: str, offset: int, pos: int, ref: str, alt: str) -
     """Homopolymer and tandem-repeat length touching the site, GC around it.
 
     `sequence` is the reference from 0-based `offset`; `pos` is the record's 1-based POS. An
-    indel's event sits after its anchor base."""
+    indel's event sits after its anchor base. Repeats are those tandem_repeats finds in the
+    CONTEXT bases either side (a repeat reaching past them counts only its part inside)."""
     site = pos - 1 - offset
     indel = len(ref) != len(alt)
     first, last = site + indel, site + max(len(ref), 1 + indel)
     low = max(site - CONTEXT, 0)
-    homopolymer, repeat = 1, 0
-    for start, end, unit in tandem_repeats(sequence[low : site + CONTEXT + len(ref)], REPEAT_UNITS):
-        if start + low <= last and end + low >= first:
-            if len(unit) == 1:
-                homopolymer = max(homopolymer, end - start)
-            repeat = max(repeat, end - start)
+    window = sequence[low : site + CONTEXT + len(ref)]
+    longest = longest_repeats_touching(window, first - low, last - low, REPEAT_UNITS)
     around = sequence[max(site - GC_WINDOW, 0) : site + GC_WINDOW + 1]
-    gc = sum(base in "GC" for base in around) / len(around) if around else math.nan
-    return {"homopolymer": homopolymer, "tandem_repeat": repeat, "gc": gc}
+    gc = (around.count("G") + around.count("C")) / len(around) if around else math.nan
+    return {"homopolymer": max(longest[1], 1), "tandem_repeat": max(longest.values()), "gc": gc}
 
 
 def neighbour_features(positions: Sequence[int], pos: int) -> dict[str, float]:
@@ -227,10 +240,12 @@ def carriers(record: pysam.VariantRecord) -> list[pysam.VariantRecordSample]:
 class CallsetSummary:
     """What a record's features need from the whole callset, from a first pass over it:
     every record's POS per contig (neighbours) and each sample's median depth over the calls
-    it carries (depth_relative: collapsed repeats read deep). A few bytes per record."""
+    it carries (depth_relative: collapsed repeats read deep). A few bytes per record. Also the
+    INFO tags its header declares."""
 
     positions: dict[str, array]
     median_depth: dict[str, float]
+    info_tags: frozenset[str]
 
 
 def summarize(vcf: str) -> CallsetSummary:
@@ -238,13 +253,14 @@ def summarize(vcf: str) -> CallsetSummary:
     positions: dict[str, array] = {}
     depths: dict[str, array] = {}
     with pysam.VariantFile(vcf) as variants:
+        info_tags = frozenset(variants.header.info)
         for record in variants:
             positions.setdefault(record.contig, array("q")).append(record.pos)
             for sample in carriers(record):
                 ref, alt = _allele_pair(sample, "AD")
                 depths.setdefault(sample.name, array("d")).append(ref + alt)
     medians = {name: float(np.nanmedian(values)) or 1.0 for name, values in depths.items()}
-    return CallsetSummary(positions, medians)
+    return CallsetSummary(positions, medians, info_tags)
 
 
 def record_sites(
@@ -263,6 +279,7 @@ def record_sites(
     sequence = fasta.fetch(record.contig, offset, end).upper()
     shared = context_features(sequence, offset, record.pos, record.ref, record.alts[0])
     shared |= neighbour_features(summary.positions[record.contig], record.pos)
+    shared |= record_features(record, caller, summary.info_tags)
     sites = []
     for sample in found:
         values = sample_features(record, sample, caller) | shared

@@ -9,6 +9,7 @@ di- to hexanucleotide >= 5 copies for the distribution analysis; homopolymer >= 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pysam
@@ -18,6 +19,7 @@ MIN_UNITS = {1: 10, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5}
 # microsatellite >= 3 copies).
 FLANK_REPEAT_UNITS = {1: 5, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3}
 MAX_REPEAT_BASES = 60
+ACGT = frozenset("ACGT")
 WINDOW = 10_000  # bases per coverage window
 SKIP_FLAGS = 0x4 | 0x100 | 0x200 | 0x400 | 0x800  # unmapped, secondary, QC fail, dup, supp.
 # CIGAR operations consuming the query / the reference (M I D N S H P = X).
@@ -72,6 +74,53 @@ def tandem_repeats(sequence: str, min_units: dict[int, int]) -> list[tuple[int, 
             if (end - start) // size >= copies and is_primitive(unit) and set(unit) <= set("ACGT"):
                 found.append((start, start + (end - start) // size * size, unit))
     return sorted(found)
+
+
+def _periodic_runs(sequence: str, size: int, low: int, high: int) -> Iterator[tuple[int, int]]:
+    """The maximal runs [start, end) of positions i with sequence[i] == sequence[i + size]
+    that hold a position in [low, high], extended as far as they go both ways."""
+    last = len(sequence) - size  # positions from here on have no partner
+    i, stop = max(low, 0), min(high + 1, last)
+    while i < stop:
+        if sequence[i] != sequence[i + size]:
+            i += 1
+            continue
+        start, end = i, i + 1
+        while start > 0 and sequence[start - 1] == sequence[start - 1 + size]:
+            start -= 1
+        while end < last and sequence[end] == sequence[end + size]:
+            end += 1
+        yield start, end
+        i = end + 1
+
+
+def longest_repeats_touching(
+    sequence: str, first: int, last: int, min_units: dict[int, int]
+) -> dict[int, int]:
+    """Unit size -> length of the longest repeat of tandem_repeats(sequence, min_units) whose
+    [start, end) satisfies start <= last and end >= first (0 when there is none).
+
+    The same repeats, found by looking only near [first, last] instead of scanning the whole
+    sequence: the variant score asks this once per call, and the full scan of each call's
+    window was nearly half of its feature extraction's CPU. A run of positions with
+    sequence[i] == sequence[i + k] is the k-periodic stretch tandem_repeats reports; only runs
+    reaching [first - k - 1, last] can make a repeat touching the interval. Every minimum must
+    be at least 2 copies."""
+    longest = {}
+    for size, copies in min_units.items():
+        longest[size] = 0
+        for start, end in _periodic_runs(sequence, size, first - size - 1, last):
+            length = (end + size - start) // size * size
+            unit = sequence[start : start + size]
+            if (
+                length >= copies * size
+                and start <= last
+                and start + length >= first
+                and is_primitive(unit)
+                and set(unit) <= ACGT
+            ):
+                longest[size] = max(longest[size], length)
+    return longest
 
 
 def find_microsatellites(
