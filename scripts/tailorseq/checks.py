@@ -120,6 +120,7 @@ def inspect_run(
     _check_bam_headers(findings, [u for u in readable_units if u.is_bam])
     versions = workdir / config["cache_dir"] / tools.VERSION_CACHE
     known = tools.load_versions(versions)
+    cached = dict(known)  # check_tools adds the versions it reads to `known`
     if check_tools:
         with_rna = bool(findings.sheet.rna_samples())
         needed = tools.required_tools(config, with_rna)
@@ -128,7 +129,8 @@ def inspect_run(
     _check_space(findings, workdir, readable_units, cores)
     if not findings.problems:  # a refused run writes nothing
         _save_scans(findings, scans)
-        _save_versions(findings, versions, known)
+        if known != cached:
+            _save_versions(findings, versions, known)
     return findings
 
 
@@ -304,8 +306,6 @@ def _save_scans(findings: Findings, cache: ScanCache) -> None:
 
 def _save_versions(findings: Findings, path: Path, known: dict[str, dict]) -> None:
     """Keep the tools' versions for the next run; a cache that cannot be written is a note."""
-    if known == tools.load_versions(path):
-        return
     try:
         tools.save_versions(path, known)
     except OSError as error:
