@@ -82,8 +82,8 @@ def caller_entry(folder: Path, caller: str) -> dict:
     entry = read_manifest(folder).get("callers", {}).get(caller)
     if entry is None:
         raise InputError(str(folder / MANIFEST), f"no model for the caller {caller}", FIX)
-    files = entry.get("model_files") or [""]
-    if not all((folder / name).is_file() for name in files):
+    files = entry.get("model_files", [])
+    if not files or not all((folder / name).is_file() for name in files):
         raise InputError(str(folder / MANIFEST), f"a {caller} model file is missing", FIX)
     if tuple(entry.get("features", ())) != features.feature_names(caller):
         raise InputError(
