@@ -15,11 +15,6 @@ def patients() -> list[str]:
     return list(dict.fromkeys(sample.patient for sample in SHEET.samples.values()))
 
 
-def patient_samples(patient: str) -> list:
-    """The sheet's samples of one patient."""
-    return SHEET.patient_samples(patient)
-
-
 def gene_coverage_enabled() -> bool:
     """Coverage per gene needs the gene models (reference.gff3)."""
     return annotation_enabled()
@@ -101,7 +96,7 @@ def report_samples(wildcards) -> list[dict]:
             "tumor_type": s.tumor_type,
             "files": sample_report_files(s),
         }
-        for s in patient_samples(wildcards.patient)
+        for s in SHEET.patient_samples(wildcards.patient)
     ]
 
 
@@ -114,7 +109,7 @@ def report_inputs(wildcards) -> list[str]:
     """Every file a patient's report reads."""
     files = [
         path
-        for s in patient_samples(wildcards.patient)
+        for s in SHEET.patient_samples(wildcards.patient)
         for path in sample_report_files(s).values()
     ]
     for pair in patient_tumours(wildcards.patient):
