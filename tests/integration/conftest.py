@@ -9,8 +9,10 @@ from helpers import demo_run, demo_sheets, snakemake
 
 @pytest.fixture(scope="session")
 def shared_demo(tmp_path_factory) -> Path:
-    """One uninterrupted run of the demo with the default config, for the whole session."""
-    workdir = tmp_path_factory.mktemp("demo")
+    """One uninterrupted run of the demo with the default config, for the whole session (one
+    per pytest-xdist worker). Its folder's name never holds a sample id: the pseudonymisation
+    test finds paths under it in outputs ("demo1" would be the second `mktemp("demo")`)."""
+    workdir = tmp_path_factory.mktemp("shared-run")
     snakemake(workdir, demo_run(workdir))
     return workdir
 
