@@ -6,6 +6,7 @@ import csv
 import gzip
 import json
 import os
+import resource
 import subprocess
 import time
 from collections.abc import Iterable, Sequence
@@ -125,8 +126,12 @@ def snakemake_command(
     ]
 
 
-def timed(command: Sequence[str], log: Path | None = None, **kwargs) -> float:
-    """Run a command (stdout+stderr to log if given), fail on error, return wall seconds."""
+def measured(command: Sequence[str], log: Path | None = None, **kwargs) -> tuple[float, float]:
+    """Run a command (stdout+stderr to log if given), fail on error; return (wall, CPU) seconds.
+
+    CPU is user + system of the command and every process under it that was waited for (the
+    children's rusage), so a pipeline run and a plain script are counted the same way."""
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     if log is None:
         subprocess.run(command, check=True, **kwargs)
@@ -136,7 +141,17 @@ def timed(command: Sequence[str], log: Path | None = None, **kwargs) -> float:
             result = subprocess.run(command, stdout=handle, stderr=subprocess.STDOUT, **kwargs)
         if result.returncode != 0:
             raise SystemExit(f"{' '.join(map(str, command[:3]))}... failed, see {log}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: Sequence[str], log: Path | None = None, **kwargs) -> float:
+    """Run a command as `measured` does; return wall seconds."""
+    return measured(command, log, **kwargs)[0]
 
 
 def cpu_seconds(command: str, log: Path) -> tuple[float, float]:
@@ -148,11 +163,19 @@ def cpu_seconds(command: str, log: Path) -> tuple[float, float]:
     return wall, user + system
 
 
+def measured_pipeline(
+    workdir: Path, cores: int = 2, extra: Iterable[str] = (), log_name: str = "snakemake.log"
+) -> tuple[float, float]:
+    """Run the pipeline on workdir/run.yaml; return (wall, CPU) seconds, Snakemake included."""
+    command = snakemake_command(workdir, cores, extra)
+    return measured(command, workdir / log_name, env=pipeline_env())
+
+
 def run_pipeline(
     workdir: Path, cores: int = 2, extra: Iterable[str] = (), log_name: str = "snakemake.log"
 ) -> float:
     """Run the pipeline on workdir/run.yaml; return wall seconds."""
-    return timed(snakemake_command(workdir, cores, extra), workdir / log_name, env=pipeline_env())
+    return measured_pipeline(workdir, cores, extra, log_name)[0]
 
 
 def reference_genome(cache: Path) -> Path:

@@ -19,6 +19,10 @@
    over chr20:40-50 Mb with planted germline and somatic variants, through somatic calling, MSI,
    TMB and the normal's germline calling: per rule, accuracy against both truths, and the
    somatic path's CPU against germline calling's (--skip-pair leaves it out).
+6. With --baseline, after the runs: bench/baseline.sh (the same tools, options and threads in a
+   plain bash script) on the same reads with each run's aligner and the same cache's genome and
+   index; the run's wall and CPU (Snakemake and every job) against the script's, and their PASS
+   calls compared.
 
 Extrapolation to a genome: a 30x genome is GENOME_PAIRS read pairs (3.1 Gb x 30 / 300 bases).
 The CPU of every rule is multiplied by GENOME_PAIRS / the simulated pairs (reads, bases and calls
@@ -31,6 +35,7 @@ follow each other). Memory: the aligners' peak grows with the genome's index (GR
 
     .venv/bin/python bench/genome.py                          # ~1 h on 2 cores
     .venv/bin/python bench/genome.py --aligners minimap2 bwa  # both paths in full
+    .venv/bin/python bench/genome.py --skip-pair --baseline   # and the plain script after it
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -50,6 +56,7 @@ from common import (
     REPO,
     compare,
     cpu_seconds,
+    measured_pipeline,
     normalise,
     print_table,
     read_bed,
@@ -63,7 +70,7 @@ from common import (
 )
 from somatic import alignments, cost_rows, write_pair
 from somatic import targets as pair_targets
-from speed import warm_cache
+from speed import OVERHEAD_TARGET, run_baseline, warm_cache
 from tailorseq.scoring.simulate import SimulatedReads, SimulatedSet, simulate
 from tailorseq.somatic.simulate import PairSpec, SimulatedPair, simulate_pair
 
@@ -103,9 +110,48 @@ def run_aligner(args: argparse.Namespace, reads: SimulatedReads, aligner: str) -
     write_sheets(workdir, {SAMPLE: [("L1", reads.fq1, reads.fq2)]})
     write_run_config(workdir, reference={"build": "GRCh37", "fasta": str(CHR20)},
                      cache_dir=str(args.cache), aligner=aligner, caller="bcftools")  # fmt: skip
-    wall = run_pipeline(workdir, args.cores)
-    return {"aligner": aligner, "workdir": workdir, "wall_s": wall, "pairs": fastp_pairs(workdir),
-            "rules": read_benchmarks(workdir)}  # fmt: skip
+    load = os.getloadavg()[0]
+    wall, cpu = measured_pipeline(workdir, args.cores)
+    return {"aligner": aligner, "workdir": workdir, "wall_s": wall, "cpu_s": cpu, "load": load,
+            "pairs": fastp_pairs(workdir), "rules": read_benchmarks(workdir)}  # fmt: skip
+
+
+def run_script(args: argparse.Namespace, reads: SimulatedReads, run: dict) -> dict:
+    """bench/baseline.sh on the run's reads with its aligner, the same cache's genome and index
+    (built for the run); the run's wall and CPU against the script's."""
+    out = args.workdir / f"baseline-{run['aligner']}"
+    load = os.getloadavg()[0]
+    wall, cpu = run_baseline(out, run["aligner"], (reads.fq1, reads.fq2), args.cache, args.cores,
+                             SAMPLE)  # fmt: skip
+    return {"aligner": run["aligner"], "pipeline_wall_s": run["wall_s"], "script_wall_s": wall,
+            "wall_ratio": run["wall_s"] / wall, "pipeline_cpu_s": run["cpu_s"],
+            "script_cpu_s": cpu, "cpu_ratio": run["cpu_s"] / cpu, "target": OVERHEAD_TARGET,
+            "met": "yes" if run["wall_s"] / wall <= OVERHEAD_TARGET else "NO",
+            "load_before": f"{run['load']:.1f} / {load:.1f}",
+            "vcf": str(out / f"{SAMPLE}.vcf.gz")}  # fmt: skip
+
+
+def same_calls(run: dict, script_vcf: Path) -> dict:
+    """The run's PASS calls (whole chr20) against the script's: shared, each side's own, and
+    shared calls with another genotype."""
+    ours = read_vcf(run["workdir"] / "results" / SAMPLE / f"{SAMPLE}.vcf.gz")
+    theirs = read_vcf(script_vcf)
+    shared = ours.keys() & theirs.keys()
+    return {"aligner": run["aligner"], "pipeline_pass": len(ours), "script_pass": len(theirs),
+            "shared": len(shared), "pipeline_only": len(ours.keys() - theirs.keys()),
+            "script_only": len(theirs.keys() - ours.keys()),
+            "genotype_differs": sum(ours[k].gt != theirs[k].gt for k in shared)}  # fmt: skip
+
+
+def overhead_report(args: argparse.Namespace, reads: SimulatedReads, runs: list[dict]) -> dict:
+    """The plain script after each run; both tables printed as soon as they are measured."""
+    overhead = [run_script(args, reads, run) for run in runs]
+    calls = [same_calls(run, Path(row["vcf"])) for run, row in zip(runs, overhead, strict=True)]
+    columns = [c for c in overhead[0] if c != "vcf"]
+    print_table(overhead, columns, title="The pipeline against the same tools in a plain script "
+                "(bench/baseline.sh): wall and CPU seconds, children included")  # fmt: skip
+    print_table(calls, title="PASS calls of the pipeline and of the script (whole chr20)")
+    return {"overhead": overhead, "calls": calls}
 
 
 def rule_rows(run: dict) -> list[dict]:
@@ -301,6 +347,9 @@ def main() -> None:
     parser.add_argument("--aligners", nargs="+", default=["minimap2"], choices=["minimap2", "bwa"])
     parser.add_argument("--raw-pairs", type=int, default=1_000_000)
     parser.add_argument("--skip-pair", action="store_true", help="no tumour/normal pair run")
+    parser.add_argument(
+        "--baseline", action="store_true", help="then bench/baseline.sh on the same reads"
+    )
     parser.add_argument("--pair-only", action="store_true", help="the tumour/normal pair alone")
     parser.add_argument(
         "--pair-mb", type=float, default=PAIR.length / 1e6, help="the pair's region, Mb of chr20"
@@ -312,6 +361,7 @@ def main() -> None:
         return
     reads = simulate(CHR20, SET, args.data, artefacts=None)
     runs = [run_aligner(args, reads, aligner) for aligner in args.aligners]
+    script = overhead_report(args, reads, runs) if args.baseline else None
     scratch = args.workdir / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     threads = rule_threads()
@@ -331,7 +381,8 @@ def main() -> None:
     for run in runs:
         run["workdir"] = str(run["workdir"])
     write_json("genome.json", {"runs": runs, "summary": summary, "accuracy": accuracy,
-                               "score": scores, "raw": raw, "pair": pair})  # fmt: skip
+                               "score": scores, "raw": raw, "script": script,
+                               "pair": pair})  # fmt: skip
 
 
 if __name__ == "__main__":
