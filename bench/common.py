@@ -156,11 +156,7 @@ def timed(command: Sequence[str], log: Path | None = None, **kwargs) -> float:
 
 def cpu_seconds(command: str, log: Path) -> tuple[float, float]:
     """(wall, user + system CPU) seconds of a shell pipeline, children included."""
-    timing = log.with_suffix(".time")
-    script = f"TIMEFORMAT='%U %S'; {{ time ( {command} ) ; }} 2> {timing}"
-    wall = timed(["bash", "-o", "pipefail", "-c", script], log, env=pipeline_env())
-    user, system = map(float, timing.read_text().split()[-2:])
-    return wall, user + system
+    return measured(["bash", "-o", "pipefail", "-c", command], log, env=pipeline_env())
 
 
 def measured_pipeline(
