@@ -70,7 +70,7 @@ from common import (
 )
 from somatic import alignments, cost_rows, write_pair
 from somatic import targets as pair_targets
-from speed import OVERHEAD_TARGET, run_baseline, warm_cache
+from speed import overhead_row, run_baseline, warm_cache
 from tailorseq.scoring.simulate import SimulatedReads, SimulatedSet, simulate
 from tailorseq.somatic.simulate import PairSpec, SimulatedPair, simulate_pair
 
@@ -123,10 +123,7 @@ def run_script(args: argparse.Namespace, reads: SimulatedReads, run: dict) -> di
     load = os.getloadavg()[0]
     wall, cpu = run_baseline(out, run["aligner"], (reads.fq1, reads.fq2), args.cache, args.cores,
                              SAMPLE)  # fmt: skip
-    return {"aligner": run["aligner"], "pipeline_wall_s": run["wall_s"], "script_wall_s": wall,
-            "wall_ratio": run["wall_s"] / wall, "pipeline_cpu_s": run["cpu_s"],
-            "script_cpu_s": cpu, "cpu_ratio": run["cpu_s"] / cpu, "target": OVERHEAD_TARGET,
-            "met": "yes" if run["wall_s"] / wall <= OVERHEAD_TARGET else "NO",
+    return {"aligner": run["aligner"], **overhead_row((run["wall_s"], run["cpu_s"]), (wall, cpu)),
             "load_before": f"{run['load']:.1f} / {load:.1f}",
             "vcf": str(out / f"{SAMPLE}.vcf.gz")}  # fmt: skip
 
