@@ -3,13 +3,17 @@ calibration and threshold choice, and the filter written into a VCF."""
 
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pysam
 import pytest
 
+from helpers import ROOT
 from tailorseq.scoring import apply, features, fit, model, mqc
 from tailorseq.scoring.simulate import (
     COMPLEMENT,
@@ -221,6 +225,30 @@ def test_the_bundled_model_loads_for_both_callers() -> None:
         loaded = model.load(model.BUNDLED, caller)
         assert loaded.features == features.feature_names(caller)
         assert 0 < loaded.threshold < 1
+
+
+THREADS_AROUND_PREDICTION = """
+import os, numpy as np
+from tailorseq.scoring import model
+loaded = model.load(model.BUNDLED, "bcftools")
+values = np.random.default_rng(1).normal(size=(2000, len(loaded.features)))
+before = len(os.listdir("/proc/self/task"))
+loaded.probabilities(values)
+print(before, len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or not Path("/proc/self/task").is_dir(),
+    reason="needs Linux's /proc and 2 cores (one core starts no OpenMP thread anyway)",
+)
+def test_the_score_predicts_on_the_one_thread_its_rule_declares() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    env.pop("OMP_NUM_THREADS", None)  # LightGBM's default: a thread per core
+    result = subprocess.run([sys.executable, "-c", THREADS_AROUND_PREDICTION], env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    before, after = map(int, result.stdout.split())
+    assert after == before
 
 
 @pytest.mark.skipif(shutil.which("dwgsim") is None, reason="needs dwgsim (apt-get install dwgsim)")
