@@ -242,7 +242,7 @@ def test_versions_as_they_ran(demo_results: Path) -> None:
         assert None not in environment["tools"].values(), name
     page = (demo_results / "results/run/multiqc.html").read_text()
     assert "mqc_versions_table" in page and "env bwa" in page
-    versions = (demo_results / "results/run/multiqc_data/multiqc_software_versions.txt")
+    versions = demo_results / "results/run/multiqc_data/multiqc_software_versions.txt"
     assert "tailorseq" in versions.read_text()
 
 

@@ -46,6 +46,8 @@ def call_source(call: dict) -> str:
     if call.get("structural_call", {}).get("used"):
         return "OUTSIDE"
     return CALL_SOURCES.get(call["source"], "NONE")
+
+
 OUTSIDE_HEADER = (
     "# PharmCAT outside calls written by tailorseq: gene, diplotype, phenotype, activity score"
 )
