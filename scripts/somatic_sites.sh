@@ -2,8 +2,8 @@
 # The somatic candidates' first pass (tailorseq.somatic.candidate_sites, which gives the
 # thresholds and the argument why no usable candidate is lost): over each interval of a chunk
 # BED, samtools mpileup of the tumour and its normal counts every base of every read that passes
-# the MAPQ and flag filters, at any base quality, without BAQ, without the overlapping-mates
-# adjustment and without a depth cap; awk keeps the positions where, for one allele, both
+# the MAPQ and flag filters, at any base quality, without BAQ and without a depth cap (and
+# without the overlapping mates' quality adjustment, which changes no count then); awk keeps the positions where, for one allele, both
 # samples together have at least ALT reads and the tumour TUMOR_ALT or the normal NORMAL_ALT,
 # or where both together have GAPPED reads with an indel after the position. Written to
 # standard output as runs of kept positions: contig, first and last position (1-based).
@@ -18,20 +18,15 @@ bed=$1 ref=$2 min_mapq=$3 tumor_alt=$4 normal_alt=$5 alt=$6 gapped=$7 tumor=$8 n
 while read -r contig start end _; do
     samtools mpileup --fasta-ref "$ref" --region "{$contig}:$((start + 1))-$end" \
         --min-MQ "$min_mapq" --min-BQ 0 --no-BAQ --ignore-overlaps-removal \
-        --count-orphans --max-depth 0 "$tumor" "$normal"
+        --count-orphans --max-depth 0 --no-output-ends --no-output-ins --no-output-del \
+        "$tumor" "$normal"
 done < "$bed" | awk -v tumor_alt="$tumor_alt" -v normal_alt="$normal_alt" -v alt="$alt" \
     -v gapped="$gapped" '
 # Counts of a samtools pileup column of one sample into counts[]: reads with an indel after the
-# position ("gap") and bases of each allele (either strand; "." and "," match the reference).
-function tally(bases, counts,    length_) {
-    gsub(/\^./, "", bases)  # a read start and its mapping quality, which may be any character
-    gsub(/\$/, "", bases)  # a read end
-    counts["gap"] = 0
-    while (match(bases, /[+-][0-9]+/)) {
-        length_ = substr(bases, RSTART + 1, RLENGTH - 1) + 0
-        bases = substr(bases, 1, RSTART - 1) substr(bases, RSTART + RLENGTH + length_)
-        counts["gap"]++
-    }
+# position ("gap": +N or -N, the sequence left out) and bases of each allele (either strand;
+# "." and "," match the reference, "*" is a deleted base; read starts and ends left out).
+function tally(bases, counts) {
+    counts["gap"] = gsub(/[-+][0-9]+/, "", bases)
     counts["A"] = gsub(/[Aa]/, "", bases)
     counts["C"] = gsub(/[Cc]/, "", bases)
     counts["G"] = gsub(/[Gg]/, "", bases)
@@ -56,8 +51,7 @@ function flush() {
 
 BEGIN { split("A C G T", names, " "); for (i in names) alleles[names[i]] = 1 }
 
-# Columns where neither sample shows a letter or an indel sign are reference only (the quick
-# test may pass a column on a read start whose mapping quality is a letter; tally decides).
+# Columns where neither sample shows a base letter or an indel sign are reference only.
 $5 !~ /[ACGTacgt+-]/ && $8 !~ /[ACGTacgt+-]/ { next }
 
 kept() {

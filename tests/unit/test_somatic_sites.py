@@ -44,6 +44,8 @@ def _segment(header, name: str, start: int, seq: str, cigar: str, **fields):
     read.query_name, read.reference_id, read.reference_start = name, 0, start
     read.query_sequence, read.cigarstring = seq, cigar
     read.mapping_quality = fields.get("mapq", 60)
+    read.is_reverse = fields.get("reverse", False)
+    read.is_paired = fields.get("orphan", False)  # paired, its pair not proper
     read.query_qualities = pysam.qualitystring_to_array("I" * len(seq))
     for offset, quality in fields.get("qualities", {}).items():
         qualities = read.query_qualities
@@ -61,7 +63,8 @@ class Pair:
     (20 in the tumour, 10 in the normal) and 40 bp reads carrying the planted events."""
 
     def __init__(self, seed: int = 7) -> None:
-        self.ref = "".join(random.Random(seed).choice("ACGT") for _ in range(LENGTH))
+        draw = random.Random(seed)
+        self.ref = "".join(draw.choice("ACGT") for _ in range(LENGTH))
         self.reads: dict[str, list] = {"tumor": [], "normal": []}
         self.header = pysam.AlignmentHeader.from_dict(
             {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chr1", "LN": LENGTH}]}
@@ -74,11 +77,12 @@ class Pair:
         name = name or f"{sample}-{len(self.reads[sample])}"
         self.reads[sample].append(_segment(self.header, name, start, seq, cigar, **fields))
 
-    def snv(self, sample: str, pos: int, shift: int = 1, **fields) -> None:
-        """A read with another base at 1-based `pos` (at offset 20 of the read)."""
+    def snv(self, sample: str, pos: int, shift: int = 1, base: str = "", **fields) -> None:
+        """A read with another base (`base`, else the reference's shifted) at 1-based `pos`
+        (at offset 20 of the read)."""
         start = pos - 21
         seq = list(self.ref[start : start + 40])
-        seq[20] = _alt(seq[20], shift)
+        seq[20] = base or _alt(seq[20], shift)
         self.add(sample, start, "".join(seq), "40M", **fields)
 
     def deletion(self, sample: str, pos: int, **fields) -> None:
@@ -122,17 +126,17 @@ def first_pass(folder: Path, fasta: Path, tumor: Path, normal: Path) -> list[str
 @pytest.fixture(scope="module")
 def kept(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     pair = Pair()
-    for _ in range(2):
-        pair.snv("tumor", 50)  # exactly the tumour's 2 alt reads: kept
+    for reverse in (False, True):
+        pair.snv("tumor", 50, reverse=reverse)  # exactly the tumour's 2 alt reads: kept
     pair.snv("tumor", 70)  # one tumour read: no TLOD reaches the minimum
     pair.snv("tumor", 90)
     pair.snv("normal", 90)  # 2 reads in all, but 1 in the tumour and 1 in the normal
-    for _ in range(5):
-        pair.snv("normal", 110)  # exactly the normal's 5 for the sample-swap check: kept
+    for index in range(5):  # exactly the normal's 5 for the sample-swap check: kept
+        pair.snv("normal", 110, reverse=index % 2 == 1)
     for _ in range(4):
         pair.snv("normal", 130)
     pair.deletion("tumor", 150)
-    pair.deletion("normal", 150)  # 2 gapped reads of both samples make a candidate: kept
+    pair.deletion("normal", 150, reverse=True)  # 2 gapped reads of both samples: kept
     pair.insertion("tumor", 170)  # 1 gapped read makes none
     for _ in range(2):
         pair.snv("tumor", 190, qualities={20: 2})  # below min-BQ as read, kept all the same
@@ -142,6 +146,8 @@ def kept(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         pair.deletion("tumor", 230, qualities={19: 0})  # an anchor base of quality 0: kept
     for _ in range(2):
         pair.snv("tumor", 250, mapq=MIN_MAPQ - 1)  # reads below min-MQ, as bcftools drops them
+    for _ in range(2):
+        pair.snv("tumor", 260, orphan=True)  # which bcftools skips: counted all the same
     for _ in range(3):
         pair.snv("tumor", 280)  # outside the chunk
     folder = tmp_path_factory.mktemp("sites")
@@ -151,7 +157,7 @@ def kept(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def test_every_position_a_usable_candidate_could_be_is_kept_thresholds_included(
     kept: list[str],
 ) -> None:
-    assert kept == [f"chr1\t{pos}\t{pos}" for pos in (50, 110, 150, 190, 230)]
+    assert kept == [f"chr1\t{pos}\t{pos}" for pos in (50, 110, 150, 190, 230, 260)]
 
 
 def test_adjacent_positions_are_written_as_one_run(tmp_path: Path) -> None:
@@ -160,3 +166,15 @@ def test_adjacent_positions_are_written_as_one_run(tmp_path: Path) -> None:
         for _ in range(2):
             pair.snv("tumor", pos)
     assert first_pass(tmp_path, *pair.write(tmp_path)) == ["chr1\t60\t62", "chr1\t64\t64"]
+
+
+def test_every_allele_counts_on_both_strands(tmp_path: Path) -> None:
+    pair = Pair()
+    positions = {}
+    for base in "ACGT":  # one forward and one reverse read of each allele somewhere
+        pos = next(p for p in range(40 + 20 * len(positions), 260) if pair.ref[p - 1] != base)
+        positions[base] = pos
+        for reverse in (False, True):
+            pair.snv("tumor", pos, base=base, reverse=reverse)
+    kept = first_pass(tmp_path, *pair.write(tmp_path))
+    assert kept == [f"chr1\t{pos}\t{pos}" for pos in sorted(positions.values())]

@@ -10,11 +10,12 @@ its normal enough for the sample-swap check (`concordance.min_informative_normal
 are FORMAT/AD counts: bases of the allele at a read-level MAPQ of at least min_mapq and, after
 BAQ and the overlapping-mates adjustment, a base quality of at least min_baseq. The first pass
 counts, per sample and per allele, every base of reads passing the same MAPQ and flag filters,
-at any base quality, without BAQ (`-B`), without the mates' adjustment (`-x`: both mates
-counted), without a depth cap (`-d 0`) and with orphan reads (`-A`): each read bcftools counts
-is counted, so no count is below bcftools'. (Base quality is not a usable cut: where mates
-overlap and agree, htslib gives the kept base the sum of both qualities, and samtools drops a
-read's indel with its low-quality anchor base.) An indel record needs a candidate first: at
+at any base quality, without BAQ (`-B`), without a depth cap (`-d 0`) and with orphan reads
+(`-A`): each read bcftools counts is counted, so no count is below bcftools'. (Base quality is
+not a usable cut: where mates overlap and agree, htslib gives the kept base the sum of both
+qualities, and samtools drops a read's indel with its low-quality anchor base. With no cut, the
+overlapping mates' adjustment would change no count, so it is left off, `-x`, to save work.)
+An indel record needs a candidate first: at
 least MIN_GAPPED_READS reads of both samples together with an indel after the position
 (bcftools mpileup `--min-ireads`, whatever their base quality); the first pass keeps every
 position where samtools shows that many. Indel AD counts come from realignment, not the
