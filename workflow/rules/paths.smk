@@ -151,6 +151,11 @@ def somatic_chunk(pid: str, chunk: str) -> str:
     return f"work/{pid}/somatic/chunk{chunk}.bcf"
 
 
+def somatic_chunk_sites(pid: str, chunk: str) -> str:
+    """The positions of one chunk where the full mpileup of a pair's candidates runs."""
+    return f"work/{pid}/somatic/chunk{chunk}.sites.tsv.gz"
+
+
 def somatic_vcf(pid: str) -> str:
     """A pair's somatic VCF under its tumour's pseudonym."""
     return f"work/{pid}/{pid}.somatic.vcf.gz"

@@ -1,3 +1,6 @@
+# Two passes over a chunk: a cheap count of both BAMs' reads finds the positions where a candidate
+# the model can use could be (scripts/somatic_sites.sh, tailorseq.somatic.candidate_sites), then
+# the full mpileup runs there only (--targets-file; bcftools reads the whole list into memory).
 rule somatic_candidates:
     input:
         alns=somatic_pair_alignments,
@@ -6,7 +9,8 @@ rule somatic_candidates:
         fai=f"{GENOME}.fai",
         bed=chunk_bed,
     output:
-        temp(somatic_chunk("{pid}", "{chunk}")),
+        candidates=temp(somatic_chunk("{pid}", "{chunk}")),
+        sites=temp(somatic_chunk_sites("{pid}", "{chunk}")),
     log:
         "logs/somatic_candidates/{pid}.{chunk}.log",
     benchmark:
@@ -17,23 +21,30 @@ rule somatic_candidates:
         mem_mb=2000,
         runtime=240,
     params:
+        first_pass=SOMATIC_SITES,
+        thresholds=SOMATIC_SITE_THRESHOLDS.arguments(),
+        min_alt=SOMATIC_SITE_THRESHOLDS.alt,
+        min_gapped=SOMATIC_SITE_THRESHOLDS.gapped,
         min_mapq=config["somatic"]["min_mapq"],
         min_baseq=config["somatic"]["min_baseq"],
         max_depth=SOMATIC_MAX_DEPTH,
         keep=somatic_candidate_filter(),
     shell:
-        "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
+        "(bash {params.first_pass} {input.bed} {input.ref} {params.min_mapq}"
+        " {params.thresholds} {input.alns} | bgzip > {output.sites}"
+        " && bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
+        " --targets-file {output.sites} --min-ireads {params.min_gapped}"
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth {params.max_depth}"
         " --annotate FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/QS,INFO/AD"
         " --output-type u {input.alns}"
         # sites where no alternate allele has 2 reads go before the split, not after it: the
         # same records come out, in a quarter less CPU (bench/somatic.py)
-        " | bcftools view --include 'MAX(INFO/AD[1-])>=2' --output-type u"
+        " | bcftools view --include 'MAX(INFO/AD[1-])>={params.min_alt}' --output-type u"
         " | bcftools norm --fasta-ref {input.ref} --multiallelics -both --output-type u"
         # only candidates the model can use: their tumour LOD can reach the minimum, or the
         # sample-swap check counts them (tailorseq.somatic.caller.candidate_filter)
-        " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>=2 && ({params.keep})'"
-        " --output-type b --output {output}) 2> {log}"
+        " | bcftools view --include 'ALT!=\"<*>\" && INFO/AD[1]>={params.min_alt} && ({params.keep})'"
+        " --output-type b --output {output.candidates}) 2> {log}"
 
 
 rule somatic_model:

@@ -52,19 +52,29 @@ class Candidate:
         return (self.contig, self.pos, self.ref, self.alt)
 
 
+def min_tumor_alt_reads(settings: Settings) -> int:
+    """The fewest tumour alt reads whose TLOD can reach min_tumor_lod at some alt fraction
+    (`model.min_tumor_alt_fraction` at most 1); 0 when any TLOD is enough."""
+    if settings.min_tumor_lod <= 0:  # a record without tumour alt reads has TLOD 0
+        return 0
+    reads = 1
+    while min_tumor_alt_fraction(reads, settings) > 1:
+        reads += 1
+    return reads
+
+
 def tumor_lod_expression(settings: Settings, max_depth: int = MAX_DEPTH) -> str:
     """A bcftools expression over a biallelic mpileup record (tumour first) that holds wherever
     the tumour's alt reads can reach min_tumor_lod (`model.min_tumor_alt_fraction`), up to the
     alt count from which any fraction under `max_depth` reads does."""
     alt, total = "FORMAT/AD[0:1]", "(FORMAT/AD[0:0]+FORMAT/AD[0:1])"
-    if settings.min_tumor_lod <= 0:  # a record without tumour alt reads has TLOD 0: kept
+    reads = min_tumor_alt_reads(settings)
+    if reads == 0:
         return f"{alt}>=0"
     terms = []
-    reads = 1
     while (fraction := min_tumor_alt_fraction(reads, settings)) > reads / (reads + max_depth):
-        if fraction <= 1:
-            # a hair below the bound, so that rounding never drops a reachable record
-            terms.append(f"({alt}=={reads} && {alt}/{total}>={fraction * (1 - 1e-9):.12g})")
+        # a hair below the bound, so that rounding never drops a reachable record
+        terms.append(f"({alt}=={reads} && {alt}/{total}>={fraction * (1 - 1e-9):.12g})")
         reads += 1
     return " || ".join([*terms, f"{alt}>={reads}"])
 

@@ -7,6 +7,7 @@ people, a good part of such sites is missing from the other sample. The concorda
 fraction of those sites where the tumour shows the allele.
 """
 
+import math
 from dataclasses import dataclass
 
 from tailorseq.errors import TailorseqError
@@ -15,6 +16,7 @@ NORMAL_MIN_VAF = 0.3
 MIN_DEPTH = 15
 TUMOR_MIN_VAF = 0.05
 TUMOR_MIN_ALT = 2
+VAF_MARGIN = 0.000001  # alt reads added before comparing with a fraction (floating point)
 
 
 def informative_expression() -> str:
@@ -24,8 +26,14 @@ def informative_expression() -> str:
     tumor, normal = "(FORMAT/AD[0:0]+FORMAT/AD[0:1])", "(FORMAT/AD[1:0]+FORMAT/AD[1:1])"
     return (
         f"{normal}>={MIN_DEPTH} && {tumor}>={MIN_DEPTH}"
-        f" && FORMAT/AD[1:1]+0.000001>={NORMAL_MIN_VAF}*{normal}"
+        f" && FORMAT/AD[1:1]+{VAF_MARGIN:f}>={NORMAL_MIN_VAF}*{normal}"
     )
+
+
+def min_informative_normal_alt() -> int:
+    """The fewest normal alt reads of a site `informative_expression` holds for: at least
+    NORMAL_MIN_VAF of at least MIN_DEPTH reads, with its margin."""
+    return math.ceil(NORMAL_MIN_VAF * MIN_DEPTH - VAF_MARGIN)
 
 
 class SampleSwap(TailorseqError):

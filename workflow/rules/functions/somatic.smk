@@ -3,6 +3,8 @@
 from collections import Counter
 
 from snakemake.exceptions import WorkflowError
+from tailorseq.locations import ROOT
+from tailorseq.somatic.candidate_sites import site_thresholds
 from tailorseq.somatic.caller import MAX_DEPTH as SOMATIC_MAX_DEPTH
 from tailorseq.somatic.caller import candidate_filter
 from tailorseq.somatic.model import Settings as SomaticSettings
@@ -32,6 +34,14 @@ def somatic_normal(pid: str) -> str:
     if pid not in SOMATIC_NORMAL:
         raise WorkflowError(f"{pid} is not a tumour with a matched normal")
     return SOMATIC_NORMAL[pid]
+
+
+# The candidates' first pass (the installed package's copy, as ref.smk's RECORD_CHECKSUMS, so that
+# the params do not change between runs) and its thresholds for the configured model.
+SOMATIC_SITES = ROOT / "scripts" / "somatic_sites.sh"
+SOMATIC_SITE_THRESHOLDS = site_thresholds(
+    SomaticSettings.from_config(config["somatic"])
+)
 
 
 def somatic_candidate_filter() -> str:
