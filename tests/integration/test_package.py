@@ -21,7 +21,8 @@ from helpers import ROOT, demo_run
 pytestmark = pytest.mark.integration
 
 # The repository's files the wheel carries as tailorseq/bundle/ (tailorseq.locations).
-BUNDLED = ["workflow", "envs", "resources", "config/multiqc.yaml", ":(glob)scripts/*.py"]
+BUNDLED = ["workflow", "envs", "resources", "config/multiqc.yaml", ":(glob)scripts/*.py",
+           ":(glob)scripts/*.sh"]  # fmt: skip
 
 
 def run(*command: str | Path, **kwargs) -> subprocess.CompletedProcess:
