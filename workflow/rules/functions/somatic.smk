@@ -36,17 +36,18 @@ def somatic_normal(pid: str) -> str:
     return SOMATIC_NORMAL[pid]
 
 
+# The somatic model's settings, read once from the config.
+SOMATIC_SETTINGS = SomaticSettings.from_config(config["somatic"])
+
 # The candidates' first pass (the installed package's copy, as ref.smk's RECORD_CHECKSUMS, so that
 # the params do not change between runs) and its thresholds for the configured model.
 SOMATIC_SITES = ROOT / "scripts" / "somatic_sites.sh"
-SOMATIC_SITE_THRESHOLDS = site_thresholds(
-    SomaticSettings.from_config(config["somatic"])
-)
+SOMATIC_SITE_THRESHOLDS = site_thresholds(SOMATIC_SETTINGS)
 
 
 def somatic_candidate_filter() -> str:
     """The bcftools expression keeping the candidates the somatic model can use."""
-    return candidate_filter(SomaticSettings.from_config(config["somatic"]))
+    return candidate_filter(SOMATIC_SETTINGS)
 
 
 def somatic_pair_alignments(wildcards) -> list[str]:
