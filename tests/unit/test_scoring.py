@@ -126,6 +126,17 @@ def separable_examples(caller: str, rows: int, seed: int) -> fit.Examples:
     return examples
 
 
+def test_an_extra_column_is_trained_on_under_its_own_name() -> None:
+    examples = separable_examples("bcftools", 600, 3)
+    generator = np.random.default_rng(4)
+    extra = examples.y + generator.normal(scale=0.1, size=len(examples.y))
+    examples.rows = [np.column_stack([examples.rows[0], extra])]
+    (booster,) = fit.fit_ensemble(examples, fit.Ensemble(members=1, rounds=20, leaves=7), ["cycle"])
+    assert booster.feature_name()[-1] == "cycle"
+    gains = dict(zip(booster.feature_name(), booster.feature_importance("gain"), strict=True))
+    assert gains["cycle"] == max(gains.values())  # the label's near copy carries the model
+
+
 def test_calibration_is_monotone_and_matches_observed_rates() -> None:
     raw = np.linspace(-3, 3, 400)
     labels = (np.random.default_rng(2).random(400) < 1 / (1 + np.exp(-raw))).astype(int)

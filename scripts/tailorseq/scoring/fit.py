@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,11 +116,12 @@ ENSEMBLES = {
 }
 
 
-def fit_ensemble(examples: Examples, ensemble: Ensemble) -> list:
-    """The ensemble's LightGBM boosters on the examples' features."""
+def fit_ensemble(examples: Examples, ensemble: Ensemble, extra: Sequence[str] = ()) -> list:
+    """The ensemble's LightGBM boosters on the examples' features (and `extra` columns after
+    them, for trying a feature out: bench/score_ablation.py)."""
     import lightgbm
 
-    names = [lightgbm_name(name) for name in features.feature_names(examples.caller)]
+    names = [lightgbm_name(name) for name in (*features.feature_names(examples.caller), *extra)]
     data = lightgbm.Dataset(examples.x, label=examples.y, feature_name=names)
     params = BOOSTER_PARAMS | {"num_leaves": ensemble.leaves}
     return [
