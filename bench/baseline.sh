@@ -32,7 +32,6 @@ model=$here/../resources/germline_score
 
 # Settings of config/config.yaml (and its schema's defaults) the rules read.
 n_base_limit=15 min_length=30 min_mapq=20 min_baseq=13
-annotations=FORMAT/AD,FORMAT/ADF,FORMAT/ADR,FORMAT/DP,FORMAT/SP,FORMAT/QS,FORMAT/SCR,FORMAT/NMBZ,INFO/AD
 
 threads() { echo $(( $1 < cores ? $1 : cores )); }
 tailorseq() { PYTHONPATH=$scripts python3 -c "$1"; }
@@ -103,6 +102,7 @@ Path('calls/samples.txt').write_text(samples_file({'$sample': '$sex'}))
 "
 # bcftools call --prior of the score's candidates (calling.filter score, bcftools_prior null)
 prior=$(tailorseq "from tailorseq.scoring.model import CANDIDATE_PRIOR; print(CANDIDATE_PRIOR)")
+annotations=$(tailorseq "from tailorseq.scoring.features import BCFTOOLS_ANNOTATIONS as a; print(','.join(a))")
 
 # rule call_bcftools, one job per chunk (1 thread each), as many at once as there are cores
 chunks=()

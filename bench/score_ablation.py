@@ -11,10 +11,19 @@ kept (the candidates are the same whatever the model; only PASS changes):
 - cycle: plus two values read from each call's BAM, for SNVs (score_misses.alt_bases): the
   mean sequencing cycle of the ALT bases and the share of them in the last third of the read
   (dwgsim's errors, like Illumina's, rise along the read; bcftools' RPBZ ranks positions on
-  the reference, whatever the strand).
+  the reference, whatever the strand);
+- re-called, -m 2 and -m 1: every set's candidates called again from its BAM (`recall`) with
+  bcftools mpileup --min-ireads 2 (bcftools' default, the pipeline's) and 1 (an indel that one
+  read's alignment shows becomes a candidate, and bcftools' realignment weighs it on all the
+  reads), the model trained on each. These two also score real reads: the BRCA1 region of two
+  1000 Genomes samples (../shared/data/brca1-1kg, ~4.5x, aligned by the pipeline), against
+  their phase 3 genotypes, since the simulated reads have no indel errors but homopolymer
+  slippage, and real reads have many more (repeat stutter).
 
 Printed per held-out set: SNV and indel FP, FN (truth never emitted included) and F1 inside
-the confident regions, as accuracy_depth.py counts them for the shipped model.
+the confident regions, as accuracy_depth.py counts them for the shipped model; per 1000 Genomes
+sample: its phase 3 variants, how many PASS calls find and with the same zygosity, and the PASS
+calls not in phase 3 (indels among them).
 
     .venv/bin/python bench/train_score.py --caller bcftools --out /tmp/model  # its callsets
     .venv/bin/python bench/accuracy_depth.py --callers bcftools --settings score \\
@@ -25,6 +34,8 @@ the confident regions, as accuracy_depth.py counts them for the shipped model.
 from __future__ import annotations
 
 import argparse
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +44,19 @@ import yaml
 
 import train_score
 from accuracy_depth import HELD_OUT
-from common import CHR20, DEFAULT_CACHE, REPO, inside, print_table, read_bed, write_json
+from common import (
+    CHR20,
+    DATA,
+    DEFAULT_CACHE,
+    REPO,
+    inside,
+    print_table,
+    read_bed,
+    run_pipeline,
+    write_json,
+    write_run_config,
+    write_sheets,
+)
 from score_misses import alt_bases
 from tailorseq.scoring import features, fit, model
 from tailorseq.scoring.simulate import Artefacts, SimulatedSet, simulate
@@ -55,6 +78,10 @@ MORE_VALIDATION = [
 ]
 CYCLE = ("alt_cycle", "alt_last_third")
 KINDS = ("SNV", "indel")
+BRCA1 = DATA / "brca1-1kg"
+BRCA1_REF = BRCA1 / "ref.fa"
+BRCA1_CONTIG = "ref_brca1"
+BRCA1_SAMPLES = ("HG00096", "HG00099")
 
 
 def truth_key(site: features.Site) -> fit.Key:
@@ -72,18 +99,46 @@ def cycle_values(bam: pysam.AlignmentFile, site: features.Site, limits: tuple) -
 
 
 class SetData:
-    """One set's calls: features, BAM cycle values, labels, the truth keys and its window."""
+    """One set's calls: features, labels, the truth keys of its window and, when a BAM is
+    given, the CYCLE values of its SNVs."""
 
-    def __init__(self, spec: SimulatedSet, vcf: Path, bam: Path, truth: Path, limits: tuple):
+    def __init__(self, spec: SimulatedSet, vcf: Path, truth: Path, bam: Path | None = None,
+                 limits: tuple = ()):  # fmt: skip
         self.sites = list(features.vcf_features(str(vcf), str(CHR20), "bcftools"))
         self.keys = fit.truth_keys(truth, CHR20, (spec.contig, spec.start, spec.end))
         self.x = features.matrix(self.sites, "bcftools")
-        with pysam.AlignmentFile(str(bam)) as alignments:
-            self.cycle = np.array([cycle_values(alignments, s, limits) for s in self.sites])
         self.y = np.array([truth_key(s) in self.keys for s in self.sites])
+        self.cycle = np.empty((len(self.sites), 0))
+        if bam:
+            with pysam.AlignmentFile(str(bam)) as alignments:
+                self.cycle = np.array([cycle_values(alignments, s, limits) for s in self.sites])
 
     def columns(self, cycle: bool) -> np.ndarray:
         return np.hstack([self.x, self.cycle]) if cycle else self.x
+
+
+def recall(bam: Path, region: str, reference: Path, out: Path, min_gapped_reads: int,
+           calling: dict) -> Path:  # fmt: skip
+    """Candidates called again from a BAM as rules call_bcftools and gather_calls call them
+    (the score's prior; one region instead of the scattered chunks), with bcftools mpileup
+    --min-ireads (-m; bcftools' own default is 2)."""
+    mpileup = ["bcftools", "mpileup", "--fasta-ref", str(reference), "--regions", region,
+               "--min-MQ", str(calling["min_mapq"]), "--min-BQ", str(calling["min_baseq"]),
+               "--max-depth", "1000", "--annotate", ",".join(features.BCFTOOLS_ANNOTATIONS),
+               "--min-ireads", str(min_gapped_reads), "--output-type", "u", str(bam)]  # fmt: skip
+    call = ["bcftools", "call", "--multiallelic-caller", "--variants-only", "--prior",
+            str(model.CANDIDATE_PRIOR), "--output-type", "u"]  # fmt: skip
+    norm = ["bcftools", "norm", "--fasta-ref", str(reference), "--multiallelics", "-both",
+            "--atomize", "--output-type", "z", "--output", str(out)]  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    first = subprocess.Popen(mpileup, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    second = subprocess.Popen(call, stdin=first.stdout, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(norm, stdin=second.stdout, check=True, capture_output=True)
+    if first.wait() or second.wait():
+        raise RuntimeError(f"bcftools mpileup | call failed on {bam}")
+    pysam.tabix_index(str(out), preset="vcf", force=True)
+    return out
 
 
 def examples(sets: list[SetData], cycle: bool) -> fit.Examples:
@@ -115,6 +170,104 @@ def held_out_row(data: SetData, bed: list, probabilities: np.ndarray, threshold:
     return row
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A model to try: candidates (None: the pipeline's; else re-called with this mpileup -m),
+    with the more windows, with the CYCLE values."""
+
+    name: str
+    min_gapped_reads: int | None = None
+    more_windows: bool = False
+    cycle: bool = False
+
+
+VARIANTS = (
+    Variant("shipped"),
+    Variant("more windows", more_windows=True),
+    Variant("cycle", cycle=True),
+    Variant("re-called, -m 2", min_gapped_reads=2),
+    Variant("re-called, -m 1", min_gapped_reads=1),
+)
+
+
+def train_variant(variant: Variant, loaded: dict) -> tuple[list, tuple, dict]:
+    """A variant's boosters, calibration and best threshold (as train_score.py makes them)."""
+    names = [s.name for s in train_score.TRAINING + MORE_TRAINING * variant.more_windows]
+    checks = [s.name for s in train_score.VALIDATION + MORE_VALIDATION * variant.more_windows]
+    data = loaded[variant.min_gapped_reads]
+    training = examples([data[name] for name in names], variant.cycle)
+    validation = examples([data[name] for name in checks], variant.cycle)
+    boosters = fit.fit_ensemble(training, fit.ENSEMBLES["bcftools"], CYCLE * variant.cycle)
+    raw = model.mean_raw(boosters, validation.x)
+    calibration = fit.calibrate(raw, validation.y)
+    best = fit.best_threshold(np.interp(raw, *calibration), validation.y, validation.truth)
+    return boosters, calibration, best
+
+
+def variant_rows(variant: Variant, trained: tuple, held: dict) -> list[dict]:
+    """A variant's errors on each held-out set."""
+    boosters, calibration, best = trained
+    rows = []
+    for name, (calls, bed) in held[variant.min_gapped_reads].items():
+        scores = np.interp(model.mean_raw(boosters, calls.columns(variant.cycle)), *calibration)
+        rows.append({"variant": variant.name, "validation_F1": best["F1"], "set": name,
+                     **held_out_row(calls, bed, scores, best["threshold"])})  # fmt: skip
+    return rows
+
+
+def brca1_alignments(workdir: Path, cache: Path, cores: int) -> dict[str, Path]:
+    """The 1000 Genomes samples' reads of the BRCA1 region aligned by the pipeline (bwa)."""
+    write_sheets(workdir, {sample: [("L1", BRCA1 / f"{sample}_R1.fastq.gz",
+                                     BRCA1 / f"{sample}_R2.fastq.gz")]
+                           for sample in BRCA1_SAMPLES})  # fmt: skip
+    write_run_config(workdir, reference={"build": "GRCh37-BRCA1-region", "fasta": str(BRCA1_REF)},
+                     cache_dir=str(cache), aligner="bwa", caller="bcftools")  # fmt: skip
+    run_pipeline(workdir, cores, log_name="snakemake.brca1.log")
+    return {sample: workdir / "results" / sample / f"{sample}.bam" for sample in BRCA1_SAMPLES}
+
+
+def thousand_genomes(sample: str, out: Path) -> dict[fit.Key, bool]:
+    """A sample's 1000 Genomes phase 3 variants, split, left-aligned and atomised like the
+    calls: key -> homozygous."""
+    view = subprocess.Popen(["bcftools", "view", "--samples", sample, "--min-ac", "1",
+                             str(BRCA1 / "truth.1kg_phase3.vcf")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(["bcftools", "norm", "--fasta-ref", str(BRCA1_REF), "--multiallelics", "-both",
+                    "--atomize", "--output-type", "v", "--output", str(out)],
+                   stdin=view.stdout, check=True, capture_output=True)  # fmt: skip
+    view.wait()
+    truth = {}
+    with pysam.VariantFile(str(out)) as variants:
+        for record in variants:
+            alleles = record.samples[sample].alleles
+            if record.alts and record.alts[0] in alleles:
+                truth[record.contig, record.pos, record.ref, record.alts[0]] = all(
+                    allele == record.alts[0] for allele in alleles
+                )
+    return truth
+
+
+def real_rows(variant: Variant, trained: tuple, real: dict) -> list[dict]:
+    """A variant's PASS calls on the 1000 Genomes samples against their phase 3 genotypes."""
+    boosters, calibration, best = trained
+    rows = []
+    for sample, (sites, truth) in real[variant.min_gapped_reads].items():
+        scores = np.interp(model.mean_raw(boosters, features.matrix(sites, "bcftools")),
+                           *calibration)  # fmt: skip
+        passed = {truth_key(site): site.values["genotype_hom"] == 1
+                  for site, score in zip(sites, scores, strict=True)
+                  if score >= best["threshold"]}  # fmt: skip
+        present = passed.keys() & truth.keys()
+        extra = passed.keys() - truth.keys()
+        indels = sum(kind_of(key[2], key[3]) == "indel" for key in extra)
+        rows.append({"variant": variant.name, "sample": sample, "in_1000G": len(truth),
+                     "found": len(present),
+                     "same_genotype": sum(passed[key] == truth[key] for key in present),
+                     "PASS_not_in_1000G": len(extra),
+                     "of_them_indels": indels})  # fmt: skip
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-workdir", type=Path, default=Path("/tmp/train-score"))
@@ -129,35 +282,48 @@ def main() -> None:
     train_score.run_caller(args.train_workdir / "pipeline", reads, "bcftools", args.cache,
                            args.cores)  # fmt: skip
     results = args.train_workdir / "pipeline" / "results"
-    loaded = {spec.name: SetData(spec, train_score.callset(results, spec.name),
-                                 results / spec.name / f"{spec.name}.bam", reads[spec.name].truth,
-                                 limits) for spec in specs}  # fmt: skip
     depth = args.depth_workdir
-    held = {}
-    for spec in HELD_OUT:
-        simulated = simulate(CHR20, spec, depth / "sets", Artefacts())
-        vcf = depth / "kept" / "bcftools-score" / f"{spec.name}.vcf.gz"
-        bam = depth / "results" / spec.name / f"{spec.name}.bam"
-        held[spec.name] = (SetData(spec, vcf, bam, simulated.truth, limits),
-                           read_bed(simulated.confident))  # fmt: skip
-    variants = {"shipped": ([], [], False), "more windows": (MORE_TRAINING, MORE_VALIDATION, False),
-                "cycle": ([], [], True)}  # fmt: skip
-    rows = []
-    for name, (more_training, more_validation, cycle) in variants.items():
-        training = [loaded[s.name] for s in train_score.TRAINING + more_training]
-        validation = examples([loaded[s.name] for s in train_score.VALIDATION + more_validation],
-                              cycle)  # fmt: skip
-        boosters = fit.fit_ensemble(examples(training, cycle), fit.ENSEMBLES["bcftools"],
-                                    CYCLE if cycle else ())  # fmt: skip
-        raw = model.mean_raw(boosters, validation.x)
-        calibration = fit.calibrate(raw, validation.y)
-        best = fit.best_threshold(np.interp(raw, *calibration), validation.y, validation.truth)
-        for set_name, (data, bed) in held.items():
-            scores = np.interp(model.mean_raw(boosters, data.columns(cycle)), *calibration)
-            rows.append({"variant": name, "validation_F1": best["F1"], "set": set_name,
-                         **held_out_row(data, bed, scores, best["threshold"])})  # fmt: skip
+    held_reads = {
+        spec.name: simulate(CHR20, spec, depth / "sets", Artefacts()) for spec in HELD_OUT
+    }
+    bams = {spec.name: results / spec.name / f"{spec.name}.bam" for spec in specs}
+    bams |= {spec.name: depth / "results" / spec.name / f"{spec.name}.bam" for spec in HELD_OUT}
+    loaded = {None: {spec.name: SetData(spec, train_score.callset(results, spec.name),
+                                        reads[spec.name].truth, bams[spec.name], limits)
+                     for spec in specs}}  # fmt: skip
+    held = {None: {spec.name: (SetData(spec, depth / "kept" / "bcftools-score" /
+                                       f"{spec.name}.vcf.gz", held_reads[spec.name].truth,
+                                       bams[spec.name], limits),
+                               read_bed(held_reads[spec.name].confident))
+                   for spec in HELD_OUT}}  # fmt: skip
+    brca1 = brca1_alignments(args.train_workdir / "brca1", args.cache, args.cores)
+    real = {}
+    for gapped in {v.min_gapped_reads for v in VARIANTS} - {None}:
+        folder = args.train_workdir / f"recalled-m{gapped}"
+
+        def again(spec: SimulatedSet, gapped: int = gapped, folder: Path = folder) -> Path:
+            return recall(bams[spec.name], spec.region, CHR20, folder / f"{spec.name}.vcf.gz",
+                          gapped, calling)  # fmt: skip
+
+        loaded[gapped] = {spec.name: SetData(spec, again(spec), reads[spec.name].truth)
+                          for spec in specs}  # fmt: skip
+        held[gapped] = {spec.name: (SetData(spec, again(spec), held_reads[spec.name].truth),
+                                    read_bed(held_reads[spec.name].confident))
+                        for spec in HELD_OUT}  # fmt: skip
+        real[gapped] = {}
+        for sample, bam in brca1.items():
+            vcf = recall(bam, BRCA1_CONTIG, BRCA1_REF, folder / f"{sample}.vcf.gz", gapped, calling)
+            sites = list(features.vcf_features(str(vcf), str(BRCA1_REF), "bcftools"))
+            real[gapped][sample] = (sites, thousand_genomes(sample, folder / f"{sample}.1kg.vcf"))
+    rows, real_data = [], []
+    for variant in VARIANTS:
+        trained = train_variant(variant, loaded)
+        rows += variant_rows(variant, trained, held)
+        if variant.min_gapped_reads:
+            real_data += real_rows(variant, trained, real)
     print_table(rows, title="Held-out sets (bcftools) by model variant")
-    write_json("score_ablation.json", rows)
+    print_table(real_data, title="BRCA1 region, 1000 Genomes samples (~4.5x, real reads), alone")
+    write_json("score_ablation.json", {"simulated": rows, "brca1_1000G": real_data})
 
 
 if __name__ == "__main__":

@@ -77,6 +77,19 @@ EXTRAS = {
     ),
 }
 CALLERS = tuple(EXTRAS)
+# The FORMAT and INFO annotations bcftools mpileup must write for these features (rule
+# call_bcftools), computed in the calling pass itself.
+BCFTOOLS_ANNOTATIONS = (
+    "FORMAT/AD",
+    "FORMAT/ADF",
+    "FORMAT/ADR",
+    "FORMAT/DP",
+    "FORMAT/SP",
+    "FORMAT/QS",
+    "FORMAT/SCR",
+    "FORMAT/NMBZ",
+    "INFO/AD",
+)
 FORMAT_EXTRAS = {c: tuple(t for t in tags if t.startswith("FORMAT/")) for c, tags in EXTRAS.items()}
 INFO_EXTRAS = {c: tuple(t for t in tags if t not in FORMAT_EXTRAS[c]) for c, tags in EXTRAS.items()}
 CONTEXT = 30  # bases each side of the site searched for repeats

@@ -1,21 +1,8 @@
 from tailorseq.scoring import model as score_model
+from tailorseq.scoring.features import BCFTOOLS_ANNOTATIONS
 
 # Input functions of germline calling (rules in call.smk), scattered over the reference's
 # chunks (functions/ref.smk), and of its filter (the variant score, tailorseq.scoring).
-
-# FORMAT and INFO annotations of bcftools mpileup: the read evidence the variant score reads
-# (tailorseq.scoring.features), computed in the calling pass itself.
-BCFTOOLS_ANNOTATIONS = (
-    "FORMAT/AD",
-    "FORMAT/ADF",
-    "FORMAT/ADR",
-    "FORMAT/DP",
-    "FORMAT/SP",
-    "FORMAT/QS",
-    "FORMAT/SCR",
-    "FORMAT/NMBZ",
-    "INFO/AD",
-)
 
 SCORE_MODEL = Path(config["calling"]["score_model"] or score_model.BUNDLED)
 
