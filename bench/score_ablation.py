@@ -84,15 +84,11 @@ BRCA1_CONTIG = "ref_brca1"
 BRCA1_SAMPLES = ("HG00096", "HG00099")
 
 
-def truth_key(site: features.Site) -> fit.Key:
-    return site.contig, site.pos, site.ref, site.alt
-
-
 def cycle_values(bam: pysam.AlignmentFile, site: features.Site, limits: tuple) -> list[float]:
     """The CYCLE values of an SNV call (NaN for an indel or no ALT base passing the limits)."""
     if len(site.ref) != 1 or len(site.alt) != 1:
         return [np.nan, np.nan]
-    cycles = [cycle for cycle, _ in alt_bases(bam, truth_key(site), *limits)]
+    cycles = [cycle for cycle, _ in alt_bases(bam, site.key, *limits)]
     if not cycles:
         return [np.nan, np.nan]
     return [float(np.mean(cycles)), float(np.mean(np.array(cycles) > 2 / 3))]
@@ -107,7 +103,7 @@ class SetData:
         self.sites = list(features.vcf_features(str(vcf), str(CHR20), "bcftools"))
         self.keys = fit.truth_keys(truth, CHR20, (spec.contig, spec.start, spec.end))
         self.x = features.matrix(self.sites, "bcftools")
-        self.y = np.array([truth_key(s) in self.keys for s in self.sites])
+        self.y = np.array([s.key in self.keys for s in self.sites])
         self.cycle = np.empty((len(self.sites), 0))
         if bam:
             with pysam.AlignmentFile(str(bam)) as alignments:
@@ -144,9 +140,7 @@ def recall(bam: Path, region: str, reference: Path, out: Path, min_gapped_reads:
 def examples(sets: list[SetData], cycle: bool) -> fit.Examples:
     found = fit.Examples("bcftools")
     for data in sets:
-        found.rows.append(data.columns(cycle))
-        found.labels.append(data.y.astype(int))
-        found.truth += len(data.keys)
+        found.add_rows(data.columns(cycle), data.y.astype(int), len(data.keys))
     return found
 
 
@@ -160,9 +154,9 @@ def held_out_row(data: SetData, bed: list, probabilities: np.ndarray, threshold:
     for kind in KINDS:
         truth = {k for k in data.keys if kind_of(k[2], k[3]) == kind and inside(bed, *k[:3])}
         kept = {
-            truth_key(s)
+            s.key
             for s, p in zip(data.sites, probabilities, strict=True)
-            if p >= threshold and kind_of(s.ref, s.alt) == kind and inside(bed, *truth_key(s)[:3])
+            if p >= threshold and kind_of(s.ref, s.alt) == kind and inside(bed, *s.key[:3])
         }
         tp = len(kept & truth)
         row[f"{kind}_F1"] = 2 * tp / (len(kept) + len(truth)) if kept or truth else 0.0
@@ -254,7 +248,7 @@ def real_rows(variant: Variant, trained: tuple, real: dict) -> list[dict]:
     for sample, (sites, truth) in real[variant.min_gapped_reads].items():
         scores = np.interp(model.mean_raw(boosters, features.matrix(sites, "bcftools")),
                            *calibration)  # fmt: skip
-        passed = {truth_key(site): site.values["genotype_hom"] == 1
+        passed = {site.key: site.values["genotype_hom"] == 1
                   for site, score in zip(sites, scores, strict=True)
                   if score >= best["threshold"]}  # fmt: skip
         present = passed.keys() & truth.keys()

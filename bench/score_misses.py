@@ -72,7 +72,7 @@ def count_rows(sites, passed: set, truth: set, unseen: Counter) -> list[dict]:
     """Candidates and never-emitted truth by alternate-read count (6 = 6 or more)."""
     table: Counter = Counter()
     for site in sites:
-        key = (site.contig, site.pos, site.ref, site.alt)
+        key = site.key
         alt = min(int(site.values["alt_reads"]), 6)
         table[alt, key in truth, key in passed] += 1
     return [
@@ -90,10 +90,10 @@ def count_rows(sites, passed: set, truth: set, unseen: Counter) -> list[dict]:
 
 def separation_rows(sites, truth: set, bam, limits: tuple[int, int], caller: str) -> list:
     """ROC AUC of each feature and of the BAM-only values for true vs false candidates."""
-    labels = np.array([(s.contig, s.pos, s.ref, s.alt) in truth for s in sites])
+    labels = np.array([s.key in truth for s in sites])
     if labels.all() or not labels.any():
         return []
-    reads = [alt_bases(bam, (s.contig, s.pos, s.ref, s.alt), *limits) for s in sites]
+    reads = [alt_bases(bam, s.key, *limits) for s in sites]
     columns = {name: [s.values[name] for s in sites] for name in features.feature_names(caller)}
     columns["BAM: mean sequencing cycle of ALT bases"] = [
         np.mean([cycle for cycle, _ in r]) if r else np.nan for r in reads
@@ -130,14 +130,14 @@ def main() -> None:
     sites = snv_sites(vcf, args.caller, bed)
     with pysam.VariantFile(str(vcf)) as calls:
         passed = {(r.contig, r.pos, r.ref, r.alts[0]) for r in calls if "PASS" in r.filter}
-    emitted = {(s.contig, s.pos, s.ref, s.alt) for s in sites}
+    emitted = {s.key for s in sites}
     bam_path = args.workdir / "results" / args.set / f"{args.set}.bam"
     with pysam.AlignmentFile(str(bam_path)) as bam:
         unseen = Counter(min(len(alt_bases(bam, key, *limits)), 6) for key in truth - emitted)
         print_table(count_rows(sites, passed, truth, unseen),
                     title=f"{args.set} {args.caller} SNVs by alternate reads")  # fmt: skip
         contested = [s for s in sites if s.values["alt_reads"] == args.alt_reads]
-        true = sum((s.contig, s.pos, s.ref, s.alt) in truth for s in contested)
+        true = sum(s.key in truth for s in contested)
         print_table(separation_rows(contested, truth, bam, limits, args.caller),
                     title=f"{true} true vs {len(contested) - true} false candidates with "
                     f"{args.alt_reads} alternate reads (ROC AUC; few sites: check on more "

@@ -126,6 +126,17 @@ def separable_examples(caller: str, rows: int, seed: int) -> fit.Examples:
     return examples
 
 
+def test_sites_are_labelled_by_their_key_and_unreached_truth_counts() -> None:
+    values = dict.fromkeys(features.feature_names("bcftools"), 0.0)
+    sites = [features.Site(0, "20", 100, "A", "G", "s", values),
+             features.Site(1, "20", 100, "A", "T", "s", values),
+             features.Site(2, "20", 200, "C", "CA", "s", values)]  # fmt: skip
+    examples = fit.Examples("bcftools")
+    examples.add(sites, {("20", 100, "A", "T"), ("20", 200, "C", "CA"), ("20", 300, "G", "A")})
+    assert examples.y.tolist() == [0, 1, 1]  # the same position with another ALT is false
+    assert examples.truth == 3 and examples.x.shape == (3, len(values))
+
+
 def test_an_extra_column_is_trained_on_under_its_own_name() -> None:
     examples = separable_examples("bcftools", 600, 3)
     generator = np.random.default_rng(4)

@@ -116,6 +116,11 @@ class Site:
     sample: str
     values: dict[str, float]
 
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        """(contig, POS, REF, ALT), as truth keys are written."""
+        return self.contig, self.pos, self.ref, self.alt
+
 
 def _number(value) -> float:
     """A VCF value as a float: first element of a tuple, NaN when missing."""

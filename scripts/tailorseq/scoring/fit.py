@@ -72,9 +72,15 @@ class Examples:
 
     def add(self, sites: list[features.Site], keys: set[Key]) -> None:
         """Add one sample's sites, labelled against its truth keys."""
-        self.rows.append(features.matrix(sites, self.caller))
-        self.labels.append(np.array([k in keys for k in _keys(sites)], dtype=int))
-        self.truth += len(keys)
+        labels = np.array([site.key in keys for site in sites], dtype=int)
+        self.add_rows(features.matrix(sites, self.caller), labels, len(keys))
+
+    def add_rows(self, rows: np.ndarray, labels: np.ndarray, truth: int) -> None:
+        """Add feature rows (the caller's features, then any extra columns) with their labels
+        and the number of truth variants they are measured against."""
+        self.rows.append(rows)
+        self.labels.append(labels)
+        self.truth += truth
 
     @property
     def x(self) -> np.ndarray:
@@ -83,10 +89,6 @@ class Examples:
     @property
     def y(self) -> np.ndarray:
         return np.concatenate(self.labels)
-
-
-def _keys(sites: list[features.Site]) -> list[Key]:
-    return [(s.contig, s.pos, s.ref, s.alt) for s in sites]
 
 
 @dataclass(frozen=True)
