@@ -280,7 +280,12 @@ class Record:
 
     @property
     def kind(self) -> str:
-        return "SNV" if len(self.ref) == len(self.alt) else "indel"
+        return variant_kind(self.ref, self.alt)
+
+
+def variant_kind(ref: str, alt: str) -> str:
+    """SNV or indel, of a normalised (atomised) biallelic record."""
+    return "SNV" if len(ref) == len(alt) else "indel"
 
 
 def genotype(text: str) -> str:

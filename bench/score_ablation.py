@@ -50,9 +50,11 @@ from common import (
     DEFAULT_CACHE,
     REPO,
     inside,
+    normalise,
     print_table,
     read_bed,
     run_pipeline,
+    variant_kind,
     write_json,
     write_run_config,
     write_sheets,
@@ -144,19 +146,15 @@ def examples(sets: list[SetData], cycle: bool) -> fit.Examples:
     return found
 
 
-def kind_of(ref: str, alt: str) -> str:
-    return "SNV" if len(ref) == len(alt) == 1 else "indel"
-
-
 def held_out_row(data: SetData, bed: list, probabilities: np.ndarray, threshold: float) -> dict:
     """FP, FN and F1 per kind of the calls kept at the threshold, inside the confident BED."""
     row = {}
     for kind in KINDS:
-        truth = {k for k in data.keys if kind_of(k[2], k[3]) == kind and inside(bed, *k[:3])}
+        truth = {k for k in data.keys if variant_kind(k[2], k[3]) == kind and inside(bed, *k[:3])}
         kept = {
             s.key
             for s, p in zip(data.sites, probabilities, strict=True)
-            if p >= threshold and kind_of(s.ref, s.alt) == kind and inside(bed, *s.key[:3])
+            if p >= threshold and variant_kind(s.ref, s.alt) == kind and inside(bed, *s.key[:3])
         }
         tp = len(kept & truth)
         row[f"{kind}_F1"] = 2 * tp / (len(kept) + len(truth)) if kept or truth else 0.0
@@ -220,18 +218,11 @@ def brca1_alignments(workdir: Path, cache: Path, cores: int) -> dict[str, Path]:
     return {sample: workdir / "results" / sample / f"{sample}.bam" for sample in BRCA1_SAMPLES}
 
 
-def thousand_genomes(sample: str, out: Path) -> dict[fit.Key, bool]:
-    """A sample's 1000 Genomes phase 3 variants, split, left-aligned and atomised like the
-    calls: key -> homozygous."""
-    view = subprocess.Popen(["bcftools", "view", "--samples", sample, "--min-ac", "1",
-                             str(BRCA1 / "truth.1kg_phase3.vcf")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
-    subprocess.run(["bcftools", "norm", "--fasta-ref", str(BRCA1_REF), "--multiallelics", "-both",
-                    "--atomize", "--output-type", "v", "--output", str(out)],
-                   stdin=view.stdout, check=True, capture_output=True)  # fmt: skip
-    view.wait()
+def thousand_genomes(normalised: Path, sample: str) -> dict[fit.Key, bool]:
+    """A sample's variants in the 1000 Genomes phase 3 VCF, normalised like the calls
+    (common.normalise): key -> homozygous."""
     truth = {}
-    with pysam.VariantFile(str(out)) as variants:
+    with pysam.VariantFile(str(normalised)) as variants:
         for record in variants:
             alleles = record.samples[sample].alleles
             if record.alts and record.alts[0] in alleles:
@@ -253,7 +244,7 @@ def real_rows(variant: Variant, trained: tuple, real: dict) -> list[dict]:
                   if score >= best["threshold"]}  # fmt: skip
         present = passed.keys() & truth.keys()
         extra = passed.keys() - truth.keys()
-        indels = sum(kind_of(key[2], key[3]) == "indel" for key in extra)
+        indels = sum(variant_kind(key[2], key[3]) == "indel" for key in extra)
         rows.append({"variant": variant.name, "sample": sample, "in_1000G": len(truth),
                      "found": len(present),
                      "same_genotype": sum(passed[key] == truth[key] for key in present),
@@ -291,6 +282,9 @@ def main() -> None:
                                read_bed(held_reads[spec.name].confident))
                    for spec in HELD_OUT}}  # fmt: skip
     brca1 = brca1_alignments(args.train_workdir / "brca1", args.cache, args.cores)
+    phase3 = normalise(BRCA1 / "truth.1kg_phase3.vcf", BRCA1_REF,
+                       args.train_workdir / "brca1" / "truth.1kg_phase3.norm.vcf")  # fmt: skip
+    truths = {sample: thousand_genomes(phase3, sample) for sample in BRCA1_SAMPLES}
     real = {}
     for gapped in {v.min_gapped_reads for v in VARIANTS} - {None}:
         folder = args.train_workdir / f"recalled-m{gapped}"
@@ -308,7 +302,7 @@ def main() -> None:
         for sample, bam in brca1.items():
             vcf = recall(bam, BRCA1_CONTIG, BRCA1_REF, folder / f"{sample}.vcf.gz", gapped, calling)
             sites = list(features.vcf_features(str(vcf), str(BRCA1_REF), "bcftools"))
-            real[gapped][sample] = (sites, thousand_genomes(sample, folder / f"{sample}.1kg.vcf"))
+            real[gapped][sample] = (sites, truths[sample])
     rows, real_data = [], []
     for variant in VARIANTS:
         trained = train_variant(variant, loaded)
