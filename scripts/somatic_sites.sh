@@ -3,10 +3,11 @@
 # thresholds and the argument why no usable candidate is lost): over each interval of a chunk
 # BED, samtools mpileup of the tumour and its normal counts every base of every read that passes
 # the MAPQ and flag filters, at any base quality, without BAQ and without a depth cap (and
-# without the overlapping mates' quality adjustment, which changes no count then); awk keeps the positions where, for one allele, both
-# samples together have at least ALT reads and the tumour TUMOR_ALT or the normal NORMAL_ALT,
-# or where both together have GAPPED reads with an indel after the position. Written to
-# standard output as runs of kept positions: contig, first and last position (1-based).
+# without the overlapping mates' quality adjustment, which changes no count then). awk keeps
+# the positions where, for one allele, both samples together have at least ALT reads and the
+# tumour TUMOR_ALT or the normal NORMAL_ALT, or where both together have GAPPED reads with an
+# indel after the position. Written to standard output as runs of kept positions: contig,
+# first and last position (1-based).
 #
 # usage: somatic_sites.sh BED REF MIN_MAPQ TUMOR_ALT NORMAL_ALT ALT GAPPED TUMOR.bam NORMAL.bam
 set -euo pipefail

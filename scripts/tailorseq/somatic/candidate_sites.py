@@ -15,12 +15,11 @@ at any base quality, without BAQ (`-B`), without a depth cap (`-d 0`) and with o
 not a usable cut: where mates overlap and agree, htslib gives the kept base the sum of both
 qualities, and samtools drops a read's indel with its low-quality anchor base. With no cut, the
 overlapping mates' adjustment would change no count, so it is left off, `-x`, to save work.)
-An indel record needs a candidate first: at
-least MIN_GAPPED_READS reads of both samples together with an indel after the position
-(bcftools mpileup `--min-ireads`, whatever their base quality); the first pass keeps every
-position where samtools shows that many. Indel AD counts come from realignment, not the
-CIGAR, so only the candidate's existence bounds them, which is why indel positions are kept on
-that count alone.
+An indel record needs a candidate first: at least MIN_GAPPED_READS reads of both samples
+together with an indel after the position (bcftools mpileup `--min-ireads`, whatever their
+base quality); the first pass keeps every position where samtools shows that many. Indel AD
+counts come from realignment, not the CIGAR, so only the candidate's existence bounds them,
+which is why indel positions are kept on that count alone.
 """
 
 from dataclasses import dataclass
