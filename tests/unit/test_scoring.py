@@ -307,7 +307,7 @@ def test_artefacts_change_one_strands_reads_and_slip_homopolymers() -> None:
     artefacts = Artefacts(strand_sites_per_mb=1e6 / 40, strand_fraction=(1.0, 1.0),
                           slippage_per_base=1.0, max_slippage=1.0)  # fmt: skip
     injector = ArtefactInjector(window, artefacts, seed=5)
-    assert injector.runs == [(79, 92, 1.0)]  # 13 A: the repeat unit ends in A
+    assert injector.runs == [(79, 92, 1, 1.0)]  # 13 A: the repeat unit ends in A
     (position, on_reverse, base, _), *_ = injector.sites
     read = window[:60]
     changed, _ = injector.apply(read, "I" * 60, 1, reverse=False)
@@ -322,6 +322,25 @@ def test_artefacts_change_one_strands_reads_and_slip_homopolymers() -> None:
     assert len(slipped) in (39, 41) and len(qualities) == len(slipped)
     longest = max(len(run) for run in slipped.split("C") + slipped.split("G") if set(run) == {"A"})
     assert longest in (12, 14)
+
+
+def test_repeat_stutter_adds_or_removes_one_unit_and_is_off_by_default() -> None:
+    flank = "ACGTTGCAGTCTGAAG" * 3
+    window = flank + "CA" * 8 + flank  # 8 copies: CA at 48-63
+    assert ArtefactInjector(window, Artefacts(), seed=1).runs == []
+    stutter = Artefacts(strand_sites_per_mb=0, repeat_slippage_per_copy=1.0,
+                        max_repeat_slippage=1.0)  # fmt: skip
+    assert Artefacts(repeat_slippage_per_copy=0.01).repeat_share(8) == pytest.approx(0.06)
+    injector = ArtefactInjector(window, stutter, seed=1)
+    assert injector.runs == [(48, 64, 2, 1.0)]
+    lengths = set()
+    for _ in range(20):
+        slipped, qualities = injector.apply(window[30:90], "I" * 60, 31, reverse=False)
+        assert len(qualities) == len(slipped)
+        assert slipped[:18] == window[30:48] and slipped.endswith(window[64:90])
+        lengths.add(len(slipped))
+        assert slipped[18 : len(slipped) - 26] == "CA" * ((len(slipped) - 44) // 2)
+    assert lengths == {58, 62}  # one unit lost or gained, never the reference
 
 
 def test_multiqc_score_histogram_names_samples_and_bins(calls, tmp_path: Path) -> None:

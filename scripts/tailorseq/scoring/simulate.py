@@ -7,17 +7,19 @@ and the reads are renamed so that their names say nothing about where they came 
 confident regions are the window without its assembly gaps (dwgsim puts no read on N bases).
 
 dwgsim's sequencing errors are independent substitutions, equally likely on both strands, so a
-model trained on them alone would trust two error modes of real Illumina data it never saw:
-base changes carried by reads of one strand only (oxidative damage, library artefacts) and
-one-base slippage in long homopolymers (polymerase stutter). Both are added to the reads as
-`Artefacts` (never to the truth): the rates are our assumptions, chosen so that the model sees
-such sites, not measured ones.
+model trained on them alone would trust error modes of real Illumina data it never saw: base
+changes carried by reads of one strand only (oxidative damage, library artefacts), one-base
+slippage in long homopolymers and, optionally, one-unit slippage in short tandem repeats of
+2-6 base units (polymerase stutter). They are added to the reads as `Artefacts` (never to the
+truth): the rates are our assumptions, chosen so that the model sees such sites, not measured
+ones.
 """
 
 from __future__ import annotations
 
 import bisect
 import gzip
+import math
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -53,6 +55,25 @@ class Artefacts:
     min_homopolymer: int = 7  # runs at least this long stutter
     slippage_per_base: float = 0.025  # share of reads slipping, per base beyond 6 ...
     max_slippage: float = 0.3  # ... up to this share
+    min_repeat_length: int = 10  # tandem repeats of 2-6 base units at least this long stutter
+    repeat_slippage_per_copy: float = 0.0  # share of reads gaining or losing a unit, per copy
+    # beyond 2 (0: no repeat stutter, as the shipped model's training reads) ...
+    max_repeat_slippage: float = 0.15  # ... up to this share
+
+    def repeat_copies(self) -> dict[int, int]:
+        """Unit size -> the fewest copies of a stuttering repeat (none when it is off)."""
+        if not self.repeat_slippage_per_copy:
+            return {}
+        return {k: max(3, math.ceil(self.min_repeat_length / k)) for k in range(2, 7)}
+
+    def repeat_share(self, copies: int) -> float:
+        """The share of reads slipping in a stuttering repeat of this many copies."""
+        return min(self.max_repeat_slippage, self.repeat_slippage_per_copy * (copies - 2))
+
+
+# Repeat stutter for trying it out (bench/score_ablation.py): a dinucleotide repeat of 5 copies
+# slips in 3% of the reads, of 10 copies in 8%, of 15 or more in 13-15%.
+REPEAT_STUTTER = Artefacts(repeat_slippage_per_copy=0.01)
 
 
 @dataclass(frozen=True)
@@ -206,24 +227,25 @@ def _write_reads(prefix: Path, result: SimulatedReads, name: str, injector) -> N
 class ArtefactInjector:
     """Adds the systematic errors of `Artefacts` to reads of a window."""
 
-    def __init__(self, window: str, artefacts: Artefacts, seed: int) -> None:
+    def __init__(self, window: str, a: Artefacts, seed: int) -> None:
         self.random = np.random.default_rng(seed + 7919)
-        count = round(artefacts.strand_sites_per_mb * len(window) / 1e6)
+        count = round(a.strand_sites_per_mb * len(window) / 1e6)
         positions = np.sort(self.random.choice(len(window), size=count, replace=False))
         self.sites = []  # (0-based position, reverse strand?, base on the forward strand, share)
         for position in positions:
             base = self.random.choice([b for b in "ACGT" if b != window[position]])
-            share = self.random.uniform(*artefacts.strand_fraction)
+            share = self.random.uniform(*a.strand_fraction)
             self.sites.append((int(position), bool(self.random.integers(2)), base, share))
         self.site_positions = [site[0] for site in self.sites]
-        self.runs = [
-            (
-                start,
-                end,
-                min(artefacts.max_slippage, artefacts.slippage_per_base * (end - start - 6)),
-            )
-            for start, end, _ in tandem_repeats(window, {1: artefacts.min_homopolymer})
+        homopolymers = [
+            (start, end, 1, min(a.max_slippage, a.slippage_per_base * (end - start - 6)))
+            for start, end, _ in tandem_repeats(window, {1: a.min_homopolymer})
         ]
+        repeats = [
+            (start, end, len(unit), a.repeat_share((end - start) // len(unit)))
+            for start, end, unit in tandem_repeats(window, a.repeat_copies())
+        ]
+        self.runs = sorted(homopolymers + repeats)  # (start, end, unit size, share slipping)
         self.run_starts = [run[0] for run in self.runs]
 
     def apply(self, sequence: str, qualities: str, start: int, reverse: bool) -> tuple[str, str]:
@@ -239,15 +261,15 @@ class ArtefactInjector:
                 lowered = ord(quality[position - offset]) - int(self.random.integers(0, 15))
                 quality[position - offset] = chr(max(lowered, 35))
         first = bisect.bisect_left(self.run_starts, offset + 2)
-        for run_start, run_end, share in self.runs[first:]:
+        for run_start, run_end, unit, share in self.runs[first:]:
             if run_end > offset + len(forward) - 2:
                 break
             if self.random.random() < share:
                 index = run_start - offset
                 if self.random.random() < 0.7:  # deletions outnumber insertions
-                    del forward[index], quality[index]
+                    del forward[index : index + unit], quality[index : index + unit]
                 else:
-                    forward.insert(index, forward[index])
-                    quality.insert(index, quality[index])
+                    forward[index:index] = forward[index : index + unit]
+                    quality[index:index] = quality[index : index + unit]
         text, marks = "".join(forward), "".join(quality)
         return (text.translate(COMPLEMENT)[::-1], marks[::-1]) if reverse else (text, marks)
