@@ -113,10 +113,24 @@ rule filter_calls:
         "../../scripts/filter_calls.py"
 
 
+rule joint_sample_name:
+    output:
+        temp(f"{joint_extract_vcf('{pid}')}.sample"),
+    log:
+        "logs/joint_sample_name/{pid}.log",
+    conda:
+        "../../envs/python.yaml"
+    params:
+        name=sample_name,
+    script:
+        "../../scripts/sample_name.py"
+
+
 rule extract_from_joint:
     input:
         vcf=callset_vcf("joint"),
         index=f"{callset_vcf('joint')}.tbi",
+        sample=f"{joint_extract_vcf('{pid}')}.sample",
     output:
         vcf=joint_extract_vcf("{pid}"),
         index=f"{joint_extract_vcf('{pid}')}.tbi",
@@ -126,14 +140,10 @@ rule extract_from_joint:
         "benchmarks/extract_from_joint/{pid}.tsv"
     conda:
         "../../envs/bcftools.yaml"
-    params:
-        column=joint_column,
     shell:
-        "(bcftools query --list-samples {input.vcf} | sed -n '{params.column}p'"
-        " > {output.vcf}.sample"
-        " && bcftools view --samples-file {output.vcf}.sample --min-ac 1:nref"
+        "(bcftools view --samples-file {input.sample} --min-ac 1:nref"
         " --output-type z --output {output.vcf} {input.vcf}"
-        " && rm {output.vcf}.sample && tabix --preset vcf {output.vcf}"
+        " && tabix --preset vcf {output.vcf}"
         " && touch -r {output.vcf} {output.index}) 2> {log}"
 
 
@@ -154,6 +164,7 @@ rule bcftools_stats:
 
 
 localrules:
+    joint_sample_name,
     publish_vcf,
     publish_joint_vcf,
 

@@ -52,11 +52,6 @@ def callset_chunks(wildcards) -> list[str]:
     return [chunk_calls(wildcards.callset, config["caller"], chunk) for chunk in CHUNKS]
 
 
-def joint_column(wildcards) -> int:
-    """1-based position of a sample among the joint callset's samples."""
-    return germline_pids().index(wildcards.pid) + 1
-
-
 def germline_vcf_of_pid(wildcards) -> str:
     """Input function: the germline VCF of the {pid} wildcard's sample."""
     return germline_vcf(wildcards.pid)
