@@ -102,13 +102,15 @@ Path('calls/samples.txt').write_text(samples_file({'$sample': '$sex'}))
 "
 # bcftools call --prior of the score's candidates (calling.filter score, bcftools_prior null)
 prior=$(tailorseq "from tailorseq.scoring.model import CANDIDATE_PRIOR; print(CANDIDATE_PRIOR)")
+# and its --min-ireads (bcftools_min_gapped_reads null)
+min_ireads=$(tailorseq "from tailorseq.scoring.model import CANDIDATE_MIN_GAPPED_READS as m; print(m)")
 annotations=$(tailorseq "from tailorseq.scoring.features import BCFTOOLS_ANNOTATIONS as a; print(','.join(a))")
 
 # rule call_bcftools, one job per chunk (1 thread each), as many at once as there are cores
 chunks=()
 for ((c = 0; c < cores; c++)); do
     (bcftools mpileup --fasta-ref "$ref" --regions-file calls/chunk$c.bed \
-        --min-MQ $min_mapq --min-BQ $min_baseq --max-depth 1000 \
+        --min-MQ $min_mapq --min-BQ $min_baseq --max-depth 1000 --min-ireads $min_ireads \
         --annotate $annotations --output-type u $sample.bam \
         | bcftools call --multiallelic-caller --variants-only --prior "$prior" \
             --ploidy-file calls/ploidy.txt --samples-file calls/samples.txt \

@@ -1,11 +1,13 @@
-"""Would the germline score gain from more training windows, or from read features only the BAM
-holds? Offline ablation on the held-out sets of accuracy_depth.py (bcftools).
+"""Would the germline score gain from more training windows, read features only the BAM holds,
+or more candidates? Offline ablation on the held-out sets of accuracy_depth.py (bcftools).
 
 Each variant is trained like bench/train_score.py (the shipped ensemble, isotonic calibration
 and best-F1 threshold on the validation sets) and scores the candidate calls accuracy_depth.py
 kept (the candidates are the same whatever the model; only PASS changes):
 
-- shipped: the training and validation sets of train_score.py;
+- no repeat stutter: the training and validation windows of train_score.py simulated with
+  strand artefacts and homopolymer slippage only (simulate.Artefacts(), as before 2026-12-07;
+  workdir `--train-workdir`), the pipeline's candidates;
 - more windows: plus 8 training and 2 validation windows of 10-20x noisy reads, the depth and
   profile of the target's set (MORE_TRAINING, MORE_VALIDATION);
 - cycle: plus two values read from each call's BAM, for SNVs (score_misses.alt_bases): the
@@ -13,12 +15,19 @@ kept (the candidates are the same whatever the model; only PASS changes):
   (dwgsim's errors, like Illumina's, rise along the read; bcftools' RPBZ ranks positions on
   the reference, whatever the strand);
 - re-called, -m 2 and -m 1: every set's candidates called again from its BAM (`recall`) with
-  bcftools mpileup --min-ireads 2 (bcftools' default, the pipeline's) and 1 (an indel that one
-  read's alignment shows becomes a candidate, and bcftools' realignment weighs it on all the
-  reads), the model trained on each. These two also score real reads: the BRCA1 region of two
-  1000 Genomes samples (../shared/data/brca1-1kg, ~4.5x, aligned by the pipeline), against
-  their phase 3 genotypes, since the simulated reads have no indel errors but homopolymer
-  slippage, and real reads have many more (repeat stutter).
+  bcftools mpileup --min-ireads 2 (bcftools' default) and 1 (an indel that one read's
+  alignment shows becomes a candidate, and bcftools' realignment weighs it on all the reads;
+  the pipeline's with the score since 2026-12-07), the model trained on each. These two also
+  score real reads: the BRCA1 region of two 1000 Genomes samples (../shared/data/brca1-1kg,
+  ~4.5x, aligned by the pipeline), against their phase 3 genotypes, since without repeat
+  stutter the simulated reads have no indel errors but homopolymer slippage, and real reads
+  have many more;
+- stutter (the pipeline's candidates, re-called -m 2, re-called -m 1): the same three, trained
+  on the windows simulated with one-unit slippage in tandem repeats of 2-6 base units added as
+  well (simulate.TRAINING_ARTEFACTS, train_score.py's reads; workdir `--stutter-workdir`), the
+  shipped model's training. The held-out sets stay as accuracy_depth.py simulates them, so
+  these rows also show what a model that distrusts gapped reads in repeats loses where the
+  reads do not stutter there.
 
 Printed per held-out set: SNV and indel FP, FN (truth never emitted included) and F1 inside
 the confident regions, as accuracy_depth.py counts them for the shipped model; per 1000 Genomes
@@ -28,7 +37,7 @@ calls not in phase 3 (indels among them).
     .venv/bin/python bench/train_score.py --caller bcftools --out /tmp/model  # its callsets
     .venv/bin/python bench/accuracy_depth.py --callers bcftools --settings score \\
         --sets h08 h15n h15n2 h15n3 h60
-    .venv/bin/python bench/score_ablation.py      # ~10 min on 2 cores after the two above
+    .venv/bin/python bench/score_ablation.py  # ~30 min on 2 cores after the two above
 """
 
 from __future__ import annotations
@@ -61,7 +70,7 @@ from common import (
 )
 from score_misses import alt_bases
 from tailorseq.scoring import features, fit, model
-from tailorseq.scoring.simulate import Artefacts, SimulatedSet, simulate
+from tailorseq.scoring.simulate import TRAINING_ARTEFACTS, Artefacts, SimulatedSet, simulate
 
 WINDOW = train_score.WINDOW
 MORE_TRAINING = [
@@ -165,20 +174,24 @@ def held_out_row(data: SetData, bed: list, probabilities: np.ndarray, threshold:
 @dataclass(frozen=True)
 class Variant:
     """A model to try: candidates (None: the pipeline's; else re-called with this mpileup -m),
-    with the more windows, with the CYCLE values."""
+    with the more windows, with the CYCLE values, trained on reads with repeat stutter."""
 
     name: str
     min_gapped_reads: int | None = None
     more_windows: bool = False
     cycle: bool = False
+    stutter: bool = False
 
 
 VARIANTS = (
-    Variant("shipped"),
+    Variant("no repeat stutter"),
     Variant("more windows", more_windows=True),
     Variant("cycle", cycle=True),
     Variant("re-called, -m 2", min_gapped_reads=2),
     Variant("re-called, -m 1", min_gapped_reads=1),
+    Variant("stutter", stutter=True),
+    Variant("stutter, re-called, -m 2", min_gapped_reads=2, stutter=True),
+    Variant("stutter, re-called, -m 1", min_gapped_reads=1, stutter=True),
 )
 
 
@@ -186,7 +199,7 @@ def train_variant(variant: Variant, loaded: dict) -> tuple[list, tuple, dict]:
     """A variant's boosters, calibration and best threshold (as train_score.py makes them)."""
     names = [s.name for s in train_score.TRAINING + MORE_TRAINING * variant.more_windows]
     checks = [s.name for s in train_score.VALIDATION + MORE_VALIDATION * variant.more_windows]
-    data = loaded[variant.min_gapped_reads]
+    data = loaded[variant.stutter, variant.min_gapped_reads]
     training = examples([data[name] for name in names], variant.cycle)
     validation = examples([data[name] for name in checks], variant.cycle)
     boosters = fit.fit_ensemble(training, fit.ENSEMBLES["bcftools"], CYCLE * variant.cycle)
@@ -253,32 +266,55 @@ def real_rows(variant: Variant, trained: tuple, real: dict) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class Training:
+    """Training and validation sets simulated with some artefacts, called by the pipeline."""
+
+    workdir: Path
+    specs: list[SimulatedSet]
+    reads: dict  # set name -> SimulatedReads
+    results: Path  # the pipeline's results/
+
+    def bam(self, name: str) -> Path:
+        return self.results / name / f"{name}.bam"
+
+
+def simulated_training(workdir: Path, specs: list, artefacts: Artefacts, args) -> Training:
+    """The sets simulated into workdir/sets and run through the pipeline (bcftools)."""
+    reads = {spec.name: simulate(CHR20, spec, workdir / "sets", artefacts) for spec in specs}
+    train_score.run_caller(workdir / "pipeline", reads, "bcftools", args.cache, args.cores)
+    return Training(workdir, specs, reads, workdir / "pipeline" / "results")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train-workdir", type=Path, default=Path("/tmp/train-score"))
+    parser.add_argument("--stutter-workdir", type=Path, default=Path("/tmp/train-score-stutter"))
     parser.add_argument("--depth-workdir", type=Path, default=Path("/tmp/bench-depth"))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--cores", type=int, default=2)
     args = parser.parse_args()
     calling = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["calling"]
     limits = (calling["min_baseq"], calling["min_mapq"])
-    specs = train_score.TRAINING + train_score.VALIDATION + MORE_TRAINING + MORE_VALIDATION
-    reads = {spec.name: simulate(CHR20, spec, args.train_workdir / "sets") for spec in specs}
-    train_score.run_caller(args.train_workdir / "pipeline", reads, "bcftools", args.cache,
-                           args.cores)  # fmt: skip
-    results = args.train_workdir / "pipeline" / "results"
+    shipped_sets = train_score.TRAINING + train_score.VALIDATION
+    trainings = {
+        False: simulated_training(args.train_workdir, shipped_sets + MORE_TRAINING +
+                                  MORE_VALIDATION, Artefacts(), args),
+        True: simulated_training(args.stutter_workdir, shipped_sets, TRAINING_ARTEFACTS, args),
+    }  # fmt: skip
     depth = args.depth_workdir
     held_reads = {
         spec.name: simulate(CHR20, spec, depth / "sets", Artefacts()) for spec in HELD_OUT
     }
-    bams = {spec.name: results / spec.name / f"{spec.name}.bam" for spec in specs}
-    bams |= {spec.name: depth / "results" / spec.name / f"{spec.name}.bam" for spec in HELD_OUT}
-    loaded = {None: {spec.name: SetData(spec, train_score.callset(results, spec.name),
-                                        reads[spec.name].truth, bams[spec.name], limits)
-                     for spec in specs}}  # fmt: skip
+    held_bams = {spec.name: depth / "results" / spec.name / f"{spec.name}.bam" for spec in HELD_OUT}
+    loaded = {(stutter, None): {spec.name: SetData(spec, train_score.callset(t.results, spec.name),
+                                                   t.reads[spec.name].truth,
+                                                   None if stutter else t.bam(spec.name), limits)
+                                for spec in t.specs}
+              for stutter, t in trainings.items()}  # fmt: skip
     held = {None: {spec.name: (SetData(spec, depth / "kept" / "bcftools-score" /
                                        f"{spec.name}.vcf.gz", held_reads[spec.name].truth,
-                                       bams[spec.name], limits),
+                                       held_bams[spec.name], limits),
                                read_bed(held_reads[spec.name].confident))
                    for spec in HELD_OUT}}  # fmt: skip
     brca1 = brca1_alignments(args.train_workdir / "brca1", args.cache, args.cores)
@@ -288,14 +324,18 @@ def main() -> None:
     real = {}
     for gapped in {v.min_gapped_reads for v in VARIANTS} - {None}:
         folder = args.train_workdir / f"recalled-m{gapped}"
-
-        def again(spec: SimulatedSet, gapped: int = gapped, folder: Path = folder) -> Path:
-            return recall(bams[spec.name], spec.region, CHR20, folder / f"{spec.name}.vcf.gz",
-                          gapped, calling)  # fmt: skip
-
-        loaded[gapped] = {spec.name: SetData(spec, again(spec), reads[spec.name].truth)
-                          for spec in specs}  # fmt: skip
-        held[gapped] = {spec.name: (SetData(spec, again(spec), held_reads[spec.name].truth),
+        for stutter, t in trainings.items():
+            loaded[stutter, gapped] = {
+                spec.name: SetData(spec, recall(t.bam(spec.name), spec.region, CHR20,
+                                                t.workdir / f"recalled-m{gapped}" /
+                                                f"{spec.name}.vcf.gz", gapped, calling),
+                                   t.reads[spec.name].truth)
+                for spec in t.specs
+            }  # fmt: skip
+        held[gapped] = {spec.name: (SetData(spec, recall(held_bams[spec.name], spec.region, CHR20,
+                                                         folder / f"{spec.name}.vcf.gz", gapped,
+                                                         calling),
+                                            held_reads[spec.name].truth),
                                     read_bed(held_reads[spec.name].confident))
                         for spec in HELD_OUT}  # fmt: skip
         real[gapped] = {}

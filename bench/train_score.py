@@ -3,7 +3,8 @@
 1. Simulate read sets (18 for training, 6 for validation) with dwgsim from GRCh37 chr20
    windows that overlap neither chr20-sim-dev (10-11 Mb) nor chr20-somatic-dev (30-30.5 Mb)
    nor the held-out sets of accuracy_depth.py (46-47, 48-49, 56-56.5, 58-59, 60-61 Mb):
-   depths 8x-60x, a clean and a noisy error profile, truth known by construction.
+   depths 8x-60x, a clean and a noisy error profile, truth known by construction; strand
+   artefacts, homopolymer and tandem-repeat stutter added to the reads (TRAINING_ARTEFACTS).
 2. Run the pipeline on them as a user would (bwa; each caller in turn; `calling.filter: qual`
    so that every candidate call is kept) with the candidate settings the model will see.
 3. Features of every call (tailorseq.scoring.features), labelled against the truth; per caller
@@ -36,7 +37,7 @@ from common import (
     write_sheets,
 )
 from tailorseq.scoring import features, fit, model
-from tailorseq.scoring.simulate import SimulatedSet, simulate
+from tailorseq.scoring.simulate import TRAINING_ARTEFACTS, SimulatedSet, simulate
 
 WINDOW = 500_000
 TRAINING = [
@@ -80,7 +81,11 @@ def run_caller(workdir: Path, reads: dict, caller: str, cache: Path, cores: int)
         cache_dir=str(cache),
         aligner="bwa",
         caller=caller,
-        calling={"filter": "qual", "bcftools_prior": model.CANDIDATE_PRIOR},
+        calling={
+            "filter": "qual",
+            "bcftools_prior": model.CANDIDATE_PRIOR,
+            "bcftools_min_gapped_reads": model.CANDIDATE_MIN_GAPPED_READS,
+        },
     )
     run_pipeline(workdir, cores, log_name=f"snakemake.{caller}.log")
 
@@ -131,8 +136,8 @@ CARD = """# Germline variant score: model card
 Written by `bench/train_score.py` on {trained}; retrain with `make train-score`.
 
 **What it is.** Gradient-boosted tree models (LightGBM {lightgbm}) per germline caller, scoring
-each call of the pipeline's candidate set (bcftools with `--prior {prior}`, freebayes with its
-defaults) with the probability that it is a real variant:
+each call of the pipeline's candidate set (bcftools with `--prior {prior}` and `--min-ireads
+{min_ireads}`, freebayes with its defaults) with the probability that it is a real variant:
 {ensembles}.
 A caller's raw output is the mean of its boosters' raw outputs (seeds 1 to n: the seed
 draws each booster's row and feature subsamples, so that the PASS calls do not rest on one
@@ -146,11 +151,13 @@ probability per sample, phred-scaled.
 
 **Training data.** Reads simulated with dwgsim (2x150, error rate rising along the read: clean
 {clean}, noisy {noisy}; {rate} variants per base, {indels:.0%} indels) from GRCh37 chr20
-windows, with two error modes of real data that dwgsim lacks added to the reads (never to the
+windows, with error modes of real data that dwgsim lacks added to the reads (never to the
 truth; rates assumed, not measured): base changes on one strand's reads only ({strand_rate:g}
 sites per Mb, in {strand_low:.0%}-{strand_high:.0%} of that strand's reads, base quality
-lowered by 0-14) and one-base slippage in homopolymers of {homopolymer}+ bases (deletion or
-insertion in {slip:.1%} of the reads per base beyond 6, at most {slip_max:.0%}). Aligned with
+lowered by 0-14), one-base slippage in homopolymers of {homopolymer}+ bases (deletion or
+insertion in {slip:.1%} of the reads per base beyond 6, at most {slip_max:.0%}) and one-unit
+slippage in tandem repeats of 2-6 base units at least {repeat_length} bases long ({repeat_slip:.0%}
+of the reads per copy beyond 2, at most {repeat_max:.0%}; deletions 70%). Aligned with
 bwa to the whole chr20 and called by the pipeline itself. Training sets:
 {training}. Validation sets (calibration and threshold): {validation}. None overlaps
 chr20-sim-dev (10-11 Mb), chr20-somatic-dev (30-30.5 Mb) or the held-out sets of
@@ -164,7 +171,7 @@ chr20-sim-dev (10-11 Mb), chr20-somatic-dev (30-30.5 Mb) or the held-out sets of
 
 **Intended use and limits.** Filtering germline SNVs and small indels of short-read (Illumina-
 like) whole-genome or targeted data called by this pipeline's bcftools or freebayes steps.
-It was trained on simulated reads only: beyond the two artefacts added, real data has other
+It was trained on simulated reads only: beyond the artefacts added, real data has other
 systematic errors, PCR duplicates, contamination and mapping artefacts in segmental
 duplications that the simulation lacks. A first model trained on dwgsim's reads alone passed
 a strand-biased SNV and two poly-A stutter deletions of NA12878-tiny (real HiSeq X reads);
@@ -184,9 +191,10 @@ def write_model_card(folder: Path) -> None:
         ERROR_PROFILES,
         INDEL_FRACTION,
         MUTATION_RATE,
-        Artefacts,
+        TRAINING_ARTEFACTS,
     )
 
+    artefacts = TRAINING_ARTEFACTS
     manifest = json.loads((folder / "model.json").read_text())
     callers = manifest["callers"]
 
@@ -218,12 +226,16 @@ def write_model_card(folder: Path) -> None:
         rate=MUTATION_RATE,
         indels=INDEL_FRACTION,
         prior=model.CANDIDATE_PRIOR,
-        strand_rate=Artefacts.strand_sites_per_mb,
-        strand_low=Artefacts.strand_fraction[0],
-        strand_high=Artefacts.strand_fraction[1],
-        homopolymer=Artefacts.min_homopolymer,
-        slip=Artefacts.slippage_per_base,
-        slip_max=Artefacts.max_slippage,
+        min_ireads=model.CANDIDATE_MIN_GAPPED_READS,
+        strand_rate=artefacts.strand_sites_per_mb,
+        strand_low=artefacts.strand_fraction[0],
+        strand_high=artefacts.strand_fraction[1],
+        homopolymer=artefacts.min_homopolymer,
+        slip=artefacts.slippage_per_base,
+        slip_max=artefacts.max_slippage,
+        repeat_length=artefacts.min_repeat_length,
+        repeat_slip=artefacts.repeat_slippage_per_copy,
+        repeat_max=artefacts.max_repeat_slippage,
         training=sets(first["training_sets"]),
         validation=sets(first["validation_sets"]),
         rows=rows,
@@ -233,7 +245,9 @@ def write_model_card(folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/train-score"))
+    # named for its reads: sets simulated without repeat stutter (in /tmp/train-score, before
+    # 2026-12-07) carry the same names and must not be taken for them
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/train-score-stutter"))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--out", type=Path, default=MODEL_FOLDER)
@@ -251,7 +265,8 @@ def main() -> None:
     if args.calls and len(callers) != 1:
         parser.error("--calls holds one caller's callsets: name that caller with --caller")
     reads = {
-        spec.name: simulate(CHR20, spec, args.workdir / "sets") for spec in TRAINING + VALIDATION
+        spec.name: simulate(CHR20, spec, args.workdir / "sets", TRAINING_ARTEFACTS)
+        for spec in TRAINING + VALIDATION
     }
     rows = []
     for caller in callers:

@@ -108,3 +108,26 @@ def test_the_slurm_profiles_groups_hold_for_every_step(tmp_path: Path) -> None:
         assert f"Group job {group} " in output, group
     assert "pgx_phase" in output and "somatic_cnv" in output
 
+
+@pytest.mark.parametrize(
+    ("calling", "prior", "gapped_reads"),
+    [
+        ({}, "0.2", "1"),
+        ({"filter": "qual"}, "0.0011", "2"),
+        ({"bcftools_min_gapped_reads": 3}, "0.2", "3"),
+    ],
+)
+def test_bcftools_candidates_are_those_the_filter_expects(
+    tmp_path: Path, calling: dict, prior: str, gapped_reads: str
+) -> None:
+    """The score judges the candidates it was trained on (bcftools call --prior 0.2, mpileup
+    --min-ireads 1); the QUAL fallback keeps bcftools' own (1.1e-3, 2); a setting overrides."""
+    config = demo_run(tmp_path, calling=calling)
+    result = snakemake(
+        tmp_path, config, "--dry-run", "--printshellcmds", "results/demo1/demo1.vcf.gz"
+    )
+    commands = [line for line in result.stdout.splitlines() if "bcftools mpileup" in line]
+    assert commands
+    for command in commands:
+        assert f" --min-ireads {gapped_reads} " in command
+        assert f" --prior {prior} " in command

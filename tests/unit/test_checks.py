@@ -133,8 +133,8 @@ def test_unknown_config_key_names_the_path() -> None:
     problems = config_problems({**REQUIRED, "calling": {"scater": 4}})
     assert [str(p) for p in problems] == [
         "config: key 'calling.scater' is not allowed (allowed: joint, scatter, filter, "
-        "score_model, bcftools_prior, min_qual, snv_min_qual_depth, min_depth, min_mapq, "
-        "min_baseq). "
+        "score_model, bcftools_prior, bcftools_min_gapped_reads, min_qual, snv_min_qual_depth, "
+        "min_depth, min_mapq, min_baseq). "
         "Fix: correct the spelling (did you mean 'calling.scatter'?) or remove it"
     ]
 

@@ -356,6 +356,7 @@ def test_schemas_work_with_snakemake_validate(project: Project) -> None:
         "filter": "score",
         "score_model": "",
         "bcftools_prior": None,
+        "bcftools_min_gapped_reads": None,
         "min_qual": {"bcftools": 15, "freebayes": 1},
         "snv_min_qual_depth": {"bcftools": 25, "freebayes": 0},
         "min_depth": 5,

@@ -22,10 +22,12 @@ rule call_bcftools:
         min_mapq=config["calling"]["min_mapq"],
         min_baseq=config["calling"]["min_baseq"],
         prior=bcftools_prior(),
+        min_gapped_reads=bcftools_min_gapped_reads(),
         annotations=",".join(BCFTOOLS_ANNOTATIONS),
     shell:
         "(bcftools mpileup --fasta-ref {input.ref} --regions-file {input.bed}"
         " --min-MQ {params.min_mapq} --min-BQ {params.min_baseq} --max-depth 1000"
+        " --min-ireads {params.min_gapped_reads}"
         " --annotate {params.annotations} --output-type u {input.alns}"
         " | bcftools call --multiallelic-caller --variants-only --prior {params.prior}"
         " --ploidy-file {input.ploidy} --samples-file {input.sexes}"

@@ -29,6 +29,12 @@ MAX_PHRED = 60
 # the QUAL fallback keeps, since QUAL alone cannot tell the extra candidates from errors.
 CANDIDATE_PRIOR = 0.2
 BCFTOOLS_DEFAULT_PRIOR = 1.1e-3
+# bcftools mpileup --min-ireads of those candidates: an indel one read's alignment shows is a
+# candidate, and bcftools' realignment then weighs it on every read (bench/score_ablation.py:
+# fewer indel errors at 8x and 15x; the model, trained on reads with repeat stutter, keeps the
+# stutter out of PASS). bcftools' own 2 stays with the QUAL fallback.
+CANDIDATE_MIN_GAPPED_READS = 1
+BCFTOOLS_DEFAULT_MIN_GAPPED_READS = 2
 BUNDLED = RESOURCES / "germline_score"
 FIX = (
     "set calling.score_model to a folder written by bench/train_score.py, or leave it empty "

@@ -16,6 +16,16 @@ def bcftools_prior() -> float:
     return score_model.BCFTOOLS_DEFAULT_PRIOR
 
 
+def bcftools_min_gapped_reads() -> int:
+    """bcftools mpileup --min-ireads: as configured, else the score's candidates or bcftools'
+    own."""
+    if config["calling"]["bcftools_min_gapped_reads"] is not None:
+        return config["calling"]["bcftools_min_gapped_reads"]
+    if config["calling"]["filter"] == "score":
+        return score_model.CANDIDATE_MIN_GAPPED_READS
+    return score_model.BCFTOOLS_DEFAULT_MIN_GAPPED_READS
+
+
 def score_model_files(wildcards) -> list[str]:
     """The variant-score model's files when the germline filter is the score."""
     if config["calling"]["filter"] != "score":
