@@ -115,24 +115,15 @@ rule filter_calls:
         "../../scripts/filter_calls.py"
 
 
-rule joint_sample_name:
-    output:
-        temp(f"{joint_extract_vcf('{pid}')}.sample"),
-    log:
-        "logs/joint_sample_name/{pid}.log",
-    conda:
-        "../../envs/python.yaml"
-    params:
-        name=sample_name,
-    script:
-        "../../scripts/sample_name.py"
-
-
+# The sample is taken by the name its alignment's read groups carry (SM), the name the joint
+# callset's column has, never by its column: callers order a joint callset's samples their own
+# way (freebayes does not keep the alignments' order). The name passes in a file, off the
+# command line.
 rule extract_from_joint:
     input:
         vcf=callset_vcf("joint"),
         index=f"{callset_vcf('joint')}.tbi",
-        sample=f"{joint_extract_vcf('{pid}')}.sample",
+        aln=alignment("{pid}"),
     output:
         vcf=joint_extract_vcf("{pid}"),
         index=f"{joint_extract_vcf('{pid}')}.tbi",
@@ -143,9 +134,10 @@ rule extract_from_joint:
     conda:
         "../../envs/bcftools.yaml"
     shell:
-        "(bcftools view --samples-file {input.sample} --min-ac 1:nref"
+        "(samtools samples {input.aln} | cut -f 1 > {output.vcf}.sample"
+        " && bcftools view --samples-file {output.vcf}.sample --min-ac 1:nref"
         " --output-type z --output {output.vcf} {input.vcf}"
-        " && tabix --preset vcf {output.vcf}"
+        " && rm {output.vcf}.sample && tabix --preset vcf {output.vcf}"
         " && touch -r {output.vcf} {output.index}) 2> {log}"
 
 
@@ -166,7 +158,6 @@ rule bcftools_stats:
 
 
 localrules:
-    joint_sample_name,
     publish_vcf,
     publish_joint_vcf,
 
