@@ -7,23 +7,33 @@ from tailorseq.scoring.features import BCFTOOLS_ANNOTATIONS
 SCORE_MODEL = Path(config["calling"]["score_model"] or score_model.BUNDLED)
 
 
+def bcftools_candidate_setting(
+    key: str, with_score: float, bcftools_own: float
+) -> float:
+    """A bcftools setting that decides the candidates (calling.<key>): as configured, else the
+    score's (the candidates its model was trained on) or, with the QUAL fallback, bcftools'
+    own."""
+    if config["calling"][key] is not None:
+        return config["calling"][key]
+    return with_score if config["calling"]["filter"] == "score" else bcftools_own
+
+
 def bcftools_prior() -> float:
-    """bcftools call --prior: as configured, else the score's candidates or bcftools' own."""
-    if config["calling"]["bcftools_prior"] is not None:
-        return config["calling"]["bcftools_prior"]
-    if config["calling"]["filter"] == "score":
-        return score_model.CANDIDATE_PRIOR
-    return score_model.BCFTOOLS_DEFAULT_PRIOR
+    """bcftools call --prior."""
+    return bcftools_candidate_setting(
+        "bcftools_prior",
+        score_model.CANDIDATE_PRIOR,
+        score_model.BCFTOOLS_DEFAULT_PRIOR,
+    )
 
 
 def bcftools_min_gapped_reads() -> int:
-    """bcftools mpileup --min-ireads: as configured, else the score's candidates or bcftools'
-    own."""
-    if config["calling"]["bcftools_min_gapped_reads"] is not None:
-        return config["calling"]["bcftools_min_gapped_reads"]
-    if config["calling"]["filter"] == "score":
-        return score_model.CANDIDATE_MIN_GAPPED_READS
-    return score_model.BCFTOOLS_DEFAULT_MIN_GAPPED_READS
+    """bcftools mpileup --min-ireads."""
+    return bcftools_candidate_setting(
+        "bcftools_min_gapped_reads",
+        score_model.CANDIDATE_MIN_GAPPED_READS,
+        score_model.BCFTOOLS_DEFAULT_MIN_GAPPED_READS,
+    )
 
 
 def score_model_files(wildcards) -> list[str]:
