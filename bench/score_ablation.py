@@ -267,23 +267,34 @@ def real_rows(variant: Variant, trained: tuple, real: dict) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class Training:
-    """Training and validation sets simulated with some artefacts, called by the pipeline."""
+class Sets:
+    """Simulated sets: their reads, the pipeline's results/ holding their alignments, and the
+    folder whose recalled-m<n>/ receives their candidates called again."""
 
-    workdir: Path
     specs: list[SimulatedSet]
     reads: dict  # set name -> SimulatedReads
-    results: Path  # the pipeline's results/
+    results: Path
+    workdir: Path
 
     def bam(self, name: str) -> Path:
         return self.results / name / f"{name}.bam"
 
+    def recalled(self, gapped: int, calling: dict) -> dict[str, SetData]:
+        """Each set's candidates called again with mpileup -m `gapped`, as SetData."""
+        return {
+            spec.name: SetData(spec, recall(self.bam(spec.name), spec.region, CHR20,
+                                            self.workdir / f"recalled-m{gapped}" /
+                                            f"{spec.name}.vcf.gz", gapped, calling),
+                               self.reads[spec.name].truth)
+            for spec in self.specs
+        }  # fmt: skip
 
-def simulated_training(workdir: Path, specs: list, artefacts: Artefacts, args) -> Training:
+
+def simulated_training(workdir: Path, specs: list, artefacts: Artefacts, args) -> Sets:
     """The sets simulated into workdir/sets and run through the pipeline (bcftools)."""
     reads = {spec.name: simulate(CHR20, spec, workdir / "sets", artefacts) for spec in specs}
     train_score.run_caller(workdir / "pipeline", reads, "bcftools", args.cache, args.cores)
-    return Training(workdir, specs, reads, workdir / "pipeline" / "results")
+    return Sets(specs, reads, workdir / "pipeline" / "results", workdir)
 
 
 def main() -> None:
@@ -306,16 +317,18 @@ def main() -> None:
     held_reads = {
         spec.name: simulate(CHR20, spec, depth / "sets", Artefacts()) for spec in HELD_OUT
     }
-    held_bams = {spec.name: depth / "results" / spec.name / f"{spec.name}.bam" for spec in HELD_OUT}
+    # the held-out candidates called again go beside the training's (--train-workdir)
+    held_out = Sets(HELD_OUT, held_reads, depth / "results", args.train_workdir)
+    beds = {spec.name: read_bed(held_reads[spec.name].confident) for spec in HELD_OUT}
     loaded = {(stutter, None): {spec.name: SetData(spec, train_score.callset(t.results, spec.name),
                                                    t.reads[spec.name].truth,
                                                    None if stutter else t.bam(spec.name), limits)
                                 for spec in t.specs}
               for stutter, t in trainings.items()}  # fmt: skip
-    held = {None: {spec.name: (SetData(spec, depth / "kept" / "bcftools-score" /
-                                       f"{spec.name}.vcf.gz", held_reads[spec.name].truth,
-                                       held_bams[spec.name], limits),
-                               read_bed(held_reads[spec.name].confident))
+    kept = depth / "kept" / "bcftools-score"
+    held = {None: {spec.name: (SetData(spec, kept / f"{spec.name}.vcf.gz",
+                                       held_reads[spec.name].truth, held_out.bam(spec.name),
+                                       limits), beds[spec.name])
                    for spec in HELD_OUT}}  # fmt: skip
     brca1 = brca1_alignments(args.train_workdir / "brca1", args.cache, args.cores)
     phase3 = normalise(BRCA1 / "truth.1kg_phase3.vcf", BRCA1_REF,
@@ -323,24 +336,14 @@ def main() -> None:
     truths = {sample: thousand_genomes(phase3, sample) for sample in BRCA1_SAMPLES}
     real = {}
     for gapped in {v.min_gapped_reads for v in VARIANTS} - {None}:
-        folder = args.train_workdir / f"recalled-m{gapped}"
         for stutter, t in trainings.items():
-            loaded[stutter, gapped] = {
-                spec.name: SetData(spec, recall(t.bam(spec.name), spec.region, CHR20,
-                                                t.workdir / f"recalled-m{gapped}" /
-                                                f"{spec.name}.vcf.gz", gapped, calling),
-                                   t.reads[spec.name].truth)
-                for spec in t.specs
-            }  # fmt: skip
-        held[gapped] = {spec.name: (SetData(spec, recall(held_bams[spec.name], spec.region, CHR20,
-                                                         folder / f"{spec.name}.vcf.gz", gapped,
-                                                         calling),
-                                            held_reads[spec.name].truth),
-                                    read_bed(held_reads[spec.name].confident))
-                        for spec in HELD_OUT}  # fmt: skip
+            loaded[stutter, gapped] = t.recalled(gapped, calling)
+        held[gapped] = {name: (data, beds[name])
+                        for name, data in held_out.recalled(gapped, calling).items()}  # fmt: skip
         real[gapped] = {}
         for sample, bam in brca1.items():
-            vcf = recall(bam, BRCA1_CONTIG, BRCA1_REF, folder / f"{sample}.vcf.gz", gapped, calling)
+            vcf = recall(bam, BRCA1_CONTIG, BRCA1_REF, args.train_workdir /
+                         f"recalled-m{gapped}" / f"{sample}.vcf.gz", gapped, calling)  # fmt: skip
             sites = list(features.vcf_features(str(vcf), str(BRCA1_REF), "bcftools"))
             real[gapped][sample] = (sites, truths[sample])
     rows, real_data = [], []

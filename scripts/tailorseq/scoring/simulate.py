@@ -60,6 +60,10 @@ class Artefacts:
     # beyond 2 (0: no repeat stutter, as the shipped model's training reads) ...
     max_repeat_slippage: float = 0.15  # ... up to this share
 
+    def homopolymer_share(self, length: int) -> float:
+        """The share of reads slipping in a homopolymer this long."""
+        return min(self.max_slippage, self.slippage_per_base * (length - 6))
+
     def repeat_copies(self) -> dict[int, int]:
         """Unit size -> the fewest copies of a stuttering repeat (none when it is off)."""
         if not self.repeat_slippage_per_copy:
@@ -240,7 +244,7 @@ class ArtefactInjector:
             self.sites.append((int(position), bool(self.random.integers(2)), base, share))
         self.site_positions = [site[0] for site in self.sites]
         homopolymers = [
-            (start, end, 1, min(a.max_slippage, a.slippage_per_base * (end - start - 6)))
+            (start, end, 1, a.homopolymer_share(end - start))
             for start, end, _ in tandem_repeats(window, {1: a.min_homopolymer})
         ]
         repeats = [
