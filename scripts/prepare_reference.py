@@ -6,7 +6,7 @@ from pathlib import Path
 from tailorseq.errors import InputError
 from tailorseq.files import stderr_to
 from tailorseq.genome import materialize
-from tailorseq.refcache import record_checksums
+from tailorseq.refcache import record_checksums, record_sources
 from tailorseq.reference import build_problems, load_builds, read_contigs
 
 
@@ -28,8 +28,11 @@ if __name__ == "__main__":
     if "snakemake" in globals():
         rule = snakemake  # noqa: F821
         with stderr_to(rule.log[0]):
-            prepare(Path(rule.input[0]), Path(rule.output.fasta), rule.params.build)
+            fasta = Path(rule.output.fasta)
+            prepare(Path(rule.input[0]), fasta, rule.params.build)
             record_checksums([Path(path) for path in rule.output], rule.rule)
+            if rule.params.content_identified:
+                record_sources(fasta.parent, rule.rule, [Path(rule.input[0])])
     else:
         parser = argparse.ArgumentParser(description=__doc__)
         parser.add_argument("--source", type=Path, required=True)

@@ -30,7 +30,7 @@ from tailorseq.fastq import SAMPLE_RECORDS, FastqError, FastqScan, ScanCache, pa
 from tailorseq.files import sha256, unreadable
 from tailorseq.germline_cnv_panel import panel_problems
 from tailorseq.knowledge_checks import pgx_problems, pgx_release_note, tumour_type_problems
-from tailorseq.refcache import reference_dir, verify_cache
+from tailorseq.refcache import reference_dir, reference_sources, verify_cache
 from tailorseq.reference import (
     bed_problems,
     build_problems,
@@ -94,7 +94,8 @@ def inspect_run(
     samples_tsv, units_tsv = workdir / config["samples"], workdir / config["units"]
     sheet, sheet_problems = parse_sheets(samples_tsv, units_tsv)
     findings = Findings(config, sheet, str(samples_tsv), str(units_tsv), sheet_problems)
-    findings.repaired = verify_cache(reference_dir(config, workdir))
+    cache, sources = reference_dir(config, workdir), reference_sources(config, workdir)
+    findings.repaired = verify_cache(cache, sources)
     readable_units = _check_unit_files(findings)
     _check_copies(findings, readable_units)
     findings.contigs = _check_reference(findings, workdir)

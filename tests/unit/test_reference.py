@@ -13,8 +13,10 @@ from tailorseq.errors import InputError
 from tailorseq.refcache import (
     manifest_path,
     record_checksums,
+    record_sources,
     reference_dir,
     reference_id,
+    sources_path,
     verify_cache,
 )
 from tailorseq.reference import (
@@ -245,7 +247,7 @@ def test_changed_content_removes_every_file_the_rule_built(tmp_path: Path) -> No
     files[1].write_bytes(files[1].read_bytes()[::-1])  # same size, other content
     messages = verify_cache(tmp_path / "ref")
     assert messages == [
-        f"damaged reference cache file: {files[1]} has content changed since it was built "
+        f"damaged reference cache file: {files[1]} has content changed since it was recorded "
         "(sha256 differs). Removed the files built with it (genome.fa.bwt, genome.fa.sa) so "
         "that this run rebuilds them"
     ]
@@ -256,7 +258,68 @@ def test_changed_content_removes_every_file_the_rule_built(tmp_path: Path) -> No
 def test_truncated_file_is_caught_by_its_size(tmp_path: Path) -> None:
     files = built_index(tmp_path / "ref")
     files[0].write_bytes(files[0].read_bytes()[:100])
-    assert "genome.fa.bwt has size 100 bytes, 512 when built" in verify_cache(tmp_path / "ref")[0]
+    message = verify_cache(tmp_path / "ref")[0]
+    assert "genome.fa.bwt has size 100 bytes, 512 when recorded" in message
+
+
+def prepared_from(source: Path, folder: Path, record: bool = True) -> list[Path]:
+    """A reference 'prepared' from `source` into `folder`, as prepare_reference leaves it: its
+    files, their manifest and (unless `record` is False, as in caches of older versions) the
+    record of the source."""
+    source.write_text(">chr1\nACGT\n")
+    folder.mkdir()
+    files = [folder / "genome.fa", folder / "genome.fa.fai"]
+    for path in files:
+        path.write_text(source.read_text())
+    record_checksums(files, "prepare_reference")
+    if record:
+        record_sources(folder, "prepare_reference", [source])
+    return files
+
+
+def test_a_source_with_a_new_time_and_the_same_content_keeps_the_cache(tmp_path: Path) -> None:
+    source, folder = tmp_path / "store.fa", tmp_path / "ref"
+    files = prepared_from(source, folder)
+    os.utime(source, ns=(5, 10**19))  # a re-synced copy: a new time, the same bytes
+    sources = {"prepare_reference": [source]}
+    assert verify_cache(folder, sources) == []
+    assert all(path.exists() for path in files)
+    assert verify_cache(folder, sources) == []  # the new time was recorded: no second hash
+    record = json.loads(sources_path(folder, "prepare_reference").read_text())
+    assert record[str(source.resolve())]["mtime_ns"] == 10**19
+
+
+def test_a_source_changed_under_its_old_time_removes_what_was_built_from_it(
+    tmp_path: Path,
+) -> None:
+    source, folder = tmp_path / "store.fa", tmp_path / "ref"
+    files = prepared_from(source, folder)
+    stamp = source.stat()
+    source.write_text(">chr1\nACGA\n")  # corrected, copied over with its old time (cp -p)
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    messages = verify_cache(folder, {"prepare_reference": [source]})
+    assert messages == [
+        f"the reference cache's source changed: {source.resolve()} has content changed since "
+        "it was recorded (sha256 differs). Removed the files built with it (genome.fa, "
+        "genome.fa.fai) so that this run rebuilds them"
+    ]
+    assert not any(path.exists() for path in files) and source.exists()
+    assert not sources_path(folder, "prepare_reference").exists()
+
+
+def test_a_cache_without_a_source_record_trusts_only_an_older_source(tmp_path: Path) -> None:
+    source, folder = tmp_path / "store.fa", tmp_path / "ref"
+    files = prepared_from(source, folder, record=False)
+    built = files[0].stat().st_mtime_ns
+    os.utime(source, ns=(built - 10**9, built - 10**9))
+    sources = {"prepare_reference": [source]}
+    assert verify_cache(folder, sources) == []
+    record = sources_path(folder, "prepare_reference")
+    assert record.exists()  # recorded now: checked by its content from now on
+    record.unlink()
+    os.utime(source, ns=(built + 10**9, built + 10**9))  # changed after the cache was built
+    assert "a newer time than the files built from it" in verify_cache(folder, sources)[0]
+    assert not any(path.exists() for path in files)
 
 
 def test_reference_cache_folder_is_keyed_by_build_and_resolved_source(tmp_path: Path) -> None:

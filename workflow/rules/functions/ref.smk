@@ -10,9 +10,12 @@ REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
 
 
-def reference_source() -> str:
-    """The reference FASTA as given, or its downloaded copy in the cache."""
-    return downloaded(REF_SOURCE)
+def reference_source():
+    """The reference FASTA as given, or its downloaded copy in the cache. A local FASTA is
+    identified by its content, not its time (tailorseq.refcache checks it before the run), so
+    that a copy re-synced with new times does not rebuild the cache and realign everything.
+    """
+    return downloaded(REF_SOURCE) if is_url(REF_SOURCE) else ancient(REF_SOURCE)
 
 
 def targets_bed() -> list[str]:
