@@ -18,26 +18,38 @@ def link_absolute(source: Path, link: Path) -> None:
     link.symlink_to(source.resolve())
 
 
-# Alignments are large: they are published as hard links. Everything else, their small indexes
-# included, is copied, so the copy is newer than its inputs. (Snakemake touches every output
-# of a finished job, one after the other; were the index linked too, the touch of the linked
-# alignment and of the linked index could fall into two clock ticks and the index, an input of
-# the same job, would look newer than the published alignment: a "clock skew" error.)
+# Alignments are large: they are published as hard links, under a hidden name (held_alignment)
+# beside the published one, which is a relative symbolic link to it. Snakemake touches every
+# output of a finished job; touching the link leaves the alignment's own time alone, where a
+# touched hard link would date the pseudonymous source after every step that had read it, and
+# the next run would redo them all. Everything else, the alignments' small indexes included, is
+# copied, so the copy is newer than its inputs. (Were the index linked too, the touch of the
+# linked alignment and of the linked index could fall into two clock ticks and the index, an
+# input of the same job, would look newer than the published alignment: a "clock skew" error.)
 LINKED_SUFFIXES = (".bam", ".cram")
 
 
+def held_alignment(published: Path) -> Path:
+    """The hard link a published alignment's symbolic link points to."""
+    return published.with_name(f".{published.name}")
+
+
 def publish(source: Path, destination: Path) -> None:
-    """Put a finished file at its published path: alignments hard-linked, the rest copied.
+    """Put a finished file at its published path: alignments hard-linked (behind a symbolic
+    link, see LINKED_SUFFIXES), the rest copied.
 
     Either way the file appears under its final name in one rename, so a reader never sees
     part of it.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.partial")
-    if partial.exists():
+    if os.path.lexists(partial):
         partial.unlink()
     if destination.name.endswith(LINKED_SUFFIXES):
+        held = held_alignment(destination)
         _link_or_copy(source, partial)
+        os.replace(partial, held)
+        partial.symlink_to(held.name)
     else:
         shutil.copyfile(source, partial)
     os.replace(partial, destination)

@@ -69,6 +69,13 @@ def test_run_report_covers_every_sample(demo_results: Path) -> None:
     assert {"demo1", "demo2", "demo3-normal", "demo3-tumor", "demo1.L001", "demo1.L002"} <= names
 
 
+def test_a_finished_run_started_again_has_nothing_to_do(shared_demo: Path) -> None:
+    """Publishing a sample's alignment (a hard link) must not make its calls, coverage and
+    reports look older than it: a lab adding a sample reruns only that sample's work."""
+    again = snakemake(shared_demo, shared_demo / "run.yaml", "--dry-run")
+    assert "Nothing to be done" in again.stdout + again.stderr, again.stdout[-3000:]
+
+
 @pytest.mark.parametrize("caller", ["bcftools", "freebayes"])
 def test_joint_calling_gives_one_vcf_and_the_same_sample_calls(
     demo_results: Path, tmp_path: Path, caller: str

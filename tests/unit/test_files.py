@@ -13,19 +13,25 @@ from tailorseq.genome import materialize
 from tailorseq.pseudonym import lab_secret, pseudonym
 
 
-def test_publish_hard_links_and_replaces(tmp_path: Path) -> None:
+def test_publish_hard_links_an_alignment_behind_a_symbolic_link_and_replaces(
+    tmp_path: Path,
+) -> None:
     source = tmp_path / "work" / "s1.bam"
     source.parent.mkdir()
     source.write_bytes(b"alignment")
+    os.utime(source, ns=(1, 1))
     destination = tmp_path / "results" / "demo1" / "demo1.bam"
     publish(source, destination)
     assert destination.read_bytes() == b"alignment"
+    assert os.readlink(destination) == ".demo1.bam"  # relative: results/ can move whole
     assert os.stat(source).st_ino == os.stat(destination).st_ino
+    os.utime(destination, follow_symlinks=False)  # Snakemake's touch of a finished output
+    assert source.stat().st_mtime_ns == 1  # the source's readers stay up to date
     source.unlink()
     source.write_bytes(b"rerun")
     publish(source, destination)
     assert destination.read_bytes() == b"rerun"
-    assert not list(destination.parent.glob(".*partial"))
+    assert sorted(p.name for p in destination.parent.iterdir()) == [".demo1.bam", "demo1.bam"]
 
 
 def test_write_atomic_replaces_with_a_fresh_file_of_the_given_mode(tmp_path: Path) -> None:
