@@ -239,11 +239,12 @@ VCF = "results/s1/s1.vcf.gz"
 
 
 @pytest.fixture(scope="module")
-def delivery(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess]:
-    """demo2's reads as plain FASTQ run to a VCF; then the reads are replaced by another
-    sample's (demo1) keeping the old time stamp, as `cp -p` or `rsync -a` of a corrected
-    delivery do, and the run is repeated. Returns the folder, the first VCF's PASS calls, and
-    the rerun's process."""
+def delivery(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess, str]:
+    """demo2's reads as plain FASTQ run to a VCF; the reads then get new times (a store
+    re-synced without keeping them) and the run is started again; then they are replaced by
+    another sample's (demo1) keeping the old time stamp, as `cp -p` or `rsync -a` of a
+    corrected delivery do, and the run is repeated. Returns the folder, the first VCF's PASS
+    calls, the rerun's process and what the start after the new times said."""
     workdir = tmp_path_factory.mktemp("delivery")
     r1, r2 = plain_fastq_pair(workdir, "demo2")
     write_tsv(workdir / "samples.tsv", SAMPLES_HEADER, [["s1", "p1", "germline"]])
@@ -256,13 +257,16 @@ def delivery(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess]
     unchanged = snakemake(workdir, config, VCF)
     assert "Nothing to be done" in unchanged.stdout + unchanged.stderr
     stamps = {path: path.stat() for path in (r1, r2)}
+    for path in (r1, r2):
+        os.utime(path)
+    touched = snakemake(workdir, config, VCF)
     corrected = workdir / "corrected"
     corrected.mkdir()
     for new, old in zip(plain_fastq_pair(corrected, "demo1"), (r1, r2), strict=True):
         new.replace(old)
         os.utime(old, ns=(stamps[old].st_atime_ns, stamps[old].st_mtime_ns))
     rerun = snakemake(workdir, config, VCF)
-    return workdir, first, rerun
+    return workdir, first, rerun, touched.stdout + touched.stderr
 
 
 def truth(sample: str) -> dict:
@@ -282,14 +286,19 @@ def agreement(found: dict, sample: str) -> float:
 
 
 def test_plain_fastq_runs_to_the_vcf_of_its_reads(delivery) -> None:
-    workdir, first, _ = delivery
+    workdir, first, _, _ = delivery
     assert agreement(first, "demo2") > 0.95
     staged_log = next((workdir / "logs/stage_fastq").glob("*.log")).read_text()
     assert "plain FASTQ, compressed with bgzip" in staged_log
 
 
+def test_reads_with_new_times_and_the_same_content_realign_nothing(delivery) -> None:
+    *_, touched = delivery
+    assert "Nothing to be done" in touched, touched[-3000:]
+
+
 def test_corrected_delivery_with_an_old_time_stamp_reruns(delivery) -> None:
-    workdir, first, rerun = delivery
+    workdir, first, rerun, _ = delivery
     assert "Nothing to be done" not in rerun.stdout + rerun.stderr
     second = passing(workdir / VCF, "s1")
     assert second != first

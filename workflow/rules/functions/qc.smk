@@ -6,12 +6,17 @@ from tailorseq.fastq import ScanCache, record_content
 
 def staged_unit_inputs(wildcards) -> dict[str, str]:
     """The user's files for one unit (FASTQ pair or BAM), to be staged under pseudonymous names,
-    and the unit's content identity."""
+    and the unit's content identity. The files are `ancient`: their content identity decides
+    when staging reruns, so files re-synced with new times realign nothing."""
     row = unit(wildcards)
     content = unit_content(wildcards.pid, wildcards.uid)
     if row.is_bam:
-        return {"bam": str(row.bam), "content": content}
-    return {"fq1": str(row.fq1), "fq2": str(row.fq2), "content": content}
+        return {"bam": ancient(str(row.bam)), "content": content}
+    return {
+        "fq1": ancient(str(row.fq1)),
+        "fq2": ancient(str(row.fq2)),
+        "content": content,
+    }
 
 
 def sample_file_source(wildcards) -> str:
