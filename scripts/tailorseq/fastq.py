@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from tailorseq.files import file_stamp, path_key, sha256, write_atomic
+from tailorseq.files import file_stamp, path_key, sha256, stamp_unchanged, write_atomic
 
 BLOCK = 4 << 20
 SAMPLE_RECORDS = 1000
@@ -330,7 +330,7 @@ class ScanCache:
         """The sha256 of any input file (a FASTQ's from its scan), read only when it changed."""
         key, stamp = path_key(path), file_stamp(path)
         entry = self.entries.get(key)
-        if entry and "checksum" in entry and all(entry.get(n) == v for n, v in stamp.items()):
+        if entry and "checksum" in entry and stamp_unchanged(entry, stamp):
             self.reused += 1
             return entry["checksum"]
         self.entries[key] = {**stamp, "checksum": sha256(path)}
@@ -367,6 +367,6 @@ _SCAN_FIELDS = ("first_read", "reads", "names", "checksum")
 def _still_applies(entry: dict, stamp: dict[str, int], full_scan: bool) -> bool:
     """True when the file is unchanged and the entry is as complete as a scan now would be
     (entries of older versions, without every field, are not)."""
-    unchanged = all(entry.get(name) == value for name, value in stamp.items())
     complete = all(name in entry for name in _SCAN_FIELDS)
-    return unchanged and complete and (entry.get("reads") is not None or not full_scan)
+    counted = entry.get("reads") is not None or not full_scan
+    return stamp_unchanged(entry, stamp) and complete and counted

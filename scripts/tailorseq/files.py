@@ -106,6 +106,12 @@ def file_stamp(path: Path) -> dict[str, int]:
     }
 
 
+def stamp_unchanged(entry: dict, stamp: dict[str, int]) -> bool:
+    """True when a record made with file_stamp matches the file's stamp now (a record of an
+    older version, without every field, does not)."""
+    return all(entry.get(name) == value for name, value in stamp.items())
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link, or a copy where the file system cannot link (another device)."""
     try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tailorseq.files import file_stamp, sha256, write_atomic
+from tailorseq.files import file_stamp, sha256, stamp_unchanged, write_atomic
 from tailorseq.reference import is_url
 
 MANIFESTS = "checksums"
@@ -60,15 +60,20 @@ def sources_path(folder: Path, name: str) -> Path:
 def record_checksums(files: list[Path], name: str) -> Path:
     """Write the manifest of freshly built `files` (all in one cache folder) as `name`."""
     folder = files[0].parent
-    entries = {path.name: {**file_stamp(path), "sha256": sha256(path)} for path in files}
+    entries = {path.name: _entry(path) for path in files}
     return _write_manifest(manifest_path(folder, name), entries)
 
 
 def record_sources(folder: Path, name: str, sources: list[Path]) -> Path:
     """Record the files outside `folder` that the files of manifest `name` were built from
     (keyed by absolute path, so that the checks below find them wherever the run is)."""
-    entries = {str(p.resolve()): {**file_stamp(p), "sha256": sha256(p)} for p in sources}
+    entries = {str(path.resolve()): _entry(path) for path in sources}
     return _write_manifest(sources_path(folder, name), entries)
+
+
+def _entry(path: Path) -> dict[str, Any]:
+    """A file's manifest entry: its stamp and sha256."""
+    return {**file_stamp(path), "sha256": sha256(path)}
 
 
 def _write_manifest(path: Path, entries: dict[str, dict[str, Any]]) -> Path:
@@ -93,8 +98,7 @@ def _damage(path: Path, entry: dict[str, Any]) -> Damage | None:
     now = file_stamp(path)
     if now["size"] != entry["size"]:
         return Damage(path, f"size {now['size']:,} bytes, {entry['size']:,} when recorded")
-    touched = any(entry.get(field) != value for field, value in now.items())
-    if touched and sha256(path) != entry["sha256"]:
+    if not stamp_unchanged(entry, now) and sha256(path) != entry["sha256"]:
         return Damage(path, "content changed since it was recorded (sha256 differs)")
     return None
 
@@ -151,9 +155,9 @@ def _changed_sources(folder: Path, name: str, sources: list[Path]) -> list[Damag
     A cache built before sources were recorded trusts sources no newer than its files (what
     Snakemake's time stamps said then) and records them; a newer one counts as changed."""
     sources = [path for path in sources if path.exists()]
-    record = sources_path(folder, name)
     if not sources:
         return []
+    record = sources_path(folder, name)
     if record.exists():
         return verify_manifest(record)
     built = [folder / n for n in _listed(manifest_path(folder, name)) if (folder / n).exists()]

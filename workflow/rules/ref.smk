@@ -22,7 +22,7 @@ rule prepare_reference:
         "../../envs/python.yaml"
     params:
         build=config["reference"]["build"],
-        content_identified=not is_url(REF_SOURCE),
+        content_identified=REF_BY_CONTENT,
     script:
         "../../scripts/prepare_reference.py"
 

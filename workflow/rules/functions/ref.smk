@@ -1,21 +1,23 @@
 # The reference cache and its scatter chunks (rules in ref.smk).
 import os
 
-from tailorseq.refcache import reference_id
+from tailorseq.refcache import reference_id, reference_sources
 
 # Reference cache: keyed by build and source, reused by every run that names the same fasta.
 REF_SOURCE = config["reference"]["fasta"]
 REF_ID = reference_id(config, Path.cwd())
 REF_DIR = f"{config['cache_dir']}/reference/{REF_ID}"
 GENOME = f"{REF_DIR}/genome.fa"
+# A local FASTA is identified by its content (tailorseq.refcache checks it before the run), not
+# its time, so that a copy re-synced with new times does not rebuild the cache and realign
+# everything; a URL's download by its time (the download rule rewrites it only when it changed).
+REF_BY_CONTENT = bool(reference_sources(config, Path.cwd()))
 
 
 def reference_source():
-    """The reference FASTA as given, or its downloaded copy in the cache. A local FASTA is
-    identified by its content, not its time (tailorseq.refcache checks it before the run), so
-    that a copy re-synced with new times does not rebuild the cache and realign everything.
-    """
-    return downloaded(REF_SOURCE) if is_url(REF_SOURCE) else ancient(REF_SOURCE)
+    """The reference FASTA as given (ancient: see REF_BY_CONTENT), or its downloaded copy in
+    the cache."""
+    return ancient(REF_SOURCE) if REF_BY_CONTENT else downloaded(REF_SOURCE)
 
 
 def targets_bed() -> list[str]:
