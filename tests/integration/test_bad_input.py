@@ -236,12 +236,14 @@ def plain_fastq_pair(folder: Path, source: str) -> tuple[Path, Path]:
 
 
 VCF = "results/s1/s1.vcf.gz"
+PROVENANCE = "results/run/provenance.json"  # every product of the run, and its inputs' sha256
 
 
 @pytest.fixture(scope="module")
 def delivery(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess, str]:
-    """demo2's reads as plain FASTQ run to a VCF; the reads then get new times (a store
-    re-synced without keeping them) and the run is started again; then they are replaced by
+    """demo2's reads as plain FASTQ run to a VCF and the run's provenance (every product); the
+    reads then get new times (a store re-synced without keeping them) and the run is started
+    again; then they are replaced by
     another sample's (demo1) keeping the old time stamp, as `cp -p` or `rsync -a` of a
     corrected delivery do, and the run is repeated. Returns the folder, the first VCF's PASS
     calls, the rerun's process and what the start after the new times said."""
@@ -252,14 +254,14 @@ def delivery(tmp_path_factory) -> tuple[Path, dict, subprocess.CompletedProcess,
     config = demo_run(
         workdir, samples=str(workdir / "samples.tsv"), units=str(workdir / "units.tsv")
     )
-    snakemake(workdir, config, VCF)
+    snakemake(workdir, config, VCF, PROVENANCE)
     first = passing(workdir / VCF, "s1")
-    unchanged = snakemake(workdir, config, VCF)
+    unchanged = snakemake(workdir, config, VCF, PROVENANCE)
     assert "Nothing to be done" in unchanged.stdout + unchanged.stderr
     stamps = {path: path.stat() for path in (r1, r2)}
     for path in (r1, r2):
         os.utime(path)
-    touched = snakemake(workdir, config, VCF)
+    touched = snakemake(workdir, config, VCF, PROVENANCE)
     corrected = workdir / "corrected"
     corrected.mkdir()
     for new, old in zip(plain_fastq_pair(corrected, "demo1"), (r1, r2), strict=True):
@@ -292,7 +294,7 @@ def test_plain_fastq_runs_to_the_vcf_of_its_reads(delivery) -> None:
     assert "plain FASTQ, compressed with bgzip" in staged_log
 
 
-def test_reads_with_new_times_and_the_same_content_realign_nothing(delivery) -> None:
+def test_reads_with_new_times_and_the_same_content_rerun_nothing(delivery) -> None:
     *_, touched = delivery
     assert "Nothing to be done" in touched, touched[-3000:]
 
